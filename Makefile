@@ -1,0 +1,128 @@
+# conctui -- makes concurrency visible.
+#
+#   make run      install what is missing, build, start the TUI
+#   make check    install what is missing, build, run every test
+#   make bench    print `bench NAME VALUE UNIT` lines
+#
+# SAN=asan or SAN=tsan builds into build/asan or build/tsan with
+# AddressSanitizer+UBSan or ThreadSanitizer.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+DATADIR := $(PREFIX)/share/conctui
+MANDIR := $(PREFIX)/share/man/man1
+
+DEB_PACKAGES := libncurses-dev libuv1-dev libinih-dev libjansson-dev libcmocka-dev pkg-config tmux
+PKGS := ncursesw libuv inih jansson
+
+CC ?= cc
+SAN ?=
+BUILD := build$(if $(SAN),/$(SAN),/default)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
+ifeq ($(SAN),asan)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(SAN),tsan)
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+else
+SANFLAGS :=
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CPPFLAGS += -D_GNU_SOURCE -DCONCTUI_VERSION='"$(VERSION)"' -DCONCTUI_DATADIR='"$(DATADIR)"'
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 $(WARN) $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+LDLIBS += $(PKG_LIBS) -lpthread -lm
+
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB := $(BUILD)/libconctui.a
+TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
+
+.PHONY: all deps run check test-unit test-e2e test-san bench install uninstall clean
+
+all: $(BIN)
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all present ($(DEB_PACKAGES))"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "deps: missing:$$missing -- run as root or install sudo" >&2; exit 1; fi; \
+	echo "deps: installing:$$missing"; \
+	$$sudo apt-get update -q && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing && \
+	echo "deps: installed:$$missing"
+
+$(BIN): $(BUILD)/obj/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(LIB) \
+		$(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./conctui
+
+# Every test: unit tests, end-to-end tests in tmux, then the sanitizer builds.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-e2e
+	@$(MAKE) --no-print-directory test-san
+
+test-unit: $(TESTS) $(BIN)
+	@CONCTUI_BIN=$(abspath $(BIN)) CONCTUI_DATADIR=$(abspath assets) \
+		sh tests/run-unit.sh $(TESTS)
+
+test-e2e: $(BIN)
+	@CONCTUI_BIN=$(abspath $(BIN)) sh tests/e2e/run.sh
+
+test-san:
+	@$(MAKE) --no-print-directory SAN=asan test-unit
+	@$(MAKE) --no-print-directory SAN=tsan test-unit
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCHES)
+	@for b in $(BENCHES); do CONCTUI_BIN=$(abspath conctui) $$b || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(MANDIR)
+	install -m 755 conctui $(DESTDIR)$(BINDIR)/conctui
+	install -m 644 assets/scenarios/*.ini $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 man/conctui.1 $(DESTDIR)$(MANDIR)/conctui.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/conctui $(DESTDIR)$(MANDIR)/conctui.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build conctui
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,53 @@
+/*
+ * run.h -- one run of a scenario on an executor: sets up the trace, starts
+ * the latency server when the scenario does I/O, runs the executor on a
+ * controller thread, and measures wall and CPU time.  The caller (batch
+ * mode or the TUI) watches the trace while it fills.
+ */
+#ifndef CONCTUI_RUN_H
+#define CONCTUI_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "executor.h"
+#include "scenario.h"
+#include "trace.h"
+
+#define RUN_DEFAULT_SWITCH_MS 5.0
+
+struct run_opts {
+	const char *backend;       /* NULL: the scenario's default */
+	const char *gil;           /* NULL: the scenario's, else "new" */
+	double switch_interval_ms; /* 0: the scenario's, else 5 ms */
+	int workers;               /* 0: the scenario's, else one per core */
+};
+
+struct run;
+
+/*
+ * Starts SC (already scaled) on its executor.  Returns NULL with a message
+ * in ERR when the executor is unknown or the run cannot start.
+ * ON_FINISH, if set, is called on the controller thread when the run ends.
+ */
+struct run *run_start(const struct scenario *sc, const struct run_opts *o,
+		      void (*on_finish)(void *ud), void *ud, char *err, size_t errlen);
+bool run_finished(const struct run *r);
+/* Waits for the end; returns 0, or -1 with run_error(). */
+int run_wait(struct run *r);
+const char *run_error(const struct run *r);
+/* Asks every task to stop now (SIGINT, q); the run then ends promptly. */
+void run_interrupt(struct run *r);
+struct trace *run_trace(const struct run *r);
+const struct executor *run_executor(const struct run *r);
+/* Nanoseconds since the run started (for drawing a run in progress). */
+uint64_t run_elapsed_ns(const struct run *r);
+/* Waits if needed, then frees the run; the trace too unless taken. */
+void run_free(struct run *r);
+struct trace *run_take_trace(struct run *r);
+
+/* Resolves the executor SC would run on with O; NULL if unknown. */
+const struct executor *run_pick_executor(const struct scenario *sc, const struct run_opts *o);
+
+#endif

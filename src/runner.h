@@ -1,0 +1,68 @@
+/*
+ * runner.h -- one task's steps, run as plain blocking code on the calling
+ * thread or process, with a probe at every state change.
+ *
+ * The sequential, thread, process, pool and GIL executors all run a task
+ * through here; the GIL executor adds hooks that take and drop the lock.
+ * CPU work is done in chunks of WORK_CHUNK_US; at each chunk boundary the
+ * probe reads the clock and the core, and a gap much longer than a chunk is
+ * recorded as `ready` ("preempted by the OS").
+ */
+#ifndef CONCTUI_RUNNER_H
+#define CONCTUI_RUNNER_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "scenario.h"
+#include "trace.h"
+
+/* Values of *cancel: why the remaining tasks stop. */
+enum runner_cancel { RUNNER_GO = 0, RUNNER_FIRST_DONE = 1, RUNNER_INTERRUPTED = 2 };
+
+struct runner;
+
+/* What the GIL executor adds around the work; every member may be NULL. */
+struct runner_hooks {
+	/* At every chunk boundary of lock-bound work (cpu, offload). */
+	void (*chunk)(struct runner *r, uint64_t now_ns);
+	/* Before a wait or a native step, and after it: drop and take the lock. */
+	void (*release)(struct runner *r, enum step_kind why);
+	void (*acquire)(struct runner *r);
+	/* Before the first step and after the last. */
+	void (*begin)(struct runner *r);
+	void (*end)(struct runner *r);
+};
+
+struct runner {
+	struct trace *tr;
+	int task;                        /* the task's lane */
+	const struct scenario_task *spec;
+	enum wait_mode wait;             /* WAIT_FIRST: finishing cancels the others */
+	int latency_port;
+	_Atomic int *cancel;             /* enum runner_cancel; shared by the run */
+	_Atomic int *live;               /* non-spinner tasks not yet ended */
+	const struct runner_hooks *hooks;/* NULL for a plain thread */
+	void *ud;                        /* the hooks' data */
+	/* private: the probe's memory */
+	uint64_t last_ns;                /* previous chunk boundary */
+	uint64_t min_chunk_ns;           /* fastest chunk seen: the no-preemption cost */
+	int cpu;                         /* core of the open running span */
+};
+
+/* Sets R up for TASK of the scenario; the caller fills in the shared flags. */
+void runner_init(struct runner *r, struct trace *tr, const struct scenario *sc, int task);
+
+/*
+ * Runs every step, records the spans and the outcome, and decrements *live
+ * (for a task that does not spin).  Returns the outcome.
+ */
+enum outcome runner_run(struct runner *r);
+
+/* The probe: enter STATE now with REASON, on the current core if running. */
+void runner_enter(struct runner *r, enum state st, const char *reason);
+
+/* True once the task should stop (cancelled or interrupted). */
+int runner_cancelled(const struct runner *r);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * scenario.h -- what to run: tasks, each a list of steps, read from an INI
+ * file (the format is in man/conctui.1 and DESIGN.md, "Scenario files").
+ */
+#ifndef CONCTUI_SCENARIO_H
+#define CONCTUI_SCENARIO_H
+
+#include <stddef.h>
+
+#include "trace.h"
+
+/*    ENUM     name       what the step does */
+#define STEP_MAP(X)                                                                 \
+	X(CPU, "cpu", "real computation; holds the GIL, blocks an event loop")      \
+	X(NATIVE, "native", "computation that releases the GIL (NumPy-like)")        \
+	X(IO, "io", "a real TCP request to the loopback latency server")            \
+	X(SLEEP, "sleep", "a timer sleep")                                          \
+	X(BLOCK, "block", "a blocking call that does not cooperate")                \
+	X(OFFLOAD, "offload", "computation handed to an executor pool")             \
+	X(SPIN, "spin", "a spinner frame every MS ms until the others have ended")
+
+enum step_kind {
+#define X(e, n, d) STEP_##e,
+	STEP_MAP(X)
+#undef X
+	STEP_COUNT
+};
+
+/* Limits, checked while parsing so that nothing absurd ever starts. */
+#define SCENARIO_MAX_MS 600000.0 /* one step: ten minutes */
+#define SCENARIO_MAX_STEPS 1000  /* steps in one task's list */
+#define SCENARIO_MAX_REPEAT 10000
+#define SCENARIO_MAX_COUNT 20000
+#define SCENARIO_MAX_TASKS 20000 /* tasks after `count` copies */
+#define SCENARIO_MAX_NARRATION 16
+#define SCENARIO_MAX_WORKERS 64
+#define SCENARIO_MAX_SWITCH_MS 1000.0
+
+struct step {
+	enum step_kind kind;
+	double ms;
+};
+
+struct scenario_task {
+	char name[TRACE_NAME_MAX];
+	const struct step *steps; /* owned by the scenario, shared by copies */
+	int nsteps;
+	int repeat;               /* run the step list this many times */
+};
+
+enum wait_mode { WAIT_ALL, WAIT_FIRST };
+
+struct scenario {
+	char name[64];
+	char title[128];
+	char source[64];
+	char backend[32];         /* the default executor */
+	char *narration[SCENARIO_MAX_NARRATION];
+	int nnarration;
+	int workers;              /* pool size; 0 = one per core */
+	enum wait_mode wait;
+	char gil[8];              /* "new", "old", "off", or "" for the default */
+	double switch_interval_ms;/* 0 = the default (5 ms) */
+	struct scenario_task *tasks;
+	int ntasks;
+	struct step *steps;       /* storage for every task's steps */
+	int nsteps;
+};
+
+const char *step_name(enum step_kind k);
+const char *step_summary(enum step_kind k);
+int step_from_name(const char *name);
+
+/*
+ * Parses the scenario file PATH into SC.  Returns 0, or -1 with a one-line
+ * message "file:line: message" in ERR (line 0 when no line applies); on
+ * error SC holds nothing that needs freeing.
+ */
+int scenario_load(const char *path, struct scenario *sc, char *err, size_t errlen);
+/* Parses scenario text; FILENAME is only used in messages. */
+int scenario_parse(const char *text, const char *filename, struct scenario *sc, char *err,
+		   size_t errlen);
+void scenario_free(struct scenario *sc);
+
+/*
+ * Resolves NAME (a built-in scenario name or a path) to a file path in OUT.
+ * Built-ins are looked up in $CONCTUI_DATADIR/scenarios, then next to the
+ * binary (assets/scenarios), then in the installed data directory.
+ * Returns 0, or -1 with a message in ERR.
+ */
+int scenario_resolve(const char *name, char *out, size_t outlen, char *err, size_t errlen);
+/* The directory of built-in scenarios found as above, or NULL. */
+const char *scenario_dir(void);
+
+/* Multiplies every duration by X (slow motion). */
+void scenario_scale(struct scenario *sc, double x);
+/* True when any task has a step of kind K. */
+int scenario_has_step(const struct scenario *sc, enum step_kind k);
+
+#endif

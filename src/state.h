@@ -1,0 +1,85 @@
+/*
+ * state.h -- the task states, their outcomes and the executors' models.
+ *
+ * Each enumeration that has a name, a label, a glyph or a colour is one
+ * X-macro table here, so the enum, the JSON names, the legend and the
+ * colours cannot drift apart.  Every output (chart, record, Chrome trace,
+ * TUI) spells states only through these functions.
+ */
+#ifndef CONCTUI_STATE_H
+#define CONCTUI_STATE_H
+
+/* The colours a state can be drawn in; tui.c maps them to curses pairs. */
+enum state_colour {
+	COLOUR_DEFAULT,
+	COLOUR_GREEN,
+	COLOUR_YELLOW,
+	COLOUR_CYAN,
+	COLOUR_BLUE,
+	COLOUR_RED,
+	COLOUR_MAGENTA,
+	COLOUR_WHITE,
+	COLOUR_COUNT
+};
+
+/*    ENUM     json name  legend label              glyph    ascii colour */
+#define STATE_MAP(X)                                                              \
+	X(RUNNING, "running", "running on a CPU", "\u2588", '#', COLOUR_GREEN)   \
+	X(READY, "ready", "ready, not running", "\u2592", '-', COLOUR_YELLOW)    \
+	X(IO, "io", "waiting on network I/O", "\u2593", '~', COLOUR_CYAN)        \
+	X(SLEEP, "sleep", "sleeping on a timer", "\u2591", '.', COLOUR_BLUE)     \
+	X(LOCK, "lock", "waiting for a lock (GIL)", "\u2573", 'x', COLOUR_RED)   \
+	X(BLOCKED, "blocked", "blocked (join, queue)", "\u2500", '_', COLOUR_MAGENTA) \
+	X(DONE, "done", "finished", " ", ' ', COLOUR_DEFAULT)
+
+enum state {
+#define X(e, n, l, g, a, c) STATE_##e,
+	STATE_MAP(X)
+#undef X
+	STATE_COUNT
+};
+
+/*     ENUM       json name     */
+#define OUTCOME_MAP(X)                                                         \
+	X(NONE, "running")                                                     \
+	X(DONE, "done")                                                        \
+	X(CANCELLED, "cancelled")                                              \
+	X(FAILED, "failed")                                                    \
+	X(KILLED, "killed")
+
+enum outcome {
+#define X(e, n) OUTCOME_##e,
+	OUTCOME_MAP(X)
+#undef X
+	OUTCOME_COUNT
+};
+
+/*     ENUM             name               what it means */
+#define MODEL_MAP(X)                                                                        \
+	X(SEQUENTIAL, "sequential", "one task at a time, each to its end")                  \
+	X(PSEUDO, "pseudo-parallel", "one core, tasks interleaved in small pieces")         \
+	X(PARALLEL, "parallel", "several cores, tasks truly at the same time")
+
+enum model {
+#define X(e, n, d) MODEL_##e,
+	MODEL_MAP(X)
+#undef X
+	MODEL_COUNT
+};
+
+const char *state_name(enum state s);
+const char *state_label(enum state s);
+const char *state_glyph(enum state s);
+char state_ascii(enum state s);
+enum state_colour state_colour(enum state s);
+/* Returns the state whose JSON name is NAME, or -1. */
+int state_from_name(const char *name);
+
+const char *outcome_name(enum outcome o);
+int outcome_from_name(const char *name);
+
+const char *model_name(enum model m);
+const char *model_summary(enum model m);
+int model_from_name(const char *name);
+
+#endif

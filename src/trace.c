@@ -1,0 +1,278 @@
+/*
+ * trace.c -- per-lane append-only span lists, in private or shared memory.
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* A span as stored: only t1 changes after publication, so only t1 is atomic. */
+struct trace_slot {
+	uint64_t t0;
+	_Atomic uint64_t t1;
+	int32_t cpu;
+	uint8_t state;
+	char reason[TRACE_REASON_MAX + 3];
+};
+
+struct trace_lane {
+	char name[TRACE_NAME_MAX];
+	uint32_t first;             /* index of the lane's first slot */
+	uint32_t cap;               /* slots the lane may use */
+	_Atomic uint32_t count;     /* published spans */
+	_Atomic uint32_t dropped;   /* spans that did not fit */
+	_Atomic int outcome;        /* enum outcome */
+};
+
+static uint32_t lane_capacity(int ntasks)
+{
+	uint32_t cap = TRACE_SPAN_BUDGET / (uint32_t)ntasks;
+
+	if (cap < 64)
+		cap = 64;
+	if (cap > (1u << 18))
+		cap = 1u << 18;
+	return cap;
+}
+
+struct trace *trace_create(int ntasks, unsigned flags)
+{
+	if (ntasks < 1 || ntasks > TRACE_MAX_TASKS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	int nlanes = ntasks + ((flags & TRACE_LOCK_LANE) ? 1 : 0);
+	uint32_t cap = lane_capacity(ntasks);
+	uint32_t lock_cap = cap < (1u << 17) ? 1u << 17 : cap;
+	size_t nslots = (size_t)cap * (size_t)ntasks + (nlanes > ntasks ? lock_cap : 0);
+	size_t head = (sizeof(struct trace) + 63) & ~(size_t)63;
+	size_t lanes = ((size_t)nlanes * sizeof(struct trace_lane) + 63) & ~(size_t)63;
+	size_t size = head + lanes + nslots * sizeof(struct trace_slot);
+	int share = (flags & TRACE_SHARED) ? MAP_SHARED : MAP_PRIVATE;
+	void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, share | MAP_ANONYMOUS | MAP_NORESERVE,
+			 -1, 0);
+
+	if (map == MAP_FAILED)
+		return NULL;
+	struct trace *tr = map;
+	tr->ntasks = ntasks;
+	tr->nlanes = nlanes;
+	tr->flags = flags;
+	tr->map_size = size;
+	tr->meta.model = MODEL_SEQUENTIAL;
+	tr->lanes = (struct trace_lane *)((char *)map + head);
+	tr->slots = (char *)map + head + lanes;
+	for (int i = 0; i < nlanes; i++) {
+		struct trace_lane *ln = &tr->lanes[i];
+		ln->first = (uint32_t)i * cap;
+		ln->cap = i < ntasks ? cap : lock_cap;
+		atomic_init(&ln->count, 0);
+		atomic_init(&ln->dropped, 0);
+		atomic_init(&ln->outcome, OUTCOME_NONE);
+	}
+	return tr;
+}
+
+void trace_destroy(struct trace *tr)
+{
+	if (tr)
+		munmap(tr, tr->map_size);
+}
+
+void trace_start(struct trace *tr, uint64_t now_ns)
+{
+	tr->epoch_ns = now_ns;
+}
+
+int trace_lock_lane(const struct trace *tr)
+{
+	return tr->nlanes > tr->ntasks ? tr->ntasks : -1;
+}
+
+void trace_set_name(struct trace *tr, int lane, const char *name)
+{
+	struct trace_lane *ln = &tr->lanes[lane];
+
+	strncpy(ln->name, name, sizeof ln->name - 1);
+	ln->name[sizeof ln->name - 1] = '\0';
+}
+
+const char *trace_name(const struct trace *tr, int lane)
+{
+	return tr->lanes[lane].name;
+}
+
+static struct trace_slot *slot_at(const struct trace *tr, const struct trace_lane *ln, uint32_t i)
+{
+	return (struct trace_slot *)tr->slots + ln->first + i;
+}
+
+static uint64_t relative(const struct trace *tr, uint64_t now_ns)
+{
+	return now_ns > tr->epoch_ns ? now_ns - tr->epoch_ns : 0;
+}
+
+static void copy_reason(char *dst, const char *reason)
+{
+	size_t i = 0;
+
+	if (reason)
+		for (; i < TRACE_REASON_MAX - 1 && reason[i]; i++)
+			dst[i] = reason[i];
+	dst[i] = '\0';
+}
+
+/* Publishes one span; the caller has closed the previous one. */
+static int publish(struct trace *tr, struct trace_lane *ln, uint64_t t0, uint64_t t1,
+		   enum state st, int cpu, const char *reason)
+{
+	uint32_t n = atomic_load_explicit(&ln->count, memory_order_relaxed);
+
+	if (n >= ln->cap) {
+		atomic_fetch_add_explicit(&ln->dropped, 1, memory_order_relaxed);
+		return -ENOSPC;
+	}
+	struct trace_slot *s = slot_at(tr, ln, n);
+	s->t0 = t0;
+	atomic_store_explicit(&s->t1, t1, memory_order_relaxed);
+	s->cpu = cpu;
+	s->state = (uint8_t)st;
+	copy_reason(s->reason, reason);
+	atomic_store_explicit(&ln->count, n + 1, memory_order_release);
+	return 0;
+}
+
+/* The writer's own newest slot if it is still open, else NULL. */
+static struct trace_slot *open_slot(struct trace *tr, struct trace_lane *ln)
+{
+	uint32_t n = atomic_load_explicit(&ln->count, memory_order_relaxed);
+
+	if (n == 0)
+		return NULL;
+	struct trace_slot *s = slot_at(tr, ln, n - 1);
+	return atomic_load_explicit(&s->t1, memory_order_relaxed) == TRACE_OPEN ? s : NULL;
+}
+
+void trace_enter(struct trace *tr, int lane, uint64_t now_ns, enum state st, int cpu,
+		 const char *reason)
+{
+	struct trace_lane *ln = &tr->lanes[lane];
+	struct trace_slot *s = open_slot(tr, ln);
+	uint64_t now = relative(tr, now_ns);
+
+	if (s && s->state == st && s->cpu == cpu &&
+	    strncmp(s->reason, reason ? reason : "", TRACE_REASON_MAX - 1) == 0)
+		return;
+	if (atomic_load_explicit(&ln->count, memory_order_relaxed) >= ln->cap) {
+		/* Keep the open span open rather than lose the end of the lane. */
+		atomic_fetch_add_explicit(&ln->dropped, 1, memory_order_relaxed);
+		return;
+	}
+	if (s)
+		atomic_store_explicit(&s->t1, now < s->t0 ? s->t0 : now, memory_order_release);
+	publish(tr, ln, now, TRACE_OPEN, st, cpu, reason);
+}
+
+void trace_close(struct trace *tr, int lane, uint64_t now_ns)
+{
+	struct trace_lane *ln = &tr->lanes[lane];
+	struct trace_slot *s = open_slot(tr, ln);
+	uint64_t now = relative(tr, now_ns);
+
+	if (s)
+		atomic_store_explicit(&s->t1, now < s->t0 ? s->t0 : now, memory_order_release);
+}
+
+void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o,
+		  const char *reason)
+{
+	struct trace_lane *ln = &tr->lanes[lane];
+	uint64_t now = relative(tr, now_ns);
+
+	trace_close(tr, lane, now_ns);
+	if (reason && *reason)
+		publish(tr, ln, now, now, STATE_DONE, -1, reason);
+	atomic_store_explicit(&ln->outcome, (int)o, memory_order_release);
+}
+
+int trace_append(struct trace *tr, int lane, const struct span *sp)
+{
+	return publish(tr, &tr->lanes[lane], sp->t0, sp->t1, sp->state, sp->cpu, sp->reason);
+}
+
+void trace_set_outcome(struct trace *tr, int lane, enum outcome o)
+{
+	atomic_store_explicit(&tr->lanes[lane].outcome, (int)o, memory_order_release);
+}
+
+uint32_t trace_count(const struct trace *tr, int lane)
+{
+	return atomic_load_explicit(&tr->lanes[lane].count, memory_order_acquire);
+}
+
+void trace_get(const struct trace *tr, int lane, uint32_t i, struct span *out)
+{
+	const struct trace_lane *ln = &tr->lanes[lane];
+	struct trace_slot *s = slot_at(tr, ln, i);
+
+	out->t1 = atomic_load_explicit(&s->t1, memory_order_acquire);
+	out->t0 = s->t0;
+	out->cpu = s->cpu;
+	out->state = (enum state)s->state;
+	memcpy(out->reason, s->reason, TRACE_REASON_MAX);
+	out->reason[TRACE_REASON_MAX - 1] = '\0';
+}
+
+enum outcome trace_outcome(const struct trace *tr, int lane)
+{
+	return (enum outcome)atomic_load_explicit(&tr->lanes[lane].outcome, memory_order_acquire);
+}
+
+uint64_t trace_dropped(const struct trace *tr, int lane)
+{
+	uint64_t sum = 0;
+
+	if (lane >= 0)
+		return atomic_load_explicit(&tr->lanes[lane].dropped, memory_order_relaxed);
+	for (int i = 0; i < tr->nlanes; i++)
+		sum += atomic_load_explicit(&tr->lanes[i].dropped, memory_order_relaxed);
+	return sum;
+}
+
+uint64_t trace_lane_start(const struct trace *tr, int lane)
+{
+	struct span sp;
+
+	if (trace_count(tr, lane) == 0)
+		return 0;
+	trace_get(tr, lane, 0, &sp);
+	return sp.t0;
+}
+
+uint64_t trace_lane_end(const struct trace *tr, int lane, uint64_t now_rel_ns)
+{
+	uint32_t n = trace_count(tr, lane);
+	struct span sp;
+
+	if (n == 0)
+		return 0;
+	trace_get(tr, lane, n - 1, &sp);
+	if (sp.t1 == TRACE_OPEN)
+		return now_rel_ns > sp.t0 ? now_rel_ns : sp.t0;
+	return sp.t1;
+}
+
+uint64_t trace_extent(const struct trace *tr, uint64_t now_rel_ns)
+{
+	uint64_t end = 0;
+
+	for (int i = 0; i < tr->nlanes; i++) {
+		uint64_t e = trace_lane_end(tr, i, now_rel_ns);
+		if (e > end)
+			end = e;
+	}
+	return end;
+}
