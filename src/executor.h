@@ -23,7 +23,7 @@ struct exec_ctx {
 	char gil[8];               /* "new", "old" or "off" */
 	double switch_interval_ms; /* GIL switch interval */
 	int latency_port;          /* the loopback latency server, 0 if none */
-	_Atomic int *interrupt;    /* set when the user stops the run */
+	_Atomic int *cancel;       /* enum runner_cancel: why tasks should stop */
 	char err[256];             /* the message when run returns < 0 */
 };
 

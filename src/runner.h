@@ -65,4 +65,7 @@ void runner_enter(struct runner *r, enum state st, const char *reason);
 /* True once the task should stop (cancelled or interrupted). */
 int runner_cancelled(const struct runner *r);
 
+/* Tasks of SC that do not spin: the initial value of the shared *live. */
+int runner_live_tasks(const struct scenario *sc);
+
 #endif

@@ -19,6 +19,7 @@
 #define CONCTUI_TRACE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "state.h"

@@ -1,0 +1,308 @@
+/*
+ * batch.c -- run a scenario without the TUI and print what happened.
+ */
+#include "batch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "chart.h"
+#include "chrome_trace.h"
+#include "executor.h"
+#include "record.h"
+#include "run.h"
+#include "trace.h"
+
+/* ---- loading ------------------------------------------------------------ */
+
+int batch_load_scenario(const char *name, double scale, struct scenario *sc)
+{
+	char path[4096], err[512];
+
+	if (scenario_resolve(name, path, sizeof path, err, sizeof err) < 0 ||
+	    scenario_load(path, sc, err, sizeof err) < 0) {
+		fprintf(stderr, "conctui: %s\n", err);
+		return -1;
+	}
+	if (scale != 1.0)
+		scenario_scale(sc, scale);
+	return 0;
+}
+
+/* ---- waiting for a run, with signals as loop events ---------------------- */
+
+struct batch_wait {
+	uv_loop_t loop;
+	uv_async_t done;        /* sent by the controller thread at the end */
+	uv_signal_t sigint, sigterm;
+	struct run *run;
+	int interrupted;
+};
+
+static void on_done(uv_async_t *a)
+{
+	uv_stop(a->loop);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	struct batch_wait *bw = s->data;
+
+	(void)signum;
+	bw->interrupted = 1;
+	run_interrupt(bw->run);
+}
+
+static void on_finish(void *ud)
+{
+	struct batch_wait *bw = ud;
+
+	uv_async_send(&bw->done);
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, int *interrupted)
+{
+	struct batch_wait bw = {0};
+	char err[512] = "";
+	struct trace *tr = NULL;
+
+	uv_loop_init(&bw.loop);
+	uv_async_init(&bw.loop, &bw.done, on_done);
+	uv_signal_init(&bw.loop, &bw.sigint);
+	uv_signal_init(&bw.loop, &bw.sigterm);
+	bw.sigint.data = bw.sigterm.data = &bw;
+	bw.run = run_start(sc, ro, on_finish, &bw, err, sizeof err);
+	if (bw.run) {
+		uv_signal_start(&bw.sigint, on_signal, SIGINT);
+		uv_signal_start(&bw.sigterm, on_signal, SIGTERM);
+		while (!run_finished(bw.run))
+			uv_run(&bw.loop, UV_RUN_DEFAULT);
+		if (run_wait(bw.run) < 0)
+			fprintf(stderr, "conctui: %s\n", run_error(bw.run));
+		else
+			tr = run_take_trace(bw.run);
+		run_free(bw.run);
+	} else {
+		fprintf(stderr, "conctui: %s\n", err);
+	}
+	uv_walk(&bw.loop, close_handle, NULL);
+	uv_run(&bw.loop, UV_RUN_DEFAULT);
+	uv_loop_close(&bw.loop);
+	*interrupted = bw.interrupted;
+	return tr;
+}
+
+/* ---- outputs -------------------------------------------------------------- */
+
+/* Opens PATH for writing ("-" is stdout); prints why not and returns NULL. */
+static FILE *open_output(const char *path)
+{
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "conctui: cannot write %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+static int close_output(FILE *f, const char *path)
+{
+	int bad = ferror(f);
+
+	if (f == stdout)
+		return fflush(f) == 0 && !bad ? 0 : -1;
+	if (fclose(f) != 0 || bad) {
+		fprintf(stderr, "conctui: cannot write %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Output files are opened before the run, so a bad path fails early. */
+struct outputs {
+	FILE *json, *chrome;
+};
+
+static int outputs_open(const struct options *o, struct outputs *out)
+{
+	memset(out, 0, sizeof *out);
+	if (o->json && !(out->json = open_output(o->json)))
+		return -1;
+	if (o->trace && !(out->chrome = open_output(o->trace))) {
+		if (out->json && out->json != stdout) {
+			fclose(out->json);
+			unlink(o->json);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/* Abandons the outputs of a run that did not happen: nothing is left. */
+static void outputs_discard(const struct options *o, struct outputs *out)
+{
+	if (out->json && out->json != stdout) {
+		fclose(out->json);
+		unlink(o->json);
+	}
+	if (out->chrome && out->chrome != stdout) {
+		fclose(out->chrome);
+		unlink(o->trace);
+	}
+}
+
+static int outputs_write(const struct options *o, struct outputs *out, const struct trace *tr)
+{
+	int rc = 0;
+
+	if (out->json) {
+		rc |= record_write(tr, out->json);
+		rc |= close_output(out->json, o->json);
+	}
+	if (out->chrome) {
+		rc |= chrome_trace_write(tr, out->chrome);
+		rc |= close_output(out->chrome, o->trace);
+	}
+	return rc ? -1 : 0;
+}
+
+static void print_chart(const struct options *o, const struct trace *tr)
+{
+	struct chart_opts co = {.ascii = o->ascii};
+	/* The record owns stdout when it is written there. */
+	FILE *f = o->json && strcmp(o->json, "-") == 0 ? NULL : stdout;
+
+	if (o->trace && strcmp(o->trace, "-") == 0)
+		f = NULL;
+	if (f)
+		chart_print(tr, &co, f);
+}
+
+/* ---- the modes ------------------------------------------------------------- */
+
+static int batch_replay(const struct options *o)
+{
+	struct trace **trs = NULL;
+	struct outputs out;
+	char err[512];
+	int n = record_read(o->replay, &trs, err, sizeof err);
+
+	if (n < 0) {
+		fprintf(stderr, "conctui: %s\n", err);
+		return 2;
+	}
+	int rc = outputs_open(o, &out) < 0 ? 2 : 0;
+	for (int i = 0; rc == 0 && i < n; i++)
+		print_chart(o, trs[i]);
+	if (rc == 0 && outputs_write(o, &out, trs[0]) < 0)
+		rc = 1;
+	for (int i = 0; i < n; i++)
+		trace_destroy(trs[i]);
+	free(trs);
+	return rc;
+}
+
+int batch_main(const struct options *o)
+{
+	struct scenario sc;
+	struct outputs out;
+	int interrupted = 0;
+
+	if (o->replay)
+		return batch_replay(o);
+	if (batch_load_scenario(o->scenario, o->scale, &sc) < 0)
+		return 2;
+	if (!run_pick_executor(&sc, &o->run)) {
+		fprintf(stderr, "conctui: unknown executor \"%s\" (conctui --list shows them)\n",
+			o->run.backend ? o->run.backend : sc.backend);
+		scenario_free(&sc);
+		return 2;
+	}
+	if (outputs_open(o, &out) < 0) {
+		scenario_free(&sc);
+		return 2;
+	}
+	struct trace *tr = batch_run(&sc, &o->run, &interrupted);
+	int rc = 0;
+	if (!tr || interrupted) {
+		if (interrupted)
+			fprintf(stderr, "conctui: interrupted\n");
+		outputs_discard(o, &out);
+		rc = 1;
+	} else {
+		print_chart(o, tr);
+		if (outputs_write(o, &out, tr) < 0)
+			rc = 1;
+	}
+	trace_destroy(tr);
+	scenario_free(&sc);
+	return rc;
+}
+
+/* ---- --list ---------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_scenarios(const char *dir)
+{
+	DIR *d = opendir(dir);
+	char *names[256];
+	int n = 0;
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) && n < 256) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && strcmp(e->d_name + len - 4, ".ini") == 0)
+			names[n++] = strndup(e->d_name, len - 4);
+	}
+	if (d)
+		closedir(d);
+	qsort(names, (size_t)n, sizeof names[0], by_name);
+	for (int i = 0; i < n; i++) {
+		char path[4096], err[512];
+		struct scenario sc;
+		snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
+		if (scenario_load(path, &sc, err, sizeof err) == 0) {
+			printf("  %-16s %-14s %s\n", names[i], sc.backend, sc.title);
+			scenario_free(&sc);
+		} else {
+			printf("  %-16s (%s)\n", names[i], err);
+		}
+		free(names[i]);
+	}
+}
+
+int batch_list(void)
+{
+	const char *dir = scenario_dir();
+
+	printf("Scenarios (name, default executor, title)%s%s:\n", dir ? " in " : "",
+	       dir ? dir : "");
+	if (dir)
+		list_scenarios(dir);
+	else
+		printf("  (no scenario directory found; set CONCTUI_DATADIR)\n");
+	printf("\nExecutors (name, model, how):\n");
+	for (int i = 0; i < executor_count(); i++) {
+		const struct executor *ex = executor_at(i);
+		printf("  %-14s %-16s %s\n", ex->name, model_name(ex->model), ex->summary);
+	}
+	return 0;
+}

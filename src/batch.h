@@ -1,0 +1,29 @@
+/*
+ * batch.h -- the non-interactive modes: --batch, --replay with --batch,
+ * --list; runs wait on a libuv loop that turns SIGINT/SIGTERM into a
+ * prompt, clean stop of the run.
+ */
+#ifndef CONCTUI_BATCH_H
+#define CONCTUI_BATCH_H
+
+#include "options.h"
+#include "scenario.h"
+
+/* Each returns the process exit status (0, 1 or 2). */
+int batch_main(const struct options *o);
+int batch_list(void);
+
+/*
+ * Loads the scenario NAME scaled by SCALE into SC; on error prints the
+ * message to stderr and returns -1 (the caller exits with status 2).
+ */
+int batch_load_scenario(const char *name, double scale, struct scenario *sc);
+
+/*
+ * Runs SC to its end while SIGINT/SIGTERM interrupt it.  Returns the trace
+ * (the caller destroys it), or NULL after printing why; *INTERRUPTED is set
+ * when a signal stopped it.
+ */
+struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, int *interrupted);
+
+#endif

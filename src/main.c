@@ -1,0 +1,45 @@
+/*
+ * main.c -- conctui: makes concurrency visible.
+ *
+ * Parses the command line and hands over to one of the modes: the TUI
+ * (the default), --batch, --compare, --costs or --list.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "batch.h"
+#include "options.h"
+#include "tui.h"
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char err[512];
+
+	if (options_parse(argc, argv, &o, err, sizeof err) < 0) {
+		fprintf(stderr, "conctui: %s\n", err);
+		options_usage(stderr);
+		return 2;
+	}
+	if (o.help) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (o.version) {
+		printf("conctui %s\n", CONCTUI_VERSION);
+		return 0;
+	}
+	if (o.list)
+		return batch_list();
+	if (o.batch)
+		return batch_main(&o);
+	struct tui_opts t = {
+		.scenario = o.scenario,
+		.replay = o.replay,
+		.run = o.run,
+		.scale = o.scale,
+		.ascii = o.ascii,
+		.colour = o.colour,
+	};
+	return tui_main(&t);
+}

@@ -1,0 +1,176 @@
+/*
+ * options.c -- getopt_long over one table of options; the same table
+ * prints --help, so the two cannot drift apart.
+ */
+#include "options.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*     id           long name          short arg  argument     help */
+#define OPTION_MAP(X)                                                                           \
+	X(BACKEND, "backend", 'b', 1, "NAME", "run on this executor instead of the scenario's")  \
+	X(BATCH, "batch", 0, 0, "", "run, print a text timeline chart and the figures, exit")     \
+	X(COMPARE, "compare", 0, 0, "", "run on every executor that applies and compare")        \
+	X(COSTS, "costs", 0, 0, "", "measure what each model costs: start, switch, memory")      \
+	X(JSON, "json", 0, 1, "FILE|-", "write the run as JSON (the record format)")            \
+	X(TRACE, "trace", 0, 1, "FILE", "write Chrome Trace Event JSON (Perfetto)")             \
+	X(REPLAY, "replay", 0, 1, "FILE", "show a recorded run instead of running one")          \
+	X(SCALE, "scale", 0, 1, "X", "multiply every duration by X (0 < X <= 100)")              \
+	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")            \
+	X(SWITCH, "switch-interval", 0, 1, "MS", "the GIL's switch interval (default: 5)")       \
+	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                  \
+	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")  \
+	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                           \
+	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")               \
+	X(HELP, "help", 'h', 0, "", "show this help and exit")                                   \
+	X(VERSION, "version", 'V', 0, "", "show the version and exit")
+
+enum option_id {
+	OPTION_BASE = 256, /* above every short option character */
+#define X(id, name, sh, arg, argname, help) OPT_##id,
+	OPTION_MAP(X)
+#undef X
+};
+
+static const struct {
+	const char *name;
+	char shortopt;
+	int has_arg;
+	const char *argname;
+	const char *help;
+} option_table[] = {
+#define X(id, name, sh, arg, argname, help) {name, sh, arg, argname, help},
+	OPTION_MAP(X)
+#undef X
+};
+
+#define NOPTIONS ((int)(sizeof option_table / sizeof option_table[0]))
+
+void options_usage(FILE *f)
+{
+	fprintf(f, "usage: conctui [OPTIONS] [SCENARIO]          the TUI (no SCENARIO: the overview)\n"
+		   "       conctui --batch [OPTIONS] SCENARIO    run, print a chart and figures\n"
+		   "       conctui --compare [OPTIONS] SCENARIO  compare every executor\n"
+		   "       conctui --costs | --list | --replay FILE\n\n");
+	for (int i = 0; i < NOPTIONS; i++) {
+		char left[40];
+		snprintf(left, sizeof left, "%s%c%s--%s %s", option_table[i].shortopt ? "-" : "",
+			 option_table[i].shortopt ? option_table[i].shortopt : ' ',
+			 option_table[i].shortopt ? ", " : "  ", option_table[i].name,
+			 option_table[i].argname);
+		fprintf(f, "  %-30s %s\n", left[0] == ' ' ? left + 1 : left, option_table[i].help);
+	}
+	fprintf(f, "\nSCENARIO is a built-in name (conctui --list) or a scenario file.\n"
+		   "Exit status: 0 success, 1 failure at run time, 2 bad usage or input.\n"
+		   "Keys in the TUI: press ? for help; the man page conctui(1) has all.\n");
+}
+
+static int parse_number(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !isfinite(v) || v <= lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int apply(int id, const char *arg, struct options *o, char *err, size_t len)
+{
+	double v;
+
+	switch (id) {
+	case OPT_BACKEND: o->run.backend = arg; break;
+	case OPT_BATCH: o->batch = true; break;
+	case OPT_COMPARE: o->compare = true; break;
+	case OPT_COSTS: o->costs = true; break;
+	case OPT_JSON: o->json = arg; break;
+	case OPT_TRACE: o->trace = arg; break;
+	case OPT_REPLAY: o->replay = arg; break;
+	case OPT_LIST: o->list = true; break;
+	case OPT_ASCII: o->ascii = true; break;
+	case OPT_NOCOLOUR: o->colour = false; break;
+	case OPT_HELP: o->help = true; break;
+	case OPT_VERSION: o->version = true; break;
+	case OPT_SCALE:
+		if (parse_number(arg, 0, OPTIONS_MAX_SCALE, &o->scale) < 0)
+			goto bad;
+		break;
+	case OPT_SWITCH:
+		if (parse_number(arg, 0, SCENARIO_MAX_SWITCH_MS, &o->run.switch_interval_ms) < 0)
+			goto bad;
+		break;
+	case OPT_WORKERS:
+		if (parse_number(arg, 0, SCENARIO_MAX_WORKERS, &v) < 0 || v != (int)v)
+			goto bad;
+		o->run.workers = (int)v;
+		break;
+	case OPT_GIL:
+		if (strcmp(arg, "new") && strcmp(arg, "old") && strcmp(arg, "off"))
+			goto bad;
+		o->run.gil = arg;
+		break;
+	}
+	return 0;
+bad:
+	snprintf(err, len, "invalid value \"%s\" for --%s", arg,
+		 option_table[id - OPTION_BASE - 1].name);
+	return -1;
+}
+
+int options_parse(int argc, char **argv, struct options *o, char *err, size_t len)
+{
+	struct option longopts[NOPTIONS + 1];
+	char shortopts[2 * NOPTIONS + 2] = ":";
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->scale = 1.0;
+	o->colour = !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	for (int i = 0; i < NOPTIONS; i++) {
+		longopts[i] = (struct option){option_table[i].name, option_table[i].has_arg, NULL,
+					      OPTION_BASE + 1 + i};
+		if (option_table[i].shortopt) {
+			size_t n = strlen(shortopts);
+			shortopts[n] = option_table[i].shortopt;
+			shortopts[n + 1] = option_table[i].has_arg ? ':' : '\0';
+			shortopts[n + 2] = '\0';
+		}
+	}
+	longopts[NOPTIONS] = (struct option){0, 0, 0, 0};
+	optind = 0; /* reset, so that tests may parse more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		int id = c;
+		if (c == '?' || c == ':') {
+			const char *what = optopt ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
+			snprintf(err, len, c == '?' ? "unknown option \"%s\"" : "option \"%s\" needs a value",
+				 what);
+			return -1;
+		}
+		for (int i = 0; c < OPTION_BASE && i < NOPTIONS; i++)
+			if (option_table[i].shortopt == c)
+				id = OPTION_BASE + 1 + i;
+		if (apply(id, optarg, o, err, len) < 0)
+			return -1;
+	}
+	if (optind < argc)
+		o->scenario = argv[optind++];
+	if (optind < argc) {
+		snprintf(err, len, "unexpected argument \"%s\"", argv[optind]);
+		return -1;
+	}
+	if ((o->batch || o->compare) && !o->scenario && !o->replay) {
+		snprintf(err, len, "%s needs a SCENARIO", o->compare ? "--compare" : "--batch");
+		return -1;
+	}
+	if (o->replay && o->scenario) {
+		snprintf(err, len, "give either --replay FILE or a SCENARIO, not both");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,199 @@
+/*
+ * run.c -- one run: trace set-up, the latency server, a controller thread
+ * that calls the executor, and the run's wall and CPU time.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "latency.h"
+#include "runner.h"
+#include "work.h"
+
+struct run {
+	const struct scenario *sc;
+	const struct executor *ex;
+	struct exec_ctx ctx;
+	struct trace *tr;          /* owned unless taken */
+	pthread_t controller;
+	bool joined;
+	int rc;                    /* the executor's result, valid once finished */
+	_Atomic int cancel;        /* enum runner_cancel, shared with the executor */
+	_Atomic bool finished;
+	uint64_t start_ns;         /* absolute: t = 0 of the trace */
+	void (*on_finish)(void *ud);
+	void *ud;
+};
+
+const struct executor *run_pick_executor(const struct scenario *sc, const struct run_opts *o)
+{
+	const char *name = o && o->backend ? o->backend : sc->backend;
+
+	return executor_find(*name ? name : "sequential");
+}
+
+static void fill_ctx(struct run *r, const struct run_opts *o)
+{
+	const struct scenario *sc = r->sc;
+	struct exec_ctx *c = &r->ctx;
+	const char *gil = o && o->gil ? o->gil : *sc->gil ? sc->gil : "new";
+
+	c->sc = sc;
+	c->tr = r->tr;
+	c->cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (c->cores < 1)
+		c->cores = 1;
+	c->workers = o && o->workers ? o->workers : sc->workers ? sc->workers : c->cores;
+	snprintf(c->gil, sizeof c->gil, "%s", gil);
+	c->switch_interval_ms = o && o->switch_interval_ms > 0 ? o->switch_interval_ms
+				: sc->switch_interval_ms > 0   ? sc->switch_interval_ms
+							       : RUN_DEFAULT_SWITCH_MS;
+	c->latency_port = latency_port();
+	c->cancel = &r->cancel;
+}
+
+static void fill_meta(struct run *r)
+{
+	struct trace_meta *m = &r->tr->meta;
+
+	snprintf(m->scenario, sizeof m->scenario, "%s", r->sc->name);
+	snprintf(m->title, sizeof m->title, "%s", r->sc->title);
+	snprintf(m->backend, sizeof m->backend, "%s", r->ex->name);
+	m->model = r->ex->model;
+	m->cores = r->ctx.cores;
+	if (r->ex->flags & EXECUTOR_LOCK_LANE) {
+		snprintf(m->gil_mode, sizeof m->gil_mode, "%s", r->ctx.gil);
+		m->gil_interval_ms = r->ctx.switch_interval_ms;
+	}
+	for (int i = 0; i < r->sc->ntasks; i++)
+		trace_set_name(r->tr, i, r->sc->tasks[i].name);
+	if (trace_lock_lane(r->tr) >= 0)
+		trace_set_name(r->tr, trace_lock_lane(r->tr), "GIL");
+}
+
+static void *controller_main(void *arg)
+{
+	struct run *r = arg;
+	uint64_t cpu0 = clock_cpu_ns();
+
+	r->rc = r->ex->run(&r->ctx);
+	r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
+	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
+	atomic_store_explicit(&r->finished, true, memory_order_release);
+	if (r->on_finish)
+		r->on_finish(r->ud);
+	return NULL;
+}
+
+struct run *run_start(const struct scenario *sc, const struct run_opts *o,
+		      void (*on_finish)(void *ud), void *ud, char *err, size_t errlen)
+{
+	const struct executor *ex = run_pick_executor(sc, o);
+	unsigned flags;
+
+	if (!ex) {
+		snprintf(err, errlen, "unknown executor \"%s\" (conctui --list shows them)",
+			 o && o->backend ? o->backend : sc->backend);
+		return NULL;
+	}
+	if (scenario_has_step(sc, STEP_IO) && latency_start(err, errlen) < 0)
+		return NULL;
+	work_calibrate();
+
+	struct run *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	flags = ((ex->flags & EXECUTOR_LOCK_LANE) ? TRACE_LOCK_LANE : 0) |
+		((ex->flags & EXECUTOR_SHARED) ? TRACE_SHARED : 0);
+	r->sc = sc;
+	r->ex = ex;
+	r->on_finish = on_finish;
+	r->ud = ud;
+	r->tr = trace_create(sc->ntasks, flags);
+	if (!r->tr) {
+		snprintf(err, errlen, "cannot allocate a trace for %d tasks: %s", sc->ntasks,
+			 strerror(errno));
+		free(r);
+		return NULL;
+	}
+	fill_ctx(r, o);
+	fill_meta(r);
+	r->start_ns = clock_now_ns();
+	trace_start(r->tr, r->start_ns);
+	int rc = pthread_create(&r->controller, NULL, controller_main, r);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the run: %s", strerror(rc));
+		trace_destroy(r->tr);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+bool run_finished(const struct run *r)
+{
+	return atomic_load_explicit(&r->finished, memory_order_acquire);
+}
+
+int run_wait(struct run *r)
+{
+	if (!r->joined) {
+		pthread_join(r->controller, NULL);
+		r->joined = true;
+	}
+	return r->rc < 0 ? -1 : 0;
+}
+
+const char *run_error(const struct run *r)
+{
+	return r->ctx.err[0] ? r->ctx.err : "the run failed";
+}
+
+void run_interrupt(struct run *r)
+{
+	atomic_store(&r->cancel, RUNNER_INTERRUPTED);
+}
+
+struct trace *run_trace(const struct run *r)
+{
+	return r->tr;
+}
+
+const struct executor *run_executor(const struct run *r)
+{
+	return r->ex;
+}
+
+uint64_t run_elapsed_ns(const struct run *r)
+{
+	if (run_finished(r))
+		return r->tr->meta.wall_ns;
+	return clock_now_ns() - r->start_ns;
+}
+
+struct trace *run_take_trace(struct run *r)
+{
+	struct trace *tr = r->tr;
+
+	run_wait(r);
+	r->tr = NULL;
+	return tr;
+}
+
+void run_free(struct run *r)
+{
+	if (!r)
+		return;
+	run_wait(r);
+	trace_destroy(r->tr);
+	free(r);
+}
