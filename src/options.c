@@ -147,7 +147,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		int id = c;
 		if (c == '?' || c == ':') {
-			const char *what = optopt ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
+			/* optopt is a short option's letter, or a long option's id. */
+			int is_short = optopt > 0 && optopt < OPTION_BASE;
+			const char *what = is_short ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
 			snprintf(err, len, c == '?' ? "unknown option \"%s\"" : "option \"%s\" needs a value",
 				 what);
 			return -1;

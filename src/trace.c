@@ -82,6 +82,15 @@ void trace_destroy(struct trace *tr)
 		munmap(tr, tr->map_size);
 }
 
+void trace_reset(struct trace *tr)
+{
+	for (int i = 0; i < tr->nlanes; i++) {
+		atomic_store(&tr->lanes[i].count, 0);
+		atomic_store(&tr->lanes[i].dropped, 0);
+		atomic_store(&tr->lanes[i].outcome, OUTCOME_NONE);
+	}
+}
+
 void trace_start(struct trace *tr, uint64_t now_ns)
 {
 	tr->epoch_ns = now_ns;
@@ -117,15 +126,27 @@ static uint64_t relative(const struct trace *tr, uint64_t now_ns)
 
 static void copy_reason(char *dst, const char *reason)
 {
-	size_t i = 0;
+	size_t n = reason ? strnlen(reason, TRACE_REASON_MAX - 1) : 0;
 
-	if (reason)
-		for (; i < TRACE_REASON_MAX - 1 && reason[i]; i++)
-			dst[i] = reason[i];
-	dst[i] = '\0';
+	memcpy(dst, reason ? reason : "", n);
+	dst[n] = '\0';
 }
 
-/* Publishes one span; the caller has closed the previous one. */
+/* Fills slot N of LANE and publishes it; the caller checked the capacity. */
+static void publish_at(struct trace *tr, struct trace_lane *ln, uint32_t n, uint64_t t0,
+		       uint64_t t1, enum state st, int cpu, const char *reason)
+{
+	struct trace_slot *s = slot_at(tr, ln, n);
+
+	s->t0 = t0;
+	atomic_store_explicit(&s->t1, t1, memory_order_relaxed);
+	s->cpu = cpu;
+	s->state = (uint8_t)st;
+	copy_reason(s->reason, reason);
+	atomic_store_explicit(&ln->count, n + 1, memory_order_release);
+}
+
+/* Publishes one span after the last; the caller has closed the previous one. */
 static int publish(struct trace *tr, struct trace_lane *ln, uint64_t t0, uint64_t t1,
 		   enum state st, int cpu, const char *reason)
 {
@@ -135,13 +156,7 @@ static int publish(struct trace *tr, struct trace_lane *ln, uint64_t t0, uint64_
 		atomic_fetch_add_explicit(&ln->dropped, 1, memory_order_relaxed);
 		return -ENOSPC;
 	}
-	struct trace_slot *s = slot_at(tr, ln, n);
-	s->t0 = t0;
-	atomic_store_explicit(&s->t1, t1, memory_order_relaxed);
-	s->cpu = cpu;
-	s->state = (uint8_t)st;
-	copy_reason(s->reason, reason);
-	atomic_store_explicit(&ln->count, n + 1, memory_order_release);
+	publish_at(tr, ln, n, t0, t1, st, cpu, reason);
 	return 0;
 }
 
@@ -156,24 +171,31 @@ static struct trace_slot *open_slot(struct trace *tr, struct trace_lane *ln)
 	return atomic_load_explicit(&s->t1, memory_order_relaxed) == TRACE_OPEN ? s : NULL;
 }
 
+/* The hot path of every probe: one count load, at most one string compare. */
 void trace_enter(struct trace *tr, int lane, uint64_t now_ns, enum state st, int cpu,
 		 const char *reason)
 {
 	struct trace_lane *ln = &tr->lanes[lane];
-	struct trace_slot *s = open_slot(tr, ln);
-	uint64_t now = relative(tr, now_ns);
+	uint32_t n = atomic_load_explicit(&ln->count, memory_order_relaxed);
+	uint64_t now = now_ns > tr->epoch_ns ? now_ns - tr->epoch_ns : 0;
+	struct trace_slot *s = NULL;
 
+	if (n > 0) {
+		s = slot_at(tr, ln, n - 1);
+		if (atomic_load_explicit(&s->t1, memory_order_relaxed) != TRACE_OPEN)
+			s = NULL;
+	}
 	if (s && s->state == st && s->cpu == cpu &&
 	    strncmp(s->reason, reason ? reason : "", TRACE_REASON_MAX - 1) == 0)
 		return;
-	if (atomic_load_explicit(&ln->count, memory_order_relaxed) >= ln->cap) {
+	if (n >= ln->cap) {
 		/* Keep the open span open rather than lose the end of the lane. */
 		atomic_fetch_add_explicit(&ln->dropped, 1, memory_order_relaxed);
 		return;
 	}
 	if (s)
 		atomic_store_explicit(&s->t1, now < s->t0 ? s->t0 : now, memory_order_release);
-	publish(tr, ln, now, TRACE_OPEN, st, cpu, reason);
+	publish_at(tr, ln, n, now, TRACE_OPEN, st, cpu, reason);
 }
 
 void trace_close(struct trace *tr, int lane, uint64_t now_ns)

@@ -81,6 +81,9 @@ struct trace {
 struct trace *trace_create(int ntasks, unsigned flags);
 void trace_destroy(struct trace *tr);
 
+/* Empties every lane for reuse (no writer may be running). */
+void trace_reset(struct trace *tr);
+
 /* Marks t = 0 of the run as NOW_NS (an absolute clock_now_ns() reading). */
 void trace_start(struct trace *tr, uint64_t now_ns);
 

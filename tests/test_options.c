@@ -1,0 +1,149 @@
+/*
+ * test_options.c -- the command line: every option parses, bad usage is
+ * one clear message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+static int parse(struct options *o, char *err, size_t len, const char *first, ...)
+{
+	char *argv[32] = {"conctui"};
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, first);
+	for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return options_parse(argc, argv, o, err, len);
+}
+
+static void test_defaults(void **unused)
+{
+	(void)unused;
+	struct options o;
+	char err[256];
+
+	unsetenv("NO_COLOR");
+	assert_int_equal(parse(&o, err, sizeof err, NULL), 0);
+	assert_null(o.scenario);
+	assert_false(o.batch);
+	assert_true(o.colour);
+	assert_true(o.scale == 1.0);
+	assert_null(o.run.backend);
+}
+
+static void test_everything(void **unused)
+{
+	(void)unused;
+	struct options o;
+	char err[256];
+
+	assert_int_equal(parse(&o, err, sizeof err, "--batch", "-b", "threads", "--json", "-",
+			       "--trace", "t.json", "--scale", "2.5", "--gil", "old",
+			       "--switch-interval", "1", "-w", "3", "--ascii", "--no-color",
+			       "seed-sleep", NULL),
+			 0);
+	assert_true(o.batch);
+	assert_string_equal(o.run.backend, "threads");
+	assert_string_equal(o.json, "-");
+	assert_string_equal(o.trace, "t.json");
+	assert_true(o.scale == 2.5);
+	assert_string_equal(o.run.gil, "old");
+	assert_true(o.run.switch_interval_ms == 1.0);
+	assert_int_equal(o.run.workers, 3);
+	assert_true(o.ascii);
+	assert_false(o.colour);
+	assert_string_equal(o.scenario, "seed-sleep");
+	assert_int_equal(parse(&o, err, sizeof err, "-l", NULL), 0);
+	assert_true(o.list);
+	assert_int_equal(parse(&o, err, sizeof err, "-h", NULL), 0);
+	assert_true(o.help);
+	assert_int_equal(parse(&o, err, sizeof err, "-V", NULL), 0);
+	assert_true(o.version);
+	assert_int_equal(parse(&o, err, sizeof err, "--replay", "r.json", NULL), 0);
+	assert_string_equal(o.replay, "r.json");
+	assert_int_equal(parse(&o, err, sizeof err, "--compare", "cpu-bound", NULL), 0);
+	assert_true(o.compare);
+	assert_int_equal(parse(&o, err, sizeof err, "--costs", NULL), 0);
+	assert_true(o.costs);
+}
+
+static void test_no_color_env(void **unused)
+{
+	(void)unused;
+	struct options o;
+	char err[256];
+
+	setenv("NO_COLOR", "1", 1);
+	assert_int_equal(parse(&o, err, sizeof err, NULL), 0);
+	assert_false(o.colour);
+	setenv("NO_COLOR", "", 1); /* empty means unset, per no-color.org */
+	assert_int_equal(parse(&o, err, sizeof err, NULL), 0);
+	assert_true(o.colour);
+	unsetenv("NO_COLOR");
+}
+
+static void expect_error(const char *msg, const char *a, const char *b, const char *c)
+{
+	struct options o;
+	char err[256];
+
+	assert_int_equal(parse(&o, err, sizeof err, a, b, c, NULL), -1);
+	assert_string_equal(err, msg);
+}
+
+static void test_bad_usage(void **unused)
+{
+	(void)unused;
+	expect_error("unknown option \"--frobnicate\"", "--frobnicate", NULL, NULL);
+	expect_error("unknown option \"-z\"", "-z", NULL, NULL);
+	expect_error("option \"--json\" needs a value", "--json", NULL, NULL);
+	expect_error("invalid value \"0\" for --scale", "--scale", "0", NULL);
+	expect_error("invalid value \"abc\" for --scale", "--scale", "abc", NULL);
+	expect_error("invalid value \"1000\" for --scale", "--scale", "1000", NULL);
+	expect_error("invalid value \"new2\" for --gil", "--gil", "new2", NULL);
+	expect_error("invalid value \"-1\" for --switch-interval", "--switch-interval", "-1", NULL);
+	expect_error("invalid value \"2.5\" for --workers", "--workers", "2.5", NULL);
+	expect_error("--batch needs a SCENARIO", "--batch", NULL, NULL);
+	expect_error("unexpected argument \"b\"", "a", "b", NULL);
+	expect_error("give either --replay FILE or a SCENARIO, not both", "--replay", "x", "y");
+}
+
+static void test_usage_lists_every_option(void **unused)
+{
+	(void)unused;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *names[] = {"--backend", "--batch", "--compare", "--costs", "--json", "--trace",
+			       "--replay", "--scale", "--gil", "--switch-interval", "--workers",
+			       "--list", "--ascii", "--no-color", "--help", "--version"};
+
+	options_usage(f);
+	fclose(f);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		assert_non_null(strstr(buf, names[i]));
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_everything),
+		cmocka_unit_test(test_no_color_env),
+		cmocka_unit_test(test_bad_usage),
+		cmocka_unit_test(test_usage_lists_every_option),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,78 @@
+/*
+ * test_work.c -- the CPU kernel: calibration holds within 10%, primality.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "clock.h"
+#include "work.h"
+
+/* Fastest of a few timings of MS ms of chunks: the least disturbed one. */
+static double measured_ms(double ms)
+{
+	double best = 1e30;
+
+	for (int rep = 0; rep < 5; rep++) {
+		uint64_t n = work_chunks_for(ms), it = work_chunk_iters(), sink = 0;
+		uint64_t t0 = clock_now_ns();
+		for (uint64_t i = 0; i < n; i++)
+			sink ^= work_crunch(it);
+		double dt = clock_ns_to_ms(clock_now_ns() - t0);
+		if (dt < best)
+			best = dt;
+		assert_true(sink != 1); /* keep the work */
+	}
+	return best;
+}
+
+static void test_calibration_within_10_percent(void **unused)
+{
+	(void)unused;
+	work_calibrate();
+	double got = measured_ms(50);
+	/* The same kernel, timed again: the ratio is what must hold. */
+	assert_true(got / 50.0 > 0.9);
+	assert_true(got / 50.0 < 1.1);
+}
+
+static void test_chunks(void **unused)
+{
+	(void)unused;
+	assert_int_equal(work_chunks_for(0), 0);
+	assert_int_equal(work_chunks_for(-3), 0);
+	assert_int_equal(work_chunks_for(0.001), 1);
+	assert_int_equal(work_chunks_for(1), 1000 / WORK_CHUNK_US);
+	assert_true(work_chunk_iters() >= 1);
+	assert_int_equal(work_chunk_ns(), WORK_CHUNK_US * 1000);
+	/* A second calibration keeps the first figure. */
+	uint64_t a = work_iters_per_ms();
+	work_calibrate();
+	assert_int_equal(work_iters_per_ms(), a);
+}
+
+static void test_primes(void **unused)
+{
+	(void)unused;
+	assert_false(work_is_prime(0));
+	assert_false(work_is_prime(1));
+	assert_true(work_is_prime(2));
+	assert_true(work_is_prime(3));
+	assert_false(work_is_prime(4));
+	assert_true(work_is_prime(7919));
+	assert_false(work_is_prime(7917));
+	assert_true(work_is_prime(34359738337ull));  /* the largest prime below 2^35 */
+	assert_false(work_is_prime(34359738339ull)); /* 3 * 11453246113 */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_calibration_within_10_percent),
+		cmocka_unit_test(test_chunks),
+		cmocka_unit_test(test_primes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
