@@ -10,6 +10,9 @@
 
 #include "trace.h"
 
+/* The value of "conctui" in the records this program writes and reads. */
+#define RECORD_VERSION 1
+
 /* Writes TR as one record; 0 or -1 (errno). */
 int record_write(const struct trace *tr, FILE *f);
 /* Writes { "conctui": 1, "compare": [record, ...] }. */

@@ -232,8 +232,8 @@ void stats_compute_at(const struct trace *tr, uint64_t now_rel_ns, struct stats 
 
 	memset(st, 0, sizeof *st);
 	st->tasks = tr->ntasks;
-	st->wall_ms = (double)(tr->meta.wall_ns ? tr->meta.wall_ns
-						: trace_extent(tr, now_rel_ns)) / 1e6;
+	st->wall_ms =
+	    (double)(tr->meta.wall_ns ? tr->meta.wall_ns : trace_extent(tr, now_rel_ns)) / 1e6;
 	st->cpu_ms = (double)tr->meta.cpu_ns / 1e6;
 	for (int lane = 0; lane < tr->ntasks; lane++) {
 		uint32_t n = trace_count(tr, lane);

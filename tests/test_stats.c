@@ -200,14 +200,14 @@ static void test_max_gap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_median),
-		cmocka_unit_test(test_overlap_touching),
-		cmocka_unit_test(test_overlap_alternating),
-		cmocka_unit_test(test_overlap_zero_and_open),
-		cmocka_unit_test(test_totals_and_outcomes),
-		cmocka_unit_test(test_gil_figures),
-		cmocka_unit_test(test_convoy_median),
-		cmocka_unit_test(test_max_gap),
+	    cmocka_unit_test(test_median),
+	    cmocka_unit_test(test_overlap_touching),
+	    cmocka_unit_test(test_overlap_alternating),
+	    cmocka_unit_test(test_overlap_zero_and_open),
+	    cmocka_unit_test(test_totals_and_outcomes),
+	    cmocka_unit_test(test_gil_figures),
+	    cmocka_unit_test(test_convoy_median),
+	    cmocka_unit_test(test_max_gap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,257 @@
+/*
+ * record.c -- writing the record format (--json): one run as JSON.
+ *
+ * The format is a contract (DESIGN.md, "The record format"): keys may be
+ * added, never renamed or removed.  Times are milliseconds from the start
+ * of the run, rounded to the microsecond, and printed with 15 significant
+ * digits, so that a record read back (record_read.c) and written again is
+ * the same text.
+ */
+#include "record.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <string.h>
+
+/* Fifteen digits round-trip through a double; seventeen would print noise. */
+#define RECORD_DUMP_FLAGS JSON_REAL_PRECISION(15)
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* ns -> ms, rounded to the microsecond; an open span ends where it began. */
+static double ms_of(uint64_t ns)
+{
+	return (double)((ns + 500) / 1000) / 1e3;
+}
+
+/*
+ * The length of the valid UTF-8 sequence at P (LEFT bytes remain), 0 when
+ * it is invalid, -1 when it is cut off by the end.  As strict as jansson:
+ * no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static int utf8_seq(const unsigned char *p, size_t left)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	int len;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	for (int i = 1; i < len; i++) {
+		if ((size_t)i >= left)
+			return -1;
+		if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
+			return 0;
+	}
+	return len;
+}
+
+/*
+ * S as a JSON string.  The trace keeps names and reasons in fixed-size
+ * fields that may cut a multi-byte character in two; jansson refuses such
+ * text, so a cut-off tail is dropped and any other bad byte becomes '?'.
+ */
+static json_t *text(const char *s)
+{
+	char buf[256];
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+
+	while (left > 0 && n < sizeof buf - 4) {
+		int len = utf8_seq(p, left);
+		if (len < 0)
+			break;
+		if (len == 0) {
+			buf[n++] = '?';
+			len = 1;
+		} else {
+			memcpy(buf + n, p, (size_t)len);
+			n += (size_t)len;
+		}
+		p += len;
+		left -= (size_t)len;
+	}
+	return json_stringn(buf, n);
+}
+
+/* Sets KEY of OBJ to a new value; a NULL value (no memory) is an error. */
+static int put(json_t *obj, const char *key, json_t *v)
+{
+	return v ? json_object_set_new(obj, key, v) : -1;
+}
+
+static json_t *span_json(const struct span *sp)
+{
+	uint64_t t1 = sp->t1 == TRACE_OPEN ? sp->t0 : sp->t1;
+	json_t *o = json_object();
+
+	if (!o || put(o, "state", json_string(state_name(sp->state))) ||
+	    put(o, "t0", json_real(ms_of(sp->t0))) || put(o, "t1", json_real(ms_of(t1))) ||
+	    put(o, "cpu", json_integer(sp->cpu)) || put(o, "reason", text(sp->reason))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *task_json(const struct trace *tr, int lane)
+{
+	json_t *o = json_object(), *spans = json_array();
+	uint32_t n = trace_count(tr, lane);
+	struct span sp;
+
+	if (!o || !spans || put(o, "id", json_integer(lane)) ||
+	    put(o, "name", text(trace_name(tr, lane))) ||
+	    put(o, "outcome", json_string(outcome_name(trace_outcome(tr, lane)))) ||
+	    put(o, "start_ms", json_real(ms_of(trace_lane_start(tr, lane)))) ||
+	    put(o, "end_ms", json_real(ms_of(trace_lane_end(tr, lane, 0)))))
+		goto fail;
+	for (uint32_t i = 0; i < n; i++) {
+		trace_get(tr, lane, i, &sp);
+		if (json_array_append_new(spans, span_json(&sp)))
+			goto fail;
+	}
+	if (put(o, "spans", spans) == 0)
+		return o;
+	spans = NULL; /* put() took it even on failure */
+fail:
+	json_decref(spans);
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *gil_json(const struct trace *tr, int lane)
+{
+	const struct trace_meta *m = &tr->meta;
+	json_t *o = json_object(), *holds = json_array();
+	uint32_t n = trace_count(tr, lane);
+	struct span sp;
+
+	if (!o || !holds || put(o, "mode", text(m->gil_mode)) ||
+	    put(o, "interval_ms", json_real(m->gil_interval_ms)) ||
+	    put(o, "switches", json_integer((json_int_t)m->gil_switches)) ||
+	    put(o, "drop_requests", json_integer((json_int_t)m->gil_drop_requests)))
+		goto fail;
+	for (uint32_t i = 0; i < n; i++) {
+		trace_get(tr, lane, i, &sp);
+		uint64_t t1 = sp.t1 == TRACE_OPEN ? sp.t0 : sp.t1;
+		if (json_array_append_new(holds, json_pack("{s:i, s:f, s:f}", "task", sp.cpu, "t0",
+							   ms_of(sp.t0), "t1", ms_of(t1))))
+			goto fail;
+	}
+	if (put(o, "holds", holds) == 0)
+		return o;
+	holds = NULL;
+fail:
+	json_decref(holds);
+	json_decref(o);
+	return NULL;
+}
+
+/* The run's facts, in the order DESIGN.md shows them, plus our extensions. */
+static int put_meta(json_t *o, const struct trace *tr)
+{
+	const struct trace_meta *m = &tr->meta;
+	uint64_t dropped = trace_dropped(tr, -1);
+
+	if (put(o, "conctui", json_integer(RECORD_VERSION)) ||
+	    put(o, "scenario", text(m->scenario)) || put(o, "title", text(m->title)) ||
+	    put(o, "backend", text(m->backend)) ||
+	    put(o, "model", json_string(model_name(m->model))) ||
+	    put(o, "cores", json_integer(m->cores)) ||
+	    put(o, "wall_ms", json_real(ms_of(m->wall_ns))) ||
+	    put(o, "cpu_ms", json_real(ms_of(m->cpu_ns))))
+		return -1;
+	if (m->bytes_per_task > 0 && put(o, "bytes_per_task", json_real(m->bytes_per_task)))
+		return -1;
+	/* Informative only: a trace read back cannot hold a count of lost spans. */
+	if (dropped > 0 && put(o, "dropped", json_integer((json_int_t)dropped)))
+		return -1;
+	return 0;
+}
+
+static json_t *record_json(const struct trace *tr)
+{
+	json_t *o = json_object(), *tasks = json_array();
+	int lock = trace_lock_lane(tr);
+
+	if (!o || !tasks || put_meta(o, tr))
+		goto fail;
+	for (int lane = 0; lane < tr->ntasks; lane++)
+		if (json_array_append_new(tasks, task_json(tr, lane)))
+			goto fail;
+	if (put(o, "tasks", tasks)) {
+		tasks = NULL;
+		goto fail;
+	}
+	if (lock >= 0 && put(o, "gil", gil_json(tr, lock))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+fail:
+	json_decref(tasks);
+	json_decref(o);
+	return NULL;
+}
+
+static int dump(json_t *root, FILE *f)
+{
+	int rc;
+
+	if (!root) {
+		errno = ENOMEM;
+		return -1;
+	}
+	rc = json_dumpf(root, f, RECORD_DUMP_FLAGS);
+	json_decref(root);
+	if (rc == 0 && fputc('\n', f) == EOF)
+		rc = -1;
+	if (rc == 0 && fflush(f) != 0)
+		rc = -1;
+	if (rc != 0 && errno == 0)
+		errno = EIO;
+	return rc ? -1 : 0;
+}
+
+int record_write(const struct trace *tr, FILE *f)
+{
+	errno = 0;
+	return dump(record_json(tr), f);
+}
+
+int record_write_compare(struct trace *const *trs, int n, FILE *f)
+{
+	json_t *o = json_object(), *list = json_array();
+
+	errno = 0;
+	if (!o || !list || put(o, "conctui", json_integer(RECORD_VERSION)))
+		goto fail;
+	for (int i = 0; i < n; i++)
+		if (json_array_append_new(list, record_json(trs[i])))
+			goto fail;
+	if (put(o, "compare", list) == 0)
+		return dump(o, f);
+	list = NULL;
+fail:
+	json_decref(list);
+	json_decref(o);
+	errno = ENOMEM;
+	return -1;
+}

@@ -1,0 +1,410 @@
+/*
+ * test_record.c -- the record format: the exact text of a small record,
+ * write -> read -> write giving the same text (with a GIL lane and in
+ * compare form), and every kind of malformed input failing with a message
+ * that names the file and the place, never a crash or a leak.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "record.h"
+#include "trace.h"
+
+#define US 1000ull
+#define MS 1000000ull
+
+static void add(struct trace *tr, int lane, enum state st, uint64_t t0, uint64_t t1, int cpu,
+		const char *reason)
+{
+	struct span sp = {.t0 = t0, .t1 = t1, .cpu = cpu, .state = st};
+
+	snprintf(sp.reason, sizeof sp.reason, "%s", reason);
+	assert_int_equal(trace_append(tr, lane, &sp), 0);
+}
+
+static void set_meta(struct trace *tr, const char *scenario, const char *backend, enum model m)
+{
+	snprintf(tr->meta.scenario, sizeof tr->meta.scenario, "%s", scenario);
+	snprintf(tr->meta.backend, sizeof tr->meta.backend, "%s", backend);
+	tr->meta.model = m;
+	tr->meta.cores = 2;
+}
+
+/* seed-sleep as DESIGN.md shows it. */
+static struct trace *small_trace(void)
+{
+	struct trace *tr = trace_create(1, 0);
+
+	set_meta(tr, "seed-sleep", "threads", MODEL_PARALLEL);
+	tr->meta.wall_ns = 901200 * US;
+	tr->meta.cpu_ns = 3100 * US;
+	trace_set_name(tr, 0, "A");
+	add(tr, 0, STATE_RUNNING, 0, 100 * US, 0, "computing");
+	add(tr, 0, STATE_SLEEP, 100 * US, 800600 * US, -1, "sleep 800 ms");
+	trace_set_outcome(tr, 0, OUTCOME_DONE);
+	return tr;
+}
+
+/* Three tasks under the GIL, odd times, a killed task, UTF-8 and quotes. */
+static struct trace *gil_trace(void)
+{
+	struct trace *tr = trace_create(3, TRACE_LOCK_LANE);
+	int gil = trace_lock_lane(tr);
+
+	set_meta(tr, "gil-convoy", "gil", MODEL_PSEUDO);
+	snprintf(tr->meta.title, sizeof tr->meta.title, "One \"CPU\" thread \u2192 one I/O");
+	tr->meta.wall_ns = 123456789;
+	tr->meta.cpu_ns = 98765432;
+	tr->meta.bytes_per_task = 8192.5;
+	snprintf(tr->meta.gil_mode, sizeof tr->meta.gil_mode, "new");
+	tr->meta.gil_interval_ms = 5;
+	tr->meta.gil_switches = 12;
+	tr->meta.gil_drop_requests = 11;
+	trace_set_name(tr, 0, "cpu");
+	trace_set_name(tr, 1, "io\u00e9");
+	trace_set_name(tr, 2, "victim");
+	add(tr, 0, STATE_RUNNING, 0, 5001234, 0, "computing");
+	add(tr, 0, STATE_LOCK, 5001234, 10002001, -1, "waiting for the GIL (switch requested)");
+	add(tr, 0, STATE_RUNNING, 10002001, 20000000, 1, "computing");
+	add(tr, 1, STATE_IO, 0, 1 * MS, -1, "recv on socket");
+	add(tr, 1, STATE_LOCK, 1 * MS, 5001234, -1, "waiting for the GIL");
+	add(tr, 1, STATE_RUNNING, 5001234, 10002001, 1, "tab\there \\ \"q\"");
+	add(tr, 2, STATE_BLOCKED, 0, 7 * MS, -1, "waiting for a job");
+	add(tr, 2, STATE_DONE, 7 * MS, 7 * MS, -1, "killed by SIGKILL");
+	add(tr, gil, STATE_RUNNING, 0, 5001234, 0, "");
+	add(tr, gil, STATE_RUNNING, 5001234, 10002001, 1, "");
+	add(tr, gil, STATE_RUNNING, 10002001, 20000000, 0, "");
+	trace_set_outcome(tr, 0, OUTCOME_DONE);
+	trace_set_outcome(tr, 1, OUTCOME_DONE);
+	trace_set_outcome(tr, 2, OUTCOME_KILLED);
+	return tr;
+}
+
+/* Runs WRITE on TR into a string (free it). */
+static char *written(const struct trace *tr)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(record_write(tr, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static void free_traces(struct trace **trs, int n)
+{
+	for (int i = 0; i < n; i++)
+		trace_destroy(trs[i]);
+	free(trs);
+}
+
+static void test_exact_text(void **state)
+{
+	(void)state;
+	struct trace *tr = small_trace();
+	char *text = written(tr);
+
+	assert_string_equal(
+	    text,
+	    "{\"conctui\": 1, \"scenario\": \"seed-sleep\", \"title\": \"\", \"backend\": "
+	    "\"threads\", \"model\": \"parallel\", \"cores\": 2, \"wall_ms\": 901.2, "
+	    "\"cpu_ms\": 3.1, \"tasks\": [{\"id\": 0, \"name\": \"A\", \"outcome\": \"done\", "
+	    "\"start_ms\": 0.0, \"end_ms\": 800.6, \"spans\": [{\"state\": \"running\", "
+	    "\"t0\": 0.0, \"t1\": 0.1, \"cpu\": 0, \"reason\": \"computing\"}, {\"state\": "
+	    "\"sleep\", \"t0\": 0.1, \"t1\": 800.6, \"cpu\": -1, \"reason\": \"sleep 800 "
+	    "ms\"}]}]}\n");
+	free(text);
+	trace_destroy(tr);
+}
+
+static void assert_same_spans(const struct trace *a, const struct trace *b, int lane)
+{
+	struct span x, y;
+
+	assert_int_equal(trace_count(a, lane), trace_count(b, lane));
+	for (uint32_t i = 0; i < trace_count(a, lane); i++) {
+		trace_get(a, lane, i, &x);
+		trace_get(b, lane, i, &y);
+		assert_int_equal(x.state, y.state);
+		assert_int_equal(x.cpu, y.cpu);
+		assert_string_equal(x.reason, y.reason);
+		/* Times survive to the microsecond. */
+		assert_true(llabs((long long)x.t0 - (long long)y.t0) <= 500);
+		assert_true(llabs((long long)x.t1 - (long long)y.t1) <= 500);
+	}
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	struct trace *tr = gil_trace(), **back = NULL;
+	char *first = written(tr), *second, err[256] = "";
+	int n = record_read_buffer(first, strlen(first), "gil.json", &back, err, sizeof err);
+
+	assert_int_equal(n, 1);
+	assert_string_equal(err, "");
+	assert_int_equal(back[0]->ntasks, 3);
+	assert_int_equal(trace_lock_lane(back[0]), 3);
+	assert_string_equal(back[0]->meta.title, tr->meta.title);
+	assert_string_equal(back[0]->meta.gil_mode, "new");
+	assert_int_equal(back[0]->meta.gil_switches, 12);
+	assert_int_equal(back[0]->meta.model, MODEL_PSEUDO);
+	assert_true(back[0]->meta.bytes_per_task == 8192.5);
+	assert_int_equal(trace_outcome(back[0], 2), OUTCOME_KILLED);
+	assert_string_equal(trace_name(back[0], 1), "io\u00e9");
+	for (int lane = 0; lane < tr->nlanes; lane++)
+		assert_same_spans(tr, back[0], lane);
+	second = written(back[0]);
+	assert_string_equal(first, second);
+	free(first);
+	free(second);
+	free_traces(back, n);
+	trace_destroy(tr);
+}
+
+static void test_compare_form(void **state)
+{
+	(void)state;
+	struct trace *trs[2] = {small_trace(), gil_trace()}, **back = NULL;
+	char *buf = NULL, *again = NULL, err[256];
+	size_t len = 0, len2 = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(record_write_compare(trs, 2, f), 0);
+	fclose(f);
+	assert_true(strncmp(buf, "{\"conctui\": 1, \"compare\": [{\"conctui\": 1, ", 42) == 0);
+	int n = record_read_buffer(buf, len, "cmp.json", &back, err, sizeof err);
+	assert_int_equal(n, 2);
+	assert_int_equal(trace_lock_lane(back[0]), -1);
+	assert_int_equal(trace_lock_lane(back[1]), 3);
+	f = open_memstream(&again, &len2);
+	assert_int_equal(record_write_compare(back, 2, f), 0);
+	fclose(f);
+	assert_string_equal(buf, again);
+	free(buf);
+	free(again);
+	free_traces(back, n);
+	trace_destroy(trs[0]);
+	trace_destroy(trs[1]);
+}
+
+/* Reads LEN bytes of TEXT as "bad.json"; expects failure with MESSAGE. */
+static void expect_error_len(const char *text, size_t len, const char *message)
+{
+	struct trace **out = NULL;
+	char err[512] = "";
+	int n = record_read_buffer(text, len, "bad.json", &out, err, sizeof err);
+
+	if (n != -1 || !strstr(err, message) || strncmp(err, "bad.json", 8) != 0 ||
+	    strchr(err, '\n'))
+		fail_msg("input: %s\nwanted: %s\ngot %d: %s", text, message, n, err);
+	assert_null(out);
+}
+
+static void expect_error(const char *text, const char *message)
+{
+	expect_error_len(text, strlen(text), message);
+}
+
+#define HEAD                                                                                       \
+	"{\"conctui\": 1, \"scenario\": \"s\", \"backend\": \"b\", \"model\": \"parallel\", "      \
+	"\"cores\": 2, \"wall_ms\": 1.0, \"cpu_ms\": 1.0, "
+#define TASK0 "{\"id\": 0, \"name\": \"A\", \"outcome\": \"done\", \"start_ms\": 0, \"end_ms\": 1, "
+#define SPAN(s, t0, t1)                                                                            \
+	"{\"state\": " s ", \"t0\": " t0 ", \"t1\": " t1 ", \"cpu\": 0, \"reason\": \"\"}"
+
+static void test_valid_minimal(void **state)
+{
+	(void)state;
+	const char *ok =
+	    HEAD "\"tasks\": [" TASK0 "\"spans\": [" SPAN("\"running\"", "0", "1") "]}]}";
+	struct trace **out = NULL;
+	char err[256] = "";
+
+	assert_int_equal(record_read_buffer(ok, strlen(ok), "ok.json", &out, err, sizeof err), 1);
+	assert_int_equal(trace_count(out[0], 0), 1);
+	free_traces(out, 1);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	expect_error("", "bad.json: empty file");
+	expect_error("   ", "bad.json:1:3: invalid JSON");
+	expect_error("{\"conctui\": 1,", "bad.json:1:14: invalid JSON");
+	expect_error_len("\x7f"
+			 "ELF\x02\x01\x00\x00",
+			 8, "bad.json: not a text file (a NUL byte at offset 6)");
+	expect_error("\xff\xfe{", "bad.json:1:0: invalid JSON: unable to decode byte 0xff");
+	expect_error("[1, 2]", "bad.json: not a conctui record (the top level is an array");
+	expect_error("{}", "bad.json: not a conctui record (no \"conctui\" key)");
+	expect_error("{\"conctui\": 2}", "bad.json: conctui: version 2 is not supported");
+	expect_error("{\"conctui\": \"1\"}",
+		     "bad.json: conctui: expected an integer, not a string");
+	expect_error("{\"conctui\": 1, \"conctui\": 1}", "duplicate");
+	expect_error(HEAD "\"extra\": 0}", "bad.json: missing \"tasks\"");
+	expect_error(HEAD "\"tasks\": {}}", "bad.json: tasks: expected an array, not an object");
+	expect_error(HEAD "\"tasks\": []}", "bad.json: tasks: 0 tasks");
+	expect_error(HEAD "\"tasks\": [3]}",
+		     "bad.json: tasks[0]: expected an object, not an integer");
+	expect_error(HEAD "\"tasks\": [{}]}", "bad.json: tasks[0]: missing \"id\"");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": []}, " TASK0 "\"spans\": []}]}",
+		     "bad.json: tasks[1].id: expected 1, not 0");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": [" SPAN("\"runing\"", "0", "1") "]}]}",
+		     "bad.json: tasks[0].spans[0].state: unknown state \"runing\"");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": [" SPAN("3", "0", "1") "]}]}",
+		     "bad.json: tasks[0].spans[0].state: expected a string, not an integer");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": [" SPAN("\"io\"", "-1", "1") "]}]}",
+		     "bad.json: tasks[0].spans[0].t0: negative value -1");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": [" SPAN("\"io\"", "5", "1") "]}]}",
+		     "bad.json: tasks[0].spans[0]: ends (t1 1.000) before it starts (t0 5.000)");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": [" SPAN("\"io\"", "\"0\"", "1") "]}]}",
+		     "bad.json: tasks[0].spans[0].t0: expected a number, not a string");
+	expect_error(HEAD "\"tasks\": [" TASK0
+			  "\"spans\": [" SPAN("\"io\"", "1e300", "1e301") "]}]}",
+		     "bad.json: tasks[0].spans[0].t0: 1e+300 is out of range");
+	expect_error(HEAD
+		     "\"tasks\": [" TASK0
+		     "\"spans\": [" SPAN("\"io\"", "2", "3") ", " SPAN("\"io\"", "1", "3") "]}]}",
+		     "bad.json: tasks[0].spans[1]: starts before the span ahead of it");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": [{\"state\": \"io\"}]}]}",
+		     "bad.json: tasks[0].spans[0]: missing \"t0\"");
+	expect_error(HEAD "\"tasks\": [{\"id\": 0, \"name\": \"A\", \"outcome\": \"won\", "
+			  "\"start_ms\": 0, \"end_ms\": 1, \"spans\": []}]}",
+		     "bad.json: tasks[0].outcome: unknown outcome \"won\"");
+	expect_error(
+	    "{\"conctui\": 1, \"scenario\": \"s\", \"backend\": \"b\", \"model\": \"fast\", "
+	    "\"cores\": 2, \"wall_ms\": 1, \"cpu_ms\": 1, \"tasks\": [" TASK0 "\"spans\": []}]}",
+	    "bad.json: model: unknown model \"fast\"");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": []}], \"gil\": 5}",
+		     "bad.json: gil: expected an object, not an integer");
+	expect_error(HEAD "\"tasks\": [" TASK0 "\"spans\": []}], \"gil\": {\"mode\": \"new\", "
+			  "\"interval_ms\": 5, \"switches\": 0, \"drop_requests\": 0, \"holds\": "
+			  "[{\"task\": 1, \"t0\": 0, \"t1\": 1}]}}",
+		     "bad.json: gil.holds[0].task: 1 is out of range (0 to 0)");
+	expect_error(HEAD
+		     "\"tasks\": [" TASK0 "\"spans\": []}], \"gil\": {\"mode\": \"fast\", "
+		     "\"interval_ms\": 5, \"switches\": 0, \"drop_requests\": 0, \"holds\": []}}",
+		     "bad.json: gil.mode: unknown mode \"fast\"");
+	expect_error("{\"conctui\": 1, \"compare\": []}", "bad.json: compare: 0 records");
+	expect_error("{\"conctui\": 1, \"compare\": [{\"conctui\": 1}]}",
+		     "bad.json: compare[0]: missing \"tasks\"");
+	expect_error("{\"conctui\": 1, \"compare\": [" HEAD "\"tasks\": [" TASK0
+		     "\"spans\": [" SPAN("\"nap\"", "0", "1") "]}]}]}",
+		     "bad.json: compare[0].tasks[0].spans[0].state: unknown state \"nap\"");
+}
+
+/* More tasks than a trace holds: an error before any trace is made. */
+static void test_too_many_tasks(void **state)
+{
+	(void)state;
+	size_t n = TRACE_MAX_TASKS + 1, cap = n * 3 + 256, len;
+	char *buf = malloc(cap);
+
+	len = (size_t)snprintf(buf, cap, HEAD "\"tasks\": [");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "{}%s", i + 1 < n ? "," : "");
+	len += (size_t)snprintf(buf + len, cap - len, "]}");
+	expect_error(buf, "bad.json: tasks: 100001 tasks (1 to 100000 allowed)");
+	free(buf);
+}
+
+/* Every 7th prefix of a valid record fails cleanly; only the whole succeeds. */
+static void test_truncations(void **state)
+{
+	(void)state;
+	struct trace *tr = gil_trace(), **out;
+	char *text = written(tr), err[512];
+	size_t len = strlen(text);
+	int n;
+
+	for (size_t k = 0; k < len; k += 7) {
+		out = NULL;
+		n = record_read_buffer(text, k, "cut.json", &out, err, sizeof err);
+		if (n != -1)
+			fail_msg("prefix of %zu bytes was accepted", k);
+		assert_null(out);
+		assert_true(strncmp(err, "cut.json", 8) == 0);
+	}
+	/* The trailing newline is optional; the closing brace is not. */
+	n = record_read_buffer(text, len - 1, "cut.json", &out, err, sizeof err);
+	assert_int_equal(n, 1);
+	free_traces(out, n);
+	n = record_read_buffer(text, len - 2, "cut.json", &out, err, sizeof err);
+	assert_int_equal(n, -1);
+	free(text);
+	trace_destroy(tr);
+}
+
+/* Bytes flipped here and there: whatever happens, no crash and no leak. */
+static void test_corruptions(void **state)
+{
+	(void)state;
+	struct trace *tr = gil_trace(), **out;
+	char *text = written(tr), err[512];
+	size_t len = strlen(text);
+	const char junk[] = {'\0', '\xff', '"', '}', '9', '-', ','};
+
+	for (size_t k = 0; k < len; k += 5) {
+		char saved = text[k];
+		text[k] = junk[k % sizeof junk];
+		out = NULL;
+		int n = record_read_buffer(text, len, "bad.json", &out, err, sizeof err);
+		if (n > 0)
+			free_traces(out, n);
+		else
+			assert_null(out);
+		text[k] = saved;
+	}
+	free(text);
+	trace_destroy(tr);
+}
+
+static void test_files(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_record_XXXXXX", err[512];
+	struct trace *tr = small_trace(), **out;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	assert_int_equal(record_write(tr, f), 0);
+	fclose(f);
+	assert_int_equal(record_read(path, &out, err, sizeof err), 1);
+	assert_string_equal(out[0]->meta.scenario, "seed-sleep");
+	free_traces(out, 1);
+	/* "-" is stdin. */
+	assert_non_null(freopen(path, "r", stdin));
+	assert_int_equal(record_read("-", &out, err, sizeof err), 1);
+	free_traces(out, 1);
+	unlink(path);
+	assert_int_equal(record_read(path, &out, err, sizeof err), -1);
+	assert_true(strncmp(err, path, strlen(path)) == 0);
+	assert_non_null(strstr(err, "No such file"));
+	assert_int_equal(record_read("/", &out, err, sizeof err), -1);
+	assert_true(strncmp(err, "/: ", 3) == 0);
+	trace_destroy(tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_exact_text),	 cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_compare_form), cmocka_unit_test(test_valid_minimal),
+	    cmocka_unit_test(test_malformed),	 cmocka_unit_test(test_too_many_tasks),
+	    cmocka_unit_test(test_truncations),	 cmocka_unit_test(test_corruptions),
+	    cmocka_unit_test(test_files),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
