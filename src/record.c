@@ -62,20 +62,18 @@ static int utf8_seq(const unsigned char *p, size_t left)
 }
 
 /*
- * S as a JSON string.  The trace keeps names and reasons in fixed-size
- * fields that may cut a multi-byte character in two; jansson refuses such
- * text, so a cut-off tail is dropped and any other bad byte becomes '?'.
+ * The trace keeps names and reasons in fixed-size fields that may cut a
+ * multi-byte character in two, and jansson refuses such text: a cut-off
+ * tail is dropped and any other bad byte becomes '?'.
  */
-static json_t *text(const char *s)
+const char *record_clean_text(const char *s, char *buf, size_t cap)
 {
-	char buf[256];
-	size_t n = 0;
 	const unsigned char *p = (const unsigned char *)s;
-	size_t left = strlen(s);
+	size_t left = strlen(s), n = 0;
 
-	while (left > 0 && n < sizeof buf - 4) {
+	while (left > 0) {
 		int len = utf8_seq(p, left);
-		if (len < 0)
+		if (len < 0 || n + (size_t)(len ? len : 1) >= cap)
 			break;
 		if (len == 0) {
 			buf[n++] = '?';
@@ -87,7 +85,16 @@ static json_t *text(const char *s)
 		p += len;
 		left -= (size_t)len;
 	}
-	return json_stringn(buf, n);
+	if (cap > 0)
+		buf[n] = '\0';
+	return buf;
+}
+
+static json_t *text(const char *s)
+{
+	char buf[256];
+
+	return json_string(record_clean_text(s, buf, sizeof buf));
 }
 
 /* Sets KEY of OBJ to a new value; a NULL value (no memory) is an error. */

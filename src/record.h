@@ -28,4 +28,11 @@ int record_read(const char *path, struct trace ***out, char *err, size_t errlen)
 int record_read_buffer(const char *buf, size_t len, const char *name, struct trace ***out,
 		       char *err, size_t errlen);
 
+/*
+ * Copies S into BUF (CAP bytes) as valid UTF-8, which is all JSON may hold:
+ * a character cut off at the end is dropped, any other bad byte becomes
+ * '?', and the copy stops before a character that does not fit.
+ */
+const char *record_clean_text(const char *s, char *buf, size_t cap);
+
 #endif

@@ -370,6 +370,42 @@ static void test_corruptions(void **state)
 	trace_destroy(tr);
 }
 
+static void test_clean_text(void **state)
+{
+	(void)state;
+	char buf[8];
+
+	assert_string_equal(record_clean_text("ab\xe2\x86", buf, sizeof buf), "ab");
+	assert_string_equal(record_clean_text("a\xff"
+					      "b\xc0\xafz",
+					      buf, sizeof buf),
+			    "a?b??z");
+	assert_string_equal(record_clean_text("\xed\xa0\x80", buf, sizeof buf), "???");
+	assert_string_equal(record_clean_text("abcd\u2192", buf, 7), "abcd");
+	assert_string_equal(record_clean_text("abcdefghij", buf, sizeof buf), "abcdefg");
+}
+
+/* A name cut mid-character by the trace's field still makes a record. */
+static void test_cut_name(void **state)
+{
+	(void)state;
+	struct trace *tr = small_trace(), **back;
+	char *first, *second, err[256];
+
+	trace_set_name(tr, 0,
+		       "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+		       "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9");
+	first = written(tr);
+	assert_int_equal(record_read_buffer(first, strlen(first), "x", &back, err, sizeof err), 1);
+	assert_int_equal(strlen(trace_name(back[0], 0)), 30);
+	second = written(back[0]);
+	assert_string_equal(first, second);
+	free(first);
+	free(second);
+	free_traces(back, 1);
+	trace_destroy(tr);
+}
+
 static void test_files(void **state)
 {
 	(void)state;
@@ -403,7 +439,8 @@ int main(void)
 	    cmocka_unit_test(test_compare_form), cmocka_unit_test(test_valid_minimal),
 	    cmocka_unit_test(test_malformed),	 cmocka_unit_test(test_too_many_tasks),
 	    cmocka_unit_test(test_truncations),	 cmocka_unit_test(test_corruptions),
-	    cmocka_unit_test(test_files),
+	    cmocka_unit_test(test_files),	 cmocka_unit_test(test_clean_text),
+	    cmocka_unit_test(test_cut_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
