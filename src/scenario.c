@@ -67,6 +67,7 @@ struct tmpl {
 	char name[TRACE_NAME_MAX];
 	int line;	/* of its [task NAME] header */
 	int count_line; /* of its `count` key, 0 when absent */
+	int steps_line; /* of its `steps` key, 0 when absent */
 	int first;	/* index of its first step in parse.steps */
 	int nsteps;
 	int repeat;
@@ -375,7 +376,8 @@ static bool close_section(struct parse *p)
 	p->sec = SEC_NONE;
 	t = &p->tmpls[p->ntmpls - 1];
 	if (t->nsteps == 0)
-		return fail(p, t->line, "task \"%s\" has no steps", t->name);
+		return fail(p, t->steps_line ? t->steps_line : t->line, "task \"%s\" has no steps",
+			    t->name);
 	if (p->total + t->count > SCENARIO_MAX_TASKS)
 		return fail(p, t->count_line ? t->count_line : t->line,
 			    "too many tasks: %d in all (at most %d)", p->total + t->count,
@@ -543,13 +545,19 @@ static bool task_key(struct parse *p, struct tmpl *t, const char *key, const cha
 
 	if (!steps && !repeat && strcmp(key, "count") != 0)
 		return fail(p, p->line, "unknown key \"%s\" in [task %s]", key, t->name);
-	if (steps && !cont && !*v)
-		return fail(p, p->line, "task \"%s\" has no steps", t->name);
-	bit = steps ? KEY_STEPS : repeat ? KEY_REPEAT : KEY_COUNT;
-	if (!key_ok(p, key, v, cont, steps, bit, &t->keys))
-		return false;
+	if (steps && !cont) {
+		/* "steps =" may be followed by the list on indented lines. */
+		if (t->keys & KEY_STEPS)
+			return fail(p, p->line, "duplicate key \"steps\"");
+		t->keys |= KEY_STEPS;
+		t->steps_line = p->line;
+		return !*v || parse_steps(p, t, v);
+	}
 	if (steps)
 		return parse_steps(p, t, v);
+	bit = repeat ? KEY_REPEAT : KEY_COUNT;
+	if (!key_ok(p, key, v, cont, false, bit, &t->keys))
+		return false;
 	n = parse_count(v, 1, repeat ? SCENARIO_MAX_REPEAT : SCENARIO_MAX_COUNT);
 	if (n < 0)
 		return fail(p, p->line, "%s must be an integer from 1 to %d, not \"%s\"", key,
