@@ -36,12 +36,12 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define LATENCY_MAX_MS 600000       /* the largest wait the protocol allows */
-#define LATENCY_BACKLOG 16384       /* C10k connects all at once; the kernel caps it */
-#define LATENCY_SLICE_MS 10         /* the client looks at its cancel flag this often */
-#define LATENCY_GRACE_MS 60000      /* beyond the wait, how long a client waits for a reply */
-#define LATENCY_READY_MS 10000      /* how long start-up may take (sanitizers are slow) */
-#define LATENCY_STOP_MS 1000        /* how long SIGTERM gets before SIGKILL */
+#define LATENCY_MAX_MS 600000  /* the largest wait the protocol allows */
+#define LATENCY_BACKLOG 16384  /* C10k connects all at once; the kernel caps it */
+#define LATENCY_SLICE_MS 10    /* the client looks at its cancel flag this often */
+#define LATENCY_GRACE_MS 60000 /* beyond the wait, how long a client waits for a reply */
+#define LATENCY_READY_MS 10000 /* how long start-up may take (sanitizers are slow) */
+#define LATENCY_STOP_MS 1000   /* how long SIGTERM gets before SIGKILL */
 
 /* ---------------------------------------------------------------------------
  * The protocol: "WAIT <ms>\n" and "OK <ms>\n"
@@ -116,23 +116,23 @@ int latency_reply_ok(const char *reply)
 
 /* One client connection; freed when both of its handles have closed. */
 struct conn {
-	uv_tcp_t tcp;                    /* the accepted socket */
-	uv_timer_t timer;                /* fires when the wait is over */
-	uv_write_t write;                /* the one reply */
-	uint64_t deadline;               /* uv_hrtime() ns when the answer is due */
-	size_t len;                      /* bytes of the request line so far */
-	int open_handles;                /* handles not yet closed */
-	int waiting;                     /* a well-formed request was received */
-	char line[LATENCY_LINE_MAX];     /* the request line */
-	char reply[LATENCY_LINE_MAX];    /* "OK <ms as sent>\n" */
+	uv_tcp_t tcp;		      /* the accepted socket */
+	uv_timer_t timer;	      /* fires when the wait is over */
+	uv_write_t write;	      /* the one reply */
+	uint64_t deadline;	      /* uv_hrtime() ns when the answer is due */
+	size_t len;		      /* bytes of the request line so far */
+	int open_handles;	      /* handles not yet closed */
+	int waiting;		      /* a well-formed request was received */
+	char line[LATENCY_LINE_MAX];  /* the request line */
+	char reply[LATENCY_LINE_MAX]; /* "OK <ms as sent>\n" */
 	size_t reply_len;
 };
 
 /* The child's whole state: it serves one listener until SIGTERM. */
 static struct {
-	uv_loop_t loop;                  /* a fresh loop, never the parent's */
+	uv_loop_t loop; /* a fresh loop, never the parent's */
 	uv_tcp_t listener;
-	uv_async_t stop;                 /* poked by the SIGTERM handler */
+	uv_async_t stop; /* poked by the SIGTERM handler */
 } server;
 
 /*
@@ -305,17 +305,27 @@ static void server_report(int fd, const char *msg)
 	close(fd);
 }
 
-/* Serves LFD until SIGTERM; start-up failures are reported on READY_FD. */
-static int server_run(int lfd, int ready_fd)
+/* The fresh loop, the inherited listener on it, and the stop handle. */
+static int server_init(int lfd)
 {
-	char msg[160];
+	uv_stream_t *ls = (uv_stream_t *)&server.listener;
 	int rc;
 
 	if ((rc = uv_loop_init(&server.loop)) != 0 ||
 	    (rc = uv_tcp_init(&server.loop, &server.listener)) != 0 ||
 	    (rc = uv_tcp_open(&server.listener, lfd)) != 0 ||
-	    (rc = uv_listen((uv_stream_t *)&server.listener, LATENCY_BACKLOG, server_accept)) != 0 ||
-	    (rc = uv_async_init(&server.loop, &server.stop, server_stop)) != 0) {
+	    (rc = uv_listen(ls, LATENCY_BACKLOG, server_accept)) != 0)
+		return rc;
+	return uv_async_init(&server.loop, &server.stop, server_stop);
+}
+
+/* Serves LFD until SIGTERM; start-up failures are reported on READY_FD. */
+static int server_run(int lfd, int ready_fd)
+{
+	char msg[160];
+	int rc = server_init(lfd);
+
+	if (rc != 0) {
 		snprintf(msg, sizeof msg, "latency server: %s", uv_strerror(rc));
 		server_report(ready_fd, msg);
 		return 1;
@@ -420,10 +430,10 @@ static _Noreturn void server_child(int lfd, int ready_fd, pid_t parent)
  * ------------------------------------------------------------------------ */
 
 static pthread_mutex_t server_lock = PTHREAD_MUTEX_INITIALIZER;
-static pid_t server_pid;           /* the server process, 0 when none */
+static pid_t server_pid;	   /* the server process, 0 when none */
 static _Atomic pid_t server_owner; /* the process that forked it; only it stops it */
-static _Atomic int server_port;    /* read by executors on any thread */
-static int server_atexit;          /* latency_stop is registered */
+static _Atomic int server_port;	   /* read by executors on any thread */
+static int server_atexit;	   /* latency_stop is registered */
 
 /* A listening socket on 127.0.0.1, ephemeral port; the fd, or -1 with ERR. */
 static int listen_loopback(int *port, char *err, size_t errlen)
@@ -637,9 +647,9 @@ static int client_wait(int fd, short events, uint64_t deadline, _Atomic int *can
 static int client_connect(int fd, int port, uint64_t deadline, _Atomic int *cancel)
 {
 	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons((uint16_t)port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	    .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	};
 	int soerr = 0;
 	socklen_t len = sizeof soerr;
@@ -657,8 +667,7 @@ static int client_connect(int fd, int port, uint64_t deadline, _Atomic int *canc
 	return -soerr;
 }
 
-static int client_send(int fd, const char *buf, size_t len, uint64_t deadline,
-		       _Atomic int *cancel)
+static int client_send(int fd, const char *buf, size_t len, uint64_t deadline, _Atomic int *cancel)
 {
 	while (len > 0) {
 		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL); /* no SIGPIPE if it left */
@@ -679,8 +688,7 @@ static int client_send(int fd, const char *buf, size_t len, uint64_t deadline,
 }
 
 /* Reads one line into BUF (NUL-terminated); 0, -EPROTO, or -errno. */
-static int client_recv_line(int fd, char *buf, size_t size, uint64_t deadline,
-			    _Atomic int *cancel)
+static int client_recv_line(int fd, char *buf, size_t size, uint64_t deadline, _Atomic int *cancel)
 {
 	size_t len = 0;
 

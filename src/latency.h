@@ -17,7 +17,11 @@
 
 #define LATENCY_LINE_MAX 32
 
-/* Starts the server process unless it runs; returns its port, or -1 with ERR. */
+/*
+ * Starts the server process unless it runs; returns its port, or -1 with ERR.
+ * Main thread only: the server dies with the thread that forked it
+ * (PR_SET_PDEATHSIG), so a worker thread ending would take it down.
+ */
 int latency_start(char *err, size_t errlen);
 /* The running server's port, or 0. */
 int latency_port(void);

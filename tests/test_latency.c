@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -52,9 +54,9 @@ static int port_or_start(void)
 static int connect_to(int port)
 {
 	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons((uint16_t)port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	    .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	};
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -136,7 +138,7 @@ static void test_format_request(void **state)
 	expect_request(3.0001, "WAIT 3\n");
 	assert_int_equal(latency_format_request(buf, sizeof buf, -1), 0);
 	assert_int_equal(latency_format_request(buf, sizeof buf, 600001), 0);
-	assert_int_equal(latency_format_request(buf, sizeof buf, 0.0 / 0.0), 0);
+	assert_int_equal(latency_format_request(buf, sizeof buf, NAN), 0);
 	assert_int_equal(latency_format_request(buf, 6, 800), 0);
 }
 
@@ -261,19 +263,19 @@ static void expect_closed_silently(int port, const char *req, size_t len, int ha
 static void test_malformed(void **state)
 {
 	static const char *bad[] = {
-		"HELLO\n",
-		"WAIT -1\n",
-		"WAIT abc\n",
-		"WAIT \n",
-		"WAIT 5 \n",
-		"WAIT 1.\n",
-		"WAIT 0x10\n",
-		"WAIT 600001\n",
-		"wait 5\n",
-		"WAIT 5\r\n",
-		"WAIT 5000\nWAIT 5000\n",                       /* bytes after the line */
-		"WAIT 00000000000000000000000000000000005\n", /* longer than a line */
-		"WAITWAITWAITWAITWAITWAITWAITWAITWAITWAIT",     /* no newline, too long */
+	    "HELLO\n",
+	    "WAIT -1\n",
+	    "WAIT abc\n",
+	    "WAIT \n",
+	    "WAIT 5 \n",
+	    "WAIT 1.\n",
+	    "WAIT 0x10\n",
+	    "WAIT 600001\n",
+	    "wait 5\n",
+	    "WAIT 5\r\n",
+	    "WAIT 5000\nWAIT 5000\n",			  /* bytes after the line */
+	    "WAIT 00000000000000000000000000000000005\n", /* longer than a line */
+	    "WAITWAITWAITWAITWAITWAITWAITWAITWAITWAIT",	  /* no newline, too long */
 	};
 	int port = port_or_start();
 
@@ -372,9 +374,9 @@ struct client {
 static void many_open(struct client *c, struct pollfd *p, int port)
 {
 	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons((uint16_t)port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	    .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	};
 
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -479,29 +481,91 @@ static void test_stop_and_restart(void **state)
 	assert_int_equal(latency_request(port, 10, NULL), 0);
 }
 
-/* Connecting is refused within TIMEOUT_MS: nobody listens on PORT any more. */
-static int refused_within(int port, int timeout_ms)
+/*
+ * The server must not hold the parent's descriptors: a pipe whose write end
+ * it kept open would never reach EOF.  The pipe is not CLOEXEC on purpose.
+ */
+static void test_drops_inherited_fds(void **state)
+{
+	struct pollfd p;
+	char c;
+	int pipefd[2];
+
+	(void)state;
+	latency_stop();
+	assert_int_equal(pipe(pipefd), 0);
+	port_or_start();
+	close(pipefd[1]);
+	p = (struct pollfd){.fd = pipefd[0], .events = POLLIN};
+	assert_int_equal(poll(&p, 1, 1000), 1);
+	assert_int_equal(read(pipefd[0], &c, 1), 0);
+	close(pipefd[0]);
+}
+
+/* The server's pid, from the kernel's list of this thread's children; 0 if none. */
+static pid_t server_pid_from_proc(void)
+{
+	char path[64];
+	int pid = 0;
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid;
+}
+
+/* A server that died behind our back is noticed and replaced. */
+static void test_restart_after_crash(void **state)
+{
+	int old = port_or_start();
+	pid_t pid = server_pid_from_proc();
+
+	(void)state;
+	if (pid <= 0)
+		skip(); /* kernel without /proc/PID/task/TID/children */
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	usleep(50000);
+	assert_int_equal(latency_request(old, 0, NULL), -ECONNREFUSED);
+	int port = port_or_start();
+
+	assert_true(port > 0);
+	assert_int_equal(latency_request(port, 10, NULL), 0);
+	assert_no_child_left();
+}
+
+/* Reaps any child within TIMEOUT_MS; its pid (status in *ST), or -1. */
+static pid_t reap_within(int *st, int timeout_ms)
 {
 	double t0 = now_ms();
 
 	while (now_ms() - t0 < timeout_ms) {
-		if (latency_request(port, 0, NULL) == -ECONNREFUSED)
-			return 1;
-		usleep(10000);
+		pid_t r = waitpid(-1, st, WNOHANG);
+
+		if (r > 0)
+			return r;
+		usleep(5000);
 	}
-	return 0;
+	return -1;
 }
 
 /*
  * A helper process starts its own server and dies without stopping it (as a
- * crash would): PR_SET_PDEATHSIG must take the server down with it.
+ * crash would): PR_SET_PDEATHSIG must take the server down with it, cleanly.
+ * This process becomes a subreaper so that the orphaned server is reparented
+ * here and its exit status can be read.
  */
 static void test_dies_with_parent(void **state)
 {
-	int pipefd[2], port = 0;
+	int pipefd[2], port = 0, st = 0;
 
 	(void)state;
 	latency_stop();
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 	assert_int_equal(pipe(pipefd), 0);
 	pid_t helper = fork();
 
@@ -518,27 +582,31 @@ static void test_dies_with_parent(void **state)
 	assert_int_equal(read(pipefd[0], &port, sizeof port), sizeof port);
 	close(pipefd[0]);
 	assert_true(port > 0);
-	assert_int_equal(waitpid(helper, NULL, 0), helper);
-	assert_true(refused_within(port, 3000));
+	assert_int_equal(waitpid(helper, &st, 0), helper);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	/* The server got SIGTERM from the kernel and left through its own exit. */
+	pid_t server = reap_within(&st, 3000);
+
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	assert_true(server > 0);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(latency_request(port, 0, NULL), -ECONNREFUSED);
 	assert_no_child_left();
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_request),
-		cmocka_unit_test(test_reply_ok),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_overhead),
-		cmocka_unit_test(test_concurrent_threads),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_split_request),
-		cmocka_unit_test(test_cancel),
-		cmocka_unit_test(test_bad_arguments),
-		cmocka_unit_test(test_thousand_connections),
-		cmocka_unit_test(test_start_twice),
-		cmocka_unit_test(test_stop_and_restart),
-		cmocka_unit_test(test_dies_with_parent),
+	    cmocka_unit_test(test_format_request),	cmocka_unit_test(test_reply_ok),
+	    cmocka_unit_test(test_round_trip),		cmocka_unit_test(test_overhead),
+	    cmocka_unit_test(test_concurrent_threads),	cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_split_request),	cmocka_unit_test(test_cancel),
+	    cmocka_unit_test(test_bad_arguments),	cmocka_unit_test(test_thousand_connections),
+	    cmocka_unit_test(test_start_twice),		cmocka_unit_test(test_stop_and_restart),
+	    cmocka_unit_test(test_drops_inherited_fds), cmocka_unit_test(test_restart_after_crash),
+	    cmocka_unit_test(test_dies_with_parent),
 	};
 
 	return cmocka_run_group_tests(tests, raise_fd_limit, stop_server);
