@@ -1,0 +1,309 @@
+/*
+ * gil.c -- the interpreter lock, mirroring CPython's Python/ceval_gil.c
+ * (3.2+, "new") and the pre-3.2 lock of Python/thread_pthread.h plus the
+ * check-interval release in ceval.c ("old").
+ *
+ * Names follow ceval_gil.c: `locked`, `switch_number`, `last_holder`,
+ * `drop_request`, the mutex/condition pair that guards `locked`, and the
+ * switch mutex/condition pair of FORCE_SWITCHING.
+ */
+#include "gil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+
+static const char *const gil_names[] = {
+#define X(e, n, d) n,
+	GIL_MODE_MAP(X)
+#undef X
+};
+
+int gil_mode_from_name(const char *name)
+{
+	for (int i = 0; i < GIL_MODE_COUNT; i++)
+		if (name && strcmp(name, gil_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *gil_mode_name(enum gil_mode m)
+{
+	return (unsigned)m < GIL_MODE_COUNT ? gil_names[m] : "?";
+}
+
+/* ---- set-up ------------------------------------------------------------- */
+
+/* A condition timed on CLOCK_MONOTONIC, as ceval_gil.c's COND_INIT does. */
+static int gil_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+	int rc = pthread_condattr_init(&a);
+
+	if (rc != 0)
+		return -rc;
+	rc = pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	if (rc == 0)
+		rc = pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
+	return -rc;
+}
+
+int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct trace *tr,
+	     int lane)
+{
+	int rc;
+
+	memset(g, 0, sizeof *g);
+	g->mode = mode;
+	/* ceval_gil.c never waits less than 1 us: an interval of 0 would spin. */
+	g->interval_ns = interval_ns < 1000 ? 1000 : interval_ns;
+	g->tr = lane >= 0 ? tr : NULL;
+	g->lane = lane;
+	g->ticks = GIL_OLD_TICKS;
+	atomic_init(&g->last_holder, -1);
+	atomic_init(&g->drop_request, 0);
+	atomic_init(&g->drop_requests, 0);
+	atomic_init(&g->switch_waits, 0);
+	if ((rc = pthread_mutex_init(&g->m, NULL)) != 0)
+		return -rc;
+	if ((rc = pthread_mutex_init(&g->switch_m, NULL)) != 0)
+		goto no_switch_m;
+	if ((rc = -gil_cond_init(&g->cv)) != 0)
+		goto no_cv;
+	if ((rc = -gil_cond_init(&g->switch_cv)) != 0)
+		goto no_switch_cv;
+	return 0;
+no_switch_cv:
+	pthread_cond_destroy(&g->cv);
+no_cv:
+	pthread_mutex_destroy(&g->switch_m);
+no_switch_m:
+	pthread_mutex_destroy(&g->m);
+	return -rc;
+}
+
+void gil_set_cancel(struct gil *g, _Atomic int *cancel)
+{
+	g->cancel = cancel;
+}
+
+void gil_destroy(struct gil *g)
+{
+	pthread_cond_destroy(&g->switch_cv);
+	pthread_cond_destroy(&g->cv);
+	pthread_mutex_destroy(&g->switch_m);
+	pthread_mutex_destroy(&g->m);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static bool gil_cancelled(const struct gil *g)
+{
+	return g->cancel && atomic_load_explicit(g->cancel, memory_order_relaxed) != 0;
+}
+
+/* COND_TIMED_WAIT: waits at most one interval; true when it timed out. */
+static bool gil_timed_wait(struct gil *g, pthread_cond_t *c, pthread_mutex_t *mu)
+{
+	struct timespec ts;
+	uint64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns = (uint64_t)ts.tv_nsec + g->interval_ns;
+	ts.tv_sec += (time_t)(ns / 1000000000ull);
+	ts.tv_nsec = (long)(ns % 1000000000ull);
+	return pthread_cond_timedwait(c, mu, &ts) == ETIMEDOUT;
+}
+
+/*
+ * Bookkeeping of a take, called with m held: `locked`, the holder, the
+ * switch count, and the hold's span in the lock lane.  Doing the trace
+ * write under m is what keeps the lock lane single-writer.
+ */
+static void gil_mark_taken(struct gil *g, int task)
+{
+	g->locked = 1;
+	if (atomic_load_explicit(&g->last_holder, memory_order_relaxed) != task) {
+		atomic_store_explicit(&g->last_holder, task, memory_order_relaxed);
+		g->switch_number++;
+	}
+	if (g->tr) {
+		char why[TRACE_REASON_MAX];
+		snprintf(why, sizeof why, "held by %s", trace_name(g->tr, task));
+		trace_enter(g->tr, g->lane, clock_now_ns(), STATE_RUNNING, task, why);
+	}
+}
+
+/* Ends the hold's span; called by the holder with m held, before unlocking. */
+static void gil_mark_dropped(struct gil *g)
+{
+	g->locked = 0;
+	if (g->tr)
+		trace_close(g->tr, g->lane, clock_now_ns());
+}
+
+/* ---- new: CPython 3.2+ -------------------------------------------------- */
+
+/* take_gil() of ceval_gil.c. */
+static int gil_take_new(struct gil *g, int task)
+{
+	pthread_mutex_lock(&g->m);
+	while (g->locked) {
+		if (gil_cancelled(g)) {
+			pthread_mutex_unlock(&g->m);
+			return -ECANCELED;
+		}
+		uint64_t saved = g->switch_number;
+		bool timed_out = gil_timed_wait(g, &g->cv, &g->m);
+		/*
+		 * A whole interval passed and nobody else got the lock either:
+		 * ask the holder to let go (SET_GIL_DROP_REQUEST).  A wake-up
+		 * by the signal of a release is not a timeout, so a thread
+		 * that comes back from I/O to a free lock never asks.
+		 */
+		if (timed_out && g->locked && g->switch_number == saved &&
+		    atomic_exchange(&g->drop_request, 1) == 0)
+			atomic_fetch_add(&g->drop_requests, 1);
+	}
+	/* switch_m is taken before last_holder changes (see gil_drop_new). */
+	pthread_mutex_lock(&g->switch_m);
+	gil_mark_taken(g, task);
+	pthread_cond_signal(&g->switch_cv);
+	pthread_mutex_unlock(&g->switch_m);
+	if (atomic_load(&g->drop_request))
+		atomic_store(&g->drop_request, 0); /* RESET_GIL_DROP_REQUEST */
+	pthread_mutex_unlock(&g->m);
+	return 0;
+}
+
+/* drop_gil() of ceval_gil.c, with FORCE_SWITCHING. */
+static int gil_drop_new(struct gil *g, int task)
+{
+	int waited = 0;
+
+	atomic_store_explicit(&g->last_holder, task, memory_order_relaxed);
+	pthread_mutex_lock(&g->m);
+	gil_mark_dropped(g);
+	pthread_cond_signal(&g->cv);
+	pthread_mutex_unlock(&g->m);
+	/*
+	 * Only a requested drop waits: the dropper must not win the race for
+	 * the lock it was asked to give up.  A voluntary release (I/O, sleep)
+	 * with no request pending returns at once.
+	 */
+	if (!atomic_load(&g->drop_request))
+		return 0;
+	pthread_mutex_lock(&g->switch_m);
+	if (atomic_load_explicit(&g->last_holder, memory_order_relaxed) == task) {
+		waited = 1;
+		atomic_fetch_add(&g->switch_waits, 1);
+		/*
+		 * CPython waits once; looping also covers spurious wake-ups,
+		 * and the timeout lets a cancelled run end even when the
+		 * thread that asked has given up waiting.
+		 */
+		while (atomic_load_explicit(&g->last_holder, memory_order_relaxed) == task &&
+		       !gil_cancelled(g))
+			gil_timed_wait(g, &g->switch_cv, &g->switch_m);
+	}
+	pthread_mutex_unlock(&g->switch_m);
+	return waited;
+}
+
+/* ---- old: before 3.2 ---------------------------------------------------- */
+
+/* PyThread_acquire_lock(lock, 1) of thread_pthread.h (mutex + condition). */
+static int gil_take_old(struct gil *g, int task)
+{
+	pthread_mutex_lock(&g->m);
+	while (g->locked) {
+		if (gil_cancelled(g)) {
+			pthread_mutex_unlock(&g->m);
+			return -ECANCELED;
+		}
+		/* CPython waits untimed; the timeout only lets cancellation in. */
+		gil_timed_wait(g, &g->cv, &g->m);
+	}
+	gil_mark_taken(g, task);
+	pthread_mutex_unlock(&g->m);
+	return 0;
+}
+
+/*
+ * PyThread_release_lock: clear `locked`, then signal one waiter.  Nothing
+ * hands the lock over: the woken thread must still win the mutex, and a
+ * releaser that re-takes at once usually gets there first.
+ */
+static int gil_drop_old(struct gil *g)
+{
+	pthread_mutex_lock(&g->m);
+	gil_mark_dropped(g);
+	pthread_mutex_unlock(&g->m);
+	pthread_cond_signal(&g->cv);
+	return 0;
+}
+
+/* ---- the interface ------------------------------------------------------ */
+
+int gil_take(struct gil *g, int task)
+{
+	switch (g->mode) {
+	case GIL_NEW:
+		return gil_take_new(g, task);
+	case GIL_OLD:
+		return gil_take_old(g, task);
+	default:
+		return 0; /* free-threaded: nothing to take */
+	}
+}
+
+int gil_drop(struct gil *g, int task)
+{
+	switch (g->mode) {
+	case GIL_NEW:
+		return gil_drop_new(g, task);
+	case GIL_OLD:
+		return gil_drop_old(g);
+	default:
+		return 0;
+	}
+}
+
+bool gil_drop_requested(const struct gil *g)
+{
+	return g->mode == GIL_NEW &&
+	       atomic_load_explicit(&g->drop_request, memory_order_relaxed) != 0;
+}
+
+/* The old ceval loop's `--_Py_Ticker < 0` check; only the holder calls it. */
+bool gil_tick(struct gil *g)
+{
+	if (g->mode != GIL_OLD || --g->ticks > 0)
+		return false;
+	g->ticks = GIL_OLD_TICKS;
+	return true;
+}
+
+uint64_t gil_switches(struct gil *g)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&g->m);
+	n = g->switch_number;
+	pthread_mutex_unlock(&g->m);
+	return n;
+}
+
+uint64_t gil_drop_requests(const struct gil *g)
+{
+	return atomic_load(&g->drop_requests);
+}
+
+uint64_t gil_switch_waits(const struct gil *g)
+{
+	return atomic_load(&g->switch_waits);
+}
