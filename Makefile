@@ -14,7 +14,8 @@ BINDIR := $(PREFIX)/bin
 DATADIR := $(PREFIX)/share/conctui
 MANDIR := $(PREFIX)/share/man/man1
 
-DEB_PACKAGES := libncurses-dev libuv1-dev libinih-dev libjansson-dev libcmocka-dev pkg-config tmux
+DEB_PACKAGES := libncurses-dev libuv1-dev libinih-dev libjansson-dev libcmocka-dev pkg-config tmux \
+	clang libclang-rt-14-dev
 PKGS := ncursesw libuv inih jansson
 
 CC ?= cc
@@ -26,6 +27,8 @@ ifeq ($(SAN),asan)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 else ifeq ($(SAN),tsan)
 SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+else ifeq ($(SAN),fuzz)
+SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all
 else
 SANFLAGS :=
 endif
@@ -47,8 +50,10 @@ LIB := $(BUILD)/libconctui.a
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
+FUZZERS := scenario record
+FUZZ_RUNS ?= 100000
 
-.PHONY: all deps run check test-unit test-e2e test-san bench install uninstall clean
+.PHONY: all deps run check test-unit test-e2e test-san test-fuzz fuzzers bench install uninstall clean
 
 all: $(BIN)
 
@@ -82,6 +87,11 @@ $(BUILD)/tests/%: tests/%.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(LIB) \
 		$(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
 
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -fsanitize=fuzzer -o $@ $< $(LIB) \
+		$(LDFLAGS) $(LDLIBS)
+
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
@@ -96,6 +106,7 @@ check: deps
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory test-san
+	@$(MAKE) --no-print-directory test-fuzz
 
 test-unit: $(TESTS) $(BIN)
 	@CONCTUI_BIN=$(abspath $(BIN)) CONCTUI_DATADIR=$(abspath assets) \
@@ -107,6 +118,22 @@ test-e2e: $(BIN)
 test-san:
 	@$(MAKE) --no-print-directory SAN=asan test-unit
 	@$(MAKE) --no-print-directory SAN=tsan test-unit
+
+# libFuzzer (clang) on the scenario parser and the record reader, for a
+# fixed number of runs from the corpus in tests/fuzz/corpus; new inputs it
+# finds go to a temporary directory, a crash fails the target.
+fuzzers:
+	@$(MAKE) --no-print-directory CC=clang SAN=fuzz $(FUZZERS:%=build/fuzz/fuzz/fuzz_%)
+
+test-fuzz: fuzzers
+	@for f in $(FUZZERS); do \
+		tmp=$$(mktemp -d) && \
+		build/fuzz/fuzz/fuzz_$$f -runs=$(FUZZ_RUNS) -max_len=8192 -timeout=10 \
+			-artifact_prefix=build/fuzz/crash-$$f- $$tmp tests/fuzz/corpus/$$f \
+			>build/fuzz/$$f.log 2>&1; rc=$$?; rm -rf $$tmp; \
+		if [ $$rc -ne 0 ]; then tail -n 30 build/fuzz/$$f.log; echo "fuzz $$f: FAILED"; exit 1; fi; \
+		echo "fuzz $$f: $(FUZZ_RUNS) runs, nothing found"; \
+	done
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)

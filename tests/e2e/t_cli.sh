@@ -1,0 +1,71 @@
+#!/bin/sh
+# The command line through the real binary: bad input is one line naming
+# what and where, exit status 2, and nothing written; good runs round-trip.
+set -u
+BIN=${CONCTUI_BIN:-./conctui}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+fail() { echo "  t_cli: $*"; fails=$((fails + 1)); }
+
+# expect_bad PATTERN ARGS...: exit 2, one line on stderr matching PATTERN, no stdout.
+expect_bad() {
+	pat=$1; shift
+	"$BIN" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "conctui $*: exit $rc, want 2"
+	head -n 1 "$tmp/err" | grep -q -- "$pat" || fail "conctui $*: stderr $(head -n 1 "$tmp/err") !~ $pat"
+	[ -s "$tmp/out" ] && fail "conctui $*: wrote to stdout"
+	return 0
+}
+
+printf '[scenario]\n[task A]\nsteps = cpu 5, cpuu 3\n' >"$tmp/bad.ini"
+printf '[scenario]\n[task A]\nsteps = sleep 10\n' >"$tmp/good.ini"
+printf '{"conctui": 1, "scenario": "x", "tasks": [' >"$tmp/truncated.json"
+printf '' >"$tmp/empty.json"
+head -c 300 /dev/urandom >"$tmp/binary.json" 2>/dev/null || printf '\001\002\377' >"$tmp/binary.json"
+printf '[1, 2, 3]\n' >"$tmp/shape.json"
+mkdir "$tmp/dir.ini"
+
+expect_bad 'unknown option "--frobnicate"' --frobnicate
+expect_bad 'invalid value "0" for --scale' --batch --scale 0 seed-sleep
+expect_bad 'unknown executor "fibers"' --batch -b fibers seed-sleep
+expect_bad 'unknown scenario "no-such-thing"' --batch no-such-thing
+expect_bad "$tmp/bad.ini:3: unknown step \"cpuu\"" --batch "$tmp/bad.ini"
+expect_bad "$tmp/dir.ini: not a regular file" --batch "$tmp/dir.ini"
+expect_bad "$tmp/missing.ini: No such file or directory" --batch "$tmp/missing.ini"
+expect_bad 'truncated.json' --batch --replay "$tmp/truncated.json"
+expect_bad 'empty.json' --batch --replay "$tmp/empty.json"
+expect_bad 'binary.json' --batch --replay "$tmp/binary.json"
+expect_bad 'shape.json' --batch --replay "$tmp/shape.json"
+expect_bad "cannot write $tmp/nodir/x.json" --batch --json "$tmp/nodir/x.json" "$tmp/good.ini"
+expect_bad '--batch needs a SCENARIO' --batch
+
+# A bad scenario writes nothing, even where an output was asked for.
+expect_bad "$tmp/bad.ini:3" --batch --json "$tmp/never.json" "$tmp/bad.ini"
+[ -e "$tmp/never.json" ] && fail "a bad scenario still created its --json file"
+
+# A bad output path is found before the run starts: no sleep happens.
+start=$(date +%s%N)
+"$BIN" --batch --trace "$tmp/nodir/t.json" --scale 20 "$tmp/good.ini" >/dev/null 2>&1
+[ $(( ($(date +%s%N) - start) / 1000000 )) -lt 150 ] || fail "the run started before the output path was checked"
+
+# Help and version.
+"$BIN" --help >"$tmp/help" || fail "--help exit status"
+for opt in --backend --batch --compare --costs --json --trace --replay --scale --gil \
+	--switch-interval --workers --list --ascii --no-color --help --version; do
+	grep -q -- "$opt" "$tmp/help" || fail "--help does not list $opt"
+	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" man/conctui.1 2>/dev/null ||
+		fail "the man page does not list $opt"
+done
+"$BIN" --version | grep -q '^conctui [0-9]' || fail "--version"
+
+# A record written by --json replays to the same chart.
+"$BIN" --batch --json "$tmp/rec.json" "$tmp/good.ini" >"$tmp/live.txt" || fail "batch run failed"
+"$BIN" --batch --replay "$tmp/rec.json" >"$tmp/replay.txt" || fail "replay failed"
+cmp -s "$tmp/live.txt" "$tmp/replay.txt" || fail "replayed chart differs from the live one"
+"$BIN" --batch --json - "$tmp/good.ini" >"$tmp/stdout.json" || fail "--json - failed"
+head -c 1 "$tmp/stdout.json" | grep -q '{' || fail "--json - wrote something other than the record"
+
+[ "$fails" -eq 0 ]
