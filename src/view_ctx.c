@@ -1,0 +1,448 @@
+/*
+ * view_ctx.c -- the table of views, the actions that only move the
+ * picture, and the pieces of screen every view shares.
+ */
+#include "view_ctx.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "view_help.h"
+
+const struct view *const view_table[] = {&view_timeline, &view_cores, &view_detail};
+const int view_count = (int)(sizeof view_table / sizeof view_table[0]);
+
+#define VIEW_DETAIL 2
+
+/* ------------------------------------------------------------------ */
+/* Styles                                                              */
+/* ------------------------------------------------------------------ */
+
+#define S(fg, bg, attr) {COLOUR_##fg, COLOUR_##bg, attr}
+
+/* Colour first, then monochrome: every role must read well in both. */
+static const struct grid_style roles[ROLE_COUNT][2] = {
+	[ROLE_PLAIN] = {S(DEFAULT, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+	[ROLE_HEADER] = {S(WHITE, BLUE, 0), S(DEFAULT, DEFAULT, GRID_REVERSE)},
+	[ROLE_HEADER_BOLD] = {S(WHITE, BLUE, GRID_BOLD),
+			      S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
+	[ROLE_BADGE_LIVE] = {S(GREEN, DEFAULT, GRID_REVERSE | GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_BADGE_PAUSED] = {S(YELLOW, DEFAULT, GRID_REVERSE | GRID_BOLD),
+			       S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_BADGE_REPLAY] = {S(CYAN, DEFAULT, GRID_REVERSE | GRID_BOLD),
+			       S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_BADGE_DONE] = {S(WHITE, DEFAULT, GRID_REVERSE | GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_TITLE] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_DIM] = {S(DEFAULT, DEFAULT, GRID_DIM), S(DEFAULT, DEFAULT, GRID_DIM)},
+	[ROLE_SELECTED] = {S(DEFAULT, DEFAULT, GRID_REVERSE), S(DEFAULT, DEFAULT, GRID_REVERSE)},
+	[ROLE_AXIS] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+	[ROLE_CURSOR] = {S(YELLOW, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_KEY] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_KEYLABEL] = {S(CYAN, DEFAULT, GRID_REVERSE), S(DEFAULT, DEFAULT, GRID_REVERSE)},
+	[ROLE_CAPTION] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_FLASH] = {S(YELLOW, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD | GRID_UNDERLINE)},
+	[ROLE_FRAME] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+	[ROLE_TAB] = {S(DEFAULT, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+	[ROLE_TAB_ON] = {S(WHITE, BLUE, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
+};
+
+#undef S
+
+struct grid_style view_style(const struct view_ctx *c, enum view_role r)
+{
+	return roles[r][c->colour ? 0 : 1];
+}
+
+struct grid_style view_state_style(const struct view_ctx *c, enum state s)
+{
+	struct grid_style st = grid_plain;
+
+	if (c->colour)
+		st.fg = (uint8_t)state_colour(s);
+	return st;
+}
+
+uint32_t view_state_cp(const struct view_ctx *c, enum state s)
+{
+	const char *g = state_glyph(s);
+
+	if (c->ascii)
+		return (uint32_t)(unsigned char)state_ascii(s);
+	return grid_utf8_next(&g);
+}
+
+enum view_badge view_badge(const struct view_ctx *c)
+{
+	bool live = view_player_live(c->panels, c->npanels);
+
+	if (c->pl.paused)
+		return VIEW_PAUSED;
+	if (live && c->pl.follow)
+		return VIEW_LIVE;
+	if (!live && c->pl.cursor >= view_player_end(c->panels, c->npanels))
+		return VIEW_DONE;
+	return VIEW_REPLAY;
+}
+
+uint64_t view_fit(const struct view_ctx *c)
+{
+	return view_player_fit(view_player_end(c->panels, c->npanels),
+			       view_player_live(c->panels, c->npanels));
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                             */
+/* ------------------------------------------------------------------ */
+
+void view_fmt_time(char *buf, size_t len, uint64_t ns)
+{
+	double ms = (double)ns / 1e6;
+
+	if (ns < 1000000 && ns > 0)
+		snprintf(buf, len, "%.0f us", (double)ns / 1e3);
+	else if (ms < 10000)
+		snprintf(buf, len, "%.1f ms", ms);
+	else
+		snprintf(buf, len, "%.2f s", ms / 1e3);
+}
+
+void view_fmt_tick(char *buf, size_t len, uint64_t ns)
+{
+	if (ns == 0)
+		snprintf(buf, len, "0");
+	else if (ns < 1000000)
+		snprintf(buf, len, "%gus", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%gms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%gs", (double)ns / 1e9);
+}
+
+/* ------------------------------------------------------------------ */
+/* Header, tabs, key bar                                               */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+	const char *text;
+	enum view_role role;
+} badges[] = {
+	[VIEW_LIVE] = {" \u25cf LIVE ", ROLE_BADGE_LIVE},
+	[VIEW_PAUSED] = {" \u2016 PAUSED ", ROLE_BADGE_PAUSED},
+	[VIEW_REPLAY] = {" \u25b6 REPLAY ", ROLE_BADGE_REPLAY},
+	[VIEW_DONE] = {" \u25a0 DONE ", ROLE_BADGE_DONE},
+};
+
+void view_header(struct grid *g, const struct view_ctx *c, int y)
+{
+	struct grid_style hd = view_style(c, ROLE_HEADER), hb = view_style(c, ROLE_HEADER_BOLD);
+	const struct trace *tr = c->npanels > 0 ? c->panels[0].tr : NULL;
+	char now[32], end[32], what[128], right[128];
+	enum view_badge b = view_badge(c);
+	int n;
+
+	/* The right end first (time, speed, badge): the names give way to it. */
+	grid_fill(g, 0, y, g->w, 1, ' ', hd);
+	int bw = grid_text_width(badges[b].text);
+	grid_text(g, g->w - bw, y, bw, badges[b].text, view_style(c, badges[b].role));
+	view_fmt_time(now, sizeof now, c->pl.cursor);
+	view_fmt_time(end, sizeof end, view_player_end(c->panels, c->npanels));
+	n = snprintf(right, sizeof right, "t=%s / %s \u2502 %g\u00d7 ", now, end,
+		     view_player_speed(&c->pl));
+	if (c->pl.zoom > 0)
+		snprintf(right + n, sizeof right - (size_t)n, "\u2502 zoom %llu\u00d7 ",
+			 1ull << c->pl.zoom);
+	int rw = grid_text_width(right);
+	int limit = g->w - bw - rw - 1;
+	grid_text(g, limit + 1, y, rw, right, hd);
+
+	int x = grid_text(g, 0, y, limit, " conctui ", hb);
+	x += grid_text(g, x, y, limit - x, "\u2502 ", hd);
+	x += grid_text(g, x, y, limit - x, c->scenario[0] ? c->scenario : "-", hb);
+	if (c->overview || c->npanels > 1)
+		snprintf(what, sizeof what, " \u2502 %d executors", c->npanels);
+	else if (tr) {
+		snprintf(what, sizeof what, " \u2502 %s \u00b7 %s", tr->meta.backend,
+			 model_name(tr->meta.model));
+		if (x + grid_text_width(what) > limit) /* narrow: the model goes */
+			snprintf(what, sizeof what, " \u2502 %s", tr->meta.backend);
+	} else
+		snprintf(what, sizeof what, " \u2502 %s", c->panels[0].note);
+	grid_text(g, x, y, limit - x, what, hd);
+}
+
+void view_tabs(struct grid *g, const struct view_ctx *c, int y)
+{
+	int tabs_w = 0;
+
+	for (int i = 0; i < view_count; i++)
+		tabs_w += grid_text_width(view_table[i]->name) + 2;
+	int x = g->w - tabs_w;
+	if (c->source[0])
+		grid_textf(g, 1, y, x - 2, view_style(c, ROLE_TITLE), "%s  (%s)", c->title,
+			   c->source);
+	else
+		grid_text(g, 1, y, x - 2, c->title, view_style(c, ROLE_TITLE));
+	for (int i = 0; i < view_count; i++) {
+		enum view_role r = i == c->view ? ROLE_TAB_ON : ROLE_TAB;
+		x += grid_textf(g, x, y, -1, view_style(c, r), " %s ", view_table[i]->name);
+		x += grid_text(g, x, y, -1, " ", grid_plain) - 1;
+	}
+}
+
+void view_keybar(struct grid *g, const struct view_ctx *c, int y)
+{
+	const struct view_key *items[VA_COUNT];
+	int n = 0, width = 0;
+
+	for (int i = 0; i < view_nkeys; i++)
+		if (view_keys[i].hint)
+			items[n++] = &view_keys[i];
+	for (int i = 0; i < n; i++)
+		width += grid_text_width(items[i]->hint) + 1;
+	/* Too narrow: drop items before the last two (help and quit stay). */
+	while (width > g->w && n > 2) {
+		width -= grid_text_width(items[n - 3]->hint) + 1;
+		memmove(&items[n - 3], &items[n - 2], 2 * sizeof items[0]);
+		n--;
+	}
+	int x = 0;
+	for (int i = 0; i < n; i++) {
+		const char *sp = strchr(items[i]->hint, ' ');
+		char key[16];
+		int kl = sp ? (int)(sp - items[i]->hint) : 0;
+
+		snprintf(key, sizeof key, "%.*s", kl, items[i]->hint);
+		x += grid_text(g, x, y, -1, key, view_style(c, ROLE_KEY));
+		x += grid_textf(g, x, y, -1, view_style(c, ROLE_KEYLABEL), "%s ", sp ? sp : "");
+	}
+	grid_fill(g, x, y, g->w - x, 1, ' ', view_style(c, ROLE_KEYLABEL));
+}
+
+/* ------------------------------------------------------------------ */
+/* Legend, figures, caption, narration                                 */
+/* ------------------------------------------------------------------ */
+
+void view_legend(struct grid *g, const struct view_ctx *c, int x, int y)
+{
+	for (int s = 0; s < STATE_COUNT && x < g->w; s++) {
+		if (s == STATE_DONE)
+			continue;
+		grid_put(g, x, y, view_state_cp(c, (enum state)s), view_state_style(c, (enum state)s));
+		x += 1 + grid_textf(g, x + 1, y, -1, grid_plain, " %s  ", state_name((enum state)s));
+	}
+}
+
+void view_figures(struct grid *g, const struct view_ctx *c, int y)
+{
+	const struct trace *tr = c->npanels > 0 ? c->panels[0].tr : NULL;
+	char buf[256], t[32];
+	int n = 0;
+
+	if (!tr)
+		return;
+	int lock = trace_lock_lane(tr);
+	if (!c->panels[0].live && !c->stats) {
+		view_fmt_time(t, sizeof t, view_player_end(c->panels, 1));
+		snprintf(buf, sizeof buf, "wall %s", t);
+		grid_text(g, 1, y, g->w - 2, buf, grid_plain);
+		return;
+	}
+	if (c->panels[0].live) {
+		view_fmt_time(t, sizeof t, c->panels[0].now_ns);
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "elapsed %s (running)", t);
+		if (lock >= 0)
+			n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 GIL holds %u",
+				      trace_count(tr, lock));
+		grid_text(g, 1, y, g->w - 2, buf, grid_plain);
+		return;
+	}
+	const struct stats *st = c->stats;
+	view_fmt_time(t, sizeof t, (uint64_t)(st->wall_ms * 1e6));
+	n += snprintf(buf + n, sizeof buf - (size_t)n, "wall %s", t);
+	view_fmt_time(t, sizeof t, (uint64_t)(st->cpu_ms * 1e6));
+	n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 cpu %s", t);
+	if (tr->meta.model == MODEL_SEQUENTIAL)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 the sequential baseline");
+	else if (c->seq_wall_ms > 0 && st->wall_ms > 0)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 speedup %.2f\u00d7 vs sequential%s",
+			      c->seq_wall_ms / st->wall_ms, c->seq_estimated ? " (est.)" : "");
+	n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 at most %d running at once",
+		      st->max_running);
+	if (lock >= 0)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 GIL switches %llu",
+			      (unsigned long long)tr->meta.gil_switches);
+	grid_text(g, 1, y, g->w - 2, buf, grid_plain);
+}
+
+void view_caption(struct grid *g, const struct view_ctx *c, int y)
+{
+	char buf[512];
+
+	if (c->flash[0]) {
+		grid_text(g, 1, y, g->w - 2, c->flash, view_style(c, ROLE_FLASH));
+		return;
+	}
+	view_caption_text(c, buf, sizeof buf);
+	grid_text(g, 1, y, g->w - 2, buf, view_style(c, ROLE_CAPTION));
+}
+
+int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struct grid_style st)
+{
+	int rows = 0;
+
+	while (*s) {
+		const char *p = s, *cut = NULL;
+		int cols = 0;
+
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		/* Take words while they fit; a word longer than the line is cut. */
+		for (p = s; *p && cols <= w;) {
+			const char *q = p;
+			uint32_t cp = grid_utf8_next(&q);
+			if (cp == ' ')
+				cut = p;
+			cols += grid_cp_width(cp);
+			if (cols > w)
+				break;
+			p = q;
+		}
+		if (*p && cols > w && cut)
+			p = cut;
+		if (rows < max) {
+			char line[512];
+			snprintf(line, sizeof line, "%.*s", (int)(p - s), s);
+			grid_text(g, x, y + rows, w, line, st);
+		}
+		rows++;
+		s = p;
+	}
+	return rows;
+}
+
+int view_narration(struct grid *g, const struct view_ctx *c, int y, int max)
+{
+	int rows = 0;
+
+	for (int i = 0; i < c->nnarration; i++)
+		rows += view_wrap(g, 1, y + rows, g->w - 2, max - rows, c->narration[i], grid_plain);
+	return rows;
+}
+
+/* ------------------------------------------------------------------ */
+/* Composing and acting                                                */
+/* ------------------------------------------------------------------ */
+
+/* Centred on one line when it fits, else on two: never a crash, at any size. */
+static void compose_too_small(struct grid *g, const struct view_ctx *c)
+{
+	const char *ask = "please enlarge the terminal";
+	char need[64], all[128];
+	struct grid_style st = view_style(c, ROLE_TITLE);
+
+	snprintf(need, sizeof need, "(needs %dx%d, have %dx%d)", VIEW_MIN_W, VIEW_MIN_H, g->w, g->h);
+	snprintf(all, sizeof all, "%s %s", ask, need);
+	int y = g->h / 2;
+	if ((int)strlen(all) <= g->w) {
+		grid_text(g, (g->w - (int)strlen(all)) / 2, y, -1, all, st);
+		return;
+	}
+	int aw = (int)strlen(ask), nw = (int)strlen(need);
+	y = (g->h - 2) / 2;
+	grid_text(g, aw < g->w ? (g->w - aw) / 2 : 0, y, -1, ask, st);
+	grid_text(g, nw < g->w ? (g->w - nw) / 2 : 0, y + 1, -1, need, st);
+}
+
+void view_compose(struct grid *g, struct view_ctx *c)
+{
+	grid_clear(g);
+	if (g->w < VIEW_MIN_W || g->h < VIEW_MIN_H) {
+		compose_too_small(g, c);
+		return;
+	}
+	if (c->view < 0 || c->view >= view_count)
+		c->view = 0;
+	view_table[c->view]->compose(g, c);
+	if (c->menu.kind != VIEW_MENU_NONE)
+		view_menu_compose(g, c);
+	if (c->help)
+		view_help_compose(g, c);
+}
+
+static int ntasks(const struct view_ctx *c)
+{
+	return c->npanels > 0 && c->panels[0].tr ? c->panels[0].tr->ntasks : 0;
+}
+
+void view_select(struct view_ctx *c, int task)
+{
+	int n = ntasks(c), page = c->page > 0 ? c->page : 1;
+
+	if (task >= n)
+		task = n - 1;
+	if (task < 0)
+		task = 0;
+	c->sel = task;
+	if (c->sel < c->top)
+		c->top = c->sel;
+	if (c->sel >= c->top + page)
+		c->top = c->sel - page + 1;
+	c->detail_top = 0;
+}
+
+static void step(struct view_ctx *c, int dir)
+{
+	if (!view_player_step(&c->pl, c->panels, c->npanels, dir)) {
+		snprintf(c->flash, sizeof c->flash, "no %s state change",
+			 dir > 0 ? "later recorded" : "earlier");
+		return;
+	}
+	if (c->pl.focus.panel == 0 && !c->overview)
+		view_select(c, c->pl.focus.lane);
+}
+
+bool view_act(struct view_ctx *c, enum view_action a)
+{
+	uint64_t fit = view_fit(c);
+
+	if (c->help) {
+		if (a == VA_QUIT)
+			return false;
+		c->help = false;
+		return true;
+	}
+	switch (a) {
+	case VA_PAUSE: view_player_toggle(&c->pl, c->panels, c->npanels); break;
+	case VA_NEXT: step(c, 1); break;
+	case VA_PREV: step(c, -1); break;
+	case VA_START: view_player_home(&c->pl); break;
+	case VA_END: view_player_end_key(&c->pl, c->panels, c->npanels); break;
+	case VA_SLOWER: view_player_change_speed(&c->pl, -1); break;
+	case VA_FASTER: view_player_change_speed(&c->pl, 1); break;
+	case VA_ZOOM_IN: view_player_zoom(&c->pl, 1, fit); break;
+	case VA_ZOOM_OUT: view_player_zoom(&c->pl, -1, fit); break;
+	case VA_SCROLL_LEFT: view_player_scroll(&c->pl, -1, fit); break;
+	case VA_SCROLL_RIGHT: view_player_scroll(&c->pl, 1, fit); break;
+	case VA_ROW_DOWN: view_select(c, c->sel + 1); break;
+	case VA_ROW_UP: view_select(c, c->sel - 1); break;
+	case VA_PAGE_DOWN:
+		c->top += c->page;
+		view_select(c, c->sel + c->page);
+		if (c->top > c->sel)
+			c->top = c->sel;
+		break;
+	case VA_PAGE_UP:
+		c->top = c->top > c->page ? c->top - c->page : 0;
+		view_select(c, c->sel - c->page);
+		break;
+	case VA_DETAIL: c->view = VIEW_DETAIL; break;
+	case VA_VIEW_NEXT: c->view = (c->view + 1) % view_count; break;
+	case VA_VIEW_PREV: c->view = (c->view + view_count - 1) % view_count; break;
+	case VA_HELP: c->help = true; break;
+	case VA_CLOSE: c->view = 0; break;
+	default: return false;
+	}
+	return true;
+}

@@ -1,0 +1,154 @@
+/*
+ * view_ctx.h -- what the views compose from, the table of views, and the
+ * pieces of screen they share (header, key bar, legend, caption...).
+ *
+ * tui.c owns one struct view_ctx: it sets the panels (the traces on
+ * screen) and the facts about the run, feeds it actions, and asks
+ * view_compose() for a grid to blit.  Views never call curses, never start
+ * runs and never block: they read traces and write cells.
+ */
+#ifndef CONCTUI_VIEW_CTX_H
+#define CONCTUI_VIEW_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "grid.h"
+#include "stats.h"
+#include "view_keys.h"
+#include "view_menu.h"
+#include "view_player.h"
+
+/* Below this size the screen only asks to be enlarged (the man page says so). */
+#define VIEW_MIN_W 60
+#define VIEW_MIN_H 16
+
+#define VIEW_MAX_CORES 256 /* core lanes a view can list */
+
+/* The cores a panel's trace used; recounted when its span count changes. */
+struct view_cores {
+	const struct trace *tr;
+	uint64_t spans;               /* total spans when counted */
+	int n;                        /* cores in all (cpus holds up to VIEW_MAX_CORES) */
+	int cpus[VIEW_MAX_CORES];
+};
+
+/* What the header's badge says about the cursor. */
+enum view_badge { VIEW_LIVE, VIEW_PAUSED, VIEW_REPLAY, VIEW_DONE };
+
+/* Semantic styles; view_style() gives each one in colour or monochrome. */
+enum view_role {
+	ROLE_PLAIN,
+	ROLE_HEADER,
+	ROLE_HEADER_BOLD,
+	ROLE_BADGE_LIVE,
+	ROLE_BADGE_PAUSED,
+	ROLE_BADGE_REPLAY,
+	ROLE_BADGE_DONE,
+	ROLE_TITLE,
+	ROLE_DIM,
+	ROLE_SELECTED,
+	ROLE_AXIS,
+	ROLE_CURSOR,
+	ROLE_KEY,
+	ROLE_KEYLABEL,
+	ROLE_CAPTION,
+	ROLE_FLASH,
+	ROLE_FRAME,
+	ROLE_TAB,
+	ROLE_TAB_ON,
+	ROLE_COUNT
+};
+
+struct view_ctx {
+	/* What is shown; set by tui.c. */
+	struct view_panel panels[VIEW_MAX_PANELS];
+	int npanels;
+	bool overview;               /* panels are pictures to compare, stacked */
+	bool replay;                 /* a record, not a run of ours */
+	const struct stats *stats;   /* figures of panel 0 once finished, else NULL */
+	char scenario[64];
+	char title[128];
+	char source[64];
+	const char *const *narration;/* the scenario's lines (owned by tui.c) */
+	int nnarration;
+	double seq_wall_ms;          /* the sequential wall time, 0 when unknown */
+	bool seq_estimated;          /* ... from the scenario's step lengths */
+
+	/* The cursor and the rows. */
+	struct view_player pl;
+	int sel;                     /* the selected task (of panel 0) */
+	int top;                     /* the first task row shown */
+	int page;                    /* task rows that fit (written by compose) */
+	int detail_top;              /* first span row in the detail view */
+	int view;                    /* index into view_table */
+
+	/* Display. */
+	bool ascii;
+	bool colour;
+	bool help;                   /* the help overlay is up */
+	struct view_menu menu;
+	char flash[160];             /* a one-off message, cleared by the next key */
+
+	/* Caches for composing. */
+	struct view_cores cores[VIEW_MAX_PANELS];
+};
+
+struct view {
+	const char *name;            /* its tab in the title row */
+	void (*compose)(struct grid *g, struct view_ctx *c);
+};
+
+extern const struct view view_timeline;
+extern const struct view view_cores;
+extern const struct view view_detail;
+extern const struct view *const view_table[];
+extern const int view_count;
+
+/* The whole screen: the chosen view, then a menu or the help on top. */
+void view_compose(struct grid *g, struct view_ctx *c);
+
+/*
+ * Applies an action that only concerns the screen (playing, stepping,
+ * zooming, rows, views, help).  Returns false for the ones tui.c must do
+ * (runs, menus' choices, quitting).
+ */
+bool view_act(struct view_ctx *c, enum view_action a);
+/* Selects task TASK of panel 0 and scrolls it into view. */
+void view_select(struct view_ctx *c, int task);
+
+/* ---- shared pieces ---- */
+
+struct grid_style view_style(const struct view_ctx *c, enum view_role r);
+struct grid_style view_state_style(const struct view_ctx *c, enum state s);
+/* The state's glyph as a code point: Unicode, or its ASCII letter. */
+uint32_t view_state_cp(const struct view_ctx *c, enum state s);
+enum view_badge view_badge(const struct view_ctx *c);
+/* The axis length for the panels: the whole run, or rounded up while live. */
+uint64_t view_fit(const struct view_ctx *c);
+
+/* "812.4 ms", "12.35 s", "45 us" */
+void view_fmt_time(char *buf, size_t len, uint64_t ns);
+/* Compact axis labels: "0", "200ms", "1.5s". */
+void view_fmt_tick(char *buf, size_t len, uint64_t ns);
+
+void view_header(struct grid *g, const struct view_ctx *c, int y);
+void view_tabs(struct grid *g, const struct view_ctx *c, int y);
+void view_keybar(struct grid *g, const struct view_ctx *c, int y);
+void view_legend(struct grid *g, const struct view_ctx *c, int x, int y);
+void view_figures(struct grid *g, const struct view_ctx *c, int y);
+/* Writes the caption (or the flash message) on row Y. */
+void view_caption(struct grid *g, const struct view_ctx *c, int y);
+/* Narration wrapped to the width; returns the lines it needs (draws at most MAX). */
+int view_narration(struct grid *g, const struct view_ctx *c, int y, int max);
+/* Words of S wrapped at W columns into at most MAX rows from X, Y; returns rows. */
+int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struct grid_style st);
+
+/* The caption's text: the state change under the cursor, in words. */
+void view_caption_text(const struct view_ctx *c, char *buf, size_t len);
+/* The caption's text for one event. */
+void view_caption_event(const struct view_ctx *c, const struct view_event *e, char *buf,
+			size_t len);
+
+#endif

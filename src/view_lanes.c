@@ -1,0 +1,336 @@
+/*
+ * view_lanes.c -- state bars, owner chips and the time axis.
+ */
+#include "view_lanes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view_player.h"
+
+#define NONE (-1) /* no state: before the lane starts, after the cursor */
+
+/* ------------------------------------------------------------------ */
+/* The axis                                                            */
+/* ------------------------------------------------------------------ */
+
+void view_lanes_axis(struct view_ctx *c, struct view_axis *ax, int x, int w)
+{
+	ax->x = x;
+	ax->w = w > 1 ? w : 1;
+	view_player_window(&c->pl, view_fit(c), &ax->t0, &ax->len);
+	ax->cursor = c->pl.cursor;
+}
+
+uint64_t view_lanes_time(const struct view_axis *ax, int i)
+{
+	/* len * i fits in 64 bits: ten minutes in ns times a few hundred columns. */
+	return ax->t0 + ax->len * (uint64_t)i / (uint64_t)ax->w;
+}
+
+static int column_of(const struct view_axis *ax, uint64_t t)
+{
+	if (t < ax->t0)
+		return -1;
+	return (int)((t - ax->t0) * (uint64_t)ax->w / ax->len);
+}
+
+void view_lanes_ticks(struct grid *g, const struct view_ctx *c, const struct view_axis *ax, int y)
+{
+	/* A tick every dozen columns or so, on a 1-2-5 step. */
+	uint64_t want = ax->len * 12 / (uint64_t)ax->w, step = 1000;
+	while (step < want) {
+		if (step * 2 >= want) {
+			step *= 2;
+			break;
+		}
+		if (step * 5 >= want) {
+			step *= 5;
+			break;
+		}
+		step *= 10;
+	}
+	struct grid_style st = view_style(c, ROLE_AXIS);
+	int free_from = ax->x;
+	for (uint64_t t = (ax->t0 + step - 1) / step * step; t < ax->t0 + ax->len; t += step) {
+		char label[32];
+		int col = ax->x + column_of(ax, t);
+
+		view_fmt_tick(label, sizeof label, t);
+		if (col < free_from || col + (int)strlen(label) > ax->x + ax->w)
+			continue;
+		grid_put(g, col, y, 0x2575, st); /* a tick: the label starts right of it */
+		free_from = col + 1 + grid_text(g, col + 1, y, -1, label, st) + 1;
+	}
+	int cc = column_of(ax, ax->cursor);
+	if (ax->cursor >= ax->t0 + ax->len)
+		cc = ax->w; /* past the window: point at its edge */
+	if (cc >= 0 && cc <= ax->w && ax->x + cc < g->w)
+		grid_put(g, ax->x + (cc < ax->w ? cc : ax->w - 1), y, 0x25bc,
+			 view_style(c, ROLE_CURSOR));
+}
+
+int view_lanes_name_width(const struct trace *tr)
+{
+	int w = 4;
+
+	for (int i = 0; tr && i < tr->ntasks && i < 1000; i++) {
+		int n = grid_text_width(trace_name(tr, i));
+		if (n > w)
+			w = n;
+	}
+	return w > 14 ? 14 : w;
+}
+
+/* ------------------------------------------------------------------ */
+/* A task's bar                                                        */
+/* ------------------------------------------------------------------ */
+
+/* What one column holds: up to three regions, and time per state. */
+struct column {
+	uint64_t cov[STATE_COUNT];
+	int region[3];      /* state or NONE, left to right */
+	uint64_t split;     /* where the second region starts */
+	int nregions;       /* 3 means "three or more" */
+};
+
+static void add_region(struct column *col, int st, uint64_t from)
+{
+	if (col->nregions > 0 && col->region[col->nregions - 1] == st)
+		return;
+	if (col->nregions == 1)
+		col->split = from;
+	if (col->nregions < 3)
+		col->region[col->nregions] = st;
+	if (col->nregions < 3)
+		col->nregions++;
+}
+
+static void scan_column(const struct trace *tr, int lane, uint64_t now, uint64_t a, uint64_t b,
+			struct column *col)
+{
+	int32_t i = view_span_at(tr, lane, a);
+	uint32_t n = trace_count(tr, lane);
+	uint64_t at = a;
+	struct span sp;
+
+	memset(col, 0, sizeof *col);
+	for (uint32_t k = i < 0 ? 0 : (uint32_t)i; k < n && at < b; k++) {
+		trace_get(tr, lane, k, &sp);
+		uint64_t t1 = sp.t1 == TRACE_OPEN ? (now > sp.t0 ? now : sp.t0) : sp.t1;
+		uint64_t s0 = sp.t0 > a ? sp.t0 : a, s1 = t1 < b ? t1 : b;
+		if (sp.t0 >= b)
+			break;
+		if (s1 <= s0 || sp.state == STATE_DONE)
+			continue;
+		if (s0 > at)
+			add_region(col, NONE, at);
+		add_region(col, (int)sp.state, s0);
+		col->cov[sp.state] += s1 - s0;
+		at = s1;
+	}
+	if (at < b)
+		add_region(col, NONE, at);
+}
+
+static const uint32_t left_blocks[9] = {' ', 0x258f, 0x258e, 0x258d, 0x258c,
+					0x258b, 0x258a, 0x2589, 0x2588};
+
+static void draw_cell(struct grid *g, const struct view_ctx *c, int x, int y,
+		      const struct column *col, uint64_t a, uint64_t b)
+{
+	struct grid_style st;
+
+	if (col->nregions == 1) {
+		if (col->region[0] != NONE)
+			grid_put(g, x, y, view_state_cp(c, (enum state)col->region[0]),
+				 view_state_style(c, (enum state)col->region[0]));
+		return;
+	}
+	int l = col->region[0], r = col->region[1];
+	if (!c->ascii && col->nregions == 2 && (l == STATE_RUNNING || r == STATE_RUNNING)) {
+		int k = (int)((col->split - a) * 8 * 2 / (b - a) + 1) / 2; /* rounded eighths */
+		int other = l == STATE_RUNNING ? r : l;
+
+		st = view_state_style(c, STATE_RUNNING);
+		if (c->colour && other != NONE)
+			st.bg = (uint8_t)state_colour((enum state)other);
+		if (l == STATE_RUNNING && k > 0) {
+			grid_put(g, x, y, left_blocks[k], st);
+			return;
+		}
+		if (r == STATE_RUNNING && k < 8) {
+			/* Reversed, the unlit left part is `other` and the rest runs. */
+			st.attr |= GRID_REVERSE;
+			grid_put(g, x, y, left_blocks[k], st);
+			return;
+		}
+	}
+	/* Many changes in one cell: the state that took most of it. */
+	int best = NONE;
+	uint64_t most = 0;
+	for (int s = 0; s < STATE_COUNT; s++)
+		if (col->cov[s] > most)
+			most = col->cov[s], best = s;
+	if (best != NONE)
+		grid_put(g, x, y, view_state_cp(c, (enum state)best),
+			 view_state_style(c, (enum state)best));
+}
+
+void view_lanes_task(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
+		     const struct trace *tr, int lane, uint64_t now_ns, int y)
+{
+	for (int i = 0; i < ax->w; i++) {
+		uint64_t a = view_lanes_time(ax, i), b = view_lanes_time(ax, i + 1);
+		struct column col;
+
+		if (a >= ax->cursor)
+			break;
+		if (b <= a)
+			continue;
+		/* Cut at the cursor, keeping the column's width for the eighths. */
+		scan_column(tr, lane, now_ns < ax->cursor ? now_ns : ax->cursor, a,
+			    b < ax->cursor ? b : ax->cursor, &col);
+		if (b > ax->cursor)
+			add_region(&col, NONE, ax->cursor);
+		draw_cell(g, c, ax->x + i, y, &col, a, b);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Cores and the GIL: who owns each column                             */
+/* ------------------------------------------------------------------ */
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int view_lanes_cores(const struct trace *tr, uint64_t upto, int *cpus, int max)
+{
+	unsigned char seen[4096];
+	int n = 0;
+	struct span sp;
+
+	memset(seen, 0, sizeof seen);
+	for (int l = 0; l < tr->ntasks; l++) {
+		uint32_t cnt = trace_count(tr, l);
+		for (uint32_t k = 0; k < cnt; k++) {
+			trace_get(tr, l, k, &sp);
+			if (sp.t0 > upto)
+				break;
+			if (sp.state == STATE_RUNNING && sp.cpu >= 0 && sp.cpu < 4096 && !seen[sp.cpu]) {
+				seen[sp.cpu] = 1;
+				if (n < max)
+					cpus[n] = sp.cpu;
+				n++;
+			}
+		}
+	}
+	qsort(cpus, (size_t)(n < max ? n : max), sizeof *cpus, cmp_int);
+	return n;
+}
+
+int view_lanes_panel_cores(struct view_ctx *c, int p, const int **cpus)
+{
+	struct view_cores *vc = &c->cores[p];
+	const struct trace *tr = c->panels[p].tr;
+	uint64_t spans = 0;
+
+	*cpus = vc->cpus;
+	if (!tr)
+		return 0;
+	for (int l = 0; l < tr->ntasks; l++)
+		spans += trace_count(tr, l);
+	if (vc->tr != tr || vc->spans != spans) {
+		vc->tr = tr;
+		vc->spans = spans;
+		vc->n = view_lanes_cores(tr, UINT64_MAX, vc->cpus, VIEW_MAX_CORES);
+	}
+	return vc->n;
+}
+
+/* A colour per task, so neighbouring chips differ (colour mode only). */
+static const enum state_colour task_colours[] = {COLOUR_GREEN, COLOUR_CYAN, COLOUR_YELLOW,
+						 COLOUR_MAGENTA, COLOUR_BLUE, COLOUR_RED};
+
+/* Spreads span [s0, s1) owned by TASK over the columns of row OWNER. */
+static void claim(const struct view_axis *ax, uint64_t s0, uint64_t s1, int task, int *owner,
+		  uint64_t *best)
+{
+	uint64_t end = ax->t0 + ax->len < ax->cursor ? ax->t0 + ax->len : ax->cursor;
+
+	if (s0 < ax->t0)
+		s0 = ax->t0;
+	if (s1 > end)
+		s1 = end;
+	if (s1 <= s0)
+		return;
+	for (int i = column_of(ax, s0); i < ax->w; i++) {
+		uint64_t a = view_lanes_time(ax, i), b = view_lanes_time(ax, i + 1);
+		if (a >= s1)
+			break;
+		uint64_t o = (s1 < b ? s1 : b) - (s0 > a ? s0 : a);
+		if (o > best[i])
+			best[i] = o, owner[i] = task;
+	}
+}
+
+static void draw_chips(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
+		       const struct trace *tr, const int *owner, int y)
+{
+	for (int i = 0; i < ax->w;) {
+		int j = i;
+		while (j < ax->w && owner[j] == owner[i])
+			j++;
+		if (owner[i] >= 0) {
+			struct grid_style st = {COLOUR_DEFAULT, COLOUR_DEFAULT, GRID_REVERSE};
+			if (c->colour)
+				st.fg = (uint8_t)task_colours[owner[i] % 6];
+			grid_fill(g, ax->x + i, y, j - i, 1, ' ', st);
+			grid_text(g, ax->x + i, y, j - i, trace_name(tr, owner[i]), st);
+		}
+		i = j;
+	}
+}
+
+void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
+		       const struct trace *tr, uint64_t now_ns, const int *cpus, int n, int y)
+{
+	int *owner = malloc(sizeof *owner * (size_t)ax->w * (size_t)(n > 0 ? n : 1));
+	uint64_t *best = calloc((size_t)ax->w * (size_t)(n > 0 ? n : 1), sizeof *best);
+	uint64_t lo = ax->t0, now = now_ns < ax->cursor ? now_ns : ax->cursor;
+	int lock = trace_lock_lane(tr);
+	struct span sp;
+
+	if (!owner || !best || n <= 0)
+		goto out;
+	for (int i = 0; i < ax->w * n; i++)
+		owner[i] = -1;
+	for (int l = 0; l < tr->nlanes; l++) {
+		bool is_lock = l == lock;
+		int32_t k0 = view_span_at(tr, l, lo);
+		uint32_t cnt = trace_count(tr, l);
+
+		for (uint32_t k = k0 < 0 ? 0 : (uint32_t)k0; k < cnt; k++) {
+			trace_get(tr, l, k, &sp);
+			if (sp.t0 >= ax->t0 + ax->len || sp.t0 >= ax->cursor)
+				break;
+			uint64_t t1 = sp.t1 == TRACE_OPEN ? (now > sp.t0 ? now : sp.t0) : sp.t1;
+			for (int r = 0; r < n; r++) {
+				bool mine = is_lock ? cpus[r] == -1 && sp.cpu >= 0 && sp.cpu < tr->ntasks
+						    : cpus[r] >= 0 && sp.state == STATE_RUNNING &&
+							      sp.cpu == cpus[r];
+				if (mine)
+					claim(ax, sp.t0, t1, is_lock ? sp.cpu : l, owner + r * ax->w,
+					      best + r * ax->w);
+			}
+		}
+	}
+	for (int r = 0; r < n; r++)
+		draw_chips(g, c, ax, tr, owner + r * ax->w, y + r);
+out:
+	free(owner);
+	free(best);
+}

@@ -1,0 +1,372 @@
+/*
+ * view_player.c -- the cursor into recorded traces: playing, stepping from
+ * one state change to the next, and the zoomed window on the time axis.
+ */
+#include "view_player.h"
+
+#include <limits.h>
+
+static const double speeds[] = {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0};
+#define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
+#define SPEED_ONE 3
+
+#define MIN_WINDOW_NS 10000ull /* zooming stops at 10 us across the screen */
+
+/* ------------------------------------------------------------------ */
+/* Speed, ends and playing                                             */
+/* ------------------------------------------------------------------ */
+
+void view_player_reset(struct view_player *pl, bool live)
+{
+	int speed = pl->speed;
+
+	*pl = (struct view_player){0};
+	pl->speed = speed > 0 && speed < NSPEEDS ? speed : SPEED_ONE;
+	pl->follow = live;
+}
+
+double view_player_speed(const struct view_player *pl)
+{
+	return pl->speed >= 0 && pl->speed < NSPEEDS ? speeds[pl->speed] : 1.0;
+}
+
+double view_player_change_speed(struct view_player *pl, int dir)
+{
+	pl->speed += dir;
+	if (pl->speed < 0)
+		pl->speed = 0;
+	if (pl->speed >= NSPEEDS)
+		pl->speed = NSPEEDS - 1;
+	return speeds[pl->speed];
+}
+
+static uint64_t panel_end(const struct view_panel *p)
+{
+	if (!p->tr)
+		return 0;
+	if (p->live)
+		return p->now_ns;
+	uint64_t end = p->tr->meta.wall_ns;
+	uint64_t ext = trace_extent(p->tr, p->now_ns);
+
+	if (ext > end)
+		end = ext;
+	return end > p->now_ns ? end : p->now_ns;
+}
+
+uint64_t view_player_end(const struct view_panel *p, int n)
+{
+	uint64_t end = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t e = panel_end(&p[i]);
+		if (e > end)
+			end = e;
+	}
+	return end;
+}
+
+bool view_player_live(const struct view_panel *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i].live)
+			return true;
+	return false;
+}
+
+bool view_player_tick(struct view_player *pl, const struct view_panel *p, int n, uint64_t dt_ns)
+{
+	uint64_t end = view_player_end(p, n);
+	bool live = view_player_live(p, n);
+	uint64_t old = pl->cursor;
+
+	if (pl->paused)
+		return false;
+	if (live && pl->follow) {
+		pl->cursor = end;
+	} else {
+		pl->cursor += (uint64_t)((double)dt_ns * view_player_speed(pl));
+		if (pl->cursor >= end) {
+			pl->cursor = end;
+			pl->follow = live;
+		}
+	}
+	if (pl->cursor != old) {
+		pl->has_focus = false;
+		pl->scrolled = false;
+	}
+	return pl->cursor != old;
+}
+
+bool view_player_moving(const struct view_player *pl, const struct view_panel *p, int n)
+{
+	if (view_player_live(p, n))
+		return true;
+	return !pl->paused && pl->cursor < view_player_end(p, n);
+}
+
+void view_player_toggle(struct view_player *pl, const struct view_panel *p, int n)
+{
+	bool live = view_player_live(p, n);
+
+	if (!live && pl->cursor >= view_player_end(p, n)) {
+		/* At the end of a finished run, play it again like a video. */
+		view_player_home(pl);
+		pl->paused = false;
+		return;
+	}
+	pl->paused = !pl->paused;
+	pl->follow = false;
+}
+
+void view_player_home(struct view_player *pl)
+{
+	pl->cursor = 0;
+	pl->follow = false;
+	pl->has_focus = false;
+	pl->scrolled = false;
+}
+
+void view_player_end_key(struct view_player *pl, const struct view_panel *p, int n)
+{
+	pl->cursor = view_player_end(p, n);
+	pl->follow = view_player_live(p, n);
+	pl->paused = false;
+	pl->has_focus = false;
+	pl->scrolled = false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events: span starts and lane ends, in (t, panel, lane, idx) order   */
+/* ------------------------------------------------------------------ */
+
+static int event_cmp(const struct view_event *a, const struct view_event *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->panel != b->panel)
+		return a->panel < b->panel ? -1 : 1;
+	if (a->lane != b->lane)
+		return a->lane < b->lane ? -1 : 1;
+	if (a->idx != b->idx)
+		return a->idx < b->idx ? -1 : 1;
+	return 0;
+}
+
+/* Spans of LANE plus one for its end when it has finished. */
+static uint32_t lane_events(const struct trace *tr, int lane, struct span *last)
+{
+	uint32_t n = trace_count(tr, lane);
+
+	if (n == 0)
+		return 0;
+	trace_get(tr, lane, n - 1, last);
+	/* A final zero-length `done` span already marks the end. */
+	if (last->t1 != TRACE_OPEN && last->state != STATE_DONE &&
+	    trace_outcome(tr, lane) != OUTCOME_NONE)
+		return n + 1;
+	return n;
+}
+
+static uint64_t event_time(const struct trace *tr, int lane, uint32_t idx, uint32_t n,
+			   const struct span *last)
+{
+	struct span sp;
+
+	if (idx >= n)
+		return last->t1;
+	trace_get(tr, lane, idx, &sp);
+	return sp.t0;
+}
+
+/* The first index of LANE whose event orders after A (m if none). */
+static uint32_t lane_search(const struct trace *tr, int panel, int lane, uint32_t m,
+			    const struct span *last, const struct view_event *a, bool or_equal)
+{
+	uint32_t n = trace_count(tr, lane);
+	uint32_t lo = 0, hi = m;
+
+	if (n > m)
+		n = m;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		struct view_event e = {event_time(tr, lane, mid, n, last), panel, lane, mid};
+		int c = event_cmp(&e, a);
+
+		if (c > 0 || (or_equal && c == 0))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+bool view_event_next(const struct view_panel *p, int n, const struct view_event *a,
+		     struct view_event *out)
+{
+	bool found = false;
+
+	for (int pi = 0; pi < n; pi++) {
+		const struct trace *tr = p[pi].tr;
+		for (int l = 0; tr && l < tr->ntasks; l++) {
+			struct span last;
+			uint32_t m = lane_events(tr, l, &last);
+			uint32_t i = lane_search(tr, pi, l, m, &last, a, false);
+			if (i >= m)
+				continue;
+			struct view_event e = {event_time(tr, l, i, trace_count(tr, l), &last), pi,
+					       l, i};
+			if (!found || event_cmp(&e, out) < 0)
+				*out = e, found = true;
+		}
+	}
+	return found;
+}
+
+bool view_event_prev(const struct view_panel *p, int n, const struct view_event *a,
+		     struct view_event *out)
+{
+	bool found = false;
+
+	for (int pi = 0; pi < n; pi++) {
+		const struct trace *tr = p[pi].tr;
+		for (int l = 0; tr && l < tr->ntasks; l++) {
+			struct span last;
+			uint32_t m = lane_events(tr, l, &last);
+			uint32_t i = lane_search(tr, pi, l, m, &last, a, true);
+			if (i == 0)
+				continue;
+			struct view_event e = {event_time(tr, l, i - 1, trace_count(tr, l), &last),
+					       pi, l, i - 1};
+			if (!found || event_cmp(&e, out) > 0)
+				*out = e, found = true;
+		}
+	}
+	return found;
+}
+
+bool view_event_current(const struct view_player *pl, const struct view_panel *p, int n,
+			struct view_event *out)
+{
+	if (pl->has_focus) {
+		*out = pl->focus;
+		return true;
+	}
+	struct view_event a = {pl->cursor, INT_MAX, INT_MAX, UINT32_MAX};
+	return view_event_prev(p, n, &a, out);
+}
+
+bool view_player_step(struct view_player *pl, const struct view_panel *p, int n, int dir)
+{
+	struct view_event a, e;
+	bool ok;
+
+	if (pl->has_focus) {
+		a = pl->focus;
+	} else if (dir > 0) {
+		/* From t = 0 the first step shows the tasks starting. */
+		a = (struct view_event){pl->cursor, pl->cursor ? INT_MAX : -1, 0, 0};
+	} else {
+		a = (struct view_event){pl->cursor, INT_MAX, INT_MAX, UINT32_MAX};
+		if (view_event_prev(p, n, &a, &e) && e.t == pl->cursor)
+			a = e; /* already there: go one further back */
+	}
+	ok = dir > 0 ? view_event_next(p, n, &a, &e) : view_event_prev(p, n, &a, &e);
+	pl->paused = true;
+	pl->follow = false;
+	if (!ok)
+		return false;
+	pl->cursor = e.t;
+	pl->focus = e;
+	pl->has_focus = true;
+	pl->scrolled = false;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The window on the time axis                                         */
+/* ------------------------------------------------------------------ */
+
+uint64_t view_player_fit(uint64_t extent, bool live)
+{
+	if (!live)
+		return extent > 1000000 ? extent : 1000000;
+	/* Round up to 1, 2 or 5 x 10^k so that a growing run rescales rarely. */
+	uint64_t want = extent + extent / 8, step = 100000000; /* 100 ms at least */
+	while (step < want) {
+		if (step * 2 >= want)
+			return step * 2;
+		if (step * 5 >= want)
+			return step * 5;
+		step *= 10;
+	}
+	return step;
+}
+
+static uint64_t window_len(const struct view_player *pl, uint64_t fit)
+{
+	uint64_t len = fit >> pl->zoom;
+	return len < MIN_WINDOW_NS ? MIN_WINDOW_NS : len;
+}
+
+static void clamp_t0(struct view_player *pl, uint64_t fit, uint64_t len)
+{
+	uint64_t max = fit > len ? fit - len : 0;
+	if (pl->win_t0 > max)
+		pl->win_t0 = max;
+}
+
+void view_player_window(struct view_player *pl, uint64_t fit, uint64_t *t0, uint64_t *len)
+{
+	*len = window_len(pl, fit);
+	if (pl->zoom == 0) {
+		pl->win_t0 = 0;
+	} else if (!pl->scrolled && (pl->cursor < pl->win_t0 || pl->cursor >= pl->win_t0 + *len)) {
+		/* Keep the cursor in view, a quarter in, with room ahead. */
+		pl->win_t0 = pl->cursor > *len / 4 ? pl->cursor - *len / 4 : 0;
+		clamp_t0(pl, fit, *len);
+	}
+	*t0 = pl->win_t0;
+}
+
+void view_player_zoom(struct view_player *pl, int dir, uint64_t fit)
+{
+	if (dir > 0 && (fit >> (pl->zoom + 1)) >= MIN_WINDOW_NS && pl->zoom < 40)
+		pl->zoom++;
+	else if (dir < 0 && pl->zoom > 0)
+		pl->zoom--;
+	uint64_t len = window_len(pl, fit);
+	pl->win_t0 = pl->cursor > len / 2 ? pl->cursor - len / 2 : 0;
+	clamp_t0(pl, fit, len);
+	pl->scrolled = false;
+}
+
+void view_player_scroll(struct view_player *pl, int dir, uint64_t fit)
+{
+	uint64_t len = window_len(pl, fit);
+
+	if (pl->zoom == 0)
+		return;
+	if (dir < 0)
+		pl->win_t0 = pl->win_t0 > len / 4 ? pl->win_t0 - len / 4 : 0;
+	else
+		pl->win_t0 += len / 4;
+	clamp_t0(pl, fit, len);
+	pl->scrolled = true;
+}
+
+int32_t view_span_at(const struct trace *tr, int lane, uint64_t t)
+{
+	uint32_t lo = 0, hi = trace_count(tr, lane);
+	struct span sp;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		trace_get(tr, lane, mid, &sp);
+		if (sp.t0 <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (int32_t)lo - 1;
+}

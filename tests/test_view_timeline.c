@@ -1,0 +1,331 @@
+/*
+ * test_view_timeline.c -- the main screen composed from hand-built traces
+ * and read back as text: bars, glyphs in ASCII mode, sub-cell edges,
+ * captions, core and GIL lanes, the hidden-rows summary, the help and the
+ * "please enlarge" screen.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "view_ctx.h"
+#include "view_fixture.h"
+#include "view_help.h"
+#include "view_lanes.h"
+
+static char *repeat(const char *s, int n)
+{
+	static char buf[4][1024];
+	static int k;
+	char *out = buf[k++ % 4];
+
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		strcat(out, s);
+	return out;
+}
+
+static void test_bars_unicode(void **state)
+{
+	(void)state;
+	struct trace *tr = fx_one_core();
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+	char want[1024];
+
+	fx_ctx(&c, tr);
+	view_compose(g, &c);
+	int y = fx_find(g, " A  ");
+	assert_true(y > 2);
+	/* Name width 5, bars from column 7, 72 columns for 40 ms: 18 per 10 ms. */
+	snprintf(want, sizeof want, " A     %s%s%s", repeat("\u2588", 18), repeat("\u2592", 18),
+		 repeat("\u2588", 18));
+	assert_string_equal(fx_row(g, y), want);
+	assert_int_equal(grid_tag(g, y), 1);
+	snprintf(want, sizeof want, " B     %s%s%s", repeat("\u2592", 18), repeat("\u2588", 18),
+		 repeat("\u2591", 36));
+	assert_string_equal(fx_row(g, y + 1), want);
+	assert_non_null(strstr(fx_row(g, 0), "DONE"));
+	assert_non_null(strstr(fx_row(g, 0), "threads-1core"));
+	assert_true(fx_find(g, "running") > y);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_bars_ascii_and_cursor(void **state)
+{
+	(void)state;
+	struct trace *tr = fx_one_core();
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, true);
+	char want[1024];
+
+	fx_ctx(&c, tr);
+	c.ascii = true;
+	c.pl.cursor = 20 * MS; /* only what happened before 20 ms is drawn */
+	c.pl.paused = true;
+	view_compose(g, &c);
+	int y = fx_find(g, " A  ");
+	snprintf(want, sizeof want, " A     %s%s", repeat("#", 18), repeat("-", 18));
+	assert_string_equal(fx_row(g, y), want);
+	snprintf(want, sizeof want, " B     %s%s", repeat("-", 18), repeat("#", 18));
+	assert_string_equal(fx_row(g, y + 1), want);
+	assert_non_null(strstr(fx_row(g, 0), "PAUSED"));
+	/* Nothing on screen is outside ASCII. */
+	for (int r = 0; r < g->h; r++)
+		for (const char *p = fx_row(g, r); *p; p++)
+			assert_true((unsigned char)*p < 0x80);
+	/* The cursor's marker sits on the axis row, at column 7 + 36. */
+	assert_int_equal(grid_at(g, 7 + 36, 2)->ch, 'v');
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_sub_cell_edges(void **state)
+{
+	(void)state;
+	struct trace *tr = trace_create(2, 0);
+	struct view_ctx c;
+	struct grid *g = grid_new(10, 2, false);
+	struct view_axis ax = {0, 10, 0, 10 * MS, 10 * MS};
+
+	fx_span(tr, 0, STATE_RUNNING, 0, 2.5, 0, "");
+	fx_span(tr, 0, STATE_SLEEP, 2.5, 5, -1, "");
+	fx_span(tr, 1, STATE_READY, 0, 2.25, -1, "");
+	fx_span(tr, 1, STATE_RUNNING, 2.25, 4, 0, "");
+	tr->meta.wall_ns = 10 * MS;
+	fx_ctx(&c, tr);
+	view_lanes_task(g, &c, &ax, tr, 0, 10 * MS, 0);
+	view_lanes_task(g, &c, &ax, tr, 1, 10 * MS, 1);
+	/* Running ends half-way through column 2: a half block. */
+	assert_string_equal(fx_row(g, 0), "\u2588\u2588\u258c\u2591\u2591");
+	/* Running starts a quarter into column 2: a reversed quarter block. */
+	assert_int_equal(grid_at(g, 2, 1)->ch, 0x258e);
+	assert_true(grid_at(g, 2, 1)->st.attr & GRID_REVERSE);
+	assert_int_equal(grid_at(g, 3, 1)->ch, 0x2588);
+	/* Ending at the cursor moves in eighths too. */
+	grid_clear(g);
+	ax.cursor = (uint64_t)(1.75 * MS);
+	view_lanes_task(g, &c, &ax, tr, 0, 10 * MS, 0);
+	assert_string_equal(fx_row(g, 0), "\u2588\u258a");
+	/* ASCII mode has no partial blocks: the larger share wins. */
+	c.ascii = true;
+	grid_clear(g);
+	ax.cursor = 10 * MS;
+	view_lanes_task(g, &c, &ax, tr, 0, 10 * MS, 0);
+	assert_string_equal(fx_row(g, 0), "###..");
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_caption_steps(void **state)
+{
+	(void)state;
+	struct trace *tr = fx_one_core();
+	struct view_ctx c;
+	char buf[512];
+
+	fx_ctx(&c, tr);
+	view_player_home(&c.pl);
+	assert_true(view_act(&c, VA_NEXT));
+	view_caption_text(&c, buf, sizeof buf);
+	assert_string_equal(buf, "t=0.0 ms  A: computing on core 0");
+	view_act(&c, VA_NEXT);
+	view_caption_text(&c, buf, sizeof buf);
+	assert_string_equal(buf, "t=0.0 ms  B: waiting for a core \u2014 A runs on core 0");
+	assert_int_equal(c.sel, 1); /* stepping selects the task it explains */
+	view_act(&c, VA_NEXT);
+	view_caption_text(&c, buf, sizeof buf);
+	assert_string_equal(buf, "t=10.0 ms  A: preempted by the OS \u2014 B runs on core 0");
+	assert_true(c.pl.paused);
+	assert_int_equal(c.pl.cursor, 10 * MS);
+	view_act(&c, VA_END);
+	view_caption_text(&c, buf, sizeof buf);
+	assert_string_equal(buf, "t=40.0 ms  B: finished");
+	trace_destroy(tr);
+}
+
+static void test_gil_caption_and_lane(void **state)
+{
+	(void)state;
+	struct trace *tr = fx_gil();
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+	char buf[512];
+
+	fx_ctx(&c, tr);
+	view_player_home(&c.pl);
+	view_act(&c, VA_NEXT);
+	view_caption_text(&c, buf, sizeof buf);
+	assert_string_equal(buf, "t=0.0 ms  A: computing on core 0 \u2014 holds the GIL");
+	view_act(&c, VA_NEXT);
+	view_caption_text(&c, buf, sizeof buf);
+	assert_string_equal(buf,
+			    "t=0.0 ms  B: waiting for the GIL (drop requested) \u2014 A holds it");
+	view_act(&c, VA_END);
+	view_compose(g, &c);
+	int y = fx_find(g, " GIL ");
+	assert_true(y > 0);
+	/* The GIL lane shows its holder's name at the start of each hold. */
+	assert_int_equal(grid_at(g, 7, y)->ch, 'A');
+	assert_int_equal(grid_at(g, 7 + 36, y)->ch, 'B');
+	assert_true(grid_at(g, 8, y)->st.attr & GRID_REVERSE);
+	assert_true(fx_find(g, " cpu0 ") > 0);
+	assert_true(fx_find(g, " cpu1 ") > 0);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_many_tasks_summary(void **state)
+{
+	(void)state;
+	struct trace *tr = trace_create(10000, 0);
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+	char name[16];
+
+	for (int i = 0; i < 10000; i++) {
+		snprintf(name, sizeof name, "conn%d", i);
+		trace_set_name(tr, i, name);
+		fx_span(tr, i, STATE_IO, 0, 5, -1, "recv on socket");
+		fx_span(tr, i, STATE_RUNNING, 5, 6, i % 2, "callback");
+		trace_set_outcome(tr, i, OUTCOME_DONE);
+	}
+	tr->meta.wall_ns = 6 * MS;
+	fx_ctx(&c, tr);
+	view_compose(g, &c);
+	int y = fx_find(g, "tasks (j/k");
+	assert_true(y > 0);
+	assert_non_null(strstr(fx_row(g, y), "\u25b2 0 above"));
+	char want[64];
+	snprintf(want, sizeof want, "\u25bc %d below", 10000 - c.page);
+	assert_non_null(strstr(fx_row(g, y), want));
+	assert_true(c.page >= 3);
+	view_act(&c, VA_PAGE_DOWN);
+	view_compose(g, &c);
+	snprintf(want, sizeof want, "\u25b2 %d above", c.page);
+	assert_true(fx_find(g, want) > 0);
+	assert_true(fx_find(g, "conn0 ") < 0);
+	view_act(&c, VA_END);
+	for (int i = 0; i < 20; i++)
+		view_act(&c, VA_PAGE_DOWN);
+	view_select(&c, 9999);
+	view_compose(g, &c);
+	assert_true(fx_find(g, "conn9999") > 0);
+	assert_true(fx_find(g, "\u25bc 0 below") > 0);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_too_small(void **state)
+{
+	(void)state;
+	struct trace *tr = fx_one_core();
+	struct view_ctx c;
+	struct grid *g = grid_new(40, 10, false);
+
+	fx_ctx(&c, tr);
+	view_compose(g, &c);
+	assert_true(fx_find(g, "please enlarge the terminal") >= 0);
+	assert_true(fx_find(g, "(needs 60x16, have 40x10)") >= 0);
+	grid_resize(g, 2, 1);
+	view_compose(g, &c);
+	grid_resize(g, 0, 0);
+	view_compose(g, &c);
+	grid_resize(g, 120, 15);
+	view_compose(g, &c);
+	assert_true(fx_find(g, "please enlarge the terminal (needs 60x16, have 120x15)") >= 0);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_help_lists_every_key(void **state)
+{
+	(void)state;
+	struct trace *tr = fx_one_core();
+	struct view_ctx c;
+	struct grid *g = grid_new(100, 30, false);
+
+	fx_ctx(&c, tr);
+	assert_true(view_act(&c, VA_HELP));
+	view_compose(g, &c);
+	for (int i = 0; i < view_nkeys; i++)
+		assert_true(fx_find(g, view_keys[i].help) >= 0);
+	/* Any key closes it. */
+	assert_true(view_act(&c, VA_NEXT));
+	assert_false(c.help);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_overview_panels(void **state)
+{
+	(void)state;
+	struct trace *a = fx_one_core(), *b = fx_gil();
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	fx_ctx(&c, a);
+	c.panels[1] = c.panels[0];
+	c.panels[1].tr = b;
+	c.panels[1].now_ns = b->meta.wall_ns;
+	snprintf(c.panels[0].title, sizeof c.panels[0].title, "Sequential");
+	snprintf(c.panels[1].title, sizeof c.panels[1].title, "Parallel (several cores)");
+	c.panels[2] = (struct view_panel){0};
+	snprintf(c.panels[2].title, sizeof c.panels[2].title, "Pseudo-parallel");
+	snprintf(c.panels[2].note, sizeof c.panels[2].note, "executor not available");
+	c.npanels = 3;
+	c.overview = true;
+	view_compose(g, &c);
+	int y0 = fx_find(g, "Sequential"), y1 = fx_find(g, "Parallel (several"),
+	    y2 = fx_find(g, "executor not available");
+	assert_true(y0 > 2 && y1 > y0 && y2 > y1);
+	assert_non_null(strstr(fx_row(g, y0), "wall 40.0 ms"));
+	assert_non_null(strstr(fx_row(g, y1), "wall 10.0 ms"));
+	assert_non_null(strstr(fx_row(g, y1), "4.00\u00d7 the first"));
+	grid_free(g);
+	trace_destroy(a);
+	trace_destroy(b);
+}
+
+static void test_views_compose_everywhere(void **state)
+{
+	(void)state;
+	struct trace *tr = fx_gil();
+	struct view_ctx c;
+	static const int sizes[][2] = {{60, 16}, {80, 24}, {200, 60}, {61, 17}};
+
+	fx_ctx(&c, tr);
+	for (int v = 0; v < view_count; v++)
+		for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+			struct grid *g = grid_new(sizes[s][0], sizes[s][1], s % 2);
+			c.view = v;
+			c.colour = s % 2 == 0;
+			view_compose(g, &c);
+			assert_non_null(strstr(fx_row(g, 0), "conctui"));
+			assert_true(fx_find(g, view_table[v]->name) == 1);
+			grid_free(g);
+		}
+	trace_destroy(tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bars_unicode),
+		cmocka_unit_test(test_bars_ascii_and_cursor),
+		cmocka_unit_test(test_sub_cell_edges),
+		cmocka_unit_test(test_caption_steps),
+		cmocka_unit_test(test_gil_caption_and_lane),
+		cmocka_unit_test(test_many_tasks_summary),
+		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_help_lists_every_key),
+		cmocka_unit_test(test_overview_panels),
+		cmocka_unit_test(test_views_compose_everywhere),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
