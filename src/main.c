@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "batch.h"
+#include "compare.h"
+#include "costs.h"
 #include "options.h"
 #include "tui.h"
 
@@ -31,6 +33,10 @@ int main(int argc, char **argv)
 	}
 	if (o.list)
 		return batch_list();
+	if (o.compare)
+		return compare_main(&o);
+	if (o.costs)
+		return costs_main(&o);
 	if (o.batch)
 		return batch_main(&o);
 	struct tui_opts t = {

@@ -1,0 +1,585 @@
+/*
+ * compare.c -- --compare: seed 001's experiment.  The same scenario runs on
+ * every executor that applies, one after another so that the runs do not
+ * steal each other's cores; then one table row per executor and a verdict
+ * picked from what was measured, never from the scenario's name.
+ */
+#include "compare.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "record.h"
+
+#define COMPARE_WIDTH 100   /* columns of the table */
+#define COMPARE_BEATS 1.5   /* a speedup that counts as "beat sequential" */
+#define COMPARE_MANY 3.0    /* a speedup that shows many waits overlapping */
+
+/* ---- which executors apply ---------------------------------------------- */
+
+/* Executors that give each task an OS thread or a process of its own. */
+static const char *compare_unit_per_task(const char *name)
+{
+	static const struct {
+		const char *executor, *unit;
+	} table[] = {
+		{"threads", "OS threads"},
+		{"threads-1core", "OS threads"},
+		{"gil", "OS threads"},
+		{"processes", "processes"},
+	};
+
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strcmp(name, table[i].executor) == 0)
+			return table[i].unit;
+	return NULL;
+}
+
+/* Milliseconds the tasks would take one after another (spinners aside). */
+static double compare_serial_ms(const struct scenario *sc)
+{
+	double ms = 0;
+
+	for (int i = 0; i < sc->ntasks; i++) {
+		const struct scenario_task *t = &sc->tasks[i];
+		for (int s = 0; s < t->nsteps; s++)
+			if (t->steps[s].kind != STEP_SPIN)
+				ms += t->steps[s].ms * t->repeat;
+	}
+	return ms;
+}
+
+const char *compare_skip_reason(const struct executor *ex, const struct scenario *sc, char *buf,
+				size_t len)
+{
+	const char *unit = compare_unit_per_task(ex->name);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int slots = ex->model == MODEL_SEQUENTIAL ? 1
+		    : strcmp(ex->name, "pool") == 0 ? (sc->workers ? sc->workers : (int)cores)
+						     : 0;
+
+	if (unit && sc->ntasks > COMPARE_MAX_OS_UNITS) {
+		snprintf(buf, len, "skipped: %d tasks would need %d %s", sc->ntasks, sc->ntasks,
+			 unit);
+		return buf;
+	}
+	/* One (or a few) at a time, a server of 10,000 connections takes hours. */
+	if (slots > 0 && compare_serial_ms(sc) / slots > COMPARE_MAX_SERIAL_S * 1000) {
+		double h = compare_serial_ms(sc) / slots / 3.6e6;
+		snprintf(buf, len, "skipped: %d tasks, %d at a time, would take %.1f h", sc->ntasks,
+			 slots, h);
+		return buf;
+	}
+	return NULL;
+}
+
+/* ---- measuring ------------------------------------------------------------ */
+
+static void compare_header(const struct scenario *sc, struct compare_result *res)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(res, 0, sizeof *res);
+	snprintf(res->scenario, sizeof res->scenario, "%s", sc->name);
+	snprintf(res->title, sizeof res->title, "%s", sc->title);
+	res->ntasks = sc->ntasks;
+	res->cores = cores > 0 ? (int)cores : 1;
+}
+
+static void compare_progress(FILE *f, const struct compare_row *row)
+{
+	if (!f)
+		return;
+	if (row->skipped[0])
+		fprintf(f, "  %-14s %s\n", row->name, row->skipped);
+	else
+		fprintf(f, "  %-14s %.0f ms\n", row->name, row->st.wall_ms);
+	fflush(f);
+}
+
+int compare_run(const struct scenario *sc, const struct run_opts *ro, struct compare_result *res,
+		FILE *progress)
+{
+	struct run_opts each = ro ? *ro : (struct run_opts){0};
+
+	compare_header(sc, res);
+	if (progress)
+		fprintf(progress, "conctui: running %s on each executor in turn\n", sc->name);
+	for (int i = 0; i < executor_count() && res->nrows < COMPARE_MAX_ROWS; i++) {
+		const struct executor *ex = executor_at(i);
+		struct compare_row *row = &res->rows[res->nrows++];
+		int interrupted = 0;
+
+		snprintf(row->name, sizeof row->name, "%s", ex->name);
+		row->model = ex->model;
+		if (!compare_skip_reason(ex, sc, row->skipped, sizeof row->skipped)) {
+			each.backend = ex->name;
+			row->tr = batch_run(sc, &each, &interrupted);
+			if (interrupted) {
+				res->interrupted = true;
+				snprintf(row->skipped, sizeof row->skipped, "interrupted");
+				return -1;
+			}
+			if (row->tr) {
+				stats_compute(row->tr, &row->st);
+			} else {
+				res->failed++;
+				snprintf(row->skipped, sizeof row->skipped,
+					 "failed: the run ended with an error");
+			}
+		}
+		compare_progress(progress, row);
+	}
+	return 0;
+}
+
+void compare_from_traces(struct trace **trs, int n, struct compare_result *res)
+{
+	memset(res, 0, sizeof *res);
+	for (int i = 0; i < n; i++) {
+		if (res->nrows == COMPARE_MAX_ROWS) {
+			trace_destroy(trs[i]);
+			continue;
+		}
+		struct compare_row *row = &res->rows[res->nrows++];
+		snprintf(row->name, sizeof row->name, "%s", trs[i]->meta.backend);
+		row->model = trs[i]->meta.model;
+		row->tr = trs[i];
+		stats_compute(trs[i], &row->st);
+	}
+	if (n > 0) {
+		snprintf(res->scenario, sizeof res->scenario, "%s", trs[0]->meta.scenario);
+		snprintf(res->title, sizeof res->title, "%s", trs[0]->meta.title);
+		res->ntasks = trs[0]->ntasks;
+		res->cores = trs[0]->meta.cores;
+	}
+}
+
+void compare_free(struct compare_result *res)
+{
+	for (int i = 0; i < res->nrows; i++) {
+		trace_destroy(res->rows[i].tr);
+		res->rows[i].tr = NULL;
+	}
+	res->nrows = 0;
+}
+
+const struct compare_row *compare_find(const struct compare_result *res, const char *name)
+{
+	for (int i = 0; i < res->nrows; i++)
+		if (strcmp(res->rows[i].name, name) == 0)
+			return &res->rows[i];
+	return NULL;
+}
+
+double compare_speedup(const struct compare_result *res, const struct compare_row *row)
+{
+	const struct compare_row *seq = compare_find(res, "sequential");
+
+	if (!row || !row->tr || !seq || !seq->tr || row->st.wall_ms <= 0)
+		return 0;
+	return seq->st.wall_ms / row->st.wall_ms;
+}
+
+/* ---- the verdict ---------------------------------------------------------- */
+
+static void compare_duration(char *buf, size_t len, double ms)
+{
+	if (ms < 10)
+		snprintf(buf, len, "%.1f ms", ms);
+	else if (ms < 1000)
+		snprintf(buf, len, "%.0f ms", ms);
+	else
+		snprintf(buf, len, "%.2f s", ms / 1000);
+}
+
+
+/* Appends to BUF (a verdict being written). */
+__attribute__((format(printf, 3, 4))) static void compare_append(char *buf, size_t len,
+								  const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static double compare_speedup_of(const struct compare_result *res, const char *name)
+{
+	return compare_speedup(res, compare_find(res, name));
+}
+
+static bool compare_ran(const struct compare_result *res, const char *name)
+{
+	const struct compare_row *row = compare_find(res, name);
+
+	return row && row->tr;
+}
+
+/*
+ * The share of the tasks' time spent computing rather than waiting (I/O, a
+ * timer, a blocking call), from sequential's trace where nothing overlaps,
+ * else from the first run.  -1 when nothing ran.
+ */
+static double compare_cpu_share(const struct compare_result *res)
+{
+	const struct compare_row *row = compare_find(res, "sequential");
+
+	for (int i = 0; (!row || !row->tr) && i < res->nrows; i++)
+		row = &res->rows[i];
+	if (!row || !row->tr)
+		return -1;
+	const double *ms = row->st.state_ms;
+	double busy = ms[STATE_RUNNING];
+	double waiting = ms[STATE_IO] + ms[STATE_SLEEP] + ms[STATE_BLOCKED];
+	return busy + waiting > 0 ? busy / (busy + waiting) : -1;
+}
+
+/* Words of the verdict: Unicode, or plain ASCII with --ascii. */
+struct compare_words {
+	const char *arrow, *times, *dash;
+};
+
+/* Appends "SEP name N.N×" for each of NAMES that ran; returns how many did. */
+static int compare_append_speedups(const struct compare_result *res,
+				   const struct compare_words *w, char *buf, size_t len,
+				   const char *sep, const char *const *names)
+{
+	int n = 0;
+
+	for (; *names; names++) {
+		double s = compare_speedup_of(res, *names);
+		if (s > 0)
+			compare_append(buf, len, "%s %s %.1f%s", n++ ? "," : sep, *names, s,
+				       w->times);
+	}
+	return n;
+}
+
+/* CPU-bound: who used several cores, measured as speedups. */
+static bool compare_verdict_cpu(const struct compare_result *res, const struct compare_words *w,
+				char *buf, size_t len)
+{
+	static const char *const serial[] = {"gil", "asyncio", "green", NULL};
+	double proc = compare_speedup_of(res, "processes"), pool = compare_speedup_of(res, "pool");
+	double best = proc >= pool ? proc : pool, gil = compare_speedup_of(res, "gil");
+	double threads = compare_speedup_of(res, "threads");
+	const struct compare_row *g = compare_find(res, "gil");
+	bool gil_off = g && g->tr && strcmp(g->tr->meta.gil_mode, "off") == 0;
+
+	if (gil_off && gil >= COMPARE_BEATS) {
+		snprintf(buf, len, "CPU-bound %s multiprocessing, or Python without its GIL: with "
+			 "--gil off threads used several cores too (gil %.1f%s faster than "
+			 "sequential)", w->arrow, gil, w->times);
+		return true;
+	}
+	if (gil >= COMPARE_BEATS)
+		return false;
+	if (best >= COMPARE_BEATS) {
+		snprintf(buf, len, "CPU-bound %s multiprocessing: under the GIL only separate "
+			 "processes use several cores (%s %.1f%s faster than sequential", w->arrow,
+			 proc >= pool ? "processes" : "pool", best, w->times);
+		if (threads >= COMPARE_BEATS)
+			compare_append(buf, len, ", threads without a GIL %.1f%s", threads, w->times);
+	} else if (threads >= COMPARE_BEATS && gil > 0) {
+		snprintf(buf, len, "CPU-bound %s multiprocessing: threads without a GIL used several "
+			 "cores (threads %.1f%s faster than sequential), under the GIL they took turns "
+			 "(", w->arrow, threads, w->times);
+		compare_append_speedups(res, w, buf, len, "", serial);
+		compare_append(buf, len, ")");
+		return true;
+	} else {
+		return false;
+	}
+	compare_append_speedups(res, w, buf, len, ";", serial);
+	compare_append(buf, len, ")");
+	return true;
+}
+
+/* Seed 002: many mostly idle connections, where threads cost most memory. */
+static bool compare_verdict_asyncio(const struct compare_result *res,
+				    const struct compare_words *w, char *buf, size_t len)
+{
+	const struct compare_row *a = compare_find(res, "asyncio"), *t = compare_find(res, "threads");
+
+	if (!a || !a->tr || !t)
+		return false;
+	if (!t->tr) {
+		/* Threads were skipped: too many tasks for a thread each. */
+		double waiting = a->st.state_ms[STATE_IO] + a->st.state_ms[STATE_SLEEP];
+		snprintf(buf, len, "I/O-bound, many connections %s asyncio: on one thread %.0f waits "
+			 "overlapped on average; a thread per connection would need %d OS threads",
+			 w->arrow, a->st.wall_ms > 0 ? waiting / a->st.wall_ms : 0, res->ntasks);
+		return true;
+	}
+	double sa = compare_speedup(res, a), st = compare_speedup(res, t);
+	double ba = a->tr->meta.bytes_per_task, bt = t->tr->meta.bytes_per_task;
+	if (sa < COMPARE_MANY || st < COMPARE_MANY || ba <= 0 || bt <= 0 || ba >= bt)
+		return false;
+	for (int i = 0; i < res->nrows; i++) {
+		const struct compare_row *r = &res->rows[i];
+		if (r->tr && r->tr->meta.bytes_per_task > 0 && r->tr->meta.bytes_per_task < ba)
+			return false;
+	}
+	snprintf(buf, len, "I/O-bound, many connections %s asyncio: the waits overlap on one thread "
+		 "at the least memory per task (asyncio %.1f%s, %.1f KiB a task; threads %.1f%s, "
+		 "%.1f KiB a task)", w->arrow, sa, w->times, ba / 1024, st, w->times, bt / 1024);
+	return true;
+}
+
+/* Waits overlap on threads and on the event loop alike. */
+static bool compare_verdict_overlap(const struct compare_result *res,
+				    const struct compare_words *w, char *buf, size_t len)
+{
+	const char *tname = compare_ran(res, "threads") ? "threads" : "gil";
+	double st = compare_speedup_of(res, tname), sa = compare_speedup_of(res, "asyncio");
+	double lo = st < sa ? st : sa, hi = st < sa ? sa : st;
+
+	if (lo < COMPARE_BEATS || lo < 0.6 * hi)
+		return false;
+	snprintf(buf, len, "I/O-bound %s threads or asyncio: the waits overlap (%s %.1f%s, asyncio "
+		 "%.1f%s faster than sequential", w->arrow, tname, st, w->times, sa, w->times);
+	for (int i = 0; i < res->nrows; i++) {
+		const struct compare_row *r = &res->rows[i];
+		double s = compare_speedup(res, r);
+		if (r->tr && r->model != MODEL_SEQUENTIAL && s < 0.6 * lo)
+			compare_append(buf, len, "; %s only %.1f%s", r->name, s, w->times);
+	}
+	compare_append(buf, len, ")");
+	return true;
+}
+
+/* No pattern from the seeds: say which executor was fastest. */
+static void compare_verdict_neutral(const struct compare_result *res,
+				    const struct compare_words *w, char *buf, size_t len)
+{
+	const struct compare_row *best = NULL;
+	char wall[32];
+
+	for (int i = 0; i < res->nrows; i++)
+		if (res->rows[i].tr && (!best || res->rows[i].st.wall_ms < best->st.wall_ms))
+			best = &res->rows[i];
+	if (!best) {
+		snprintf(buf, len, "Nothing ran, so there is nothing to compare");
+		return;
+	}
+	compare_duration(wall, sizeof wall, best->st.wall_ms);
+	if (compare_speedup(res, best) > 0)
+		snprintf(buf, len, "No clear pattern %s the fastest here was %s: %s, %.1f%s "
+			 "sequential's speed", w->dash, best->name, wall,
+			 compare_speedup(res, best), w->times);
+	else
+		snprintf(buf, len, "The fastest here was %s: %s (sequential did not run, so there "
+			 "is no speedup)", best->name, wall);
+}
+
+const char *compare_verdict(const struct compare_result *res, char *buf, size_t len, bool ascii)
+{
+	static const struct compare_words unicode = {"\u2192", "\u00d7", "\u2014"};
+	static const struct compare_words plain = {"->", "x", "-"};
+	const struct compare_words *w = ascii ? &plain : &unicode;
+	double share = compare_cpu_share(res);
+	bool done = false;
+
+	buf[0] = '\0';
+	if (share >= 0.5)
+		done = compare_verdict_cpu(res, w, buf, len);
+	else if (share >= 0)
+		done = compare_verdict_asyncio(res, w, buf, len) ||
+		       compare_verdict_overlap(res, w, buf, len);
+	if (!done)
+		compare_verdict_neutral(res, w, buf, len);
+	return buf;
+}
+
+/* ---- the table ------------------------------------------------------------- */
+
+/* Columns a UTF-8 string takes: one per character (the glyphs used here). */
+static int compare_columns(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Writes S in a cell of WIDTH columns, right-aligned when RIGHT. */
+static void compare_cell(FILE *f, const char *s, int width, bool right)
+{
+	int pad = width - compare_columns(s);
+
+	if (right)
+		fprintf(f, "%*s%s", pad > 0 ? pad : 0, "", s);
+	else
+		fprintf(f, "%s%*s", s, pad > 0 ? pad : 0, "");
+}
+
+
+/* The name, model, wall, CPU and speedup cells; the bar takes the rest. */
+enum { COMPARE_COL_NAME = 14, COMPARE_COL_MODEL = 16, COMPARE_COL_TIME = 9,
+       COMPARE_COL_SPEEDUP = 8, COMPARE_COL_BAR = COMPARE_WIDTH - 14 - 16 - 9 - 9 - 8 - 6 };
+
+static void compare_row_print(const struct compare_result *res, const struct compare_row *row,
+			      double max_wall, FILE *f, bool ascii)
+{
+	char wall[32], cpu[32], speed[32];
+	double s = compare_speedup(res, row);
+
+	compare_cell(f, row->name, COMPARE_COL_NAME, false);
+	fputc(' ', f);
+	compare_cell(f, model_name(row->model), COMPARE_COL_MODEL, false);
+	if (!row->tr) {
+		fprintf(f, " %s\n", row->skipped);
+		return;
+	}
+	compare_duration(wall, sizeof wall, row->st.wall_ms);
+	compare_duration(cpu, sizeof cpu, row->st.cpu_ms);
+	if (s > 0)
+		snprintf(speed, sizeof speed, "%.1f%s", s, ascii ? "x" : "\u00d7");
+	else
+		snprintf(speed, sizeof speed, "%s", ascii ? "-" : "\u2014");
+	fputc(' ', f);
+	compare_cell(f, wall, COMPARE_COL_TIME, true);
+	fputc(' ', f);
+	compare_cell(f, cpu, COMPARE_COL_TIME, true);
+	fputc(' ', f);
+	compare_cell(f, speed, COMPARE_COL_SPEEDUP, true);
+	fputs("  ", f);
+	int n = max_wall > 0 ? (int)(row->st.wall_ms / max_wall * COMPARE_COL_BAR + 0.5) : 0;
+	if (n < 1 && row->st.wall_ms > 0)
+		n = 1;
+	for (int i = 0; i < n; i++)
+		fputs(ascii ? "#" : "\u2588", f);
+	fputc('\n', f);
+}
+
+void compare_print(const struct compare_result *res, FILE *f, bool ascii)
+{
+	double max_wall = 0;
+	char verdict[512];
+
+	for (int i = 0; i < res->nrows; i++)
+		if (res->rows[i].tr && res->rows[i].st.wall_ms > max_wall)
+			max_wall = res->rows[i].st.wall_ms;
+	fprintf(f, "%s %s %s (%d task%s, %d core%s)\n\n", res->scenario, ascii ? "-" : "\u2014",
+		res->title, res->ntasks, res->ntasks == 1 ? "" : "s", res->cores,
+		res->cores == 1 ? "" : "s");
+	fprintf(f, "%-*s %-*s %*s %*s %*s  %s\n", COMPARE_COL_NAME, "executor", COMPARE_COL_MODEL,
+		"model", COMPARE_COL_TIME, "wall", COMPARE_COL_TIME, "CPU", COMPARE_COL_SPEEDUP,
+		"speedup", "wall time");
+	for (int i = 0; i < res->nrows; i++)
+		compare_row_print(res, &res->rows[i], max_wall, f, ascii);
+	fprintf(f, "\n%s\n", compare_verdict(res, verdict, sizeof verdict, ascii));
+}
+
+/* ---- --compare ------------------------------------------------------------- */
+
+/*
+ * --json is opened before anything runs, so that a bad path fails at once
+ * with nothing run; "-" hands stdout to the record instead of the table.
+ */
+static FILE *compare_open(const char *path)
+{
+	FILE *f;
+
+	if (!path || strcmp(path, "-") == 0)
+		return path ? stdout : NULL;
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "conctui: cannot write %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+/* Writes the ran rows' records into F and closes it; 0 or -1. */
+static int compare_write_json(const struct compare_result *res, FILE *f, const char *path)
+{
+	struct trace *trs[COMPARE_MAX_ROWS];
+	int n = 0, rc;
+
+	for (int i = 0; i < res->nrows; i++)
+		if (res->rows[i].tr)
+			trs[n++] = res->rows[i].tr;
+	rc = record_write_compare(trs, n, f);
+	rc |= f == stdout ? fflush(f) : fclose(f);
+	if (rc)
+		fprintf(stderr, "conctui: cannot write %s: %s\n", path, strerror(errno));
+	return rc ? -1 : 0;
+}
+
+/* What --compare does not combine with; prints why and returns 2, else 0. */
+static int compare_check_usage(const struct options *o)
+{
+	const char *bad = o->run.backend ? "--backend (it runs every executor)"
+			  : o->trace       ? "--trace (write one run's trace with --batch)"
+					   : NULL;
+
+	if (!bad)
+		return 0;
+	fprintf(stderr, "conctui: --compare does not take %s\n", bad);
+	return 2;
+}
+
+/* --compare --replay FILE: the table of a compare file written earlier. */
+static int compare_replay(const struct options *o)
+{
+	struct trace **trs = NULL;
+	struct compare_result res;
+	char err[512];
+	int n = record_read(o->replay, &trs, err, sizeof err);
+
+	if (n < 0) {
+		fprintf(stderr, "conctui: %s\n", err);
+		return 2;
+	}
+	compare_from_traces(trs, n, &res);
+	free(trs);
+	compare_print(&res, stdout, o->ascii);
+	compare_free(&res);
+	return 0;
+}
+
+int compare_main(const struct options *o)
+{
+	struct scenario sc;
+	struct compare_result res;
+	FILE *json;
+	int rc = 0;
+
+	if (compare_check_usage(o))
+		return 2;
+	if (o->replay)
+		return compare_replay(o);
+	if (batch_load_scenario(o->scenario, o->scale, &sc) < 0)
+		return 2;
+	if (!(json = compare_open(o->json)) && o->json) {
+		scenario_free(&sc);
+		return 2;
+	}
+	if (compare_run(&sc, &o->run, &res, stderr) < 0) {
+		fprintf(stderr, "conctui: interrupted\n");
+		if (json && json != stdout) {
+			fclose(json);
+			unlink(o->json);
+		}
+		rc = 1;
+	} else {
+		if (json != stdout)
+			compare_print(&res, stdout, o->ascii);
+		if (json && compare_write_json(&res, json, o->json) < 0)
+			rc = 1;
+		if (res.failed)
+			rc = 1;
+	}
+	compare_free(&res);
+	scenario_free(&sc);
+	return rc;
+}

@@ -1,0 +1,617 @@
+/*
+ * costs.c -- --costs: start, switch and memory of the four kinds of unit a
+ * concurrent program is made of, measured here with the real mechanisms:
+ * pthreads, fork, a coroutine loop, ucontext green threads.
+ *
+ * Memory is measured the same way for every model: the growth of the
+ * anonymous memory (proportional set size, Pss_Anon in smaps_rollup) plus
+ * the page tables (VmPTE) of every process involved, while N units exist
+ * at once, divided by N.  For processes this counts only what each child
+ * really adds -- the pages copied on write and its page tables -- and not
+ * the pages it shares with its parent, which summing RSS would count 200
+ * times; shared library pages (Pss_File) are left out, since a child does
+ * not load them again.  Pages a unit never touches (most of a thread's
+ * 8 MiB stack) cost nothing and are not counted, as in Python.
+ */
+#include "costs.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "stats.h"
+
+
+static const struct {
+	const char *name, *how;
+	int alive;
+} costs_units[] = {
+#define X(e, n, how, alive) {n, how, alive},
+	COSTS_UNIT_MAP(X)
+#undef X
+};
+
+const char *costs_unit_name(enum costs_unit u)
+{
+	return u < COSTS_UNIT_COUNT ? costs_units[u].name : "?";
+}
+
+const char *costs_unit_how(enum costs_unit u)
+{
+	return u < COSTS_UNIT_COUNT ? costs_units[u].how : "?";
+}
+
+/* ---- memory: anonymous PSS and page tables of a process ------------------ */
+
+/* The value of the "KEY: N kB" line of a /proc file, in KiB; -1 if none. */
+static double costs_proc_kib(pid_t pid, const char *file, const char *key)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	double v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			v = strtod(line + klen + 1, NULL);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+double costs_memory_kib(pid_t pid)
+{
+	double anon = costs_proc_kib(pid, "smaps_rollup", "Pss_Anon");
+	double pte = costs_proc_kib(pid, "status", "VmPTE");
+
+	return anon < 0 || pte < 0 ? -1 : anon + pte;
+}
+
+/* ---- switches between two OS units: a ping-pong over a pair of pipes ------ */
+
+/* Both ends on one core, so that what is timed is the switch itself. */
+static int costs_pin(cpu_set_t *saved)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || sched_getaffinity(0, sizeof *saved, saved) < 0)
+		return -1;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof one, &one);
+}
+
+struct costs_pipes {
+	int to[2];   /* to the echoing peer */
+	int from[2]; /* back from it */
+};
+
+static int costs_pipes_open(struct costs_pipes *p)
+{
+	if (pipe(p->to) < 0)
+		return -1;
+	if (pipe(p->from) == 0)
+		return 0;
+	close(p->to[0]);
+	close(p->to[1]);
+	return -1;
+}
+
+static void costs_pipes_close(struct costs_pipes *p)
+{
+	for (int i = 0; i < 2; i++) {
+		if (p->to[i] >= 0)
+			close(p->to[i]);
+		if (p->from[i] >= 0)
+			close(p->from[i]);
+	}
+}
+
+/* The peer: sends each byte back until the other side closes. */
+static void costs_echo(const struct costs_pipes *p)
+{
+	char c;
+
+	while (read(p->to[0], &c, 1) == 1)
+		if (write(p->from[1], &c, 1) != 1)
+			break;
+}
+
+/* R round trips, each two switches; returns ns per switch, -1 on error. */
+static double costs_pingpong(const struct costs_pipes *p, int r)
+{
+	uint64_t t0 = clock_now_ns();
+	char c = 'x';
+
+	for (int i = 0; i < r; i++)
+		if (write(p->to[1], &c, 1) != 1 || read(p->from[0], &c, 1) != 1)
+			return -1;
+	return (double)(clock_now_ns() - t0) / (2.0 * r);
+}
+
+/* ---- OS threads --------------------------------------------------------------- */
+
+static void *costs_thread_nothing(void *arg)
+{
+	return arg;
+}
+
+static double costs_thread_start(int k)
+{
+	uint64_t t0 = clock_now_ns();
+	pthread_t t;
+
+	for (int i = 0; i < k; i++) {
+		if (pthread_create(&t, NULL, costs_thread_nothing, NULL) != 0)
+			return -1;
+		pthread_join(t, NULL);
+	}
+	return (double)(clock_now_ns() - t0) / k;
+}
+
+static void *costs_thread_echo(void *arg)
+{
+	costs_echo(arg);
+	return NULL;
+}
+
+static double costs_thread_switch(int r)
+{
+	struct costs_pipes p;
+	cpu_set_t saved;
+	pthread_t t;
+	double ns = -1;
+
+	if (costs_pipes_open(&p) < 0)
+		return -1;
+	bool pinned = costs_pin(&saved) == 0; /* the new thread inherits the core */
+	if (pthread_create(&t, NULL, costs_thread_echo, &p) == 0) {
+		ns = costs_pingpong(&p, r);
+		close(p.to[1]);
+		p.to[1] = -1;
+		pthread_join(t, NULL);
+	}
+	if (pinned)
+		sched_setaffinity(0, sizeof saved, &saved);
+	costs_pipes_close(&p);
+	return ns;
+}
+
+/* Where N threads wait until they all exist and have been measured. */
+struct costs_gate {
+	pthread_mutex_t m;
+	pthread_cond_t arrived, open;
+	int n;
+	bool opened;
+};
+
+static void *costs_thread_wait(void *arg)
+{
+	struct costs_gate *g = arg;
+
+	pthread_mutex_lock(&g->m);
+	g->n++;
+	pthread_cond_signal(&g->arrived);
+	while (!g->opened)
+		pthread_cond_wait(&g->open, &g->m);
+	pthread_mutex_unlock(&g->m);
+	return NULL;
+}
+
+static double costs_thread_memory(int n, int *alive)
+{
+	struct costs_gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+			       PTHREAD_COND_INITIALIZER, 0, false};
+	pthread_t *t = calloc((size_t)n, sizeof *t);
+	double before = costs_memory_kib(getpid()), after;
+	int made = 0;
+
+	while (t && made < n && pthread_create(&t[made], NULL, costs_thread_wait, &g) == 0)
+		made++;
+	pthread_mutex_lock(&g.m);
+	while (g.n < made)
+		pthread_cond_wait(&g.arrived, &g.m);
+	after = costs_memory_kib(getpid());
+	g.opened = true;
+	pthread_cond_broadcast(&g.open);
+	pthread_mutex_unlock(&g.m);
+	for (int i = 0; i < made; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	*alive = made;
+	return before < 0 || after < 0 ? -1 : after - before;
+}
+
+/* ---- processes ------------------------------------------------------------------ */
+
+static double costs_process_start(int k)
+{
+	uint64_t t0 = clock_now_ns();
+
+	for (int i = 0; i < k; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return -1;
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+	}
+	return (double)(clock_now_ns() - t0) / k;
+}
+
+static double costs_process_switch(int r)
+{
+	struct costs_pipes p;
+	cpu_set_t saved;
+	double ns = -1;
+
+	if (costs_pipes_open(&p) < 0)
+		return -1;
+	bool pinned = costs_pin(&saved) == 0; /* the child inherits the core */
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p.to[1]);
+		costs_echo(&p);
+		_exit(0);
+	}
+	if (pid > 0) {
+		ns = costs_pingpong(&p, r);
+		close(p.to[1]);
+		p.to[1] = -1;
+		waitpid(pid, NULL, 0);
+	}
+	if (pinned)
+		sched_setaffinity(0, sizeof saved, &saved);
+	costs_pipes_close(&p);
+	return ns;
+}
+
+/* Each child says it is ready, then waits for the gate pipe to close. */
+static pid_t costs_process_waiter(int gate[2], int ready[2])
+{
+	pid_t pid = fork();
+	char c = 'r';
+
+	if (pid == 0) {
+		close(gate[1]);
+		close(ready[0]);
+		if (write(ready[1], &c, 1) == 1)
+			while (read(gate[0], &c, 1) > 0)
+				;
+		_exit(0);
+	}
+	return pid;
+}
+
+static double costs_process_memory(int n, int *alive)
+{
+	pid_t *pids = calloc((size_t)n, sizeof *pids);
+	int gate[2], ready[2], made = 0;
+	double before = costs_memory_kib(getpid()), after = 0;
+	char c;
+
+	if (!pids || pipe(gate) < 0 || pipe(ready) < 0) {
+		free(pids);
+		return -1;
+	}
+	while (made < n && (pids[made] = costs_process_waiter(gate, ready)) > 0)
+		made++;
+	close(ready[1]);
+	for (int i = 0; i < made && read(ready[0], &c, 1) == 1; i++)
+		;
+	after = costs_memory_kib(getpid());
+	for (int i = 0; i < made && after >= 0; i++) {
+		double kib = costs_memory_kib(pids[i]);
+		after = kib < 0 ? -1 : after + kib;
+	}
+	close(gate[1]);
+	for (int i = 0; i < made; i++)
+		waitpid(pids[i], NULL, 0);
+	close(gate[0]);
+	close(ready[0]);
+	free(pids);
+	*alive = made;
+	return before < 0 || after < 0 ? -1 : after - before;
+}
+
+/* ---- coroutines: state machines resumed by a loop, as asyncio's Tasks ------ */
+
+struct costs_coro {
+	struct costs_coro *next;                /* link in the ready queue */
+	int (*resume)(struct costs_coro *c);    /* runs to the next await; 1 at the end */
+	int pc;                                 /* where resume continues */
+	long awaits;                            /* a local kept across awaits */
+};
+
+struct costs_loop {
+	struct costs_coro *head, *tail;         /* the ready queue */
+};
+
+static void costs_loop_push(struct costs_loop *l, struct costs_coro *c)
+{
+	c->next = NULL;
+	if (l->tail)
+		l->tail->next = c;
+	else
+		l->head = c;
+	l->tail = c;
+}
+
+/* The coroutine's body: `for (; awaits > 0; awaits--) await sleep(0);` */
+__attribute__((noinline)) static int costs_coro_body(struct costs_coro *c)
+{
+	switch (c->pc) {
+	case 0: /* the first resume starts the body */
+		c->pc = 1;
+		/* fall through */
+	case 1:
+		if (c->awaits-- > 0)
+			return 0;
+	}
+	return 1;
+}
+
+static struct costs_coro *costs_coro_new(struct costs_loop *l, long awaits)
+{
+	struct costs_coro *c = malloc(sizeof *c);
+
+	if (c) {
+		*c = (struct costs_coro){.resume = costs_coro_body, .awaits = awaits};
+		costs_loop_push(l, c);
+	}
+	return c;
+}
+
+/* Resumes coroutines until none is ready; returns how many resumes it made. */
+static long costs_loop_run(struct costs_loop *l)
+{
+	struct costs_coro *c;
+	long n = 0;
+
+	while ((c = l->head)) {
+		l->head = c->next;
+		if (!l->head)
+			l->tail = NULL;
+		n++;
+		if (c->resume(c))
+			free(c);
+		else
+			costs_loop_push(l, c);
+	}
+	return n;
+}
+
+static double costs_coro_start(int k)
+{
+	struct costs_loop l = {0};
+	uint64_t t0 = clock_now_ns();
+
+	for (int i = 0; i < k; i++) {
+		if (!costs_coro_new(&l, 0))
+			return -1;
+		costs_loop_run(&l);
+	}
+	return (double)(clock_now_ns() - t0) / k;
+}
+
+static double costs_coro_switch(int r)
+{
+	struct costs_loop l = {0};
+
+	if (!costs_coro_new(&l, r) || !costs_coro_new(&l, r)) {
+		costs_loop_run(&l);
+		return -1;
+	}
+	uint64_t t0 = clock_now_ns();
+	long resumes = costs_loop_run(&l);
+	return (double)(clock_now_ns() - t0) / (double)resumes;
+}
+
+static double costs_coro_memory(int n, int *alive)
+{
+	struct costs_loop l = {0};
+	double before, after;
+	int made = 0;
+
+	malloc_trim(0); /* so that freed memory of an earlier round is not reused */
+	before = costs_memory_kib(getpid());
+	while (made < n && costs_coro_new(&l, 1))
+		made++;
+	after = costs_memory_kib(getpid());
+	costs_loop_run(&l);
+	*alive = made;
+	return before < 0 || after < 0 ? -1 : after - before;
+}
+
+/* ---- measuring --------------------------------------------------------------- */
+
+/* One model: how many units each measurement uses, and the measurements. */
+struct costs_model {
+	int starts;                           /* units started per round */
+	int round_trips;                      /* ping-pongs per round */
+	double (*start)(int k);               /* ns per unit */
+	double (*swtch)(int r);               /* ns per switch */
+	double (*memory)(int n, int *alive);  /* KiB for *alive units */
+};
+
+static const struct costs_model costs_models[COSTS_UNIT_COUNT] = {
+	[COSTS_THREAD] = {100, 2000, costs_thread_start, costs_thread_switch,
+			  costs_thread_memory},
+	[COSTS_PROCESS] = {20, 2000, costs_process_start, costs_process_switch,
+			   costs_process_memory},
+	[COSTS_COROUTINE] = {10000, 100000, costs_coro_start, costs_coro_switch,
+			     costs_coro_memory},
+	[COSTS_GREEN] = {1000, 100000, costs_green_start, costs_green_switch,
+			 costs_green_memory},
+};
+
+/* The median of the rounds that worked; -1 if none did. */
+static double costs_median(double *v, int n)
+{
+	int ok = 0;
+
+	for (int i = 0; i < n; i++)
+		if (v[i] >= 0)
+			v[ok++] = v[i];
+	return ok ? stats_median(v, ok) : -1;
+}
+
+static void costs_measure_unit(enum costs_unit u, struct costs_figures *fig)
+{
+	const struct costs_model *m = &costs_models[u];
+	double start[COSTS_ROUNDS], sw[COSTS_ROUNDS], mem[COSTS_ROUNDS];
+	int want = costs_units[u].alive;
+
+	fig->alive = want;
+	for (int i = 0; i < COSTS_ROUNDS; i++) {
+		int alive = 0;
+		start[i] = m->start(m->starts);
+		sw[i] = m->swtch(m->round_trips);
+		mem[i] = m->memory(want, &alive);
+		/* A round that could not make enough units says little. */
+		if (alive < want / 2 || mem[i] < 0)
+			mem[i] = -1;
+		else
+			mem[i] /= alive;
+		if (alive < fig->alive)
+			fig->alive = alive;
+	}
+	fig->start_us = costs_median(start, COSTS_ROUNDS);
+	fig->switch_us = costs_median(sw, COSTS_ROUNDS);
+	fig->kib = costs_median(mem, COSTS_ROUNDS);
+	fig->start_us = fig->start_us < 0 ? -1 : fig->start_us / 1000;
+	fig->switch_us = fig->switch_us < 0 ? -1 : fig->switch_us / 1000;
+}
+
+int costs_measure(struct costs_result *res)
+{
+	int rc = 0;
+
+	memset(res, 0, sizeof *res);
+	for (int u = 0; u < COSTS_UNIT_COUNT; u++) {
+		struct costs_figures *fig = &res->unit[u];
+		costs_measure_unit((enum costs_unit)u, fig);
+		if (fig->start_us < 0 || fig->switch_us < 0 || fig->kib < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* ---- printing ------------------------------------------------------------------- */
+
+enum { COSTS_COL_UNIT = 12, COSTS_COL_VALUE = 8, COSTS_COL_BAR = 18 };
+
+/* A figure's text: n/a when it could not be measured. */
+static void costs_value(char *buf, size_t len, double v)
+{
+	if (v < 0)
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, v < 1 ? "%.3f" : v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v);
+}
+
+/* A bar of V out of MAX in eighths of a block, so that small costs still show. */
+static void costs_bar(FILE *f, double v, double max, bool ascii)
+{
+	static const char *const eighths[8] = {"", "\u258f", "\u258e", "\u258d",
+					       "\u258c", "\u258b", "\u258a", "\u2589"};
+	int n = v > 0 && max > 0 ? (int)(v / max * COSTS_COL_BAR * 8 + 0.5) : 0, cols;
+
+	if (v > 0 && n < 1)
+		n = 1;
+	for (cols = 0; cols < n / 8; cols++)
+		fputs(ascii ? "#" : "\u2588", f);
+	if (n % 8) {
+		fputs(ascii ? (n < 8 ? "." : "") : eighths[n % 8], f);
+		cols += !ascii || n < 8;
+	}
+	fprintf(f, "%*s", COSTS_COL_BAR - cols, "");
+}
+
+static double costs_figure(const struct costs_figures *fig, int column)
+{
+	return column == 0 ? fig->start_us : column == 1 ? fig->switch_us : fig->kib;
+}
+
+static void costs_table(const struct costs_result *res, FILE *f, bool ascii)
+{
+	double max[3] = {0, 0, 0};
+	char v[32];
+
+	for (int u = 0; u < COSTS_UNIT_COUNT; u++)
+		for (int c = 0; c < 3; c++)
+			if (costs_figure(&res->unit[u], c) > max[c])
+				max[c] = costs_figure(&res->unit[u], c);
+	fprintf(f, "%-*s  %-*s  %-*s  %s\n", COSTS_COL_UNIT, "unit",
+		COSTS_COL_VALUE + COSTS_COL_BAR + 1, ascii ? "start+join (us)" : "start+join (\u00b5s) ",
+		COSTS_COL_VALUE + COSTS_COL_BAR + 1, ascii ? "switch (us)" : "switch (\u00b5s) ",
+		"memory per unit (KiB)");
+	for (int u = 0; u < COSTS_UNIT_COUNT; u++) {
+		fprintf(f, "%-*s", COSTS_COL_UNIT, costs_unit_name((enum costs_unit)u));
+		for (int c = 0; c < 3; c++) {
+			costs_value(v, sizeof v, costs_figure(&res->unit[u], c));
+			fprintf(f, "  %*s ", COSTS_COL_VALUE, v);
+			costs_bar(f, costs_figure(&res->unit[u], c), max[c], ascii);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* Seed 002's C10K in measured megabytes, and seed 004's overhead row. */
+static void costs_meaning(const struct costs_result *res, FILE *f, bool ascii)
+{
+	const struct costs_figures *t = &res->unit[COSTS_THREAD], *p = &res->unit[COSTS_PROCESS];
+	const struct costs_figures *c = &res->unit[COSTS_COROUTINE];
+
+	fprintf(f, "\nFor 10,000 connections (seed 002's C10K), one unit each:\n ");
+	for (int u = 0; u < COSTS_UNIT_COUNT; u++) {
+		double mib = res->unit[u].kib * 10000 / 1024;
+		if (mib >= 0)
+			fprintf(f, "%s %.*f MiB as %s%s", u ? "," : "", mib < 10 ? 1 : 0, mib,
+				costs_unit_name((enum costs_unit)u), u == COSTS_PROCESS ? "es" : "s");
+	}
+	fprintf(f, ".\n");
+	if (t->start_us > 0 && p->start_us > 0 && c->start_us > 0)
+		fprintf(f, "Seed 004 rates the overhead of threads medium, async low, multiprocessing "
+			   "high;\n here a process took %.0f%s as long to start as a thread, and a "
+			   "thread %.0f%s as long as a coroutine.\n",
+			p->start_us / t->start_us, ascii ? "x" : "\u00d7", t->start_us / c->start_us,
+			ascii ? "x" : "\u00d7");
+}
+
+void costs_print(const struct costs_result *res, FILE *f, bool ascii)
+{
+	fprintf(f, "What each unit of concurrency costs on this machine (median of %d rounds)\n\n",
+		COSTS_ROUNDS);
+	costs_table(res, f, ascii);
+	fprintf(f, "\n");
+	for (int u = 0; u < COSTS_UNIT_COUNT; u++)
+		fprintf(f, "  %-13s %s; memory with %d at once\n", costs_unit_name((enum costs_unit)u),
+			costs_unit_how((enum costs_unit)u), res->unit[u].alive);
+	fprintf(f, "  switch: threads and processes ping-pong over a pipe pair on one core; a "
+		   "coroutine awaits\n  through the loop; a green thread calls swapcontext.  "
+		   "memory: anonymous PSS + page tables.\n");
+	costs_meaning(res, f, ascii);
+}
+
+int costs_main(const struct options *o)
+{
+	struct costs_result res;
+	int rc;
+
+	fprintf(stderr, "conctui: measuring threads, processes, coroutines and green threads...\n");
+	rc = costs_measure(&res);
+	costs_print(&res, stdout, o->ascii);
+	return rc < 0 ? 1 : 0;
+}
