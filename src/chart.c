@@ -326,8 +326,11 @@ static void layout(struct chart *ch)
 		sufw = chart_text_cols(suffix) > sufw ? chart_text_cols(suffix) : sufw;
 	}
 	namew = namew > CHART_MAX_NAME ? CHART_MAX_NAME : namew;
-	if (namew < 6 && ch->ncores > 0)
-		namew = 6; /* "cpu 12" */
+	/* The core rows are named "cpu 12". */
+	if (ch->ncores > 0) {
+		int w = snprintf(suffix, sizeof suffix, "cpu %d", ch->cores[ch->ncores - 1]);
+		namew = w > namew ? w : namew;
+	}
 	/* The end of the axis is written after it: "901.2 ms". */
 	int endw = snprintf(suffix, sizeof suffix, "%.1f ms", (double)ch->span_ns / 1e6);
 	sufw = endw > sufw ? endw : sufw;
