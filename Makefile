@@ -27,6 +27,9 @@ ifeq ($(SAN),asan)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 else ifeq ($(SAN),tsan)
 SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+else ifeq ($(SAN),noprobe)
+SANFLAGS :=
+CPPFLAGS += -DCONCTUI_NO_PROBES
 else ifeq ($(SAN),fuzz)
 SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all
 else
@@ -137,7 +140,10 @@ test-fuzz: fuzzers
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
-	@for b in $(BENCHES); do CONCTUI_BIN=$(abspath conctui) $$b || exit 1; done
+	@$(MAKE) --no-print-directory SAN=noprobe build/noprobe/conctui
+	@for b in $(BENCHES); do \
+		CONCTUI_BIN=$(abspath conctui) CONCTUI_NOPROBE_BIN=$(abspath build/noprobe/conctui) \
+		CONCTUI_DATADIR=$(abspath assets) $$b || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(MANDIR)

@@ -1,0 +1,70 @@
+/*
+ * bench_distortion.c -- does tracing change what it measures?
+ *
+ * trace_distortion_pct: the wall time of a CPU-bound run with every probe
+ * (a clock read, a core read and a span check per 50 us chunk) against the
+ * same binary built with the probes compiled out, in percent.  Runs
+ * alternate between the two binaries so drifting load hits both alike;
+ * the figure is the difference of the medians.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stats.h"
+
+#define ROUNDS 7
+
+/* Wall ms of one sequential run of SCENARIO with BIN, from its record. */
+static double wall_of(const char *bin, const char *scenario)
+{
+	char cmd[8192];
+	json_error_t jerr;
+
+	snprintf(cmd, sizeof cmd, "'%s' --batch --json - -b sequential '%s'", bin, scenario);
+	FILE *p = popen(cmd, "r");
+	if (!p) {
+		perror("popen");
+		exit(1);
+	}
+	json_t *rec = json_loadf(p, 0, &jerr);
+	if (pclose(p) != 0 || !rec) {
+		fprintf(stderr, "bench_distortion: %s failed\n", cmd);
+		exit(1);
+	}
+	double wall = json_real_value(json_object_get(rec, "wall_ms"));
+	json_decref(rec);
+	return wall;
+}
+
+int main(void)
+{
+	const char *traced = getenv("CONCTUI_BIN"), *plain = getenv("CONCTUI_NOPROBE_BIN");
+	char path[] = "/tmp/conctui-distortion-XXXXXX";
+	double a[ROUNDS], b[ROUNDS];
+
+	if (!traced || !plain) {
+		fprintf(stderr, "bench_distortion: set CONCTUI_BIN and CONCTUI_NOPROBE_BIN\n");
+		return 1;
+	}
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		perror("mkstemp");
+		return 1;
+	}
+	const char *text = "; CPU-bound work for the distortion bench\n"
+			   "[scenario]\n[task A]\nsteps = cpu 400\n[task B]\nsteps = cpu 400\n";
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return 1;
+	close(fd);
+	for (int i = 0; i < ROUNDS; i++) {
+		a[i] = wall_of(traced, path);
+		b[i] = wall_of(plain, path);
+	}
+	unlink(path);
+	double ma = stats_median(a, ROUNDS), mb = stats_median(b, ROUNDS);
+	printf("bench trace_distortion_pct %.2f %%\n", (ma - mb) / mb * 100.0);
+	return 0;
+}
