@@ -1,13 +1,553 @@
 /*
- * tui.c -- placeholder until the interactive program lands.
+ * tui.c -- the interactive program: the only module that calls curses.
+ *
+ * A libuv loop in the main thread: stdin readable (keys), a frame timer
+ * that runs only while something moves, SIGWINCH/SIGINT/SIGTERM/SIGHUP as
+ * uv_signal_t handles (no work in handlers), and an async handle that a
+ * run's controller thread pokes when the run ends.  Each frame the views
+ * compose a grid (pure code) and this file blits it.
+ *
+ * The terminal is given back on every way out: q, Ctrl-C, SIGTERM,
+ * SIGHUP, an error, exit() (atexit), and a crash (a handler that restores
+ * the tty with async-signal-safe calls only).  While curses owns the
+ * screen, stderr goes to a temporary file, printed after exit (as htop).
  */
+#define NCURSES_WIDECHAR 1
 #include "tui.h"
 
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "clock.h"
+#include "executor.h"
+#include "grid.h"
+#include "record.h"
+#include "scenario.h"
+#include "tui_session.h"
+#include "view_ctx.h"
+
+#define FRAME_MS 33 /* ~30 frames a second while something moves */
+
+struct tui {
+	uv_loop_t loop;
+	uv_poll_t input;
+	uv_timer_t frame;
+	uv_async_t wake;
+	uv_signal_t sig[4];
+	bool timer_on;
+	uint64_t last_frame_ns;
+	int status;                  /* the exit status once quitting */
+	struct grid *grid;
+	struct view_ctx ctx;
+	struct tui_session *session;
+	bool colour;                 /* colours are in use (asked for and available) */
+};
+
+/* ------------------------------------------------------------------ */
+/* Giving the terminal back, whatever happens                          */
+/* ------------------------------------------------------------------ */
+
+static bool curses_on;
+static int saved_stderr = -1;
+static FILE *stderr_log;
+static struct termios saved_tty;
+static bool have_tty;
+static char crash_reset[128];    /* rmcup, cnorm, sgr0: written by the crash handler */
+static size_t crash_reset_len;
+
+/* Back to the real stderr, then replay what was written meanwhile. */
+static void restore_stderr(void)
+{
+	char buf[4096];
+	size_t n;
+
+	if (saved_stderr < 0)
+		return;
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+	if (stderr_log) {
+		rewind(stderr_log);
+		while ((n = fread(buf, 1, sizeof buf, stderr_log)) > 0)
+			fwrite(buf, 1, n, stderr);
+		fclose(stderr_log);
+		stderr_log = NULL;
+	}
+}
+
+static void restore_terminal(void)
+{
+	if (curses_on) {
+		curses_on = false;
+		endwin();
+	}
+	restore_stderr();
+}
+
+static void on_crash(int sig)
+{
+	/* Only async-signal-safe calls: the tty modes and a few bytes. */
+	if (have_tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+	if (crash_reset_len && write(STDOUT_FILENO, crash_reset, crash_reset_len) < 0)
+		crash_reset_len = 0;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void remember_reset_sequences(void)
+{
+	static const char *const caps[] = {"rmcup", "cnorm", "sgr0"};
+
+	crash_reset_len = 0;
+	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		const char *s = tigetstr((char *)caps[i]);
+		size_t len = s && s != (char *)-1 ? strlen(s) : 0;
+		if (crash_reset_len + len < sizeof crash_reset) {
+			memcpy(crash_reset + crash_reset_len, s, len);
+			crash_reset_len += len;
+		}
+	}
+	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		signal(fatal[i], on_crash);
+}
+
+static void redirect_stderr(void)
+{
+	stderr_log = tmpfile();
+	if (!stderr_log)
+		return;
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	if (saved_stderr < 0 || dup2(fileno(stderr_log), STDERR_FILENO) < 0) {
+		fclose(stderr_log);
+		stderr_log = NULL;
+		saved_stderr = -1;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Curses: start, colours, blit                                        */
+/* ------------------------------------------------------------------ */
+
+static const short curses_colour[COLOUR_COUNT] = {
+	[COLOUR_DEFAULT] = -1,		   [COLOUR_GREEN] = COLOR_GREEN,
+	[COLOUR_YELLOW] = COLOR_YELLOW,	   [COLOUR_CYAN] = COLOR_CYAN,
+	[COLOUR_BLUE] = COLOR_BLUE,	   [COLOUR_RED] = COLOR_RED,
+	[COLOUR_MAGENTA] = COLOR_MAGENTA, [COLOUR_WHITE] = COLOR_WHITE,
+};
+
+static short pair_of(int fg, int bg)
+{
+	return (short)(1 + fg * COLOUR_COUNT + bg);
+}
+
+/* One pair per (fg, bg) of the state colours: 64, made once. */
+static bool start_colours(void)
+{
+	if (!has_colors() || start_color() == ERR || COLOR_PAIRS <= COLOUR_COUNT * COLOUR_COUNT)
+		return false;
+	use_default_colors();
+	for (int f = 0; f < COLOUR_COUNT; f++)
+		for (int b = 0; b < COLOUR_COUNT; b++)
+			init_pair(pair_of(f, b), curses_colour[f], curses_colour[b]);
+	return true;
+}
+
+static int start_curses(struct tui *t, bool want_colour)
+{
+	tcgetattr(STDIN_FILENO, &saved_tty) == 0 ? (void)(have_tty = true) : (void)0;
+	if (!newterm(NULL, stdout, stdin))
+		return -1;
+	curses_on = true;
+	atexit(restore_terminal);
+	remember_reset_sequences();
+	cbreak(); /* Ctrl-C stays a signal: SIGINT on the loop */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	t->colour = want_colour && start_colours();
+	return 0;
+}
+
+static attr_t attrs_of(const struct grid_style *st)
+{
+	attr_t a = A_NORMAL;
+
+	if (st->attr & GRID_BOLD)
+		a |= A_BOLD;
+	if (st->attr & GRID_REVERSE)
+		a |= A_REVERSE;
+	if (st->attr & GRID_DIM)
+		a |= A_DIM;
+	if (st->attr & GRID_UNDERLINE)
+		a |= A_UNDERLINE;
+	return a;
+}
+
+static void blit(struct tui *t)
+{
+	const struct grid *g = t->grid;
+
+	for (int y = 0; y < g->h; y++)
+		for (int x = 0; x < g->w; x++) {
+			const struct grid_cell *c = grid_at(g, x, y);
+			wchar_t wc[2] = {(wchar_t)c->ch, 0};
+			cchar_t cc;
+
+			if (c->ch == GRID_WIDE_TAIL)
+				continue;
+			short pair = t->colour ? pair_of(c->st.fg, c->st.bg) : 0;
+			setcchar(&cc, wc, attrs_of(&c->st), pair, NULL);
+			/* The last cell may refuse to move the cursor on; it is drawn anyway. */
+			mvwadd_wch(stdscr, y, x, &cc);
+		}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* ------------------------------------------------------------------ */
+/* Frames                                                              */
+/* ------------------------------------------------------------------ */
+
+static void on_frame(uv_timer_t *h);
+
+static void draw(struct tui *t)
+{
+	int w = COLS, h = LINES;
+
+	tui_session_update(t->session);
+	if ((t->grid->w != w || t->grid->h != h) && grid_resize(t->grid, w, h) < 0)
+		return;
+	view_compose(t->grid, &t->ctx);
+	blit(t);
+}
+
+/* Frames only while something moves: a live run, or playback. */
+static void schedule(struct tui *t)
+{
+	bool moving = view_player_moving(&t->ctx.pl, t->ctx.panels, t->ctx.npanels);
+
+	if (moving && !t->timer_on) {
+		t->last_frame_ns = clock_now_ns();
+		uv_timer_start(&t->frame, on_frame, FRAME_MS, FRAME_MS);
+		t->timer_on = true;
+	} else if (!moving && t->timer_on) {
+		uv_timer_stop(&t->frame);
+		t->timer_on = false;
+	}
+}
+
+static void on_frame(uv_timer_t *h)
+{
+	struct tui *t = h->data;
+	uint64_t now = clock_now_ns();
+
+	tui_session_update(t->session);
+	view_player_tick(&t->ctx.pl, t->ctx.panels, t->ctx.npanels, now - t->last_frame_ns);
+	t->last_frame_ns = now;
+	draw(t);
+	schedule(t);
+}
+
+static void on_wake(uv_async_t *h)
+{
+	struct tui *t = h->data;
+
+	tui_session_poll(t->session);
+	draw(t);
+	schedule(t);
+}
+
+/* Called on a run's controller thread: only the thread-safe send. */
+static void wake(void *ud)
+{
+	struct tui *t = ud;
+
+	uv_async_send(&t->wake);
+}
+
+static void quit(struct tui *t, int status)
+{
+	t->status = status;
+	uv_stop(&t->loop);
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys                                                                */
+/* ------------------------------------------------------------------ */
+
+static int translate_key(int kind, wint_t wc, MEVENT *ev, bool *have_mouse)
+{
+	*have_mouse = false;
+	if (kind == OK) {
+		switch (wc) {
+		case '\r': case '\n': return VK_ENTER;
+		case 12: return VK_CTRL_L;
+		default: return (int)wc;
+		}
+	}
+	switch (wc) {
+	case KEY_UP: return VK_UP;
+	case KEY_DOWN: return VK_DOWN;
+	case KEY_LEFT: return VK_LEFT;
+	case KEY_RIGHT: return VK_RIGHT;
+	case KEY_SLEFT: return VK_SLEFT;
+	case KEY_SRIGHT: return VK_SRIGHT;
+	case KEY_HOME: return VK_HOME;
+	case KEY_END: return VK_END;
+	case KEY_PPAGE: return VK_PGUP;
+	case KEY_NPAGE: return VK_PGDN;
+	case KEY_BTAB: return VK_BTAB;
+	case KEY_ENTER: return VK_ENTER;
+	case KEY_MOUSE:
+		if (getmouse(ev) != OK)
+			return VK_NONE;
+		*have_mouse = true;
+		if (ev->bstate & BUTTON4_PRESSED)
+			return VK_WHEELUP;
+		if (ev->bstate & BUTTON5_PRESSED)
+			return VK_WHEELDN;
+		return VK_CLICK;
+	default: return VK_NONE;
+	}
+}
+
+static void click(struct tui *t, const MEVENT *ev)
+{
+	int tag = grid_tag(t->grid, ev->y);
+
+	if (t->ctx.menu.kind != VIEW_MENU_NONE || t->ctx.help || tag <= 0)
+		return;
+	view_select(&t->ctx, tag - 1);
+	t->ctx.view = 2; /* the Figures view: the task's spans and totals */
+}
+
+static void act(struct tui *t, int code, const MEVENT *ev)
+{
+	struct view_ctx *c = &t->ctx;
+	enum view_action a = view_keys_action(code);
+
+	c->flash[0] = '\0';
+	if (c->menu.kind != VIEW_MENU_NONE) {
+		if (view_menu_act(&c->menu, a) == VIEW_MENU_CHOSEN)
+			tui_session_choose(t->session);
+		return;
+	}
+	if (c->help && a != VA_QUIT) {
+		view_act(c, a); /* any key closes the help */
+		return;
+	}
+	switch (a) {
+	case VA_QUIT: quit(t, 0); return;
+	case VA_RERUN: tui_session_rerun(t->session); return;
+	case VA_BACKEND: tui_session_menu_backends(t->session); return;
+	case VA_SCENARIO: tui_session_menu_scenarios(t->session); return;
+	case VA_OVERVIEW: {
+		char err[256];
+		if (tui_session_overview(t->session, err, sizeof err) < 0)
+			snprintf(c->flash, sizeof c->flash, "%.150s", err);
+		return;
+	}
+	case VA_REDRAW: clearok(curscr, TRUE); return;
+	case VA_CLICK:
+		if (ev)
+			click(t, ev);
+		return;
+	case VA_NONE: return;
+	default: view_act(c, a); return;
+	}
+}
+
+static void resize(struct tui *t)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+	draw(t);
+}
+
+static void on_input(uv_poll_t *h, int status, int events)
+{
+	struct tui *t = h->data;
+	wint_t wc;
+	int kind;
+
+	(void)events;
+	if (status < 0) {
+		quit(t, 1);
+		return;
+	}
+	/* Drain everything curses has: a paste or a key repeat is one frame. */
+	while ((kind = wget_wch(stdscr, &wc)) != ERR) {
+		MEVENT ev;
+		bool mouse;
+
+		if (kind == KEY_CODE_YES && wc == KEY_RESIZE) {
+			resize(t);
+			continue;
+		}
+		int code = translate_key(kind, wc, &ev, &mouse);
+		act(t, code, mouse ? &ev : NULL);
+		if (t->status >= 0)
+			return;
+	}
+	if (!isatty(STDIN_FILENO) && errno != EAGAIN && feof(stdin)) {
+		quit(t, 0);
+		return;
+	}
+	draw(t);
+	schedule(t);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct tui *t = h->data;
+
+	switch (signum) {
+	case SIGWINCH: resize(t); break;
+	case SIGINT: quit(t, 0); break; /* Ctrl-C: the user's way out */
+	default: quit(t, 1); break;     /* SIGTERM, SIGHUP: ended from outside */
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Main                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Everything that can be wrong with the command line, said before curses starts. */
+static int check_input(const struct tui_opts *o)
+{
+	char err[512], path[4096];
+	struct scenario sc;
+	struct trace **trs;
+
+	if (o->run.backend && !executor_find(o->run.backend)) {
+		fprintf(stderr, "conctui: unknown executor \"%s\" (conctui --list shows them)\n",
+			o->run.backend);
+		return 2;
+	}
+	if (o->replay) {
+		int n = record_read(o->replay, &trs, err, sizeof err);
+		if (n < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+		for (int i = 0; i < n; i++)
+			trace_destroy(trs[i]);
+		free(trs);
+		return 0;
+	}
+	const char *name = o->scenario ? o->scenario : "overview";
+	if (scenario_resolve(name, path, sizeof path, err, sizeof err) < 0 ||
+	    scenario_load(path, &sc, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	scenario_free(&sc);
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "conctui: the interactive view needs a terminal (try --batch)\n");
+		return 2;
+	}
+	return 0;
+}
+
+static int open_first(struct tui *t, const struct tui_opts *o)
+{
+	char err[512];
+	int rc;
+
+	if (o->replay)
+		rc = tui_session_replay(t->session, o->replay, err, sizeof err);
+	else if (o->scenario && strcmp(o->scenario, "overview") != 0)
+		rc = tui_session_scenario(t->session, o->scenario, o->run.backend, err, sizeof err);
+	else
+		rc = tui_session_overview(t->session, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "%s\n", err);
+	return rc;
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
 
 int tui_main(const struct tui_opts *o)
 {
-	(void)o;
-	fprintf(stderr, "conctui: the interactive view is not available yet; use --batch\n");
-	return 2;
+	static const int signums[4] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP};
+	struct tui *t = calloc(1, sizeof *t);
+	int rc;
+
+	setlocale(LC_ALL, "");
+	if (!t)
+		return 1;
+	if ((rc = check_input(o)) != 0) {
+		free(t);
+		return rc;
+	}
+	t->status = -1;
+	t->ctx.ascii = o->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+	t->grid = grid_new(80, 24, t->ctx.ascii);
+	t->session = tui_session_new(&t->ctx, &o->run, o->scale, wake, t);
+	if (!t->grid || !t->session || uv_loop_init(&t->loop) < 0) {
+		fprintf(stderr, "conctui: out of memory\n");
+		return 1;
+	}
+	redirect_stderr();
+	if (start_curses(t, o->colour) < 0) {
+		restore_stderr();
+		fprintf(stderr, "conctui: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
+		return 1;
+	}
+	t->ctx.colour = t->colour;
+	uv_poll_init(&t->loop, &t->input, STDIN_FILENO);
+	uv_timer_init(&t->loop, &t->frame);
+	uv_async_init(&t->loop, &t->wake, on_wake);
+	t->input.data = t->frame.data = t->wake.data = t;
+	for (int i = 0; i < 4; i++) {
+		uv_signal_init(&t->loop, &t->sig[i]);
+		t->sig[i].data = t;
+		uv_signal_start(&t->sig[i], on_signal, signums[i]);
+	}
+	if (open_first(t, o) < 0) {
+		t->status = 1;
+	} else {
+		uv_poll_start(&t->input, UV_READABLE, on_input);
+		draw(t);
+		schedule(t);
+		uv_run(&t->loop, UV_RUN_DEFAULT);
+	}
+	/* Runs first (their threads may still wake us), then the handles. */
+	tui_session_free(t->session);
+	uv_walk(&t->loop, close_handle, NULL);
+	uv_run(&t->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&t->loop);
+	restore_terminal();
+	grid_free(t->grid);
+	rc = t->status < 0 ? 0 : t->status;
+	free(t);
+	return rc;
 }

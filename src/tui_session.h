@@ -1,0 +1,52 @@
+/*
+ * tui_session.h -- what the interactive program has on screen and where it
+ * came from: a live run of a scenario, the overview's three runs (one
+ * after another), or a replayed record.  It fills the panels of a
+ * view_ctx; it never calls curses, so it knows nothing of the terminal.
+ *
+ * Runs end on their controller threads; the session's WAKE callback (set
+ * by tui.c to uv_async_send) is the only thing called from there, and
+ * tui_session_poll() then does the work on the UI thread.
+ */
+#ifndef CONCTUI_TUI_SESSION_H
+#define CONCTUI_TUI_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run.h"
+#include "view_ctx.h"
+
+struct tui_session;
+
+struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts *ro,
+				    double scale, void (*wake)(void *), void *wake_ud);
+void tui_session_free(struct tui_session *s);
+
+/*
+ * Loads scenario NAME (a built-in name or a path) and runs it on BACKEND
+ * (NULL: the scenario's).  Returns 0, or -1 with "file:line: message".
+ */
+int tui_session_scenario(struct tui_session *s, const char *name, const char *backend,
+			 char *err, size_t errlen);
+/* The overview: the `overview` scenario on three executors, one after another. */
+int tui_session_overview(struct tui_session *s, char *err, size_t errlen);
+/* Shows the record(s) in PATH; returns 0, or -1 with "file: message". */
+int tui_session_replay(struct tui_session *s, const char *path, char *err, size_t errlen);
+
+/* r: the same again (a record: played again from the start). */
+void tui_session_rerun(struct tui_session *s);
+/* Fills the context's menu with the scenarios (s) or the executors (b). */
+void tui_session_menu_scenarios(struct tui_session *s);
+void tui_session_menu_backends(struct tui_session *s);
+/* Acts on the menu's chosen item, then closes the menu. */
+void tui_session_choose(struct tui_session *s);
+
+/* On the UI thread after a wake: take in finished runs, start the next. */
+void tui_session_poll(struct tui_session *s);
+/* Before each frame: how far live runs have got. */
+void tui_session_update(struct tui_session *s);
+/* Stops every run now (quitting). */
+void tui_session_stop(struct tui_session *s);
+
+#endif
