@@ -165,12 +165,15 @@ static void outputs_discard(const struct options *o, struct outputs *out)
 	}
 }
 
-static int outputs_write(const struct options *o, struct outputs *out, const struct trace *tr)
+/* Writes TRS[0..N): one record, or a compare file when N > 1. */
+static int outputs_write(const struct options *o, struct outputs *out, struct trace *const *trs,
+			 int n)
 {
+	const struct trace *tr = trs[0];
 	int rc = 0;
 
 	if (out->json) {
-		rc |= record_write(tr, out->json);
+		rc |= n > 1 ? record_write_compare(trs, n, out->json) : record_write(tr, out->json);
 		rc |= close_output(out->json, o->json);
 	}
 	if (out->chrome) {
@@ -208,7 +211,7 @@ static int batch_replay(const struct options *o)
 	int rc = outputs_open(o, &out) < 0 ? 2 : 0;
 	for (int i = 0; rc == 0 && i < n; i++)
 		print_chart(o, trs[i]);
-	if (rc == 0 && outputs_write(o, &out, trs[0]) < 0)
+	if (rc == 0 && outputs_write(o, &out, trs, n) < 0)
 		rc = 1;
 	for (int i = 0; i < n; i++)
 		trace_destroy(trs[i]);
@@ -245,7 +248,7 @@ int batch_main(const struct options *o)
 		rc = 1;
 	} else {
 		print_chart(o, tr);
-		if (outputs_write(o, &out, tr) < 0)
+		if (outputs_write(o, &out, &tr, 1) < 0)
 			rc = 1;
 	}
 	trace_destroy(tr);

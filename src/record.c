@@ -3,9 +3,9 @@
  *
  * The format is a contract (DESIGN.md, "The record format"): keys may be
  * added, never renamed or removed.  Times are milliseconds from the start
- * of the run, rounded to the microsecond, and printed with 15 significant
+ * of the run, to the nanosecond the trace holds, printed with 15 significant
  * digits, so that a record read back (record_read.c) and written again is
- * the same text.
+ * the same text, and a replay shows the same figures as the live run.
  */
 #include "record.h"
 
@@ -18,10 +18,10 @@
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* ns -> ms, rounded to the microsecond; an open span ends where it began. */
+/* ns -> ms, exactly: 15 digits hold any run shorter than 11 days. */
 static double ms_of(uint64_t ns)
 {
-	return (double)((ns + 500) / 1000) / 1e3;
+	return (double)ns / 1e6;
 }
 
 /*
