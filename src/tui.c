@@ -377,11 +377,16 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 	}
 }
 
-static void resize(struct tui *t)
+/*
+ * SIGWINCH tells curses the new size (FROM_SIGNAL); curses then queues
+ * KEY_RESIZE, which only redraws: resizing again there would queue another.
+ */
+static void resize(struct tui *t, bool from_signal)
 {
 	struct winsize ws;
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+	if (from_signal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
 		resizeterm(ws.ws_row, ws.ws_col);
 	clearok(curscr, TRUE);
 	draw(t);
@@ -404,7 +409,7 @@ static void on_input(uv_poll_t *h, int status, int events)
 		bool mouse;
 
 		if (kind == KEY_CODE_YES && wc == KEY_RESIZE) {
-			resize(t);
+			resize(t, false);
 			continue;
 		}
 		int code = translate_key(kind, wc, &ev, &mouse);
@@ -425,7 +430,7 @@ static void on_signal(uv_signal_t *h, int signum)
 	struct tui *t = h->data;
 
 	switch (signum) {
-	case SIGWINCH: resize(t); break;
+	case SIGWINCH: resize(t, true); break;
 	case SIGINT: quit(t, 0); break; /* Ctrl-C: the user's way out */
 	default: quit(t, 1); break;     /* SIGTERM, SIGHUP: ended from outside */
 	}

@@ -309,9 +309,20 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 	c->overview = n > 1;
 	snprintf(c->scenario, sizeof c->scenario, "%s", trs[0]->meta.scenario);
 	snprintf(c->title, sizeof c->title, "%s", trs[0]->meta.title);
-	snprintf(c->source, sizeof c->source, "replay of %s", path);
+	const char *base = strrchr(path, '/');
+	snprintf(c->source, sizeof c->source, "replay of %.40s", base ? base + 1 : path);
 	c->narration = NULL;
 	c->nnarration = 0;
+	/* The story, when the scenario the record came from is at hand. */
+	char file[PATH_MAX], ignored[256];
+	if (s->have_sc)
+		scenario_free(&s->sc);
+	s->have_sc = scenario_resolve(c->scenario, file, sizeof file, ignored, sizeof ignored) == 0 &&
+		     scenario_load(file, &s->sc, ignored, sizeof ignored) == 0;
+	if (s->have_sc) {
+		c->narration = (const char *const *)s->sc.narration;
+		c->nnarration = s->sc.nnarration;
+	}
 	if (n == 1) {
 		stats_compute(trs[0], &s->stats);
 		c->stats = &s->stats;

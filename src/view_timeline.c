@@ -123,6 +123,9 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 	int extra = min(ntasks - rows, max(rest, 0));
 	rows += extra;
 	rest -= extra;
+	int more = min(narration_rows(g, c) - narr, max(rest - 1, 0)); /* the rest of the story */
+	if (more > 0)
+		narr += more, rest -= more;
 	bool hidden = rows < ntasks;
 	if (hidden && rest <= 0)
 		rows--; /* the summary takes a task's row */
@@ -158,7 +161,7 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 	if (nlanes > 0)
 		y += lane_rows(g, c, &ax, 0, nw, y, nlanes);
 	if (narr > 0)
-		view_narration(g, c, bottom - narr, narr);
+		view_narration(g, c, y + (rest > 0), narr);
 }
 
 /* ------------------------------------------------------------------ */
