@@ -7,6 +7,6 @@ wait_for 'Sequential' 5
 screen | grep -q 'Pseudo-parallel (one core, interleaved)' || fail "no pseudo-parallel panel"
 screen | grep -q 'Parallel (several cores)' || fail "no parallel panel"
 wait_for '■ DONE' 30
-[ "$(screen | grep -c '─ wall ')" -eq 3 ] || fail "expected three wall times"
+[ "$(screen | grep -Ec '  wall [0-9.]+ m?s ')" -eq 3 ] || fail "expected three wall times"
 screen | grep -q 'executor not available' && fail "an executor is missing"
 quit_ok
