@@ -266,12 +266,12 @@ void view_figures(struct grid *g, const struct view_ctx *c, int y)
 	else if (c->seq_wall_ms > 0 && st->wall_ms > 0)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 speedup %.2f\u00d7 vs sequential%s",
 			      c->seq_wall_ms / st->wall_ms, c->seq_estimated ? " (est.)" : "");
-	if (st->max_running > 0)
-		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 at most %d running at once",
-			      st->max_running);
 	if (lock >= 0)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 GIL switches %llu",
 			      (unsigned long long)tr->meta.gil_switches);
+	if (st->max_running > 0)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 max %d running at once",
+			      st->max_running);
 	grid_text(g, 1, y, g->w - 2, buf, grid_plain);
 }
 
