@@ -451,7 +451,8 @@ void tui_session_menu_backends(struct tui_session *s)
 		const struct executor *ex = executor_at(i);
 		char label[160];
 
-		snprintf(label, sizeof label, "%-14s %-16s", ex->name, model_name(ex->model));
+		snprintf(label, sizeof label, "%-14s %-16s %.60s", ex->name, model_name(ex->model),
+			 ex->summary);
 		view_menu_add(m, ex->name, label, false);
 	}
 	if (tr)

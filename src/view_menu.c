@@ -87,8 +87,8 @@ void view_menu_compose(struct grid *g, const struct view_ctx *c)
 	w += 6;
 	if (w < grid_text_width(m->title) + 8)
 		w = grid_text_width(m->title) + 8;
-	if (w < 36)
-		w = 36;
+	if (w < 40)
+		w = 40;
 	if (w > g->w - 4)
 		w = g->w - 4;
 	int rows = m->n > 0 ? m->n : 1;
