@@ -16,7 +16,6 @@
 #include "tui.h"
 
 #include <curses.h>
-#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -48,6 +47,7 @@ struct tui {
 	bool timer_on;
 	uint64_t last_frame_ns;
 	int status;                  /* the exit status once quitting */
+	int empty_reads;             /* stdin readable but no key, in a row */
 	struct grid *grid;
 	struct view_ctx ctx;
 	struct tui_session *session;
@@ -404,7 +404,9 @@ static void on_input(uv_poll_t *h, int status, int events)
 		return;
 	}
 	/* Drain everything curses has: a paste or a key repeat is one frame. */
+	int got = 0;
 	while ((kind = wget_wch(stdscr, &wc)) != ERR) {
+		got++;
 		MEVENT ev;
 		bool mouse;
 
@@ -417,8 +419,13 @@ static void on_input(uv_poll_t *h, int status, int events)
 		if (t->status >= 0)
 			return;
 	}
-	if (!isatty(STDIN_FILENO) && errno != EAGAIN && feof(stdin)) {
-		quit(t, 0);
+	/*
+	 * Readable with nothing to read, again and again: the terminal is gone
+	 * (end of file, no SIGHUP).  Leave rather than spin.
+	 */
+	t->empty_reads = got ? 0 : t->empty_reads + 1;
+	if (t->empty_reads > 50) {
+		quit(t, 1);
 		return;
 	}
 	draw(t);

@@ -187,8 +187,8 @@ static void panel_title(struct grid *g, const struct view_ctx *c, int i, int y)
 		view_fmt_time(t, sizeof t, wall);
 		n = snprintf(buf, sizeof buf, " wall %s ", t);
 		if (i > 0 && c->panels[0].tr && !c->panels[0].live && wall > 0 && base > 0)
-			snprintf(buf + n, sizeof buf - (size_t)n, "(%.2f\u00d7 the first) ",
-				 (double)base / (double)wall);
+			snprintf(buf + n, sizeof buf - (size_t)n, "\u00b7 %.2f\u00d7 vs %.30s ",
+				 (double)base / (double)wall, c->panels[0].title);
 	}
 	grid_text(g, x, y, -1, buf, frame);
 }

@@ -286,7 +286,7 @@ static void test_overview_panels(void **state)
 	assert_true(y0 > 2 && y1 > y0 && y2 > y1);
 	assert_non_null(strstr(fx_row(g, y0), "wall 40.0 ms"));
 	assert_non_null(strstr(fx_row(g, y1), "wall 10.0 ms"));
-	assert_non_null(strstr(fx_row(g, y1), "4.00\u00d7 the first"));
+	assert_non_null(strstr(fx_row(g, y1), "4.00\u00d7 vs Sequential"));
 	grid_free(g);
 	trace_destroy(a);
 	trace_destroy(b);
