@@ -167,12 +167,28 @@ static void draw_cell(struct grid *g, const struct view_ctx *c, int x, int y,
 			return;
 		}
 	}
-	/* Many changes in one cell: the state that took most of it. */
-	int best = NONE;
-	uint64_t most = 0;
-	for (int s = 0; s < STATE_COUNT; s++)
+	/* Many changes in one cell: the state that took most of it... */
+	int best = NONE, other = NONE;
+	uint64_t most = 0, most_other = 0;
+	for (int s = 0; s < STATE_COUNT; s++) {
 		if (col->cov[s] > most)
 			most = col->cov[s], best = s;
+		if (s != STATE_RUNNING && col->cov[s] > most_other)
+			most_other = col->cov[s], other = s;
+	}
+	/*
+	 * ...except that time slices (running a third of the time, waiting
+	 * the rest) must not vanish behind the waiting: the running share
+	 * becomes a partial block, thin slices for an interleaved task.
+	 */
+	int k = (int)((col->cov[STATE_RUNNING] * 16 / (b - a) + 1) / 2);
+	if (!c->ascii && k >= 1 && k <= 7) {
+		st = view_state_style(c, STATE_RUNNING);
+		if (c->colour && other != NONE)
+			st.bg = (uint8_t)state_colour((enum state)other);
+		grid_put(g, x, y, left_blocks[k], st);
+		return;
+	}
 	if (best != NONE)
 		grid_put(g, x, y, view_state_cp(c, (enum state)best),
 			 view_state_style(c, (enum state)best));

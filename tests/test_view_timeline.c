@@ -112,6 +112,17 @@ static void test_sub_cell_edges(void **state)
 	ax.cursor = (uint64_t)(1.75 * MS);
 	view_lanes_task(g, &c, &ax, tr, 0, 10 * MS, 0);
 	assert_string_equal(fx_row(g, 0), "\u2588\u258a");
+	/* Time slices inside one column: the running share as a partial block. */
+	struct trace *sl = trace_create(1, 0);
+	for (int i = 0; i < 10; i++) {
+		fx_span(sl, 0, STATE_RUNNING, i * 1.0, i * 1.0 + 0.25, 0, "");
+		fx_span(sl, 0, STATE_READY, i * 1.0 + 0.25, i * 1.0 + 1.0, -1, "");
+	}
+	struct view_axis wide = {0, 2, 0, 10 * MS, 10 * MS};
+	grid_clear(g);
+	view_lanes_task(g, &c, &wide, sl, 0, 10 * MS, 0);
+	assert_string_equal(fx_row(g, 0), "\u258e\u258e");
+	trace_destroy(sl);
 	/* ASCII mode has no partial blocks: the larger share wins. */
 	c.ascii = true;
 	grid_clear(g);
