@@ -8,6 +8,12 @@
 
 static const struct executor *const executors[] = {
 	&exec_sequential,
+	&exec_threads,
+	&exec_threads_1core,
+	&exec_processes,
+	&exec_pool,
+	&exec_gil,
+	&exec_asyncio,
 };
 
 #define NEXECUTORS ((int)(sizeof executors / sizeof executors[0]))

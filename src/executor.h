@@ -45,7 +45,29 @@ const struct executor *executor_find(const char *name);
 int executor_count(void);
 const struct executor *executor_at(int i);
 
+/*
+ * What the pool's workers did in its last run, which the trace (one lane
+ * per job) does not show.  For tests and cost figures; written when a
+ * pool run ends, so read it after run_wait().
+ */
+struct exec_pool_report {
+	int workers;               /* worker processes started */
+	int pills;                 /* workers that ended by taking their poison pill */
+	int died;                  /* workers that ended any other way */
+	int jobs;                  /* jobs the workers finished (any outcome) */
+	int results;               /* messages the parent read from the result queue */
+	int primes;                /* numbers those results found prime */
+	double waited_ms;          /* all workers' time blocked waiting for a job */
+};
+void exec_pool_last_report(struct exec_pool_report *out);
+
 /* The executors, one file each. */
 extern const struct executor exec_sequential;
+extern const struct executor exec_threads;
+extern const struct executor exec_threads_1core;
+extern const struct executor exec_processes;
+extern const struct executor exec_pool;
+extern const struct executor exec_gil;
+extern const struct executor exec_asyncio;
 
 #endif

@@ -1,0 +1,129 @@
+/*
+ * loop.h -- what the three single-threaded executors (asyncio, green,
+ * callbacks) share: their own libuv loop on the controller thread, the
+ * bookkeeping of tasks ending (first-completed, spinners, interrupts), CPU
+ * work and blocking calls done on the loop thread, work handed to libuv's
+ * thread pool, a FIFO of runnable tasks, precise timers, and the figures
+ * (descriptor limit, memory per task).
+ *
+ * Everything here runs on the loop's thread, except loop_compute, which a
+ * pool thread also calls for the task whose lane it owns meanwhile.
+ */
+#ifndef CONCTUI_LOOP_H
+#define CONCTUI_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "executor.h"
+
+/* How often the loop looks at *ctx->cancel while nothing else happens. */
+#define LOOP_WATCH_MS 20
+/* Descriptors kept aside for everything that is not a task's socket. */
+#define LOOP_SPARE_FDS 64
+
+struct loop;
+
+/* What an executor does when the bookkeeping says so; members may be NULL. */
+struct loop_ops {
+	/* Stop every unfinished task at its current wait (first-completed, interrupt). */
+	void (*cancel_all)(struct loop *l);
+	/* Every task that does not spin has ended: spinners stop waiting. */
+	void (*quiet)(struct loop *l);
+	/* Every task has ended: close the executor's own handles. */
+	void (*shut)(struct loop *l);
+};
+
+/* An intrusive FIFO link; the runnable thing embeds it. */
+struct loop_node {
+	struct loop_node *next;
+};
+
+/* Runnable tasks, run in order from an idle handle, a batch per loop turn. */
+struct loop_runq {
+	struct loop_node *head;
+	struct loop_node **tail;
+	uv_idle_t idle;                 /* active while the queue is not empty */
+	void (*run)(struct loop *l, struct loop_node *n);
+};
+
+struct loop {
+	uv_loop_t uv;                   /* the executor's own, never the default loop */
+	struct exec_ctx *ctx;
+	const struct loop_ops *ops;
+	void *ud;                       /* the executor's state */
+	uv_timer_t watch;               /* polls *ctx->cancel every LOOP_WATCH_MS */
+	int left;                       /* tasks not yet ended */
+	int live;                       /* tasks that do not spin, not yet ended */
+	bool cancelling;                /* cancel_all has run */
+	bool shut;                      /* every task has ended */
+	bool measured;                  /* bytes_per_task is known */
+	double bytes_per_task;          /* written to the trace's meta at the end */
+	int64_t rss0;                   /* bytes resident before the tasks were made */
+	int64_t trace_rss0;             /* of which the trace's pages */
+};
+
+/*
+ * Checks the descriptor limit (raising the soft limit to the hard one),
+ * creates the loop and starts watching the cancel flag.  Returns 0, or -1
+ * with ctx->err set and nothing to clean up.
+ */
+int loop_init(struct loop *l, struct exec_ctx *ctx, const struct loop_ops *ops, void *ud);
+/* Runs until every task has ended and every handle has closed; 0 or -1. */
+int loop_run(struct loop *l);
+
+/* True for a task with a spin step: it does not count as live. */
+bool loop_is_spinner(const struct scenario_task *t);
+/* The cancel flag is up (another task finished first, or the run was stopped). */
+bool loop_cancelled(const struct loop *l);
+/*
+ * Records TASK's end with RC (0, -ECANCELED or an error), then does what
+ * follows from it: first-completed cancels the rest, the last live task
+ * quiets the spinners, the last task shuts the loop.
+ */
+void loop_task_end(struct loop *l, int task, int rc);
+/* Runs cancel_all once if the cancel flag is up; true if it is. */
+bool loop_check_cancel(struct loop *l);
+/* RSS growth per task since loop_init, the trace's own pages left out. */
+void loop_measure(struct loop *l);
+
+/* The run queue.  Items pushed while a batch runs wait for the next turn. */
+int loop_runq_init(struct loop *l, struct loop_runq *q,
+		   void (*run)(struct loop *l, struct loop_node *n));
+void loop_runq_push(struct loop_runq *q, struct loop_node *n);
+void loop_runq_close(struct loop_runq *q);
+
+/*
+ * Starts T so that it fires at DEADLINE (clock_now_ns() time), which
+ * libuv's millisecond clock cannot express.  A timer callback calls
+ * loop_timer_early first: it re-arms and returns true if the deadline has
+ * not truly passed yet, so no timer ever ends early.
+ */
+void loop_timer_arm(uv_timer_t *t, uv_timer_cb cb, uint64_t deadline);
+bool loop_timer_early(uv_timer_t *t, uv_timer_cb cb, uint64_t deadline);
+
+/* Records TASK entering ST now with REASON (on the current core if running). */
+void loop_enter(struct loop *l, int task, enum state st, const char *reason);
+/*
+ * MS ms of real computation for TASK in chunks, recorded as `running`
+ * with REASON, preemption by the OS as `ready`; stops early (-ECANCELED)
+ * when the cancel flag goes up.  Safe on a pool thread that owns the lane.
+ */
+int loop_compute(struct loop *l, int task, double ms, const char *reason);
+/* A call that blocks the loop thread for MS ms, recorded as `sleep` with REASON. */
+int loop_block(struct loop *l, int task, double ms, const char *reason);
+/* One spinner frame: a short `running` span. */
+int loop_frame(struct loop *l, int task);
+
+/*
+ * MS ms of computation on libuv's thread pool (run_in_executor).  The
+ * caller has recorded TASK's wait and must not write its lane until DONE
+ * runs on the loop thread with 0 or -ECANCELED.  The pool thread records
+ * the work as `running`, and then `ready` with AFTER (the task is queued
+ * for the loop to notice).
+ */
+int loop_offload(struct loop *l, int task, double ms, const char *after,
+		 void (*done)(struct loop *l, void *ud, int rc), void *ud);
+
+#endif

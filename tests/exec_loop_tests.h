@@ -1,0 +1,368 @@
+/*
+ * exec_loop_tests.h -- the tests the three single-threaded executors
+ * (asyncio, green, callbacks) share, judged on recorded spans.  A test file
+ * defines LOOP_BACKEND, includes this, and lists LOOP_COMMON_TESTS.
+ *
+ * Timings are ratios of what the scenario asks for (or, for CPU work, of
+ * what it took: other processes share these cores), with bounds that a
+ * wrong model cannot meet: sequential sleeps take 1.9x as long, a loop that
+ * runs two tasks' CPU work at once takes 0.8x, a blocking offload stalls a
+ * timer by 300 ms.  Sanitizer builds are slower, so a few bounds widen.
+ */
+#ifndef EXEC_LOOP_TESTS_H
+#define EXEC_LOOP_TESTS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "run.h"
+#include "scenario.h"
+#include "stats.h"
+#include "trace.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LOOP_SANITIZED 1
+#else
+#define LOOP_SANITIZED 0
+#endif
+
+/* Runs TEXT on BACKEND; the finished trace.  RC gets run_wait's result, MSG its error. */
+static struct trace *loop_run_text(const char *text, const char *backend, int *rc, char *msg,
+				   size_t msglen)
+{
+	struct scenario sc;
+	struct run_opts o = {.backend = backend};
+	char err[256];
+
+	if (scenario_parse(text, "test.ini", &sc, err, sizeof err) != 0)
+		fail_msg("scenario: %s", err);
+	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
+	if (!r)
+		fail_msg("run_start: %s", err);
+	*rc = run_wait(r);
+	if (msg)
+		snprintf(msg, msglen, "%s", *rc < 0 ? run_error(r) : "");
+	struct trace *tr = run_take_trace(r);
+	run_free(r);
+	scenario_free(&sc);
+	return tr;
+}
+
+static struct trace *loop_run_ok(const char *text)
+{
+	char msg[256];
+	int rc;
+	struct trace *tr = loop_run_text(text, LOOP_BACKEND, &rc, msg, sizeof msg);
+
+	if (rc != 0)
+		fail_msg("run failed: %s", msg);
+	return tr;
+}
+
+static double loop_wall_ms(const struct trace *tr)
+{
+	return clock_ns_to_ms(tr->meta.wall_ns);
+}
+
+static int loop_outcomes(const struct trace *tr, enum outcome o)
+{
+	int n = 0;
+
+	for (int i = 0; i < tr->ntasks; i++)
+		n += trace_outcome(tr, i) == o;
+	return n;
+}
+
+/* The longest span of state ST in LANE, in ms. */
+static double loop_longest(const struct trace *tr, int lane, enum state st)
+{
+	double best = 0;
+	struct span sp;
+
+	for (uint32_t i = 0; i < trace_count(tr, lane); i++) {
+		trace_get(tr, lane, i, &sp);
+		if (sp.state == st && sp.t1 != TRACE_OPEN && clock_ns_to_ms(sp.t1 - sp.t0) > best)
+			best = clock_ns_to_ms(sp.t1 - sp.t0);
+	}
+	return best;
+}
+
+/* The longest time LANE spent between two of its `sleep` spans, in ms. */
+static double loop_longest_awake(const struct trace *tr, int lane)
+{
+	uint64_t last_end = 0;
+	double best = 0;
+	struct span sp;
+
+	for (uint32_t i = 0; i < trace_count(tr, lane); i++) {
+		trace_get(tr, lane, i, &sp);
+		if (sp.state != STATE_SLEEP)
+			continue;
+		if (last_end && clock_ns_to_ms(sp.t0 - last_end) > best)
+			best = clock_ns_to_ms(sp.t0 - last_end);
+		last_end = sp.t1;
+	}
+	return best;
+}
+
+/* The reason of LANE's last span. */
+static void loop_last_reason(const struct trace *tr, int lane, char *out, size_t len)
+{
+	struct span sp;
+	uint32_t n = trace_count(tr, lane);
+
+	assert_true(n > 0);
+	trace_get(tr, lane, n - 1, &sp);
+	snprintf(out, len, "%s", sp.reason);
+}
+
+/*
+ * The time LANE (-1: every lane) spent computing, preemptions included:
+ * on a loaded machine a `cpu 150` step takes longer than 150 ms, and the
+ * expected schedules below are stretched by what the run recorded.
+ */
+static double loop_busy_ms(const struct trace *tr, int lane)
+{
+	double ms = 0;
+	struct span sp;
+
+	for (int l = 0; l < tr->ntasks; l++) {
+		if (lane >= 0 && l != lane)
+			continue;
+		for (uint32_t i = 0; i < trace_count(tr, l); i++) {
+			trace_get(tr, l, i, &sp);
+			if (sp.t1 != TRACE_OPEN &&
+			    (sp.state == STATE_RUNNING || strcmp(sp.reason, "preempted by the OS") == 0))
+				ms += clock_ns_to_ms(sp.t1 - sp.t0);
+		}
+	}
+	return ms;
+}
+
+/* ---------------------------------------------------------------------------
+ * The tests every single-threaded executor passes
+ * ------------------------------------------------------------------------ */
+
+/* Seed 003: the waits overlap, so the run takes the longer sleep, not the sum. */
+static void loop_test_seed_sleep(void **state)
+{
+	(void)state;
+	struct trace *tr = loop_run_ok("[scenario]\nname = seed-sleep\n"
+				       "[task A]\nsteps = sleep 800\n"
+				       "[task B]\nsteps = sleep 900\n");
+	double wall = loop_wall_ms(tr);
+
+	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_true(wall >= 900 && wall < 1.1 * 900);
+	assert_true(wall < 0.6 * 1700);
+	trace_destroy(tr);
+}
+
+/*
+ * One thread runs everything: never two `running` at once, the second
+ * task waits `ready` while the first computes, and the sleeps overlap the
+ * other's computation.  On an idle core each cpu step takes c = 150 ms and
+ * the run 3c + 300 = 750 ms, not 600 (parallel) and not 1200 (sequential);
+ * c is what the run recorded, a quarter of the computing time.
+ */
+static void loop_test_one_runs_at_a_time(void **state)
+{
+	(void)state;
+	struct trace *tr = loop_run_ok("[scenario]\nname = interleave\n"
+				       "[task T]\nsteps = cpu 150, sleep 300, cpu 150\ncount = 2\n");
+	double wall = loop_wall_ms(tr), c = loop_busy_ms(tr, -1) / 4, want = 3 * c + 300;
+	double waited = loop_longest(tr, 0, STATE_READY) > loop_longest(tr, 1, STATE_READY)
+				? loop_longest(tr, 0, STATE_READY)
+				: loop_longest(tr, 1, STATE_READY);
+
+	print_message("wall %.0f ms, cpu step %.0f ms: want %.0f ms\n", wall, c, want);
+	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
+	assert_true(waited > 0.66 * c);
+	assert_true(wall > 0.9 * want && wall < 1.25 * want);
+	trace_destroy(tr);
+}
+
+/*
+ * run_in_executor: two offloads compute at once on the pool while the
+ * loop keeps serving a task that sleeps 10 ms twenty times.
+ */
+static void loop_test_offload(void **state)
+{
+	(void)state;
+	struct trace *tr = loop_run_ok("[scenario]\nname = offload\n"
+				       "[task A]\nsteps = offload 300\n"
+				       "[task B]\nsteps = offload 300\n"
+				       "[task C]\nsteps = sleep 10\nrepeat = 20\n");
+
+	double pool = loop_busy_ms(tr, 0) + loop_busy_ms(tr, 1);
+
+	print_message("wall %.0f ms, pool work %.0f ms, longest timer gap %.1f ms\n",
+		      loop_wall_ms(tr), pool, loop_longest_awake(tr, 2));
+	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 3);
+	assert_true(stats_max_overlap(tr, STATE_RUNNING) >= 2);
+	/* Side by side: about one offload's time, not the two one after the other. */
+	assert_true(loop_wall_ms(tr) < 0.75 * pool);
+	assert_true(loop_longest_awake(tr, 2) < 50);
+	trace_destroy(tr);
+}
+
+/* Seed 003's FIRST_COMPLETED: the 0.8 s sleep wins, the 0.9 s one is cancelled. */
+static void loop_test_first_completed(void **state)
+{
+	(void)state;
+	char why[TRACE_REASON_MAX];
+	struct trace *tr = loop_run_ok("[scenario]\nname = first\nwait = first\n"
+				       "[task fast]\nsteps = sleep 800\n"
+				       "[task slow]\nsteps = sleep 900\n");
+
+	assert_int_equal(trace_outcome(tr, 0), OUTCOME_DONE);
+	assert_int_equal(trace_outcome(tr, 1), OUTCOME_CANCELLED);
+	loop_last_reason(tr, 1, why, sizeof why);
+	assert_string_equal(why, "cancelled: another task finished first");
+	assert_true(loop_wall_ms(tr) >= 800 && loop_wall_ms(tr) < 0.9 * 900);
+	trace_destroy(tr);
+}
+
+/*
+ * C10k, scaled down: 2,000 requests of 300 ms are all in flight at once
+ * and take about as long as one.  What a run costs beyond the wait is the
+ * kernel's TCP work for each connection on the loop's thread (tens of
+ * microseconds), so the bound leaves room for a loaded machine; a model
+ * that does not overlap them would take hundreds of times longer.
+ * Sanitizers multiply that cost (and a TSan fiber costs ~1 MB), so their
+ * builds check fewer.
+ */
+static void loop_test_many_waits(void **state)
+{
+	(void)state;
+	const int n = LOOP_SANITIZED ? 200 : 2000;
+	char text[160];
+	struct trace *one = loop_run_ok("[scenario]\nname = one\n[task T]\nsteps = io 300\n");
+
+	snprintf(text, sizeof text, "[scenario]\nname = c%d\n[task T]\nsteps = io 300\ncount = %d\n",
+		 n, n);
+	struct trace *tr = loop_run_ok(text);
+	double ratio = loop_wall_ms(tr) / loop_wall_ms(one);
+
+	print_message("%d waits / one: %.0f / %.0f ms = %.2f, %.0f bytes per task\n", n,
+		      loop_wall_ms(tr), loop_wall_ms(one), ratio, tr->meta.bytes_per_task);
+	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), n);
+	assert_int_equal(stats_max_overlap(tr, STATE_IO), n);
+	assert_true(ratio < (LOOP_SANITIZED ? 3.0 : 1.5));
+	assert_true(tr->meta.bytes_per_task > 0);
+	trace_destroy(one);
+	trace_destroy(tr);
+}
+
+/* Seed 004: with the other task asleep the spinner turns every 100 ms. */
+static void loop_test_spinner_turns(void **state)
+{
+	(void)state;
+	struct trace *tr = loop_run_ok("[scenario]\nname = spinner\n"
+				       "[task spinner]\nsteps = spin 100\n"
+				       "[task slow]\nsteps = sleep 1000\n");
+	double gap = stats_max_gap_ms(tr, 0, STATE_RUNNING);
+
+	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_true(gap > 90 && gap < 150);
+	assert_true(loop_wall_ms(tr) < 1.15 * 1000);
+	trace_destroy(tr);
+}
+
+/* Seed 004: a CPU-bound task on the loop freezes the spinner for its length. */
+static void loop_test_spinner_freezes(void **state)
+{
+	(void)state;
+	struct trace *tr = loop_run_ok("[scenario]\nname = spinner-cpu\n"
+				       "[task spinner]\nsteps = spin 100\n"
+				       "[task slow]\nsteps = cpu 1000\n");
+	double gap = stats_max_gap_ms(tr, 0, STATE_RUNNING);
+
+	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
+	assert_true(gap > 0.9 * 1000);
+	trace_destroy(tr);
+}
+
+/* Stopping a run (q, SIGINT) ends every kind of wait, and a computation, at once. */
+static void loop_test_interrupt(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct run_opts o = {.backend = LOOP_BACKEND};
+	char err[256];
+	const char *text = "[scenario]\nname = stop\n"
+			   "[task S]\nsteps = sleep 5000\ncount = 2\n"
+			   "[task I]\nsteps = io 5000\ncount = 2\n"
+			   "[task P]\nsteps = offload 5000\n"
+			   "[task spinner]\nsteps = spin 50\n"
+			   "[task C]\nsteps = sleep 100, cpu 5000\n";
+
+	assert_int_equal(scenario_parse(text, "stop.ini", &sc, err, sizeof err), 0);
+	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
+	assert_non_null(r);
+	clock_sleep_until(clock_now_ns() + 300 * CLOCK_NS_PER_MS);
+	uint64_t t0 = clock_now_ns();
+	run_interrupt(r);
+	assert_int_equal(run_wait(r), 0);
+	double took = clock_ns_to_ms(clock_now_ns() - t0);
+	struct trace *tr = run_trace(r);
+
+	print_message("interrupt to end: %.1f ms\n", took);
+	assert_true(took < (LOOP_SANITIZED ? 300 : 100));
+	assert_int_equal(loop_outcomes(tr, OUTCOME_CANCELLED), tr->ntasks);
+	run_free(r);
+	scenario_free(&sc);
+}
+
+/*
+ * Too few descriptors for the waits: said before anything starts.  The
+ * hard limit is lowered for good (no fork: TSan forbids threads after a
+ * fork), so this test runs last.
+ */
+static void loop_test_fd_limit(void **state)
+{
+	(void)state;
+	struct rlimit rl = {.rlim_cur = 1000, .rlim_max = 1000};
+	char msg[256];
+	int rc;
+
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	struct trace *tr = loop_run_text("[scenario]\nname = c2k\n"
+					 "[task T]\nsteps = io 100\ncount = 2000\n",
+					 LOOP_BACKEND, &rc, msg, sizeof msg);
+
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(msg, "file descriptors"));
+	for (int i = 0; i < tr->ntasks; i++)
+		assert_int_equal(trace_count(tr, i), 0);
+	trace_destroy(tr);
+}
+
+#define LOOP_COMMON_TESTS                                   \
+	cmocka_unit_test(loop_test_seed_sleep),             \
+	cmocka_unit_test(loop_test_one_runs_at_a_time),     \
+	cmocka_unit_test(loop_test_offload),                \
+	cmocka_unit_test(loop_test_first_completed),        \
+	cmocka_unit_test(loop_test_many_waits),             \
+	cmocka_unit_test(loop_test_spinner_turns),          \
+	cmocka_unit_test(loop_test_spinner_freezes),        \
+	cmocka_unit_test(loop_test_interrupt)
+
+/* Lowers the descriptor limit for the rest of the process: list it last. */
+#define LOOP_LAST_TEST cmocka_unit_test(loop_test_fd_limit)
+
+#endif
