@@ -14,6 +14,7 @@ static const struct executor *const executors[] = {
 	&exec_pool,
 	&exec_gil,
 	&exec_asyncio,
+	&exec_green,
 };
 
 #define NEXECUTORS ((int)(sizeof executors / sizeof executors[0]))

@@ -69,5 +69,6 @@ extern const struct executor exec_processes;
 extern const struct executor exec_pool;
 extern const struct executor exec_gil;
 extern const struct executor exec_asyncio;
+extern const struct executor exec_green;
 
 #endif
