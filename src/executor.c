@@ -15,6 +15,7 @@ static const struct executor *const executors[] = {
 	&exec_gil,
 	&exec_asyncio,
 	&exec_green,
+	&exec_callbacks,
 };
 
 #define NEXECUTORS ((int)(sizeof executors / sizeof executors[0]))

@@ -70,5 +70,6 @@ extern const struct executor exec_pool;
 extern const struct executor exec_gil;
 extern const struct executor exec_asyncio;
 extern const struct executor exec_green;
+extern const struct executor exec_callbacks;
 
 #endif
