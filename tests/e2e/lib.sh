@@ -6,6 +6,8 @@ E2E=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$E2E/../.." && pwd)
 BIN=${CONCTUI_BIN:-$ROOT/conctui}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
+# Built-in scenarios from this tree, wherever the binary is (sanitizer builds too).
+export CONCTUI_DATADIR=${CONCTUI_DATADIR:-$ROOT/assets}
 SOCK=conctui-e2e-$$
 TEST=$(basename "$0" .sh)
 
@@ -26,7 +28,7 @@ fail() {
 # start W H: a shell in a W x H pane, with a prompt the tests can wait for.
 start() {
 	tm -f /dev/null new-session -d -x "$1" -y "$2" \
-		"env -u NO_COLOR PS1='e2e\$ ' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen sh" || exit 1
+		"env -u NO_COLOR CONCTUI_DATADIR='$CONCTUI_DATADIR' PS1='e2e\$ ' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen sh" || exit 1
 	tm set -g window-size manual
 	wait_for 'e2e\$' 5
 }
