@@ -92,7 +92,7 @@ static int task_section(struct grid *g, struct view_ctx *c, int y, int ymax)
 			share_bar(g, c, y++, (enum state)s, (double)tot[s] / 1e6, (double)sum / 1e6);
 	if (y >= ymax)
 		return y;
-	grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_AXIS), "%10s %10s  %-8s %4s  %s", "from",
+	grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_AXIS), "%10s %10s  %-9s %4s  %s", "from",
 		   "to", "state", "core", "why");
 	/* The spans around the cursor, the one it is in highlighted. */
 	int32_t cur = view_span_at(tr, lane, c->pl.cursor);
