@@ -7,8 +7,9 @@
  * For an OS thread, a process, an asyncio-style coroutine and a green
  * thread: the time to start one and see it end, the time of one switch
  * between two, and the memory each takes while many exist at once.  Every
- * figure is the median of COSTS_ROUNDS rounds.  Measuring (costs_measure)
- * is separate from printing (costs_print), so the TUI can show them too.
+ * figure is the median of COSTS_ROUNDS rounds (fewer under a sanitizer).
+ * Measuring (costs_measure) is separate from printing (costs_print), so
+ * that the TUI can show the same figures.
  */
 #ifndef CONCTUI_COSTS_H
 #define CONCTUI_COSTS_H
@@ -45,6 +46,7 @@ struct costs_figures {
 
 struct costs_result {
 	struct costs_figures unit[COSTS_UNIT_COUNT];
+	int rounds;        /* measurements each median is taken over */
 };
 
 const char *costs_unit_name(enum costs_unit u);
@@ -58,11 +60,13 @@ void costs_print(const struct costs_result *res, FILE *f, bool ascii);
 
 /*
  * Shared by costs.c and costs_green.c.  costs_memory_kib: the anonymous
- * PSS plus page tables of process PID in KiB, -1 if unknown.  The green
+ * PSS plus page tables of process PID in KiB, -1 if unknown; costs_growth:
+ * after - before, at least 0, -1 if either is unknown.  The green
  * thread measurements: ns to start and end one (average of K), ns per
  * switch (R round trips), KiB while N exist (*ALIVE made); -1 on error.
  */
 double costs_memory_kib(pid_t pid);
+double costs_growth(double before_kib, double after_kib);
 double costs_green_start(int k);
 double costs_green_switch(int r);
 double costs_green_memory(int n, int *alive);

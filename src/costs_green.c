@@ -184,6 +184,6 @@ double costs_green_memory(int n, int *alive)
 		costs_green_free(gs[i]);
 	free(gs);
 	*alive = made;
-	return before < 0 || after < 0 ? -1 : after - before;
+	return costs_growth(before, after);
 }
 
