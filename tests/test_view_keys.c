@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <string.h>
 
@@ -54,12 +57,45 @@ static void test_lookups(void **state)
 			assert_non_null(strchr(view_keys[i].hint, ' '));
 }
 
+/* The man page's KEYS section says what every key in the table does. */
+static void test_man_page_lists_every_key(void **unused)
+{
+	(void)unused;
+	const char *data = getenv("CONCTUI_DATADIR");
+	char path[4096], line[512], want[256];
+	char *man = NULL;
+	size_t len = 0;
+
+	snprintf(path, sizeof path, "%s/../man/conctui.1", data ? data : "assets");
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	FILE *mem = open_memstream(&man, &len);
+	while (fgets(line, sizeof line, f))
+		fputs(line, mem);
+	fclose(f);
+	fclose(mem);
+	for (int i = 0; i < view_nkeys; i++) {
+		/* roff spells a minus sign "\-". */
+		size_t n = 0;
+		for (const char *c = view_keys[i].help; *c && n + 3 < sizeof want; c++) {
+			if (*c == '-')
+				want[n++] = '\\';
+			want[n++] = *c;
+		}
+		want[n] = '\0';
+		if (!strstr(man, want))
+			fail_msg("man/conctui.1 does not describe the key for \"%s\"", view_keys[i].help);
+	}
+	free(man);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_action_has_a_key),
 		cmocka_unit_test(test_no_key_twice),
 		cmocka_unit_test(test_lookups),
+		cmocka_unit_test(test_man_page_lists_every_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
