@@ -13,23 +13,34 @@
 #include "work.h"
 
 /*
- * A chunk that takes this much longer than the fastest chunk of its step
- * lost the CPU: the OS ran something else meanwhile.  Scheduler slices are
- * milliseconds; cache and interrupt noise is tens of microseconds.
+ * A chunk whose wall time exceeds the thread's CPU time by this much lost
+ * the CPU: the OS ran something else meanwhile.  The difference is exactly
+ * the time off the CPU, so short slices count too (a task that resumes
+ * only to finish); interrupts cost microseconds.
  */
-#define RUNNER_PREEMPT_NS 300000ull
+#define RUNNER_PREEMPT_NS 20000ull
 /* Waits are sliced so that cancellation is seen within this time. */
 #define RUNNER_WAIT_SLICE_NS (5 * CLOCK_NS_PER_MS)
 /* One spinner frame: a little real drawing work. */
 #define RUNNER_FRAME_MS 0.05
 
-static volatile uint64_t runner_sink; /* keeps the kernel's results alive */
+/* Keeps the kernel's results alive; atomic because every task stores to it. */
+static _Atomic uint64_t runner_sink;
 
 static int current_cpu(void)
 {
 	int c = sched_getcpu();
 
 	return c < 0 ? 0 : c;
+}
+
+/* CPU time of the calling thread: it stands still while the OS runs others. */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 void runner_init(struct runner *r, struct trace *tr, const struct scenario *sc, int task)
@@ -47,34 +58,45 @@ int runner_cancelled(const struct runner *r)
 	return r->cancel && atomic_load_explicit(r->cancel, memory_order_relaxed) != RUNNER_GO;
 }
 
+/*
+ * Shows the time since the last reading as `ready` if the thread spent it
+ * off the CPU.  Just when it was off is not known, so all of it is shown
+ * ready: running is only claimed at instants the task itself saw the
+ * clock, and two tasks on one core never show as running at once.
+ */
+static int note_off_cpu(struct runner *r, uint64_t now)
+{
+	uint64_t cpu_ns = thread_cpu_ns();
+	int off = now - r->last_ns > cpu_ns - r->last_cpu_ns + RUNNER_PREEMPT_NS;
+
+	if (off)
+		trace_enter(r->tr, r->task, r->last_ns, STATE_READY, -1, "preempted by the OS");
+	r->last_ns = now;
+	r->last_cpu_ns = cpu_ns;
+	return off;
+}
+
 void runner_enter(struct runner *r, enum state st, const char *reason)
 {
 	uint64_t now = clock_now_ns();
 
+	if (r->cpu >= 0) /* leaving a running span: was it cut short? */
+		note_off_cpu(r, now);
 	r->cpu = st == STATE_RUNNING ? current_cpu() : -1;
 	r->last_ns = now;
+	r->last_cpu_ns = thread_cpu_ns();
 	trace_enter(r->tr, r->task, now, st, r->cpu, reason);
 }
 
 /* The probe at a chunk boundary: preemption and migration become spans. */
 static void probe_chunk(struct runner *r, uint64_t now, const char *reason)
 {
-	uint64_t took = now - r->last_ns;
 	int cpu = current_cpu();
 
-	if (took < r->min_chunk_ns)
-		r->min_chunk_ns = took;
-	else if (took > r->min_chunk_ns + RUNNER_PREEMPT_NS) {
-		/* The chunk's own work ended now; the rest of it was a wait. */
-		trace_enter(r->tr, r->task, r->last_ns, STATE_READY, -1, "preempted by the OS");
-		trace_enter(r->tr, r->task, now - r->min_chunk_ns, STATE_RUNNING, cpu, reason);
-		r->cpu = cpu;
-	}
-	if (cpu != r->cpu) {
+	if (note_off_cpu(r, now) || cpu != r->cpu) {
 		trace_enter(r->tr, r->task, now, STATE_RUNNING, cpu, reason);
 		r->cpu = cpu;
 	}
-	r->last_ns = now;
 }
 
 /* MS ms of real computation; LOCK_BOUND work lets the hooks see each chunk. */
@@ -85,7 +107,6 @@ static int compute(struct runner *r, double ms, const char *reason, int lock_bou
 	uint64_t sink = 0;
 
 	runner_enter(r, STATE_RUNNING, reason);
-	r->min_chunk_ns = UINT64_MAX;
 	for (uint64_t i = 0; i < chunks; i++) {
 		if (runner_cancelled(r))
 			return -ECANCELED;
@@ -95,7 +116,7 @@ static int compute(struct runner *r, double ms, const char *reason, int lock_bou
 		if (lock_bound && r->hooks && r->hooks->chunk)
 			r->hooks->chunk(r, now);
 	}
-	runner_sink = sink;
+	atomic_store_explicit(&runner_sink, sink, memory_order_relaxed);
 	return 0;
 }
 
@@ -236,7 +257,10 @@ enum outcome runner_run(struct runner *r)
 
 	enum outcome o = rc == 0 ? OUTCOME_DONE : rc == -ECANCELED ? OUTCOME_CANCELLED
 								    : OUTCOME_FAILED;
-	trace_finish(r->tr, r->task, clock_now_ns(), o, end_reason(r, rc, buf, sizeof buf));
+	uint64_t end = clock_now_ns();
+	if (r->cpu >= 0)
+		note_off_cpu(r, end);
+	trace_finish(r->tr, r->task, end, o, end_reason(r, rc, buf, sizeof buf));
 	if (o == OUTCOME_DONE && r->wait == WAIT_FIRST && r->cancel) {
 		int go = RUNNER_GO;
 		atomic_compare_exchange_strong(r->cancel, &go, RUNNER_FIRST_DONE);

@@ -5,8 +5,9 @@
  * The sequential, thread, process, pool and GIL executors all run a task
  * through here; the GIL executor adds hooks that take and drop the lock.
  * CPU work is done in chunks of WORK_CHUNK_US; at each chunk boundary the
- * probe reads the clock and the core, and a gap much longer than a chunk is
- * recorded as `ready` ("preempted by the OS").
+ * probe reads the clock and the core, and time the thread spent off its
+ * CPU (wall time beyond its CPU time) is recorded as `ready` ("preempted
+ * by the OS").
  */
 #ifndef CONCTUI_RUNNER_H
 #define CONCTUI_RUNNER_H
@@ -46,7 +47,7 @@ struct runner {
 	void *ud;                        /* the hooks' data */
 	/* private: the probe's memory */
 	uint64_t last_ns;                /* previous chunk boundary */
-	uint64_t min_chunk_ns;           /* fastest chunk seen: the no-preemption cost */
+	uint64_t last_cpu_ns;            /* the thread's CPU clock at last_ns */
 	int cpu;                         /* core of the open running span */
 };
 
