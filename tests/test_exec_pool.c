@@ -1,0 +1,333 @@
+/*
+ * test_exec_pool.c -- seed 004's process pool: jobs wait in a queue (their
+ * lanes show them queued), N workers take them, each ends by its poison
+ * pill, results come back on a second queue.  A worker killed from outside
+ * takes only its current job with it; an interrupt ends the pool at once;
+ * no worker outlives the run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "executor.h"
+#include "run.h"
+#include "scenario.h"
+#include "stats.h"
+#include "trace.h"
+#include "work.h"
+
+#define MAX_KIDS 64
+/* seed 004: 20 primality checks, each a little real computation. */
+#define PRIMES "[scenario]\nname = primes-pool\n[task n]\nsteps = cpu 40\ncount = 20\n"
+
+/* ---- this process's children, read from /proc ---- */
+
+/* Fills PIDS with our children (zombies included); returns how many. */
+static int list_children(pid_t *pids, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) && n < max) {
+		char path[300], buf[512];
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[len] = '\0';
+		char *close = strrchr(buf, ')'); /* the name may hold spaces */
+		char st;
+		int ppid;
+		if (close && sscanf(close + 1, " %c %d", &st, &ppid) == 2 && ppid == getpid())
+			pids[n++] = atoi(e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+static int has_pid(const pid_t *pids, int n, pid_t pid)
+{
+	for (int i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return 1;
+	return 0;
+}
+
+/* Children we have now that were not in BEFORE (the latency server is). */
+static int new_children(const pid_t *before, int nbefore, pid_t *out, int max)
+{
+	pid_t now[MAX_KIDS];
+	int n = list_children(now, MAX_KIDS), k = 0;
+
+	for (int i = 0; i < n && k < max; i++)
+		if (!has_pid(before, nbefore, now[i]))
+			out[k++] = now[i];
+	return k;
+}
+
+/* ---- runs ---- */
+
+static struct run *start(const char *text, int workers, struct scenario *sc)
+{
+	struct run_opts o = {.backend = "pool", .workers = workers};
+	char err[256];
+
+	if (scenario_parse(text, "test.ini", sc, err, sizeof err) != 0)
+		fail_msg("scenario: %s", err);
+	struct run *r = run_start(sc, &o, NULL, NULL, err, sizeof err);
+	if (!r)
+		fail_msg("run_start: %s", err);
+	return r;
+}
+
+static struct trace *finish(struct run *r, struct scenario *sc, struct exec_pool_report *rep)
+{
+	assert_int_equal(run_wait(r), 0);
+	exec_pool_last_report(rep);
+	struct trace *tr = run_take_trace(r);
+	run_free(r);
+	scenario_free(sc);
+	return tr;
+}
+
+static struct trace *run_pool(const char *text, int workers, struct exec_pool_report *rep)
+{
+	struct scenario sc;
+
+	return finish(start(text, workers, &sc), &sc, rep);
+}
+
+static double wall_ms(const struct trace *tr)
+{
+	return clock_ns_to_ms(tr->meta.wall_ns);
+}
+
+static void span_at(const struct trace *tr, int lane, int i, struct span *sp)
+{
+	trace_get(tr, lane, i < 0 ? trace_count(tr, lane) + (uint32_t)i : (uint32_t)i, sp);
+}
+
+static int count_outcome(const struct trace *tr, enum outcome o)
+{
+	int n = 0;
+
+	for (int i = 0; i < tr->ntasks; i++)
+		n += trace_outcome(tr, i) == o;
+	return n;
+}
+
+/* ---- the tests ---- */
+
+static void test_primes_pool(void **state)
+{
+	(void)state;
+	struct exec_pool_report rep;
+	struct trace *tr = run_pool(PRIMES, 2, &rep);
+	struct span first, last;
+	int primes = 0;
+
+	/* Two workers: two jobs at once, never more (a loaded machine may need a retry). */
+	for (int k = 0; k < 2 && stats_max_overlap(tr, STATE_RUNNING) < 2; k++) {
+		trace_destroy(tr);
+		tr = run_pool(PRIMES, 2, &rep);
+	}
+	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 2);
+
+	print_message("pool: 20 jobs on 2 workers in %.1f ms, %d primes, workers waited %.1f ms\n",
+		      wall_ms(tr), rep.primes, rep.waited_ms);
+	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 20);
+	assert_int_equal(rep.workers, 2);
+	assert_int_equal(rep.pills, 2); /* every worker ended by its pill */
+	assert_int_equal(rep.died, 0);
+	assert_int_equal(rep.jobs, 20);
+	assert_int_equal(rep.results, 20);
+	for (int i = 0; i < 20; i++) {
+		span_at(tr, i, 0, &first);
+		span_at(tr, i, -1, &last);
+		assert_int_equal(first.state, STATE_READY);
+		assert_string_equal(first.reason, "queued for a worker");
+		/* The answer is real: "worker W: is_prime(N) = True". */
+		uint64_t n;
+		int w;
+		char verdict[8];
+		assert_int_equal(sscanf(last.reason, "worker %d: is_prime(%" SCNu64 ") = %7s", &w,
+					&n, verdict),
+				 3);
+		assert_true(w == 1 || w == 2);
+		assert_string_equal(verdict, work_is_prime(n) ? "True" : "False");
+		primes += work_is_prime(n);
+	}
+	assert_int_equal(rep.primes, primes);
+	assert_true(primes > 0 && primes < 20);
+	/* The last job waited in the queue far longer than the first. */
+	struct span q0, q19;
+	span_at(tr, 0, 0, &q0);
+	span_at(tr, 19, 0, &q19);
+	assert_true(q19.t1 - q19.t0 > 5 * (q0.t1 - q0.t0));
+	trace_destroy(tr);
+}
+
+/* One worker: the jobs run one after another, as on a one-slot server. */
+static void test_one_worker_runs_one_at_a_time(void **state)
+{
+	(void)state;
+	struct exec_pool_report rep;
+	struct trace *tr = run_pool("[scenario]\nname = one\n[task j]\nsteps = cpu 20, sleep 20\n"
+				    "count = 4\n",
+				    1, &rep);
+
+	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 4);
+	assert_int_equal(rep.pills, 1);
+	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
+	assert_int_equal(stats_max_overlap(tr, STATE_SLEEP), 1);
+	trace_destroy(tr);
+}
+
+static void test_io_jobs_overlap(void **state)
+{
+	(void)state;
+	struct exec_pool_report rep;
+	struct trace *tr = run_pool("[scenario]\nname = io\n[task d]\nsteps = io 200\ncount = 10\n",
+				    10, &rep);
+
+	print_message("pool: 10 x io 200 on 10 workers in %.1f ms\n", wall_ms(tr));
+	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 10);
+	assert_int_equal(rep.pills, 10);
+	assert_true(wall_ms(tr) < 3 * 200.0);
+	trace_destroy(tr);
+}
+
+static void test_wait_first_cancels_the_rest(void **state)
+{
+	(void)state;
+	struct exec_pool_report rep;
+	struct trace *tr = run_pool("[scenario]\nname = first\nwait = first\n"
+				    "[task fast]\nsteps = sleep 100\n"
+				    "[task slow]\nsteps = sleep 5000\n"
+				    "[task busy]\nsteps = cpu 5000\n",
+				    3, &rep);
+
+	assert_int_equal(trace_outcome(tr, 0), OUTCOME_DONE);
+	assert_int_equal(trace_outcome(tr, 1), OUTCOME_CANCELLED);
+	assert_int_equal(trace_outcome(tr, 2), OUTCOME_CANCELLED);
+	assert_int_equal(rep.pills, 3);
+	assert_true(wall_ms(tr) < 0.2 * 5000);
+	trace_destroy(tr);
+}
+
+/* Waits for N workers, kills one; returns its pid. */
+static pid_t kill_a_worker(const pid_t *before, int nbefore, int n)
+{
+	pid_t kids[MAX_KIDS];
+	uint64_t give_up = clock_now_ns() + 2000 * CLOCK_NS_PER_MS;
+
+	while (clock_now_ns() < give_up) {
+		if (new_children(before, nbefore, kids, MAX_KIDS) == n) {
+			/* Let it take a job first. */
+			clock_sleep_until(clock_now_ns() + 100 * CLOCK_NS_PER_MS);
+			assert_int_equal(kill(kids[0], SIGKILL), 0);
+			return kids[0];
+		}
+		clock_sleep_until(clock_now_ns() + 10 * CLOCK_NS_PER_MS);
+	}
+	fail_msg("the workers did not appear");
+	return 0;
+}
+
+static void test_killed_worker_takes_only_its_job(void **state)
+{
+	(void)state;
+	pid_t before[MAX_KIDS], after[MAX_KIDS];
+	int nbefore = list_children(before, MAX_KIDS), killed = -1;
+	struct exec_pool_report rep;
+	struct scenario sc;
+	struct span sp;
+
+	struct run *r = start("[scenario]\nname = victim\n[task j]\nsteps = sleep 300\ncount = 8\n",
+			      2, &sc);
+	kill_a_worker(before, nbefore, 2);
+	struct trace *tr = finish(r, &sc, &rep);
+	for (int i = 0; i < tr->ntasks; i++)
+		if (trace_outcome(tr, i) == OUTCOME_KILLED)
+			killed = i;
+	assert_int_equal(count_outcome(tr, OUTCOME_KILLED), 1);
+	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 7); /* the other worker drained the queue */
+	span_at(tr, killed, -1, &sp);
+	assert_string_equal(sp.reason, "killed by SIGKILL");
+	assert_int_equal(rep.died, 1);
+	assert_int_equal(rep.pills, 1);
+	assert_int_equal(new_children(before, nbefore, after, MAX_KIDS), 0);
+	trace_destroy(tr);
+}
+
+struct interrupter {
+	struct run *run;
+	double after_ms;
+};
+
+static void *interrupt_later(void *arg)
+{
+	struct interrupter *in = arg;
+
+	clock_sleep_until(clock_now_ns() + clock_ms_to_ns(in->after_ms));
+	run_interrupt(in->run);
+	return NULL;
+}
+
+static void test_interrupt_ends_the_pool(void **state)
+{
+	(void)state;
+	pid_t before[MAX_KIDS], after[MAX_KIDS];
+	int nbefore = list_children(before, MAX_KIDS);
+	struct exec_pool_report rep;
+	struct scenario sc;
+	pthread_t t;
+
+	struct run *r = start("[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n",
+			      2, &sc);
+	struct interrupter in = {.run = r, .after_ms = 200};
+	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
+	struct trace *tr = finish(r, &sc, &rep);
+	pthread_join(t, NULL);
+	print_message("pool: interrupted after %.1f ms\n", wall_ms(tr));
+	assert_int_equal(count_outcome(tr, OUTCOME_CANCELLED), 3);
+	assert_true(wall_ms(tr) / 10000.0 < 0.1);
+	/* The workers stopped politely: each still took its pill. */
+	assert_int_equal(rep.pills, 2);
+	assert_int_equal(new_children(before, nbefore, after, MAX_KIDS), 0);
+	trace_destroy(tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_primes_pool),
+	    cmocka_unit_test(test_one_worker_runs_one_at_a_time),
+	    cmocka_unit_test(test_io_jobs_overlap),
+	    cmocka_unit_test(test_wait_first_cancels_the_rest),
+	    cmocka_unit_test(test_killed_worker_takes_only_its_job),
+	    cmocka_unit_test(test_interrupt_ends_the_pool),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
