@@ -56,7 +56,8 @@ BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
 FUZZERS := scenario record
 FUZZ_RUNS ?= 100000
 
-.PHONY: all deps run check test-unit test-e2e test-san test-fuzz fuzzers bench install uninstall clean
+.PHONY: all deps run check test-unit test-e2e test-san test-fuzz fuzzers valgrind bench install uninstall \
+	clean
 
 all: $(BIN)
 
@@ -136,6 +137,17 @@ test-fuzz: fuzzers
 			>build/fuzz/$$f.log 2>&1; rc=$$?; rm -rf $$tmp; \
 		if [ $$rc -ne 0 ]; then tail -n 30 build/fuzz/$$f.log; echo "fuzz $$f: FAILED"; exit 1; fi; \
 		echo "fuzz $$f: $(FUZZ_RUNS) runs, nothing found"; \
+	done
+
+# Batch runs on every executor under memcheck: no errors, no definite leaks.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	--show-leak-kinds=definite --track-fds=no
+valgrind: all
+	@for b in $$(./conctui --list | sed -n '/^Executors/,$$p' | awk 'NR>1 {print $$1}'); do \
+		CONCTUI_DATADIR=$(abspath assets) $(VALGRIND) ./conctui --batch -b $$b hello \
+			>/dev/null 2>build/valgrind-$$b.log; rc=$$?; \
+		if [ $$rc -ne 0 ]; then cat build/valgrind-$$b.log; echo "valgrind $$b: FAILED ($$rc)"; exit 1; fi; \
+		echo "valgrind $$b: clean"; \
 	done
 
 bench: deps
