@@ -107,21 +107,27 @@ static void add_region(struct column *col, int st, uint64_t from)
 		col->nregions++;
 }
 
-static void scan_column(const struct trace *tr, int lane, uint64_t now, uint64_t a, uint64_t b,
-			struct column *col)
+/*
+ * Fills COL with LANE's spans over [a, b).  *K is where to start looking:
+ * the caller carries it from one column to the next (spans are sorted), so
+ * a row costs the spans it shows rather than a search per column.
+ */
+static void scan_column(const struct trace *tr, int lane, uint32_t n, uint64_t now, uint64_t a,
+			uint64_t b, uint32_t *k, struct column *col)
 {
-	int32_t i = view_span_at(tr, lane, a);
-	uint32_t n = trace_count(tr, lane);
 	uint64_t at = a;
 	struct span sp;
 
 	memset(col, 0, sizeof *col);
-	for (uint32_t k = i < 0 ? 0 : (uint32_t)i; k < n && at < b; k++) {
-		trace_get(tr, lane, k, &sp);
+	for (uint32_t i = *k; i < n && at < b; i++) {
+		trace_get(tr, lane, i, &sp);
 		uint64_t t1 = sp.t1 == TRACE_OPEN ? (now > sp.t0 ? now : sp.t0) : sp.t1;
 		uint64_t s0 = sp.t0 > a ? sp.t0 : a, s1 = t1 < b ? t1 : b;
 		if (sp.t0 >= b)
 			break;
+		/* Spans that end before the next column need not be read again. */
+		if (t1 <= b)
+			*k = i + 1;
 		if (s1 <= s0 || sp.state == STATE_DONE)
 			continue;
 		if (s0 > at)
@@ -197,19 +203,31 @@ static void draw_cell(struct grid *g, const struct view_ctx *c, int x, int y,
 void view_lanes_task(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
 		     const struct trace *tr, int lane, uint64_t now_ns, int y)
 {
+	uint32_t n = trace_count(tr, lane);
+	int32_t first = view_span_at(tr, lane, ax->t0);
+	uint32_t k = first < 0 ? 0 : (uint32_t)first;
+	uint64_t now = now_ns < ax->cursor ? now_ns : ax->cursor;
+	uint64_t b = view_lanes_time(ax, 0);
+
 	for (int i = 0; i < ax->w; i++) {
-		uint64_t a = view_lanes_time(ax, i), b = view_lanes_time(ax, i + 1);
+		uint64_t a = b;
 		struct column col;
 
+		b = view_lanes_time(ax, i + 1);
 		if (a >= ax->cursor)
 			break;
 		if (b <= a)
 			continue;
-		/* Cut at the cursor, keeping the column's width for the eighths. */
-		scan_column(tr, lane, now_ns < ax->cursor ? now_ns : ax->cursor, a,
-			    b < ax->cursor ? b : ax->cursor, &col);
-		if (b > ax->cursor)
+		/*
+		 * Cut at the cursor, keeping the column's width for the eighths.
+		 * A span open at the cut is read again by the next column.
+		 */
+		uint32_t keep = k;
+		scan_column(tr, lane, n, now, a, b < ax->cursor ? b : ax->cursor, &k, &col);
+		if (b > ax->cursor) {
 			add_region(&col, NONE, ax->cursor);
+			k = keep;
+		}
 		draw_cell(g, c, ax->x + i, y, &col, a, b);
 	}
 }
@@ -271,22 +289,24 @@ int view_lanes_panel_cores(struct view_ctx *c, int p, const int **cpus)
 static const enum state_colour task_colours[] = {COLOUR_GREEN, COLOUR_CYAN, COLOUR_YELLOW,
 						 COLOUR_MAGENTA, COLOUR_BLUE, COLOUR_RED};
 
-/* Spreads span [s0, s1) owned by TASK over the columns of row OWNER. */
-static void claim(const struct view_axis *ax, uint64_t s0, uint64_t s1, int task, int *owner,
-		  uint64_t *best)
+/*
+ * Spreads span [s0, s1) owned by TASK over the columns of row OWNER.
+ * EDGES holds the w + 1 column boundaries; *COL is where the lane's
+ * previous span started (spans are sorted, so the search only moves on).
+ */
+static void claim(const struct view_axis *ax, const uint64_t *edges, uint64_t end, uint64_t s0,
+		  uint64_t s1, int task, int *col, int *owner, uint64_t *best)
 {
-	uint64_t end = ax->t0 + ax->len < ax->cursor ? ax->t0 + ax->len : ax->cursor;
-
 	if (s0 < ax->t0)
 		s0 = ax->t0;
 	if (s1 > end)
 		s1 = end;
 	if (s1 <= s0)
 		return;
-	for (int i = column_of(ax, s0); i < ax->w; i++) {
-		uint64_t a = view_lanes_time(ax, i), b = view_lanes_time(ax, i + 1);
-		if (a >= s1)
-			break;
+	while (*col < ax->w && edges[*col + 1] <= s0)
+		(*col)++;
+	for (int i = *col; i < ax->w && edges[i] < s1; i++) {
+		uint64_t a = edges[i], b = edges[i + 1];
 		uint64_t o = (s1 < b ? s1 : b) - (s0 > a ? s0 : a);
 		if (o > best[i])
 			best[i] = o, owner[i] = task;
@@ -311,37 +331,54 @@ static void draw_chips(struct grid *g, const struct view_ctx *c, const struct vi
 	}
 }
 
+/* The row of CPUS that shows core CPU, or -1. */
+static int row_of(const int *cpus, int n, int cpu)
+{
+	for (int r = 0; r < n; r++)
+		if (cpus[r] == cpu)
+			return r;
+	return -1;
+}
+
 void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
 		       const struct trace *tr, uint64_t now_ns, const int *cpus, int n, int y)
 {
-	int *owner = malloc(sizeof *owner * (size_t)ax->w * (size_t)(n > 0 ? n : 1));
-	uint64_t *best = calloc((size_t)ax->w * (size_t)(n > 0 ? n : 1), sizeof *best);
+	size_t cells = (size_t)ax->w * (size_t)(n > 0 ? n : 1);
+	int *owner = malloc(sizeof *owner * cells);
+	uint64_t *best = calloc(cells, sizeof *best);
+	uint64_t *edges = malloc(sizeof *edges * (size_t)(ax->w + 1));
 	uint64_t lo = ax->t0, now = now_ns < ax->cursor ? now_ns : ax->cursor;
-	int lock = trace_lock_lane(tr);
+	uint64_t end = ax->t0 + ax->len < ax->cursor ? ax->t0 + ax->len : ax->cursor;
+	int lock = trace_lock_lane(tr), lock_row = row_of(cpus, n, -1);
 	struct span sp;
 
-	if (!owner || !best || n <= 0)
+	if (!owner || !best || !edges || n <= 0)
 		goto out;
-	for (int i = 0; i < ax->w * n; i++)
+	for (size_t i = 0; i < cells; i++)
 		owner[i] = -1;
+	for (int i = 0; i <= ax->w; i++)
+		edges[i] = view_lanes_time(ax, i);
 	for (int l = 0; l < tr->nlanes; l++) {
 		bool is_lock = l == lock;
 		int32_t k0 = view_span_at(tr, l, lo);
 		uint32_t cnt = trace_count(tr, l);
+		int col = 0;
 
+		if (is_lock && lock_row < 0)
+			continue;
 		for (uint32_t k = k0 < 0 ? 0 : (uint32_t)k0; k < cnt; k++) {
 			trace_get(tr, l, k, &sp);
-			if (sp.t0 >= ax->t0 + ax->len || sp.t0 >= ax->cursor)
+			if (sp.t0 >= end)
 				break;
+			/* A lock hold's cpu names its holder; a task's, the core it ran on. */
+			int r = is_lock ? (sp.cpu >= 0 && sp.cpu < tr->ntasks ? lock_row : -1)
+				: sp.state == STATE_RUNNING && sp.cpu >= 0 ? row_of(cpus, n, sp.cpu)
+									   : -1;
+			if (r < 0)
+				continue;
 			uint64_t t1 = sp.t1 == TRACE_OPEN ? (now > sp.t0 ? now : sp.t0) : sp.t1;
-			for (int r = 0; r < n; r++) {
-				bool mine = is_lock ? cpus[r] == -1 && sp.cpu >= 0 && sp.cpu < tr->ntasks
-						    : cpus[r] >= 0 && sp.state == STATE_RUNNING &&
-							      sp.cpu == cpus[r];
-				if (mine)
-					claim(ax, sp.t0, t1, is_lock ? sp.cpu : l, owner + r * ax->w,
-					      best + r * ax->w);
-			}
+			claim(ax, edges, end, sp.t0, t1, is_lock ? sp.cpu : l, &col, owner + r * ax->w,
+			      best + r * ax->w);
 		}
 	}
 	for (int r = 0; r < n; r++)
@@ -349,4 +386,5 @@ void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct vi
 out:
 	free(owner);
 	free(best);
+	free(edges);
 }
