@@ -325,14 +325,16 @@ static void aio_cancel_all(struct loop *l)
 static void aio_quiet(struct loop *l)
 {
 	struct aio *a = l->ud;
+	uint64_t now = clock_now_ns();
 
 	for (int i = 0; i < l->ctx->sc->ntasks; i++) {
 		struct coro *c = &a->coros[i];
 		const struct scenario_task *t = &l->ctx->sc->tasks[i];
 		if (c->state == CORO_TIMER && c->step < t->nsteps &&
 		    t->steps[c->step].kind == STEP_SPIN) {
+			/* A deadline already past: the loop was too busy to notice. */
 			heap_remove(a, c);
-			coro_wake(a, c, 0, clock_now_ns());
+			coro_wake(a, c, 0, c->deadline < now ? c->deadline : now);
 		}
 	}
 	aio_rearm(a);

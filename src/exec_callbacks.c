@@ -116,6 +116,8 @@ static void chain_timer_fired(uv_timer_t *t)
 
 	if (loop_timer_early(t, chain_timer_fired, c->deadline))
 		return;
+	/* Due since the deadline: a busy loop makes a callback wait, `ready`. */
+	trace_enter(s->loop.ctx->tr, c->task, c->deadline, STATE_READY, -1, CB_QUEUED);
 	c->wait = CB_NONE;
 	if (chain_step(s, c)->kind == STEP_SPIN) {
 		chain_spin_fired(s, c);
@@ -248,11 +250,14 @@ static void cbs_cancel_all(struct loop *l)
 static void cbs_quiet(struct loop *l)
 {
 	struct cbs *s = l->ud;
+	uint64_t now = clock_now_ns();
 
 	for (int i = 0; i < l->ctx->sc->ntasks; i++) {
 		struct chain *c = &s->chains[i];
 		if (c->wait == CB_TIMER && chain_step(s, c)->kind == STEP_SPIN) {
-			c->deadline = 0;
+			/* Due now, or since its deadline if a busy loop kept it waiting. */
+			if (c->deadline > now)
+				c->deadline = now;
 			uv_timer_start(&c->timer, chain_timer_fired, 0, 0);
 		}
 	}

@@ -390,12 +390,14 @@ static void hub_cancel_all(struct loop *l)
 static void hub_quiet(struct loop *l)
 {
 	struct hub *h = l->ud;
+	uint64_t now = clock_now_ns();
 
 	for (int i = 0; i < l->ctx->sc->ntasks; i++) {
 		struct green *g = &h->greens[i];
 		if (!g->ended && g->spinning && g->wait == GREEN_TIMER) {
+			/* A deadline already past: the hub was too busy to notice. */
 			uv_timer_stop(&g->timer);
-			green_wake(g, 0, clock_now_ns());
+			green_wake(g, 0, g->deadline < now ? g->deadline : now);
 		}
 	}
 }
@@ -439,6 +441,10 @@ static int green_run(struct exec_ctx *ctx)
 			loop_runq_push(&h->runq, &g->node);
 		}
 		rc = loop_run(&h->loop);
+		/* Only a loop that ran out of work leaves green threads parked. */
+		for (int i = 0; i < n; i++)
+			if (h->greens[i].stack)
+				green_free(h, &h->greens[i]);
 	}
 	if (h)
 		free(h->greens);

@@ -38,6 +38,11 @@
 #define LOOP_SANITIZED 0
 #endif
 
+/* Scaled-down C10k: most it may take, in waits; a test file may widen it. */
+#ifndef LOOP_MANY_WAITS_BOUND
+#define LOOP_MANY_WAITS_BOUND 1.5
+#endif
+
 /* Runs TEXT on BACKEND; the finished trace.  RC gets run_wait's result, MSG its error. */
 static struct trace *loop_run_text(const char *text, const char *backend, int *rc, char *msg,
 				   size_t msglen)
@@ -215,7 +220,8 @@ static void loop_test_offload(void **state)
 	assert_true(stats_max_overlap(tr, STATE_RUNNING) >= 2);
 	/* Side by side: about one offload's time, not the two one after the other. */
 	assert_true(loop_wall_ms(tr) < 0.75 * pool);
-	assert_true(loop_longest_awake(tr, 2) < 50);
+	/* Offloading on the loop would stall C's timers for a whole 300 ms. */
+	assert_true(loop_longest_awake(tr, 2) < (LOOP_SANITIZED ? 150 : 50));
 	trace_destroy(tr);
 }
 
@@ -261,7 +267,7 @@ static void loop_test_many_waits(void **state)
 		      loop_wall_ms(tr), loop_wall_ms(one), ratio, tr->meta.bytes_per_task);
 	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), n);
 	assert_int_equal(stats_max_overlap(tr, STATE_IO), n);
-	assert_true(ratio < (LOOP_SANITIZED ? 3.0 : 1.5));
+	assert_true(ratio < (LOOP_SANITIZED ? 3.0 : LOOP_MANY_WAITS_BOUND));
 	assert_true(tr->meta.bytes_per_task > 0);
 	trace_destroy(one);
 	trace_destroy(tr);
