@@ -93,7 +93,6 @@ struct pool {
 
 /* Each job's state inside its worker, for the runner's end hook. */
 struct pool_job {
-	int worker;
 	int check;                    /* the job has a cpu step */
 	struct pool_result res;
 };
@@ -179,7 +178,7 @@ static const struct runner_hooks pool_hooks = {.end = check_number};
 static void run_job(struct pool *p, int w, int job)
 {
 	struct exec_ctx *ctx = p->ctx;
-	struct pool_job j = {.worker = w, .check = has_cpu_step(&ctx->sc->tasks[job])};
+	struct pool_job j = {.check = has_cpu_step(&ctx->sc->tasks[job])};
 	struct runner r;
 	char why[TRACE_REASON_MAX];
 
@@ -365,6 +364,12 @@ static void finish_leftovers(struct pool *p)
 			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, reason);
 }
 
+/* What a failed fork() ran into, in words a user can act on. */
+static const char *fork_hint(int e)
+{
+	return e == EAGAIN ? " (the process limit, ulimit -u / kernel.pid_max)" : "";
+}
+
 static int start_workers(struct pool *p)
 {
 	struct exec_ctx *ctx = p->ctx;
@@ -376,9 +381,7 @@ static int start_workers(struct pool *p)
 		if (pid < 0) {
 			int e = errno;
 			snprintf(ctx->err, sizeof ctx->err, "cannot start worker %d of %d: %s%s",
-				 w + 1, p->nworkers, strerror(e),
-				 e == EAGAIN ? " (the process limit, ulimit -u / kernel.pid_max)"
-					     : "");
+				 w + 1, p->nworkers, strerror(e), fork_hint(e));
 			atomic_store(ctx->cancel, RUNNER_INTERRUPTED);
 			return -1;
 		}
@@ -443,9 +446,10 @@ static int pool_run(struct exec_ctx *ctx)
 	int rc = pool_setup(&p, ctx);
 
 	if (rc == 0) {
-		/* Every job waits in the queue from the start; the lanes are ours until fork. */
+		/* Every job is queued from the start; its lane is ours until fork. */
+		uint64_t now = clock_now_ns();
 		for (int i = 0; i < ctx->sc->ntasks; i++)
-			trace_enter(ctx->tr, i, clock_now_ns(), STATE_READY, -1, "queued for a worker");
+			trace_enter(ctx->tr, i, now, STATE_READY, -1, "queued for a worker");
 		feed(&p);
 		rc = start_workers(&p);
 		wait_all(&p);

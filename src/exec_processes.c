@@ -230,6 +230,12 @@ static void wait_all(struct procs *p)
 	}
 }
 
+/* What a failed fork() ran into, in words a user can act on. */
+static const char *fork_hint(int e)
+{
+	return e == EAGAIN ? " (the process limit, ulimit -u / kernel.pid_max)" : "";
+}
+
 /* Ends the lanes of tasks that never got a process. */
 static void never_started(struct procs *p, int from, const char *why)
 {
@@ -282,8 +288,7 @@ static int start_all(struct procs *p)
 			int e = errno;
 			never_started(p, i, "not started: no process for it");
 			snprintf(ctx->err, sizeof ctx->err, "cannot start process %d of %d: %s%s",
-				 i + 1, n, strerror(e),
-				 e == EAGAIN ? " (the process limit, ulimit -u / kernel.pid_max)" : "");
+				 i + 1, n, strerror(e), fork_hint(e));
 			atomic_store(ctx->cancel, RUNNER_INTERRUPTED);
 			return -1;
 		}
@@ -315,7 +320,7 @@ static int procs_setup(struct procs *p, struct exec_ctx *ctx)
 	p->group = start_anchor(p->parent);
 	if (p->group < 0) {
 		snprintf(ctx->err, sizeof ctx->err, "cannot start a process: %s%s", strerror(errno),
-			 errno == EAGAIN ? " (the process limit, ulimit -u / kernel.pid_max)" : "");
+			 fork_hint(errno));
 		return -1;
 	}
 	p->anchor_alive = 1;

@@ -271,7 +271,8 @@ static void test_killed_worker_takes_only_its_job(void **state)
 		if (trace_outcome(tr, i) == OUTCOME_KILLED)
 			killed = i;
 	assert_int_equal(count_outcome(tr, OUTCOME_KILLED), 1);
-	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 7); /* the other worker drained the queue */
+	/* The other worker drained the queue. */
+	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 7);
 	span_at(tr, killed, -1, &sp);
 	assert_string_equal(sp.reason, "killed by SIGKILL");
 	assert_int_equal(rep.died, 1);

@@ -33,6 +33,8 @@
 #define SANITIZED 0
 #endif
 
+/* Tries at a timing figure: load from elsewhere only ever slows a run down. */
+#define TRIES 5
 #define TWO_CPU "[scenario]\nname = two-cpu\n[task T]\nsteps = cpu 300\ncount = 2\n"
 
 /* Runs TEXT on BACKEND; returns the finished trace.  RC gets run_wait's result. */
@@ -139,39 +141,70 @@ static void assert_all(const struct trace *tr, enum outcome o)
 		assert_int_equal(trace_outcome(tr, i), o);
 }
 
+/* Busy time of the whole machine so far, all cores, in ms (/proc/stat). */
+static double machine_busy_ms(void)
+{
+	unsigned long long u = 0, ni = 0, sy = 0, id = 0, io = 0, irq = 0, sirq = 0, st = 0;
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &u, &ni, &sy, &id, &io, &irq,
+		   &sirq, &st) < 7)
+		u = ni = sy = irq = sirq = st = 0;
+	fclose(f);
+	return (double)(u + ni + sy + irq + sirq + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Runs TEXT on BACKEND; *OTHERS_MS: CPU time the rest of the machine took meanwhile. */
+static struct trace *run_measured(const char *text, const char *backend, double *others_ms)
+{
+	double busy0 = machine_busy_ms();
+	struct trace *tr = run_ok(text, backend);
+
+	*others_ms = machine_busy_ms() - busy0 - clock_ns_to_ms(tr->meta.cpu_ns);
+	return tr;
+}
+
 /*
- * Best of three of each, run alternately, until the figure is reached:
- * load from elsewhere on the machine only ever slows a run down.
+ * Best of up to TRIES runs of each, alternately.  A parallel run during
+ * which other programs took CPU time is not judged: it says nothing about
+ * the executor, and two cores are shared with whatever else runs.
  */
 static void test_two_cpu_tasks_run_in_parallel(void **state)
 {
 	(void)state;
-	double seq_ms = 1e9, par_ms = 1e9;
-	struct trace *par = NULL;
+	double seq_ms = 1e9, par_ms = 1e9, others;
+	int both = 0, judged = 0; /* both: two running at once, on two cores */
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		skip();
-	int both = 0; /* some run had both running at once, on two cores */
-
-	for (int k = 0; k < 3 && (seq_ms / par_ms < 1.8 || !both); k++) {
+	for (int k = 0; k < TRIES && (seq_ms / par_ms < 1.8 || !both); k++) {
 		struct trace *seq = run_ok(TWO_CPU, "sequential");
 		seq_ms = wall_ms(seq) < seq_ms ? wall_ms(seq) : seq_ms;
 		trace_destroy(seq);
-		if (par)
-			trace_destroy(par);
-		par = run_ok(TWO_CPU, "threads");
-		par_ms = wall_ms(par) < par_ms ? wall_ms(par) : par_ms;
+		struct trace *par = run_measured(TWO_CPU, "threads", &others);
 		assert_all(par, OUTCOME_DONE);
+		assert_string_equal(par->meta.backend, "threads");
+		assert_int_equal(par->meta.model, MODEL_PARALLEL);
 		assert_true(stats_max_overlap(par, STATE_RUNNING) <= 2);
 		both |= stats_max_overlap(par, STATE_RUNNING) == 2 && ran_on_two_cores_at_once(par);
+		if (others <= 0.15 * wall_ms(par)) {
+			judged++;
+			par_ms = wall_ms(par) < par_ms ? wall_ms(par) : par_ms;
+		} else {
+			print_message("threads: not judged, others took %.0f ms of CPU\n", others);
+		}
+		trace_destroy(par);
+	}
+	assert_true(both);
+	if (!judged) {
+		print_message("threads: the machine was never idle enough to judge the speedup\n");
+		skip();
 	}
 	print_message("threads: sequential %.1f ms, threads %.1f ms, speedup %.2f\n", seq_ms,
 		      par_ms, seq_ms / par_ms);
-	assert_true(both);
 	assert_true(seq_ms / par_ms >= 1.7);
-	assert_string_equal(par->meta.backend, "threads");
-	assert_int_equal(par->meta.model, MODEL_PARALLEL);
-	trace_destroy(par);
 }
 
 /* Pinned to one core: never two running, many preemptions, no speedup. */
@@ -180,7 +213,8 @@ static void test_one_core_takes_turns(void **state)
 	(void)state;
 	double seq_ms = 1e9, one_ms = 1e9;
 
-	for (int k = 0; k < 3 && (k == 0 || one_ms / seq_ms < 0.9 || one_ms / seq_ms > 1.3); k++) {
+	for (int k = 0; k < TRIES && (k == 0 || one_ms / seq_ms < 0.9 || one_ms / seq_ms > 1.3);
+	     k++) {
 		struct trace *seq = run_ok(TWO_CPU, "sequential");
 		struct trace *one = run_ok(TWO_CPU, "threads-1core");
 		int ready = count_spans(one, -1, STATE_READY);
