@@ -1,0 +1,387 @@
+/*
+ * test_exec_gil.c -- the GIL executor, judged on its recorded spans and
+ * holds (DESIGN.md, "Fidelity" 4, 6, 7, 8): holds never overlap and a task
+ * runs only inside its own holds; two CPU-bound threads alternate with
+ * holds of one interval and are no faster than sequential; a thread back
+ * from I/O waits about one interval behind a CPU hog, scaling with the
+ * interval, and not at all without one; free-threaded runs in parallel;
+ * the old lock is no faster than sequential; voluntary releases never wait
+ * for a switch; the spinner keeps turning; an interrupt ends the run.
+ * Times are compared as ratios.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "run.h"
+#include "scenario.h"
+#include "stats.h"
+#include "trace.h"
+
+#define TWO_CPU "[scenario]\nname = two-cpu\n[task T]\nsteps = cpu 300\ncount = 2\n"
+#define IO_TASK "[task io]\nsteps = io 2, cpu 0.2\nrepeat = 40\n"
+#define CONVOY "[scenario]\nname = convoy\n[task hog]\nsteps = cpu 1000\n" IO_TASK
+#define NO_HOG "[scenario]\nname = no-hog\n" IO_TASK
+
+/* Runs TEXT on BACKEND with GIL mode GIL and INTERVAL_MS; returns the trace. */
+static struct trace *run_on(const char *text, const char *backend, const char *gil,
+			    double interval_ms)
+{
+	struct scenario sc;
+	struct run_opts o = {.backend = backend, .gil = gil, .switch_interval_ms = interval_ms};
+	char err[256];
+
+	if (scenario_parse(text, "test.ini", &sc, err, sizeof err) != 0)
+		fail_msg("scenario: %s", err);
+	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
+	if (!r)
+		fail_msg("run_start: %s", err);
+	if (run_wait(r) != 0)
+		fail_msg("run: %s", run_error(r));
+	struct trace *tr = run_take_trace(r);
+	run_free(r);
+	scenario_free(&sc);
+	return tr;
+}
+
+static struct trace *run_gil(const char *text, const char *gil, double interval_ms)
+{
+	return run_on(text, "gil", gil, interval_ms);
+}
+
+static double wall_ms(const struct trace *tr)
+{
+	return clock_ns_to_ms(tr->meta.wall_ns);
+}
+
+static double sequential_ms(const char *text)
+{
+	struct trace *tr = run_on(text, "sequential", NULL, 0);
+	double ms = wall_ms(tr);
+
+	trace_destroy(tr);
+	return ms;
+}
+
+static void assert_all_done(const struct trace *tr)
+{
+	for (int i = 0; i < tr->ntasks; i++)
+		assert_int_equal(trace_outcome(tr, i), OUTCOME_DONE);
+}
+
+/* ---- properties of the lock lane ---------------------------------------- */
+
+/* The holds, in order: closed, never overlapping, each naming a task. */
+static struct span *load_holds(const struct trace *tr, uint32_t *n)
+{
+	int lane = trace_lock_lane(tr);
+
+	assert_true(lane >= 0);
+	*n = trace_count(tr, lane);
+	struct span *h = calloc(*n + 1, sizeof *h);
+	assert_non_null(h);
+	for (uint32_t i = 0; i < *n; i++) {
+		trace_get(tr, lane, i, &h[i]);
+		assert_int_equal(h[i].state, STATE_RUNNING);
+		assert_true(h[i].cpu >= 0 && h[i].cpu < tr->ntasks);
+		assert_true(h[i].t1 != TRACE_OPEN && h[i].t0 <= h[i].t1);
+		if (i > 0)
+			assert_true(h[i - 1].t1 <= h[i].t0);
+	}
+	return h;
+}
+
+/* Every `running` span of every task lies inside one of that task's holds. */
+static void assert_running_inside_holds(const struct trace *tr, const struct span *h,
+					uint32_t nh)
+{
+	struct span sp;
+
+	for (int task = 0; task < tr->ntasks; task++)
+		for (uint32_t i = 0; i < trace_count(tr, task); i++) {
+			trace_get(tr, task, i, &sp);
+			if (sp.state != STATE_RUNNING)
+				continue;
+			bool inside = false;
+			for (uint32_t k = 0; k < nh && !inside; k++)
+				inside = h[k].cpu == task && h[k].t0 <= sp.t0 && sp.t1 <= h[k].t1;
+			if (!inside)
+				fail_msg("task %d runs at %.3f..%.3f ms outside its holds", task,
+					 clock_ns_to_ms(sp.t0), clock_ns_to_ms(sp.t1));
+		}
+}
+
+/* The `lock` span HOLDER entered while it held hold H: how the hold ended. */
+static bool hold_ended_forced(const struct trace *tr, const struct span *h)
+{
+	struct span sp;
+
+	for (uint32_t i = 0; i < trace_count(tr, h->cpu); i++) {
+		trace_get(tr, h->cpu, i, &sp);
+		if (sp.state == STATE_LOCK && sp.t0 >= h->t0 && sp.t0 <= h->t1)
+			return strncmp(sp.reason, "drop request", 12) == 0;
+	}
+	return false;
+}
+
+/* After every forced drop the next holder is another thread; returns how many. */
+static int assert_forced_drops_hand_over(const struct trace *tr, const struct span *h,
+					 uint32_t nh)
+{
+	int forced = 0;
+
+	for (uint32_t i = 0; i + 1 < nh; i++)
+		if (hold_ended_forced(tr, &h[i])) {
+			forced++;
+			if (h[i + 1].cpu == h[i].cpu)
+				fail_msg("task %d dropped on request at %.3f ms and took it back",
+					 h[i].cpu, clock_ns_to_ms(h[i].t1));
+		}
+	return forced;
+}
+
+/* The lane checks every GIL run must pass; returns the hold count. */
+static uint32_t assert_lock_discipline(const struct trace *tr)
+{
+	uint32_t nh;
+	struct span *h = load_holds(tr, &nh);
+
+	assert_running_inside_holds(tr, h, nh);
+	assert_forced_drops_hand_over(tr, h, nh);
+	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
+	free(h);
+	return nh;
+}
+
+/* ---- the new GIL ------------------------------------------------------------ */
+
+/* Seed 001's CPU-bound threads: turns of one interval, no faster than one thread. */
+static void test_battle_new(void **state)
+{
+	(void)state;
+	double seq = sequential_ms(TWO_CPU);
+	struct trace *tr = run_gil(TWO_CPU, "new", 5);
+	uint32_t nh;
+	struct span *h = load_holds(tr, &nh);
+	struct stats st;
+
+	assert_all_done(tr);
+	assert_int_equal(assert_lock_discipline(tr), nh);
+	int forced = assert_forced_drops_hand_over(tr, h, nh);
+	stats_compute(tr, &st);
+	print_message("gil new: %u holds, %d forced, median hold %.2f ms, %.0f switches/s, "
+		      "%llu drop requests, wall %.1f ms vs sequential %.1f ms (x%.2f)\n",
+		      nh, forced, st.median_hold_ms, st.switches_per_s,
+		      (unsigned long long)tr->meta.gil_drop_requests, wall_ms(tr), seq,
+		      wall_ms(tr) / seq);
+	/* 600 ms of work in 5 ms turns: about 120 holds, nearly all forced. */
+	assert_true(nh >= 80);
+	assert_true(forced >= (int)nh * 3 / 4);
+	assert_true(st.median_hold_ms >= 0.9 * 5 && st.median_hold_ms <= 1.1 * 5);
+	assert_true(tr->meta.gil_switches >= (uint64_t)forced);
+	assert_true(tr->meta.gil_drop_requests >= (uint64_t)forced);
+	assert_true(wall_ms(tr) >= 0.95 * seq);
+	free(h);
+	trace_destroy(tr);
+}
+
+/* The convoy: each return from I/O queues behind the hog for about one interval. */
+static double convoy_ms(const char *text, double interval_ms, int io_task)
+{
+	struct trace *tr = run_gil(text, "new", interval_ms);
+	double med = stats_convoy_median_ms(tr, io_task);
+
+	assert_all_done(tr);
+	assert_lock_discipline(tr);
+	assert_int_equal(stats_convoy_count(tr, io_task), 40);
+	print_message("gil new, interval %.0f ms: %d tasks, median wait after I/O %.3f ms, "
+		      "%llu drop requests\n", interval_ms, tr->ntasks, med,
+		      (unsigned long long)tr->meta.gil_drop_requests);
+	trace_destroy(tr);
+	return med;
+}
+
+static void test_convoy(void **state)
+{
+	(void)state;
+	double at5 = convoy_ms(CONVOY, 5, 1);
+	double at1 = convoy_ms(CONVOY, 1, 1);
+	double alone = convoy_ms(NO_HOG, 5, 0);
+
+	assert_true(at5 >= 0.5 * 5 && at5 <= 1.6 * 5);
+	assert_true(at1 >= 0.5 * 1 && at1 <= 1.6 * 1);
+	assert_true(at5 / at1 >= 2.5);
+	assert_true(alone < 0.2 * 5);
+}
+
+/*
+ * Py_BEGIN_ALLOW_THREADS with no drop request pending never waits for a
+ * switch.  Holds far shorter than the interval mean no request is ever
+ * made, so every release is voluntary: none is "handed over on request"
+ * (a drop that waited for the taker says so), and the span covering the
+ * release ("GIL released ...") lasts only as long as the drop itself.
+ */
+#define SHORT_HOLDS                                                                      \
+	"[scenario]\nname = short-holds\n"                                                 \
+	"[task a]\nsteps = sleep 1, cpu 0.3\nrepeat = 30\n"                                \
+	"[task b]\nsteps = sleep 1.3, cpu 0.3\nrepeat = 30\n"
+
+static void test_voluntary_release_never_waits(void **state)
+{
+	(void)state;
+	struct trace *tr = run_gil(SHORT_HOLDS, "new", 50);
+	struct span sp;
+	double len[64];
+	int releases = 0, handed = 0;
+
+	assert_all_done(tr);
+	assert_lock_discipline(tr);
+	assert_int_equal(tr->meta.gil_drop_requests, 0);
+	for (int task = 0; task < tr->ntasks; task++)
+		for (uint32_t i = 0; i < trace_count(tr, task); i++) {
+			trace_get(tr, task, i, &sp);
+			handed += strstr(sp.reason, "on request") != NULL;
+			if (strncmp(sp.reason, "GIL released", 12) == 0 && releases < 64)
+				len[releases++] = clock_ns_to_ms(sp.t1 - sp.t0);
+		}
+	double med = stats_median(len, releases);
+	print_message("gil new: %d voluntary releases, median %.4f ms, %d handed over\n",
+		      releases, med, handed);
+	assert_int_equal(releases, 60);
+	assert_int_equal(handed, 0);
+	assert_true(med < 0.5);
+	trace_destroy(tr);
+}
+
+/* ---- the old GIL and free-threading -------------------------------------------- */
+
+/* Fidelity 7: on two cores the old lock makes CPU-bound threads no faster. */
+static void test_battle_old(void **state)
+{
+	(void)state;
+	double seq = sequential_ms(TWO_CPU);
+	struct trace *tr = run_gil(TWO_CPU, "old", 5);
+	uint32_t nh;
+	struct span *h = load_holds(tr, &nh);
+	int same = 0;
+
+	assert_all_done(tr);
+	assert_lock_discipline(tr);
+	for (uint32_t i = 0; i + 1 < nh; i++)
+		same += h[i + 1].cpu == h[i].cpu;
+	print_message("gil old: %u holds, %d re-taken by the releaser, %llu switches, "
+		      "wall %.1f ms vs sequential %.1f ms (x%.2f)\n", nh, same,
+		      (unsigned long long)tr->meta.gil_switches, wall_ms(tr), seq,
+		      wall_ms(tr) / seq);
+	assert_int_equal(tr->meta.gil_drop_requests, 0);
+	/* Released every 100 chunks (5 ms): about 120 holds. */
+	assert_true(nh >= 80);
+	assert_true(wall_ms(tr) >= 0.95 * seq);
+	free(h);
+	trace_destroy(tr);
+}
+
+/* Free-threaded Python: no lock, the two threads run at once. */
+static void test_battle_off(void **state)
+{
+	(void)state;
+	double seq = sequential_ms(TWO_CPU);
+	struct trace *tr = run_gil(TWO_CPU, "off", 5);
+
+	assert_all_done(tr);
+	print_message("gil off: wall %.1f ms vs sequential %.1f ms: speed-up x%.2f\n",
+		      wall_ms(tr), seq, seq / wall_ms(tr));
+	assert_int_equal(trace_count(tr, trace_lock_lane(tr)), 0);
+	assert_int_equal(tr->meta.gil_switches, 0);
+	assert_int_equal(stats_max_overlap(tr, STATE_LOCK), 0);
+	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 2);
+	assert_true(seq / wall_ms(tr) >= 1.7);
+	trace_destroy(tr);
+}
+
+/* ---- the spinner and interruption ------------------------------------------------ */
+
+/*
+ * Fidelity 8, seed 004: beside a CPU-bound thread the spinner keeps
+ * turning; each frame waits for the GIL, so gaps are 100 ms plus up to
+ * one interval.
+ */
+static void test_spinner_turns(void **state)
+{
+	(void)state;
+	struct trace *tr = run_gil("[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
+				   "[task slow]\nsteps = cpu 600\n", "new", 5);
+	double gap = stats_max_gap_ms(tr, 0, STATE_RUNNING);
+
+	assert_all_done(tr);
+	assert_lock_discipline(tr);
+	print_message("gil new: spinner's longest frame gap %.1f ms\n", gap);
+	assert_true(gap >= 100 && gap <= 100 + 4 * 5);
+	trace_destroy(tr);
+}
+
+struct interrupter {
+	struct run *run;
+	double after_ms;
+};
+
+static void *interrupt_later(void *arg)
+{
+	struct interrupter *in = arg;
+
+	clock_sleep_until(clock_now_ns() + clock_ms_to_ns(in->after_ms));
+	run_interrupt(in->run);
+	return NULL;
+}
+
+/* Threads waiting for the lock (and a holder asked to drop) still end at once. */
+static void test_interrupt(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct run_opts o = {.backend = "gil", .gil = "new", .switch_interval_ms = 50};
+	char err[256];
+	pthread_t t;
+
+	assert_int_equal(scenario_parse("[scenario]\nname = long\n[task T]\nsteps = cpu 10000\n"
+					"count = 3\n", "test.ini", &sc, err, sizeof err), 0);
+	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
+	assert_non_null(r);
+	struct interrupter in = {.run = r, .after_ms = 120};
+	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
+	assert_int_equal(run_wait(r), 0);
+	pthread_join(t, NULL);
+	struct trace *tr = run_take_trace(r);
+	print_message("gil new: interrupted after %.1f ms\n", wall_ms(tr));
+	for (int i = 0; i < tr->ntasks; i++)
+		assert_int_equal(trace_outcome(tr, i), OUTCOME_CANCELLED);
+	assert_true(wall_ms(tr) < 120 + 4 * 50);
+	assert_lock_discipline(tr);
+	run_free(r);
+	scenario_free(&sc);
+	trace_destroy(tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_battle_new),
+	    cmocka_unit_test(test_convoy),
+	    cmocka_unit_test(test_voluntary_release_never_waits),
+	    cmocka_unit_test(test_battle_old),
+	    cmocka_unit_test(test_battle_off),
+	    cmocka_unit_test(test_spinner_turns),
+	    cmocka_unit_test(test_interrupt),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
