@@ -1,0 +1,69 @@
+/*
+ * test_executor.c -- the executor table: every executor of the design is
+ * there once, with its model, and can be found by name.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "executor.h"
+
+static void test_design_executors(void **unused)
+{
+	(void)unused;
+	/* DESIGN.md, "Executors and their model": a contract for --backend. */
+	static const struct {
+		const char *name;
+		enum model model;
+	} want[] = {
+		{"sequential", MODEL_SEQUENTIAL}, {"threads", MODEL_PARALLEL},
+		{"threads-1core", MODEL_PSEUDO},  {"processes", MODEL_PARALLEL},
+		{"pool", MODEL_PARALLEL},         {"asyncio", MODEL_PSEUDO},
+		{"green", MODEL_PSEUDO},          {"callbacks", MODEL_PSEUDO},
+		{"gil", MODEL_PSEUDO},
+	};
+
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const struct executor *ex = executor_find(want[i].name);
+		if (!ex)
+			fail_msg("no executor \"%s\"", want[i].name);
+		assert_string_equal(ex->name, want[i].name);
+		assert_int_equal(ex->model, want[i].model);
+	}
+	assert_int_equal(executor_count(), (int)(sizeof want / sizeof want[0]));
+}
+
+static void test_table_is_well_formed(void **unused)
+{
+	(void)unused;
+	for (int i = 0; i < executor_count(); i++) {
+		const struct executor *ex = executor_at(i);
+		assert_non_null(ex);
+		assert_non_null(ex->run);
+		assert_true(ex->summary && strlen(ex->summary) > 10);
+		for (int j = i + 1; j < executor_count(); j++)
+			assert_string_not_equal(ex->name, executor_at(j)->name);
+	}
+	assert_null(executor_at(-1));
+	assert_null(executor_at(executor_count()));
+	assert_null(executor_find("fibers"));
+	assert_null(executor_find(""));
+	/* Only the GIL executor draws a lock lane; only forking ones share memory. */
+	assert_true(executor_find("gil")->flags & EXECUTOR_LOCK_LANE);
+	assert_false(executor_find("threads")->flags & EXECUTOR_LOCK_LANE);
+	assert_true(executor_find("processes")->flags & EXECUTOR_SHARED);
+	assert_true(executor_find("pool")->flags & EXECUTOR_SHARED);
+	assert_false(executor_find("sequential")->flags & EXECUTOR_SHARED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_design_executors),
+		cmocka_unit_test(test_table_is_well_formed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
