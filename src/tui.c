@@ -367,6 +367,13 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 			snprintf(c->flash, sizeof c->flash, "%.150s", err);
 		return;
 	}
+	case VA_COMPARE: {
+		char err[256];
+		if (tui_session_compare(t->session, err, sizeof err) < 0)
+			snprintf(c->flash, sizeof c->flash, "%.150s", err);
+		return;
+	}
+	case VA_COSTS: tui_session_costs(t->session); return;
 	case VA_REDRAW: clearok(curscr, TRUE); return;
 	case VA_CLICK:
 		if (ev)

@@ -9,11 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "compare.h"
 #include "executor.h"
 #include "record.h"
 #include "scenario.h"
 #include "stats.h"
+#include "tui_costs.h"
+#include "view_spinner.h"
 
 /* The overview's three pictures, in the order seed 000 draws them. */
 static const struct {
@@ -26,7 +30,21 @@ static const struct {
 };
 #define NOVERVIEW 3
 
-enum session_kind { SESSION_NONE, SESSION_SCENARIO, SESSION_OVERVIEW, SESSION_REPLAY };
+/* Seed 004's spinner, the four ways the seed writes it. */
+static const char *const spinner_runs[] = {"threads", "processes", "asyncio", "gil"};
+#define NSPINNER 4
+
+enum session_kind { SESSION_NONE, SESSION_SCENARIO, SESSION_SEQUENCE, SESSION_REPLAY };
+
+/*
+ * Several runs of one scenario, one after another so that they do not
+ * steal each other's cores, then played back together from t = 0.
+ */
+enum sequence_kind {
+	SEQ_OVERVIEW, /* seed 000's three pictures */
+	SEQ_SPINNER,  /* a spinner scenario on threads, processes, asyncio and the GIL */
+	SEQ_COMPARE,  /* every executor that applies (key c): seed 001's table */
+};
 
 /* Sequential wall times measured in this session, for "speedup vs sequential". */
 struct baseline {
@@ -48,7 +66,14 @@ struct tui_session {
 	bool seen[VIEW_MAX_PANELS];      /* its end has been taken in */
 	struct trace **replayed;         /* from record_read */
 	int nreplayed;
-	int next;                        /* the overview: next panel to run */
+	enum sequence_kind seq;          /* SESSION_SEQUENCE: which one */
+	char plan[VIEW_MAX_PANELS][32];  /* ... panel i runs on executor plan[i] */
+	int nplan;
+	int next;                        /* ... the next panel to run */
+	struct compare_result cmp;       /* the Compare view's rows; owns the traces that ran */
+	bool have_cmp;
+	struct tui_costs *costs_job;     /* a measurement under way (key C) */
+	struct costs_result costs;       /* the last one's figures */
 	struct stats stats;
 	struct baseline base[NBASELINES];
 	void (*wake)(void *);
@@ -97,6 +122,15 @@ static void clear(struct tui_session *s)
 	free(s->replayed);
 	s->replayed = NULL;
 	s->nreplayed = 0;
+	/* After the runs: the traces they gave up belong to the comparison. */
+	if (s->have_cmp)
+		compare_free(&s->cmp);
+	s->have_cmp = false;
+	c->compare = NULL;
+	c->compare_done = false;
+	c->compare_sel = 0;
+	c->spinner = false;
+	s->nplan = s->next = 0;
 	memset(c->panels, 0, sizeof c->panels);
 	memset(c->cores, 0, sizeof c->cores);
 	memset(s->seen, 0, sizeof s->seen);
@@ -117,6 +151,7 @@ void tui_session_free(struct tui_session *s)
 	clear(s);
 	if (s->have_sc)
 		scenario_free(&s->sc);
+	tui_costs_free(s->costs_job);
 	free(s);
 }
 
@@ -242,6 +277,90 @@ static void start_scenario(struct tui_session *s)
 	set_baseline(s);
 }
 
+/* ------------------------------------------------------------------ */
+/* Sequences: the overview, the spinner, the comparison                */
+/* ------------------------------------------------------------------ */
+
+/* Adds a panel that runs on BACKEND in its turn, titled TITLE. */
+static void plan_add(struct tui_session *s, const char *backend, const char *title)
+{
+	struct view_panel *p = &s->ctx->panels[s->nplan];
+
+	snprintf(s->plan[s->nplan], sizeof s->plan[0], "%s", backend);
+	snprintf(p->title, sizeof p->title, "%s", title);
+	snprintf(p->note, sizeof p->note, "waiting for its turn");
+	s->nplan++;
+}
+
+/* The comparison's rows: every executor, with why it is skipped if it is. */
+static void plan_compare(struct tui_session *s)
+{
+	struct compare_result *res = &s->cmp;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(res, 0, sizeof *res);
+	s->have_cmp = true;
+	snprintf(res->scenario, sizeof res->scenario, "%s", s->sc.name);
+	snprintf(res->title, sizeof res->title, "%s", s->sc.title);
+	res->ntasks = s->sc.ntasks;
+	res->cores = cores > 0 ? (int)cores : 1;
+	for (int i = 0; i < executor_count() && res->nrows < COMPARE_MAX_ROWS; i++) {
+		const struct executor *ex = executor_at(i);
+		struct compare_row *row = &res->rows[res->nrows++];
+
+		snprintf(row->name, sizeof row->name, "%s", ex->name);
+		row->model = ex->model;
+		if (!compare_skip_reason(ex, &s->sc, row->skipped, sizeof row->skipped) &&
+		    s->nplan < VIEW_MAX_PANELS)
+			plan_add(s, ex->name, ex->name);
+	}
+	s->ctx->compare = res;
+}
+
+/* Starts the next run of the sequence that can run; false when none is left. */
+static bool sequence_next(struct tui_session *s)
+{
+	while (s->next < s->nplan) {
+		int i = s->next++;
+		start_panel(s, i, s->plan[i]);
+		if (s->runs[i])
+			return true;
+	}
+	return false;
+}
+
+/* Runs the loaded scenario as sequence K. */
+static void sequence_start(struct tui_session *s, enum sequence_kind k)
+{
+	struct view_ctx *c = s->ctx;
+
+	s->kind = SESSION_SEQUENCE;
+	s->seq = k;
+	s->nplan = s->next = 0;
+	switch (k) {
+	case SEQ_OVERVIEW:
+		for (int i = 0; i < NOVERVIEW; i++)
+			plan_add(s, overview_runs[i].backend, overview_runs[i].title);
+		break;
+	case SEQ_SPINNER:
+		for (int i = 0; i < NSPINNER; i++)
+			plan_add(s, spinner_runs[i], spinner_runs[i]);
+		view_show(c, &view_spinner);
+		break;
+	case SEQ_COMPARE:
+		plan_compare(s);
+		view_show(c, &view_compare);
+		break;
+	}
+	c->overview = true;
+	c->npanels = s->nplan;
+	c->spinner = scenario_has_step(&s->sc, STEP_SPIN) > 0;
+	sequence_next(s);
+	/* While they run, show each as it grows; the playback from 0 comes after. */
+	view_player_reset(&c->pl, true);
+	set_baseline(s);
+}
+
 int tui_session_scenario(struct tui_session *s, const char *name, const char *backend,
 			 char *err, size_t errlen)
 {
@@ -249,40 +368,58 @@ int tui_session_scenario(struct tui_session *s, const char *name, const char *ba
 		return -1;
 	if (backend)
 		snprintf(s->backend, sizeof s->backend, "%.31s", backend);
-	start_scenario(s);
+	/* A spinner on no executor in particular: seed 004's four, side by side. */
+	if (!s->backend[0] && scenario_has_step(&s->sc, STEP_SPIN) > 0)
+		sequence_start(s, SEQ_SPINNER);
+	else
+		start_scenario(s);
 	return 0;
-}
-
-/* Starts the next of the overview's runs that can run; false when none is left. */
-static bool overview_next(struct tui_session *s)
-{
-	while (s->next < NOVERVIEW) {
-		int i = s->next++;
-		start_panel(s, i, overview_runs[i].backend);
-		if (s->runs[i])
-			return true;
-	}
-	return false;
 }
 
 int tui_session_overview(struct tui_session *s, char *err, size_t errlen)
 {
-	struct view_ctx *c = s->ctx;
-
 	if (load(s, "overview", err, errlen) < 0)
 		return -1;
-	s->kind = SESSION_OVERVIEW;
-	c->overview = true;
-	c->npanels = NOVERVIEW;
-	for (int i = 0; i < NOVERVIEW; i++) {
-		snprintf(c->panels[i].title, sizeof c->panels[i].title, "%s", overview_runs[i].title);
-		snprintf(c->panels[i].note, sizeof c->panels[i].note, "waiting for its turn");
-	}
-	s->next = 0;
-	overview_next(s);
-	/* While they run, show each as it grows; the playback from 0 comes after. */
-	view_player_reset(&c->pl, true);
+	sequence_start(s, SEQ_OVERVIEW);
 	return 0;
+}
+
+/* The scenario on screen, by the name it was asked for when there is one. */
+static void current_name(const struct tui_session *s, char *buf, size_t len)
+{
+	bool ran = s->kind == SESSION_SCENARIO || s->kind == SESSION_SEQUENCE;
+
+	snprintf(buf, len, "%s", ran && s->sc_name[0] ? s->sc_name : s->ctx->scenario);
+}
+
+int tui_session_compare(struct tui_session *s, char *err, size_t errlen)
+{
+	char name[PATH_MAX];
+
+	current_name(s, name, sizeof name);
+	if (!name[0]) {
+		snprintf(err, errlen, "no scenario to compare");
+		return -1;
+	}
+	if (load(s, name, err, errlen) < 0)
+		return -1;
+	sequence_start(s, SEQ_COMPARE);
+	return 0;
+}
+
+void tui_session_costs(struct tui_session *s)
+{
+	struct view_ctx *c = s->ctx;
+	bool on_costs = view_current(c) >= 0 && view_table[view_current(c)] == &view_costs;
+
+	/* C opens the view, measuring once; on the view it measures again. */
+	if (!s->costs_job && (!c->costs || on_costs)) {
+		s->costs_job = tui_costs_start(s->wake, s->wake_ud);
+		if (!s->costs_job)
+			snprintf(c->flash, sizeof c->flash, "cannot start measuring: out of threads");
+	}
+	c->costs_measuring = s->costs_job != NULL;
+	view_show(c, &view_costs);
 }
 
 int tui_session_replay(struct tui_session *s, const char *path, char *err, size_t errlen)
@@ -295,20 +432,39 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 		return -1;
 	clear(s);
 	s->kind = SESSION_REPLAY;
-	s->replayed = trs;
-	s->nreplayed = n;
 	c->replay = true;
 	c->npanels = n < VIEW_MAX_PANELS ? n : VIEW_MAX_PANELS;
+	if (n > 1) {
+		/* A compare file: its rows own the records, its view comes first. */
+		compare_from_traces(trs, n, &s->cmp);
+		free(trs);
+		trs = NULL;
+		s->have_cmp = true;
+		c->compare = &s->cmp;
+		c->compare_done = true;
+		if (c->npanels > s->cmp.nrows)
+			c->npanels = s->cmp.nrows;
+		view_show(c, &view_compare);
+	} else {
+		s->replayed = trs;
+		s->nreplayed = n;
+	}
 	for (int i = 0; i < c->npanels; i++) {
 		struct view_panel *p = &c->panels[i];
-		p->tr = trs[i];
-		p->now_ns = trs[i]->meta.wall_ns;
-		snprintf(p->title, sizeof p->title, "%s (%s)", trs[i]->meta.backend,
-			 model_name(trs[i]->meta.model));
+		const struct trace *tri = trs ? trs[i] : s->cmp.rows[i].tr;
+		p->tr = tri;
+		p->now_ns = tri->meta.wall_ns;
+		/* A comparison's panels carry the executor's name alone: its rows find them by it. */
+		if (n > 1)
+			snprintf(p->title, sizeof p->title, "%s", tri->meta.backend);
+		else
+			snprintf(p->title, sizeof p->title, "%s (%s)", tri->meta.backend,
+				 model_name(tri->meta.model));
 	}
+	const struct trace *first = c->panels[0].tr;
 	c->overview = n > 1;
-	snprintf(c->scenario, sizeof c->scenario, "%s", trs[0]->meta.scenario);
-	snprintf(c->title, sizeof c->title, "%s", trs[0]->meta.title);
+	snprintf(c->scenario, sizeof c->scenario, "%s", first->meta.scenario);
+	snprintf(c->title, sizeof c->title, "%s", first->meta.title);
 	const char *base = strrchr(path, '/');
 	snprintf(c->source, sizeof c->source, "replay of %.40s", base ? base + 1 : path);
 	c->narration = NULL;
@@ -326,6 +482,8 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 	if (n == 1) {
 		stats_compute(trs[0], &s->stats);
 		c->stats = &s->stats;
+		if (view_spinner_lane(trs[0]) >= 0)
+			view_show(c, &view_spinner);
 	}
 	set_baseline(s);
 	view_player_reset(&c->pl, false);
@@ -335,17 +493,18 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 void tui_session_rerun(struct tui_session *s)
 {
 	struct view_ctx *c = s->ctx;
-	char err[256];
 
 	switch (s->kind) {
 	case SESSION_SCENARIO:
 		clear(s);
 		start_scenario(s);
 		break;
-	case SESSION_OVERVIEW:
-		if (tui_session_overview(s, err, sizeof err) < 0)
-			snprintf(c->flash, sizeof c->flash, "%.150s", err);
+	case SESSION_SEQUENCE: {
+		enum sequence_kind k = s->seq;
+		clear(s);
+		sequence_start(s, k);
 		break;
+	}
 	case SESSION_REPLAY:
 		view_player_reset(&c->pl, false);
 		break;
@@ -357,6 +516,28 @@ void tui_session_rerun(struct tui_session *s)
 /* ------------------------------------------------------------------ */
 /* Runs ending, frames                                                 */
 /* ------------------------------------------------------------------ */
+
+/* Panel I's run has ended: its row of the comparison takes its trace and figures. */
+static void compare_take(struct tui_session *s, int i)
+{
+	struct run *r = s->runs[i];
+
+	for (int k = 0; k < s->cmp.nrows; k++) {
+		struct compare_row *row = &s->cmp.rows[k];
+		if (strcmp(row->name, s->ctx->panels[i].title) != 0)
+			continue;
+		if (run_wait(r) < 0) {
+			s->cmp.failed++;
+			snprintf(row->skipped, sizeof row->skipped,
+				 "failed: the run ended with an error");
+			return;
+		}
+		/* The panel keeps pointing at it; the row owns it from now on. */
+		row->tr = run_take_trace(r);
+		stats_compute(row->tr, &row->st);
+		return;
+	}
+}
 
 void tui_session_poll(struct tui_session *s)
 {
@@ -380,9 +561,19 @@ void tui_session_poll(struct tui_session *s)
 			c->stats = &s->stats;
 			set_baseline(s);
 		}
+		if (s->kind == SESSION_SEQUENCE && s->seq == SEQ_COMPARE)
+			compare_take(s, i);
 	}
-	if (ended && s->kind == SESSION_OVERVIEW && !overview_next(s)) {
-		/* All three are recorded: play them together from t = 0. */
+	if (s->costs_job && tui_costs_done(s->costs_job)) {
+		s->costs = *tui_costs_result(s->costs_job);
+		tui_costs_free(s->costs_job);
+		s->costs_job = NULL;
+		c->costs = &s->costs;
+		c->costs_measuring = false;
+	}
+	if (ended && s->kind == SESSION_SEQUENCE && !sequence_next(s)) {
+		/* All are recorded: play them together from t = 0. */
+		c->compare_done = s->seq == SEQ_COMPARE;
 		view_player_reset(&c->pl, false);
 	}
 }

@@ -25,13 +25,27 @@ void tui_session_free(struct tui_session *s);
 
 /*
  * Loads scenario NAME (a built-in name or a path) and runs it on BACKEND
- * (NULL: the scenario's).  Returns 0, or -1 with "file:line: message".
+ * (NULL: the one picked with b, else the scenario's).  A scenario with a
+ * spinner and no executor picked runs as seed 004 writes it: on threads,
+ * processes, asyncio and the GIL, one after another, for the Spinner view.
+ * Returns 0, or -1 with "file:line: message".
  */
 int tui_session_scenario(struct tui_session *s, const char *name, const char *backend,
 			 char *err, size_t errlen);
 /* The overview: the `overview` scenario on three executors, one after another. */
 int tui_session_overview(struct tui_session *s, char *err, size_t errlen);
-/* Shows the record(s) in PATH; returns 0, or -1 with "file: message". */
+/*
+ * Key c: the scenario on screen on every executor that applies, one after
+ * another, for the Compare view (compare.c's rows, skip rule and verdict).
+ * Returns 0, or -1 with a message.
+ */
+int tui_session_compare(struct tui_session *s, char *err, size_t errlen);
+/* Key C: the Costs view, measuring on a thread (again when it is on screen). */
+void tui_session_costs(struct tui_session *s);
+/*
+ * Shows the record(s) in PATH; returns 0, or -1 with "file: message".  A
+ * compare file (several records) opens on the Compare view.
+ */
 int tui_session_replay(struct tui_session *s, const char *path, char *err, size_t errlen);
 
 /* r: the same again (a record: played again from the start). */

@@ -9,10 +9,41 @@
 
 #include "view_help.h"
 
-const struct view *const view_table[] = {&view_timeline, &view_cores, &view_detail};
+const struct view *const view_table[] = {&view_timeline, &view_cores,   &view_detail,
+					 &view_spinner,	 &view_compare, &view_costs};
 const int view_count = (int)(sizeof view_table / sizeof view_table[0]);
 
 #define VIEW_DETAIL 2
+
+bool view_applies(const struct view_ctx *c, int i)
+{
+	return i >= 0 && i < view_count && (!view_table[i]->applies || view_table[i]->applies(c));
+}
+
+void view_show(struct view_ctx *c, const struct view *v)
+{
+	for (int i = 0; i < view_count; i++)
+		if (view_table[i] == v)
+			c->view = i;
+}
+
+int view_current(const struct view_ctx *c)
+{
+	return view_applies(c, c->view) ? c->view : 0;
+}
+
+/* The next view that applies, DIR = 1 or -1 from the one on screen. */
+static int view_cycle(const struct view_ctx *c, int dir)
+{
+	int i = view_current(c);
+
+	for (int k = 0; k < view_count; k++) {
+		i = (i + dir + view_count) % view_count;
+		if (view_applies(c, i))
+			return i;
+	}
+	return 0;
+}
 
 /* ------------------------------------------------------------------ */
 /* Styles                                                              */
@@ -44,6 +75,9 @@ static const struct grid_style roles[ROLE_COUNT][2] = {
 	[ROLE_FRAME] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
 	[ROLE_TAB] = {S(DEFAULT, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
 	[ROLE_TAB_ON] = {S(WHITE, BLUE, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
+	[ROLE_GOOD] = {S(GREEN, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+	[ROLE_BAD] = {S(WHITE, RED, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
+	[ROLE_BAR] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
 };
 
 #undef S
@@ -172,10 +206,11 @@ void view_header(struct grid *g, const struct view_ctx *c, int y)
 
 void view_tabs(struct grid *g, const struct view_ctx *c, int y)
 {
-	int tabs_w = 0;
+	int tabs_w = 0, cur = view_current(c);
 
 	for (int i = 0; i < view_count; i++)
-		tabs_w += grid_text_width(view_table[i]->name) + 2;
+		if (view_applies(c, i))
+			tabs_w += grid_text_width(view_table[i]->name) + 2;
 	int x = g->w - tabs_w;
 	if (c->source[0])
 		grid_textf(g, 1, y, x - 2, view_style(c, ROLE_TITLE), "%s  (%s)", c->title,
@@ -183,7 +218,9 @@ void view_tabs(struct grid *g, const struct view_ctx *c, int y)
 	else
 		grid_text(g, 1, y, x - 2, c->title, view_style(c, ROLE_TITLE));
 	for (int i = 0; i < view_count; i++) {
-		enum view_role r = i == c->view ? ROLE_TAB_ON : ROLE_TAB;
+		if (!view_applies(c, i))
+			continue;
+		enum view_role r = i == cur ? ROLE_TAB_ON : ROLE_TAB;
 		x += grid_textf(g, x, y, -1, view_style(c, r), " %s ", view_table[i]->name);
 		x += grid_text(g, x, y, -1, " ", grid_plain) - 1;
 	}
@@ -230,6 +267,22 @@ void view_legend(struct grid *g, const struct view_ctx *c, int x, int y)
 		grid_put(g, x, y, view_state_cp(c, (enum state)s), view_state_style(c, (enum state)s));
 		x += 1 + grid_textf(g, x + 1, y, -1, grid_plain, " %s  ", state_name((enum state)s));
 	}
+}
+
+void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st)
+{
+	static const uint32_t eighths[8] = {' ', 0x258f, 0x258e, 0x258d,
+					    0x258c, 0x258b, 0x258a, 0x2589};
+	int n = max > 0 && v > 0 ? (int)(v / max * w * 8 + 0.5) : 0;
+
+	if (v > 0 && n < 1)
+		n = 1; /* what ran at all shows */
+	if (n > w * 8)
+		n = w * 8;
+	for (int i = 0; i < n / 8; i++)
+		grid_put(g, x + i, y, 0x2588, st);
+	if (n % 8)
+		grid_put(g, x + n / 8, y, eighths[n % 8], st);
 }
 
 void view_figures(struct grid *g, const struct view_ctx *c, int y)
@@ -365,7 +418,7 @@ void view_compose(struct grid *g, struct view_ctx *c)
 	}
 	if (c->view < 0 || c->view >= view_count)
 		c->view = 0;
-	view_table[c->view]->compose(g, c);
+	view_table[view_current(c)]->compose(g, c);
 	if (c->menu.kind != VIEW_MENU_NONE)
 		view_menu_compose(g, c);
 	if (c->help)
@@ -414,6 +467,9 @@ bool view_act(struct view_ctx *c, enum view_action a)
 		c->help = false;
 		return true;
 	}
+	const struct view *v = view_table[view_current(c)];
+	if (v->act && v->act(c, a))
+		return true;
 	switch (a) {
 	case VA_PAUSE: view_player_toggle(&c->pl, c->panels, c->npanels); break;
 	case VA_NEXT: step(c, 1); break;
@@ -439,8 +495,8 @@ bool view_act(struct view_ctx *c, enum view_action a)
 		view_select(c, c->sel - c->page);
 		break;
 	case VA_DETAIL: c->view = VIEW_DETAIL; break;
-	case VA_VIEW_NEXT: c->view = (c->view + 1) % view_count; break;
-	case VA_VIEW_PREV: c->view = (c->view + view_count - 1) % view_count; break;
+	case VA_VIEW_NEXT: c->view = view_cycle(c, 1); break;
+	case VA_VIEW_PREV: c->view = view_cycle(c, -1); break;
 	case VA_HELP: c->help = true; break;
 	case VA_CLOSE: c->view = 0; break;
 	default: return false;

@@ -26,6 +26,9 @@
 
 #define VIEW_MAX_CORES 256 /* core lanes a view can list */
 
+struct compare_result;
+struct costs_result;
+
 /* The cores a panel's trace used; recounted when its span count changes. */
 struct view_cores {
 	const struct trace *tr;
@@ -58,6 +61,9 @@ enum view_role {
 	ROLE_FRAME,
 	ROLE_TAB,
 	ROLE_TAB_ON,
+	ROLE_GOOD,                   /* a spinner that turns, a speedup */
+	ROLE_BAD,                    /* a frozen spinner */
+	ROLE_BAR,                    /* the bars of the Compare and Costs tables */
 	ROLE_COUNT
 };
 
@@ -75,6 +81,19 @@ struct view_ctx {
 	int nnarration;
 	double seq_wall_ms;          /* the sequential wall time, 0 when unknown */
 	bool seq_estimated;          /* ... from the scenario's step lengths */
+	bool spinner;                /* the scenario has a spinner task (seed 004) */
+
+	/*
+	 * The comparison (key c, or a replayed compare file): a row per
+	 * executor, owned by tui_session; each row that ran is also a panel,
+	 * titled with the executor's name.  NULL when there is none.
+	 */
+	const struct compare_result *compare;
+	bool compare_done;           /* every run of it has ended: the verdict can be said */
+	int compare_sel;             /* the row selected in the Compare view */
+	/* What each model costs (key C), once measured; NULL before. */
+	const struct costs_result *costs;
+	bool costs_measuring;        /* a measurement is under way */
 
 	/* The cursor and the rows. */
 	struct view_player pl;
@@ -98,13 +117,27 @@ struct view_ctx {
 struct view {
 	const char *name;            /* its tab in the title row */
 	void (*compose)(struct grid *g, struct view_ctx *c);
+	/* Whether it has something to show; NULL: always.  Tabs list only these. */
+	bool (*applies)(const struct view_ctx *c);
+	/* An action it gives its own meaning (its rows); NULL or false: the usual one. */
+	bool (*act)(struct view_ctx *c, enum view_action a);
 };
 
 extern const struct view view_timeline;
 extern const struct view view_cores;
 extern const struct view view_detail;
+extern const struct view view_spinner;
+extern const struct view view_compare;
+extern const struct view view_costs;
 extern const struct view *const view_table[];
 extern const int view_count;
+
+/* Whether view I of view_table applies to C. */
+bool view_applies(const struct view_ctx *c, int i);
+/* Makes V the chosen view (shown as soon as it applies). */
+void view_show(struct view_ctx *c, const struct view *v);
+/* The view on screen: the chosen one, or the timeline while it does not apply. */
+int view_current(const struct view_ctx *c);
 
 /* The whole screen: the chosen view, then a menu or the help on top. */
 void view_compose(struct grid *g, struct view_ctx *c);
@@ -138,6 +171,8 @@ void view_tabs(struct grid *g, const struct view_ctx *c, int y);
 void view_keybar(struct grid *g, const struct view_ctx *c, int y);
 void view_legend(struct grid *g, const struct view_ctx *c, int x, int y);
 void view_figures(struct grid *g, const struct view_ctx *c, int y);
+/* A bar of V out of MAX over W cells from X, Y, in eighths of a cell. */
+void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st);
 /* Writes the caption (or the flash message) on row Y. */
 void view_caption(struct grid *g, const struct view_ctx *c, int y);
 /* Narration wrapped to the width; returns the lines it needs (draws at most MAX). */

@@ -18,7 +18,7 @@
 
 #include "trace.h"
 
-#define VIEW_MAX_PANELS 8
+#define VIEW_MAX_PANELS 12 /* the most runs on screen: every executor, for the Compare view */
 
 /* One trace on screen: the scenario screen has one, the overview three. */
 struct view_panel {
