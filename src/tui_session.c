@@ -1,10 +1,12 @@
 /*
- * tui_session.c -- runs, the overview's sequence of runs, and replayed
- * records, turned into the panels the views draw.
+ * tui_session.c -- runs, sequences of runs (the overview, the spinner, the
+ * comparison), replayed records and the costs measurement, turned into the
+ * panels and the figures the views draw.  The pick lists are in
+ * tui_session_menu.c.
  */
 #include "tui_session.h"
+#include "tui_session_priv.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,51 +36,6 @@ static const struct {
 static const char *const spinner_runs[] = {"threads", "processes", "asyncio", "gil"};
 #define NSPINNER 4
 
-enum session_kind { SESSION_NONE, SESSION_SCENARIO, SESSION_SEQUENCE, SESSION_REPLAY };
-
-/*
- * Several runs of one scenario, one after another so that they do not
- * steal each other's cores, then played back together from t = 0.
- */
-enum sequence_kind {
-	SEQ_OVERVIEW, /* seed 000's three pictures */
-	SEQ_SPINNER,  /* a spinner scenario on threads, processes, asyncio and the GIL */
-	SEQ_COMPARE,  /* every executor that applies (key c): seed 001's table */
-};
-
-/* Sequential wall times measured in this session, for "speedup vs sequential". */
-struct baseline {
-	char scenario[64];
-	double wall_ms;
-};
-#define NBASELINES 32
-
-struct tui_session {
-	struct view_ctx *ctx;
-	enum session_kind kind;
-	struct run_opts ro;              /* from the command line */
-	double scale;
-	char backend[32];                /* the executor picked with b, "" for the default */
-	struct scenario sc;
-	bool have_sc;
-	char sc_name[PATH_MAX];          /* what was asked for: a name or a path */
-	struct run *runs[VIEW_MAX_PANELS];
-	bool seen[VIEW_MAX_PANELS];      /* its end has been taken in */
-	struct trace **replayed;         /* from record_read */
-	int nreplayed;
-	enum sequence_kind seq;          /* SESSION_SEQUENCE: which one */
-	char plan[VIEW_MAX_PANELS][32];  /* ... panel i runs on executor plan[i] */
-	int nplan;
-	int next;                        /* ... the next panel to run */
-	struct compare_result cmp;       /* the Compare view's rows; owns the traces that ran */
-	bool have_cmp;
-	struct tui_costs *costs_job;     /* a measurement under way (key C) */
-	struct costs_result costs;       /* the last one's figures */
-	struct stats stats;
-	struct baseline base[NBASELINES];
-	void (*wake)(void *);
-	void *wake_ud;
-};
 
 struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts *ro,
 				    double scale, void (*wake)(void *), void *wake_ud)
@@ -585,97 +542,4 @@ void tui_session_update(struct tui_session *s)
 	for (int i = 0; i < c->npanels; i++)
 		if (s->runs[i] && !s->seen[i])
 			c->panels[i].now_ns = run_elapsed_ns(s->runs[i]);
-}
-
-/* ------------------------------------------------------------------ */
-/* Menus                                                               */
-/* ------------------------------------------------------------------ */
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void tui_session_menu_scenarios(struct tui_session *s)
-{
-	struct view_menu *m = &s->ctx->menu;
-	const char *dir = scenario_dir();
-	char *names[VIEW_MENU_MAX];
-	int n = 0;
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *e;
-
-	view_menu_open(m, VIEW_MENU_SCENARIO, "Scenarios");
-	while (d && (e = readdir(d)) && n < VIEW_MENU_MAX) {
-		size_t len = strlen(e->d_name);
-		if (len > 4 && strcmp(e->d_name + len - 4, ".ini") == 0)
-			names[n++] = strndup(e->d_name, len - 4);
-	}
-	if (d)
-		closedir(d);
-	qsort(names, (size_t)n, sizeof names[0], cmp_str);
-	for (int i = 0; i < n; i++) {
-		char path[PATH_MAX], err[256], label[160];
-		struct scenario sc;
-
-		snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
-		if (scenario_load(path, &sc, err, sizeof err) == 0) {
-			snprintf(label, sizeof label, "%-16s %s", names[i], sc.title);
-			scenario_free(&sc);
-			view_menu_add(m, names[i], label, false);
-		} else {
-			snprintf(label, sizeof label, "%-16s (does not load)", names[i]);
-			view_menu_add(m, names[i], label, true);
-		}
-		free(names[i]);
-	}
-	view_menu_select(m, s->ctx->scenario);
-}
-
-void tui_session_menu_backends(struct tui_session *s)
-{
-	struct view_menu *m = &s->ctx->menu;
-	const struct trace *tr = s->ctx->npanels == 1 ? s->ctx->panels[0].tr : NULL;
-
-	view_menu_open(m, VIEW_MENU_BACKEND, "Run this scenario on");
-	for (int i = 0; i < executor_count(); i++) {
-		const struct executor *ex = executor_at(i);
-		char label[160];
-
-		snprintf(label, sizeof label, "%-14s %-16s %.60s", ex->name, model_name(ex->model),
-			 ex->summary);
-		view_menu_add(m, ex->name, label, false);
-	}
-	if (tr)
-		view_menu_select(m, tr->meta.backend);
-}
-
-void tui_session_choose(struct tui_session *s)
-{
-	struct view_ctx *c = s->ctx;
-	struct view_menu *m = &c->menu;
-	char key[64], err[256];
-	enum view_menu_kind kind = m->kind;
-
-	if (m->n == 0)
-		return;
-	snprintf(key, sizeof key, "%s", m->key[m->sel]);
-	view_menu_close(m);
-	if (kind == VIEW_MENU_SCENARIO) {
-		int rc;
-		s->backend[0] = '\0'; /* a new scenario starts on its own executor */
-		if (strcmp(key, "overview") == 0)
-			rc = tui_session_overview(s, err, sizeof err);
-		else
-			rc = tui_session_scenario(s, key, NULL, err, sizeof err);
-		if (rc < 0)
-			snprintf(c->flash, sizeof c->flash, "%.150s", err);
-		return;
-	}
-	/* An executor: the same scenario again (a record's, if it can be found). */
-	const char *name = s->kind == SESSION_SCENARIO ? s->sc_name : c->scenario;
-	char again[PATH_MAX];
-	snprintf(again, sizeof again, "%s", name);
-	if (tui_session_scenario(s, again, key, err, sizeof err) < 0)
-		snprintf(c->flash, sizeof c->flash, "%.150s", err);
 }

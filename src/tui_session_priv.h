@@ -1,0 +1,62 @@
+/*
+ * tui_session_priv.h -- what tui_session.c and tui_session_menu.c share:
+ * the session itself.  Nothing else includes this.
+ */
+#ifndef CONCTUI_TUI_SESSION_PRIV_H
+#define CONCTUI_TUI_SESSION_PRIV_H
+
+#include <limits.h>
+
+#include "compare.h"
+#include "costs.h"
+#include "scenario.h"
+#include "stats.h"
+#include "tui_session.h"
+
+enum session_kind { SESSION_NONE, SESSION_SCENARIO, SESSION_SEQUENCE, SESSION_REPLAY };
+
+/*
+ * Several runs of one scenario, one after another so that they do not
+ * steal each other's cores, then played back together from t = 0.
+ */
+enum sequence_kind {
+	SEQ_OVERVIEW, /* seed 000's three pictures */
+	SEQ_SPINNER,  /* a spinner scenario on threads, processes, asyncio and the GIL */
+	SEQ_COMPARE,  /* every executor that applies (key c): seed 001's table */
+};
+
+/* Sequential wall times measured in this session, for "speedup vs sequential". */
+struct baseline {
+	char scenario[64];
+	double wall_ms;
+};
+#define NBASELINES 32
+
+struct tui_session {
+	struct view_ctx *ctx;
+	enum session_kind kind;
+	struct run_opts ro;              /* from the command line */
+	double scale;
+	char backend[32];                /* the executor picked with b, "" for the default */
+	struct scenario sc;
+	bool have_sc;
+	char sc_name[PATH_MAX];          /* what was asked for: a name or a path */
+	struct run *runs[VIEW_MAX_PANELS];
+	bool seen[VIEW_MAX_PANELS];      /* its end has been taken in */
+	struct trace **replayed;         /* from record_read */
+	int nreplayed;
+	enum sequence_kind seq;          /* SESSION_SEQUENCE: which one */
+	char plan[VIEW_MAX_PANELS][32];  /* ... panel i runs on executor plan[i] */
+	int nplan;
+	int next;                        /* ... the next panel to run */
+	struct compare_result cmp;       /* the Compare view's rows; owns the traces that ran */
+	bool have_cmp;
+	struct tui_costs *costs_job;     /* a measurement under way (key C) */
+	struct costs_result costs;       /* the last one's figures */
+	struct stats stats;
+	struct baseline base[NBASELINES];
+	void (*wake)(void *);
+	void *wake_ud;
+};
+
+#endif
