@@ -1,0 +1,220 @@
+/*
+ * test_view_compare.c -- the Compare view and the Costs view composed from
+ * hand-built results: seed 001's table with speedups and bars, compare.c's
+ * verdict once every run has ended, a row still running or skipped, the
+ * small timelines, j/k picking a row; the costs as bars, longest for the
+ * dearest, and seed 002's C10K sentence.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "compare.h"
+#include "costs.h"
+#include "view_ctx.h"
+#include "view_fixture.h"
+
+/* Two CPU-bound tasks of 100 ms, run as BACKEND: one after another or both at once. */
+static struct trace *fx_cpu(const char *backend, enum model m, bool parallel)
+{
+	struct trace *tr = trace_create(2, 0);
+
+	trace_set_name(tr, 0, "A");
+	trace_set_name(tr, 1, "B");
+	fx_span(tr, 0, STATE_RUNNING, 0, 100, 0, "computing");
+	if (parallel) {
+		fx_span(tr, 1, STATE_RUNNING, 0, 100, 1, "computing");
+	} else {
+		fx_span(tr, 1, STATE_READY, 0, 100, -1, "waiting for its turn");
+		fx_span(tr, 1, STATE_RUNNING, 100, 200, 0, "computing");
+	}
+	trace_set_outcome(tr, 0, OUTCOME_DONE);
+	trace_set_outcome(tr, 1, OUTCOME_DONE);
+	snprintf(tr->meta.scenario, sizeof tr->meta.scenario, "cpu");
+	snprintf(tr->meta.title, sizeof tr->meta.title, "Two CPU-bound tasks");
+	snprintf(tr->meta.backend, sizeof tr->meta.backend, "%s", backend);
+	snprintf(tr->meta.gil_mode, sizeof tr->meta.gil_mode, "new");
+	tr->meta.model = m;
+	tr->meta.cores = 2;
+	tr->meta.wall_ns = (parallel ? 100 : 200) * MS;
+	tr->meta.cpu_ns = 200 * MS;
+	return tr;
+}
+
+/* sequential, processes (both at once) and gil (one at a time), as a compare file gives them. */
+static void fx_result(struct compare_result *res)
+{
+	struct trace *trs[3] = {fx_cpu("sequential", MODEL_SEQUENTIAL, false),
+				fx_cpu("processes", MODEL_PARALLEL, true),
+				fx_cpu("gil", MODEL_PSEUDO, false)};
+
+	compare_from_traces(trs, 3, res);
+}
+
+/* A context showing RES: a panel per row that ran, titled with its executor. */
+static void fx_compare_ctx(struct view_ctx *c, struct compare_result *res)
+{
+	fx_ctx(c, res->rows[0].tr);
+	c->npanels = 0;
+	for (int i = 0; i < res->nrows; i++) {
+		struct view_panel *p = &c->panels[c->npanels++];
+		p->tr = res->rows[i].tr;
+		p->now_ns = p->tr ? p->tr->meta.wall_ns : 0;
+		snprintf(p->title, sizeof p->title, "%s", res->rows[i].name);
+	}
+	c->overview = true;
+	c->compare = res;
+	c->compare_done = true;
+	view_show(c, &view_compare);
+	c->pl.cursor = 200 * MS;
+}
+
+static void test_table_and_verdict(void **unused)
+{
+	(void)unused;
+	struct compare_result res;
+	struct view_ctx c;
+	struct grid *g = grid_new(100, 30, false);
+	char verdict[512];
+
+	fx_result(&res);
+	fx_compare_ctx(&c, &res);
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, 1), "Compare"));
+	assert_true(fx_find(g, "cpu \u2014 Two CPU-bound tasks (2 tasks, 2 cores)") == 2);
+	assert_true(fx_find(g, " executor       model") == 3);
+	/* Wall, CPU, speedup; bars as long as the wall times (200 ms: all 36 columns). */
+	int y = fx_find(g, " sequential     sequential");
+	assert_true(y == 4);
+	assert_non_null(strstr(fx_row(g, y), "200 ms    200 ms     1.0\u00d7  "));
+	assert_non_null(strstr(fx_row(g, y), "\u2588"));
+	size_t full = strlen(strstr(fx_row(g, y), "\u2588"));
+	y = fx_find(g, " processes      parallel");
+	assert_non_null(strstr(fx_row(g, y), "100 ms    200 ms     2.0\u00d7  "));
+	assert_int_equal(strlen(strstr(fx_row(g, y), "\u2588")), full / 2);
+	assert_non_null(strstr(fx_row(g, fx_find(g, " gil ")), "1.0\u00d7"));
+	/* The verdict is compare.c's, word for word (its start: the row wraps). */
+	compare_verdict(&res, verdict, sizeof verdict, false);
+	verdict[40] = '\0';
+	assert_true(fx_find(g, verdict) > y);
+	assert_non_null(strstr(verdict, "multiprocessing"));
+	/* The small timelines: a rule per run and its tasks. */
+	int t = fx_find(g, " processes \u00b7 parallel ");
+	assert_true(t > y);
+	assert_non_null(strstr(fx_row(g, t + 1), " A "));
+	assert_non_null(strstr(fx_row(g, t + 1), "\u2588"));
+	compare_free(&res);
+	grid_free(g);
+}
+
+static void test_running_skipped_and_rows(void **unused)
+{
+	(void)unused;
+	struct compare_result res;
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	fx_result(&res);
+	fx_compare_ctx(&c, &res);
+	/* gil still runs; a fourth executor was skipped. */
+	c.compare_done = false;
+	struct trace *gil = res.rows[2].tr;
+	res.rows[2].tr = NULL;
+	c.panels[2].live = true;
+	c.panels[2].now_ns = 50 * MS;
+	struct compare_row *skip = &res.rows[res.nrows++];
+	snprintf(skip->name, sizeof skip->name, "threads");
+	skip->model = MODEL_PARALLEL;
+	snprintf(skip->skipped, sizeof skip->skipped, "skipped: 10000 tasks would need 10000 OS threads");
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, fx_find(g, " gil ")), " 50 ms running\u2026"));
+	assert_non_null(strstr(fx_row(g, fx_find(g, " threads ")), "skipped: 10000 tasks"));
+	assert_true(fx_find(g, "the verdict comes when all have run") > 0);
+	assert_true(fx_find(g, "multiprocessing") < 0);
+
+	/* j/k pick a row and stop at the ends; the view keeps them from the timeline. */
+	assert_int_equal(c.compare_sel, 0);
+	assert_true(view_act(&c, VA_ROW_DOWN));
+	assert_true(view_act(&c, VA_ROW_DOWN));
+	assert_int_equal(c.compare_sel, 2);
+	assert_true(view_act(&c, VA_PAGE_DOWN));
+	assert_int_equal(c.compare_sel, 3);
+	assert_true(view_act(&c, VA_ROW_DOWN));
+	assert_int_equal(c.compare_sel, 3);
+	assert_true(view_act(&c, VA_PAGE_UP));
+	assert_true(view_act(&c, VA_ROW_UP));
+	assert_int_equal(c.compare_sel, 0);
+	assert_int_equal(c.sel, 0);
+
+	/* Every size, ASCII: nothing outside ASCII, never a crash. */
+	static const int sizes[][2] = {{60, 16}, {80, 24}, {200, 60}, {61, 17}};
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		struct grid *a = grid_new(sizes[s][0], sizes[s][1], true);
+		c.ascii = true;
+		c.compare_sel = (int)s;
+		view_compose(a, &c);
+		assert_true(fx_find(a, "processes") > 0);
+		for (int r = 0; r < a->h; r++)
+			for (const char *p = fx_row(a, r); *p; p++)
+				assert_true((unsigned char)*p < 0x80);
+		grid_free(a);
+	}
+	res.rows[2].tr = gil;
+	compare_free(&res);
+	grid_free(g);
+}
+
+static void test_costs_bars(void **unused)
+{
+	(void)unused;
+	struct costs_result res = {.rounds = 7};
+	struct trace *tr = fx_one_core();
+	struct view_ctx c;
+	struct grid *g = grid_new(100, 30, false);
+
+	res.unit[COSTS_THREAD] = (struct costs_figures){20, 2, 16, 1000};
+	res.unit[COSTS_PROCESS] = (struct costs_figures){400, 4, 160, 200};
+	res.unit[COSTS_COROUTINE] = (struct costs_figures){0.05, 0.01, 0.5, 10000};
+	res.unit[COSTS_GREEN] = (struct costs_figures){2, -1, 8, 10000};
+	fx_ctx(&c, tr);
+	view_show(&c, &view_costs);
+	/* Before any measurement there is no Costs view. */
+	view_compose(g, &c);
+	assert_null(strstr(fx_row(g, 1), "Costs"));
+	c.costs_measuring = true;
+	view_compose(g, &c);
+	assert_true(fx_find(g, "measuring what a thread") > 0);
+	c.costs = &res;
+	c.costs_measuring = false;
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, 1), "Costs"));
+	int y = fx_find(g, "Start one and see it end");
+	assert_true(y > 1);
+	assert_non_null(strstr(fx_row(g, y + 2), "process"));
+	assert_non_null(strstr(fx_row(g, y + 2), "  400  "));
+	/* The dearest fills the bar; a twentieth of it gets a twentieth. */
+	size_t full = strlen(strstr(fx_row(g, y + 2), "\u2588"));
+	const char *t = strstr(fx_row(g, y + 1), "\u2588");
+	assert_non_null(t);
+	assert_true(strlen(t) * 20 >= full - 20 && strlen(t) * 20 <= full + 60);
+	/* The cheapest still shows; an unmeasured figure says so. */
+	assert_non_null(strstr(fx_row(g, y + 3), "0.050  \u258f"));
+	assert_non_null(strstr(fx_row(g, fx_find(g, "One switch") + 4), "n/a"));
+	assert_true(fx_find(g, "For 10,000 connections, one unit each: 156 MiB as threads") > y);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_and_verdict),
+		cmocka_unit_test(test_running_skipped_and_rows),
+		cmocka_unit_test(test_costs_bars),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
