@@ -303,8 +303,9 @@ static void aio_cancel_all(struct loop *l)
 		struct coro *c = &a->coros[i];
 		switch (c->state) {
 		case CORO_TIMER:
+			/* Past its deadline, it was ready and waiting for a busy loop. */
 			heap_remove(a, c);
-			coro_wake(a, c, -ECANCELED, now);
+			coro_wake(a, c, -ECANCELED, c->deadline < now ? c->deadline : now);
 			break;
 		case CORO_IO:
 			loop_req_cancel(c->req);

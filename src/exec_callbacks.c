@@ -226,11 +226,16 @@ static void chain_next(struct cbs *s, struct chain *c)
 static void cbs_cancel_all(struct loop *l)
 {
 	struct cbs *s = l->ud;
+	uint64_t now = clock_now_ns();
 
 	for (int i = 0; i < l->ctx->sc->ntasks; i++) {
 		struct chain *c = &s->chains[i];
 		switch (c->wait) {
 		case CB_TIMER:
+			/* Past its deadline, its callback was due and waiting for a busy loop. */
+			if (c->deadline < now)
+				trace_enter(l->ctx->tr, c->task, c->deadline, STATE_READY, -1, CB_QUEUED);
+			/* fall through */
 		case CB_IMMEDIATE:
 			uv_timer_stop(&c->timer);
 			chain_end(s, c, -ECANCELED);

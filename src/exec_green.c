@@ -44,6 +44,7 @@
 #endif
 
 #ifdef GREEN_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 #ifdef GREEN_TSAN
@@ -87,7 +88,7 @@ struct hub {
 	struct loop_runq runq;   /* green threads ready to resume, FIFO */
 	ucontext_t uc;           /* the hub's registers while a green thread runs */
 	struct green *greens;    /* one per task */
-	size_t page;
+	size_t page;             /* bytes in a page: the guard below each stack */
 	const void *stack_lo;    /* the hub's stack, for ASan */
 	size_t stack_size;
 	void *tsan_fiber;
@@ -111,7 +112,6 @@ static void hub_switch_to(struct hub *h, struct green *g)
 #ifdef GREEN_ASAN
 	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #endif
-	(void)h;
 }
 
 /* G gives the thread back to the hub; with ENDING it never comes back. */
@@ -208,7 +208,7 @@ static int green_offload(struct green *g, double ms)
 	struct loop *l = &g->hub->loop;
 	int rc;
 
-	loop_enter(l, g->task, STATE_BLOCKED, "waiting for the thread pool (implicit switch)");
+	loop_enter(l, g->task, STATE_BLOCKED, "thread pool job (implicit switch)");
 	rc = loop_offload(l, g->task, ms, GREEN_QUEUED, green_pool_done, g);
 	if (rc < 0)
 		return rc;
@@ -335,6 +335,10 @@ static void green_free(struct hub *h, struct green *g)
 #ifdef GREEN_TSAN
 	__tsan_destroy_fiber(g->tsan_fiber);
 #endif
+#ifdef GREEN_ASAN
+	/* Its last frames never returned: their redzones must not outlive it. */
+	__asan_unpoison_memory_region(g->stack + h->page, GREEN_STACK);
+#endif
 	munmap(g->stack, GREEN_STACK + h->page);
 	g->stack = NULL;
 }
@@ -373,8 +377,9 @@ static void hub_cancel_all(struct loop *l)
 		if (g->ended)
 			continue;
 		if (g->wait == GREEN_TIMER) {
+			/* Past its deadline, it was ready and waiting for a busy hub. */
 			uv_timer_stop(&g->timer);
-			green_wake(g, -ECANCELED, now);
+			green_wake(g, -ECANCELED, g->deadline < now ? g->deadline : now);
 		} else if (g->wait == GREEN_IO) {
 			loop_req_cancel(g->req);
 			g->req = NULL;

@@ -5,8 +5,6 @@
  * blocking call stalls the hub, and many green threads each have a stack.
  */
 #define LOOP_BACKEND "green"
-/* Each green thread also maps a stack and faults in its first pages (~25 us). */
-#define LOOP_MANY_WAITS_BOUND 1.8
 #include "exec_loop_tests.h"
 
 /* True when LANE has a span whose reason contains WORDS. */
