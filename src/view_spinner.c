@@ -239,11 +239,14 @@ static void spinner_row(struct grid *g, const struct view_ctx *c, const struct v
 		grid_text(g, x, y, -1, buf, view_style(c, ROLE_BAD));
 		return;
 	}
+	if (s.frames < 2) {
+		grid_text(g, x, y, -1, "one frame, no gap yet", view_style(c, ROLE_DIM));
+		return;
+	}
 	fmt_gap(gap, sizeof gap, (uint64_t)(max_ms * 1e6));
 	x += grid_textf(g, x, y, -1, grid_plain, "largest gap %s", gap);
-	if (s.frames > 1)
-		grid_text(g, x, y, -1, s.ended ? " \u00b7 kept turning" : " \u00b7 turning",
-			  view_style(c, ROLE_GOOD));
+	grid_text(g, x, y, -1, s.ended ? " \u00b7 kept turning" : " \u00b7 turning",
+		  view_style(c, ROLE_GOOD));
 }
 
 /* The column of time T, which lies in the axis' window. */
