@@ -48,6 +48,7 @@ struct runner {
 	/* private: the probe's memory */
 	uint64_t last_ns;                /* previous chunk boundary */
 	uint64_t last_cpu_ns;            /* the thread's CPU clock at last_ns */
+	uint64_t quick_ns;               /* fastest chunk seen, wall ns; 0: none yet */
 	int cpu;                         /* core of the open running span */
 };
 
