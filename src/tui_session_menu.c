@@ -92,7 +92,8 @@ void tui_session_choose(struct tui_session *s)
 		return;
 	}
 	/* An executor: the same scenario again (a record's, if it can be found). */
-	const char *name = s->kind == SESSION_SCENARIO ? s->sc_name : c->scenario;
+	bool ran = s->kind == SESSION_SCENARIO || s->kind == SESSION_SEQUENCE;
+	const char *name = ran ? s->sc_name : c->scenario;
 	char again[PATH_MAX];
 	snprintf(again, sizeof again, "%s", name);
 	if (tui_session_scenario(s, again, key, err, sizeof err) < 0)
