@@ -27,13 +27,13 @@
 
 /* One task's thread; only that thread touches it while it runs. */
 struct gil_thread {
-	struct runner r;      /* r.ud points back here */
+	struct runner r; /* r.ud points back here */
 	struct gil *g;
 	pthread_t tid;
-	bool started;         /* pthread_create succeeded: join it */
-	bool held;            /* this thread holds the lock now */
-	enum step_kind why;   /* what the lock was last released for */
-	uint64_t since_ns;    /* when the current hold began */
+	bool started;	    /* pthread_create succeeded: join it */
+	bool held;	    /* this thread holds the lock now */
+	enum step_kind why; /* what the lock was last released for */
+	uint64_t since_ns;  /* when the current hold began */
 };
 
 /* ---- states and their words -------------------------------------------- */
@@ -193,11 +193,11 @@ static void gil_hook_end(struct runner *r)
 }
 
 static const struct runner_hooks gil_hooks = {
-	.chunk = gil_hook_chunk,
-	.release = gil_hook_release,
-	.acquire = gil_hook_acquire,
-	.begin = gil_hook_begin,
-	.end = gil_hook_end,
+    .chunk = gil_hook_chunk,
+    .release = gil_hook_release,
+    .acquire = gil_hook_acquire,
+    .begin = gil_hook_begin,
+    .end = gil_hook_end,
 };
 
 /* ---- the run ------------------------------------------------------------ */
@@ -227,8 +227,8 @@ static int gil_start_threads(struct exec_ctx *ctx, struct gil_thread *th, int n)
 	if (rc != 0) {
 		/* Stop those already running; the rest never start. */
 		atomic_store(ctx->cancel, RUNNER_INTERRUPTED);
-		snprintf(ctx->err, sizeof ctx->err, "cannot start a thread for each of %d tasks: %s",
-			 n, strerror(rc));
+		snprintf(ctx->err, sizeof ctx->err,
+			 "cannot start a thread for each of %d tasks: %s", n, strerror(rc));
 		for (int i = 0; i < n; i++)
 			if (!th[i].started)
 				trace_finish(ctx->tr, i, clock_now_ns(), OUTCOME_FAILED,
@@ -294,9 +294,9 @@ static int gil_exec_run(struct exec_ctx *ctx)
 }
 
 const struct executor exec_gil = {
-	.name = "gil",
-	.model = MODEL_PSEUDO,
-	.summary = "one pthread per task; Python code must hold a simulated CPython GIL",
-	.flags = EXECUTOR_LOCK_LANE,
-	.run = gil_exec_run,
+    .name = "gil",
+    .model = MODEL_PSEUDO,
+    .summary = "one pthread per task; Python code must hold a simulated CPython GIL",
+    .flags = EXECUTOR_LOCK_LANE,
+    .run = gil_exec_run,
 };

@@ -18,7 +18,7 @@
 
 static const char *const gil_names[] = {
 #define X(e, n, d) n,
-	GIL_MODE_MAP(X)
+    GIL_MODE_MAP(X)
 #undef X
 };
 
@@ -52,8 +52,7 @@ static int gil_cond_init(pthread_cond_t *c)
 	return -rc;
 }
 
-int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct trace *tr,
-	     int lane)
+int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct trace *tr, int lane)
 {
 	int rc;
 

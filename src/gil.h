@@ -32,38 +32,41 @@
 #define GIL_OLD_TICKS 100
 
 /*    ENUM  name   what it is */
-#define GIL_MODE_MAP(X)                                                          \
-	X(NEW, "new", "CPython 3.2+: forced switch after one interval")             \
-	X(OLD, "old", "before 3.2: release and re-take every 100 ticks")            \
+#define GIL_MODE_MAP(X)                                                                            \
+	X(NEW, "new", "CPython 3.2+: forced switch after one interval")                            \
+	X(OLD, "old", "before 3.2: release and re-take every 100 ticks")                           \
 	X(OFF, "off", "free-threaded: no lock at all")
 
+/* clang-format cannot indent an enum built by a macro. */
+/* clang-format off */
 enum gil_mode {
 #define X(e, n, d) GIL_##e,
 	GIL_MODE_MAP(X)
 #undef X
 	GIL_MODE_COUNT
 };
+/* clang-format on */
 
 struct gil {
 	/* read-only after gil_init */
 	enum gil_mode mode;
-	uint64_t interval_ns;       /* the switch interval (sys.setswitchinterval) */
-	struct trace *tr;           /* NULL: holds are not recorded */
-	int lane;                   /* the trace's lock lane */
-	_Atomic int *cancel;        /* non-zero: waiters give up (may be NULL) */
+	uint64_t interval_ns; /* the switch interval (sys.setswitchinterval) */
+	struct trace *tr;     /* NULL: holds are not recorded */
+	int lane;	      /* the trace's lock lane */
+	_Atomic int *cancel;  /* non-zero: waiters give up (may be NULL) */
 	/* private: the lock itself, as in ceval_gil.c */
-	pthread_mutex_t m;          /* guards locked, switch_number, ticks */
-	pthread_cond_t cv;          /* signalled when the lock is released */
-	pthread_mutex_t switch_m;   /* FORCE_SWITCHING: orders last_holder */
-	pthread_cond_t switch_cv;   /* signalled when a thread has taken it */
+	pthread_mutex_t m;	  /* guards locked, switch_number, ticks */
+	pthread_cond_t cv;	  /* signalled when the lock is released */
+	pthread_mutex_t switch_m; /* FORCE_SWITCHING: orders last_holder */
+	pthread_cond_t switch_cv; /* signalled when a thread has taken it */
 	int locked;
-	uint64_t switch_number;     /* times the holder changed */
-	_Atomic int last_holder;    /* task id, -1 before the first take */
-	_Atomic int drop_request;   /* a waiter asks the holder to let go */
-	int ticks;                  /* old mode: chunks left until the release */
+	uint64_t switch_number;	  /* times the holder changed */
+	_Atomic int last_holder;  /* task id, -1 before the first take */
+	_Atomic int drop_request; /* a waiter asks the holder to let go */
+	int ticks;		  /* old mode: chunks left until the release */
 	/* private: counters, read with the accessors */
 	_Atomic uint64_t drop_requests; /* times drop_request went from 0 to 1 */
-	_Atomic uint64_t switch_waits;  /* drops that waited for another taker */
+	_Atomic uint64_t switch_waits;	/* drops that waited for another taker */
 };
 
 /* Returns the mode called NAME ("new", "old", "off"), or -1. */
@@ -74,8 +77,7 @@ const char *gil_mode_name(enum gil_mode m);
  * Sets G up.  With TR, holds are recorded in LANE of TR.  Returns 0, or a
  * negative errno when the mutexes or conditions cannot be made.
  */
-int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct trace *tr,
-	     int lane);
+int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct trace *tr, int lane);
 /* Waiters poll *CANCEL once per interval and give up when it is non-zero. */
 void gil_set_cancel(struct gil *g, _Atomic int *cancel);
 void gil_destroy(struct gil *g);

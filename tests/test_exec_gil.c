@@ -167,8 +167,7 @@ static struct span *load_holds(const struct trace *tr, uint32_t *n)
 }
 
 /* Every `running` span of every task lies inside one of that task's holds. */
-static void assert_running_inside_holds(const struct trace *tr, const struct span *h,
-					uint32_t nh)
+static void assert_running_inside_holds(const struct trace *tr, const struct span *h, uint32_t nh)
 {
 	struct span sp;
 
@@ -200,8 +199,7 @@ static bool hold_ended_forced(const struct trace *tr, const struct span *h)
 }
 
 /* After every forced drop the next holder is another thread; returns how many. */
-static int assert_forced_drops_hand_over(const struct trace *tr, const struct span *h,
-					 uint32_t nh)
+static int assert_forced_drops_hand_over(const struct trace *tr, const struct span *h, uint32_t nh)
 {
 	int forced = 0;
 
@@ -247,9 +245,9 @@ static double battle_new_once(double *best, bool *quiet)
 	int forced = assert_forced_drops_hand_over(tr, h, nh);
 	stats_compute(tr, &st);
 	print_message("gil new: %u holds, %d forced, median hold %.2f ms, %.0f switches/s, "
-		      "%llu drop requests, wall %.1f ms\n", nh, forced, st.median_hold_ms,
-		      st.switches_per_s, (unsigned long long)tr->meta.gil_drop_requests,
-		      wall_ms(tr));
+		      "%llu drop requests, wall %.1f ms\n",
+		      nh, forced, st.median_hold_ms, st.switches_per_s,
+		      (unsigned long long)tr->meta.gil_drop_requests, wall_ms(tr));
 	/* 600 ms of work in 5 ms turns: about 120 holds, nearly all forced. */
 	assert_true(nh >= 60);
 	assert_true(forced >= (int)nh * 3 / 4);
@@ -300,7 +298,8 @@ static double convoy_once(const char *text, double interval_ms, int io_task)
 	assert_lock_discipline(tr);
 	assert_int_equal(stats_convoy_count(tr, io_task), 40);
 	print_message("gil new, interval %.0f ms, %s: median wait after I/O %.3f ms, "
-		      "%llu drop requests\n", interval_ms, tr->ntasks > 1 ? "hog" : "alone", med,
+		      "%llu drop requests\n",
+		      interval_ms, tr->ntasks > 1 ? "hog" : "alone", med,
 		      (unsigned long long)tr->meta.gil_drop_requests);
 	trace_destroy(tr);
 	return med;
@@ -339,9 +338,9 @@ static void test_convoy(void **state)
  * (a drop that waited for the taker says so), and the span covering the
  * release ("GIL released ...") lasts only as long as the drop itself.
  */
-#define SHORT_HOLDS                                                                      \
-	"[scenario]\nname = short-holds\n"                                                 \
-	"[task a]\nsteps = sleep 1, cpu 0.3\nrepeat = 30\n"                                \
+#define SHORT_HOLDS                                                                                \
+	"[scenario]\nname = short-holds\n"                                                         \
+	"[task a]\nsteps = sleep 1, cpu 0.3\nrepeat = 30\n"                                        \
 	"[task b]\nsteps = sleep 1.3, cpu 0.3\nrepeat = 30\n"
 
 static void test_voluntary_release_never_waits(void **state)
@@ -363,8 +362,8 @@ static void test_voluntary_release_never_waits(void **state)
 				len[releases++] = clock_ns_to_ms(sp.t1 - sp.t0);
 		}
 	double med = stats_median(len, releases);
-	print_message("gil new: %d voluntary releases, median %.4f ms, %d handed over\n",
-		      releases, med, handed);
+	print_message("gil new: %d voluntary releases, median %.4f ms, %d handed over\n", releases,
+		      med, handed);
 	assert_int_equal(releases, 60);
 	assert_int_equal(handed, 0);
 	assert_true(med < 0.5);
@@ -392,8 +391,8 @@ static void test_battle_old(void **state)
 		for (uint32_t i = 0; i + 1 < nh; i++)
 			same += h[i + 1].cpu == h[i].cpu;
 		print_message("gil old: %u holds, %d re-taken by the releaser, %llu switches, "
-			      "wall %.1f ms\n", nh, same, (unsigned long long)tr->meta.gil_switches,
-			      wall_ms(tr));
+			      "wall %.1f ms\n",
+			      nh, same, (unsigned long long)tr->meta.gil_switches, wall_ms(tr));
 		assert_int_equal(tr->meta.gil_drop_requests, 0);
 		/* Released every 100 chunks (5 ms): about 120 holds. */
 		assert_true(nh >= 60);
@@ -447,8 +446,10 @@ static void test_spinner_turns(void **state)
 	double gap = 0;
 
 	for (int k = 0; k < TRIES && !within(gap, 100, 100 + 4 * 5); k++) {
-		struct trace *tr = run_gil("[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
-					   "[task slow]\nsteps = cpu 600\n", "new", 5);
+		struct trace *tr =
+		    run_gil("[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
+			    "[task slow]\nsteps = cpu 600\n",
+			    "new", 5);
 		gap = stats_max_gap_ms(tr, 0, STATE_RUNNING);
 		assert_all_done(tr);
 		assert_lock_discipline(tr);
@@ -482,7 +483,9 @@ static void test_interrupt(void **state)
 	pthread_t t;
 
 	assert_int_equal(scenario_parse("[scenario]\nname = long\n[task T]\nsteps = cpu 10000\n"
-					"count = 3\n", "test.ini", &sc, err, sizeof err), 0);
+					"count = 3\n",
+					"test.ini", &sc, err, sizeof err),
+			 0);
 	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
 	assert_non_null(r);
 	struct interrupter in = {.run = r, .after_ms = 120};

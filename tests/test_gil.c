@@ -49,8 +49,8 @@ static void test_mode_names(void **state)
 
 struct excl {
 	struct gil g;
-	int counter;           /* plain int: only the lock orders the accesses */
-	_Atomic int inside;    /* holders right now: must never exceed 1 */
+	int counter;	    /* plain int: only the lock orders the accesses */
+	_Atomic int inside; /* holders right now: must never exceed 1 */
 	_Atomic int worst;
 };
 
@@ -121,10 +121,10 @@ static void test_exclusion_old(void **state)
 /* Two threads that compute until asked to let go, as CPU-bound Python does. */
 struct spin {
 	struct gil g;
-	_Atomic int finished;  /* threads done with their rounds */
+	_Atomic int finished; /* threads done with their rounds */
 	/* Written only by the holder: the lock itself orders these. */
-	int holder[LOG_MAX];   /* who held the i-th hold */
-	int forced[LOG_MAX];   /* the i-th hold ended on a drop request */
+	int holder[LOG_MAX]; /* who held the i-th hold */
+	int forced[LOG_MAX]; /* the i-th hold ended on a drop request */
 	int n;
 };
 
@@ -220,7 +220,7 @@ struct taker {
 	struct gil *g;
 	int task;
 	int rc;
-	_Atomic int waiting;   /* set just before the take starts */
+	_Atomic int waiting; /* set just before the take starts */
 	_Atomic int took;
 };
 
@@ -349,7 +349,7 @@ struct old_arg {
 	int chunks;
 	_Atomic int *inside;
 	_Atomic int *worst;
-	_Atomic int *requested;  /* times a drop request was seen */
+	_Atomic int *requested; /* times a drop request was seen */
 };
 
 /* Python 2's eval loop: every 100 ticks, release and at once re-take. */
@@ -454,16 +454,11 @@ static void test_cancel(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mode_names),
-		cmocka_unit_test(test_exclusion_new),
-		cmocka_unit_test(test_exclusion_old),
-		cmocka_unit_test(test_forced_switch),
-		cmocka_unit_test(test_voluntary_release),
-		cmocka_unit_test(test_requested_drop_waits),
-		cmocka_unit_test(test_forced_drop_blocks),
-		cmocka_unit_test(test_old_no_requests),
-		cmocka_unit_test(test_off_is_noop),
-		cmocka_unit_test(test_cancel),
+	    cmocka_unit_test(test_mode_names),	       cmocka_unit_test(test_exclusion_new),
+	    cmocka_unit_test(test_exclusion_old),      cmocka_unit_test(test_forced_switch),
+	    cmocka_unit_test(test_voluntary_release),  cmocka_unit_test(test_requested_drop_waits),
+	    cmocka_unit_test(test_forced_drop_blocks), cmocka_unit_test(test_old_no_requests),
+	    cmocka_unit_test(test_off_is_noop),	       cmocka_unit_test(test_cancel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
