@@ -391,7 +391,10 @@ static void compare_verdict_neutral(const struct compare_result *res,
 		return;
 	}
 	compare_duration(wall, sizeof wall, best->st.wall_ms);
-	if (compare_speedup(res, best) > 0)
+	if (best->model == MODEL_SEQUENTIAL)
+		snprintf(buf, len, "Nothing beat sequential here (%s): running the tasks "
+			 "concurrently bought no time", wall);
+	else if (compare_speedup(res, best) > 0)
 		snprintf(buf, len, "No clear pattern %s the fastest here was %s: %s, %.1f%s "
 			 "sequential's speed", w->dash, best->name, wall,
 			 compare_speedup(res, best), w->times);

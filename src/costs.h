@@ -59,14 +59,18 @@ int costs_measure(struct costs_result *res);
 void costs_print(const struct costs_result *res, FILE *f, bool ascii);
 
 /*
- * Shared by costs.c and costs_green.c.  costs_memory_kib: the anonymous
- * PSS plus page tables of process PID in KiB, -1 if unknown; costs_growth:
- * after - before, at least 0, -1 if either is unknown.  The green
- * thread measurements: ns to start and end one (average of K), ns per
- * switch (R round trips), KiB while N exist (*ALIVE made); -1 on error.
+ * Shared by costs.c, costs_coro.c and costs_green.c.  costs_memory_kib:
+ * the anonymous PSS plus page tables of process PID in KiB, -1 if unknown;
+ * costs_growth: after - before, at least 0, -1 if either is unknown.  The
+ * measurements of coroutines and green threads: ns to start and end one
+ * (average of K), ns per switch (R round trips), KiB while N exist (*ALIVE
+ * made); -1 on error.
  */
 double costs_memory_kib(pid_t pid);
 double costs_growth(double before_kib, double after_kib);
+double costs_coro_start(int k);
+double costs_coro_switch(int r);
+double costs_coro_memory(int n, int *alive);
 double costs_green_start(int k);
 double costs_green_switch(int r);
 double costs_green_memory(int n, int *alive);

@@ -194,10 +194,16 @@ static void test_verdict_neutral(void **state)
 		fake("threads", MODEL_PARALLEL, 500, 300, 0),
 	};
 	struct trace *without[] = {fake("asyncio", MODEL_PSEUDO, 905, 1, 850)};
+	struct trace *seq_first[] = {
+		fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
+		fake("threads", MODEL_PARALLEL, 700, 300, 0),
+	};
 	char v[512];
 
 	verdict_of(with_seq, 2, v, sizeof v);
 	assert_non_null(strstr(v, "the fastest here was threads"));
+	verdict_of(seq_first, 2, v, sizeof v);
+	assert_non_null(strstr(v, "Nothing beat sequential"));
 	verdict_of(without, 1, v, sizeof v);
 	assert_non_null(strstr(v, "asyncio"));
 	assert_non_null(strstr(v, "no speedup"));
