@@ -128,6 +128,11 @@ static void copy_reason(char *dst, const char *reason)
 {
 	size_t n = reason ? strnlen(reason, TRACE_REASON_MAX - 1) : 0;
 
+	/* A cut inside a UTF-8 sequence drops the whole character ("—"). */
+	if (n == TRACE_REASON_MAX - 1 && ((unsigned char)reason[n] & 0xC0) == 0x80)
+		while (n > 0 && ((unsigned char)reason[n] & 0xC0) == 0x80)
+			n--;
+
 	memcpy(dst, reason ? reason : "", n);
 	dst[n] = '\0';
 }

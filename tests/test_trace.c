@@ -100,6 +100,26 @@ static void test_long_reason_truncated(void **unused)
 	trace_destroy(tr);
 }
 
+static void test_truncation_keeps_utf8_whole(void **unused)
+{
+	(void)unused;
+	struct trace *tr = trace_create(1, 0);
+	char text[TRACE_REASON_MAX + 8];
+	struct span sp;
+
+	/* 42 ASCII bytes, then a 3-byte dash that does not fit in the 43 kept. */
+	memset(text, 'a', 42);
+	strcpy(text + 42, "\u2014 more");
+	trace_start(tr, 0);
+	trace_enter(tr, 0, 0, STATE_IO, -1, text);
+	trace_get(tr, 0, 0, &sp);
+	assert_int_equal(strlen(sp.reason), 42);
+	trace_enter(tr, 0, 1, STATE_SLEEP, -1, "sleep \u2014 ok");
+	trace_get(tr, 0, 1, &sp);
+	assert_string_equal(sp.reason, "sleep \u2014 ok");
+	trace_destroy(tr);
+}
+
 static void test_full_lane_counts_drops(void **unused)
 {
 	(void)unused;
@@ -237,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_same_state_merges),
 		cmocka_unit_test(test_finish_reason_and_outcome),
 		cmocka_unit_test(test_long_reason_truncated),
+		cmocka_unit_test(test_truncation_keeps_utf8_whole),
 		cmocka_unit_test(test_full_lane_counts_drops),
 		cmocka_unit_test(test_bad_create),
 		cmocka_unit_test(test_lock_lane),
