@@ -209,12 +209,42 @@ static void test_costs_bars(void **unused)
 	trace_destroy(tr);
 }
 
+/* Every executor's run on screen at once: every view composes at every size. */
+static void test_every_view_with_every_run(void **unused)
+{
+	(void)unused;
+	static const int sizes[][2] = {{60, 16}, {80, 24}, {200, 60}, {61, 17}};
+	struct trace *trs[VIEW_MAX_PANELS];
+	struct compare_result res;
+	struct view_ctx c;
+	char name[32];
+
+	for (int i = 0; i < VIEW_MAX_PANELS; i++) {
+		snprintf(name, sizeof name, i ? "executor%d" : "sequential", i);
+		trs[i] = fx_cpu(name, i ? MODEL_PARALLEL : MODEL_SEQUENTIAL, i % 2);
+	}
+	compare_from_traces(trs, VIEW_MAX_PANELS, &res);
+	fx_compare_ctx(&c, &res);
+	for (int v = 0; v < view_count; v++)
+		for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && view_applies(&c, v); s++) {
+			struct grid *g = grid_new(sizes[s][0], sizes[s][1], s % 2);
+			c.view = v;
+			c.colour = s % 2 == 0;
+			c.compare_sel = VIEW_MAX_PANELS - 1;
+			view_compose(g, &c);
+			assert_true(fx_find(g, view_table[v]->name) == 1);
+			grid_free(g);
+		}
+	compare_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_and_verdict),
 		cmocka_unit_test(test_running_skipped_and_rows),
 		cmocka_unit_test(test_costs_bars),
+		cmocka_unit_test(test_every_view_with_every_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
