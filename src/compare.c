@@ -249,7 +249,7 @@ struct compare_words {
 	const char *arrow, *times, *dash;
 };
 
-/* Appends "SEP name N.N×" for each of NAMES that ran; returns how many did. */
+/* Appends "name N.N×" for each of NAMES that ran, SEP before the first; returns how many. */
 static int compare_append_speedups(const struct compare_result *res,
 				   const struct compare_words *w, char *buf, size_t len,
 				   const char *sep, const char *const *names)
@@ -259,7 +259,7 @@ static int compare_append_speedups(const struct compare_result *res,
 	for (; *names; names++) {
 		double s = compare_speedup_of(res, *names);
 		if (s > 0)
-			compare_append(buf, len, "%s %s %.1f%s", n++ ? "," : sep, *names, s,
+			compare_append(buf, len, "%s%s %.1f%s", n++ ? ", " : sep, *names, s,
 				       w->times);
 	}
 	return n;
@@ -300,7 +300,7 @@ static bool compare_verdict_cpu(const struct compare_result *res, const struct c
 	} else {
 		return false;
 	}
-	compare_append_speedups(res, w, buf, len, ";", serial);
+	compare_append_speedups(res, w, buf, len, "; ", serial);
 	compare_append(buf, len, ")");
 	return true;
 }

@@ -116,12 +116,20 @@ static void test_verdict_cpu_bound(void **state)
 		fake("gil", MODEL_PSEUDO, 620, 300, 0),
 		fake("asyncio", MODEL_PSEUDO, 605, 300, 0),
 	};
+	struct trace *no_processes[] = {
+		fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
+		fake("threads", MODEL_PARALLEL, 310, 300, 0),
+		fake("gil", MODEL_PSEUDO, 620, 300, 0),
+	};
 	char v[512];
 
 	verdict_of(trs, 4, v, sizeof v);
 	assert_non_null(strstr(v, "CPU-bound -> multiprocessing"));
-	assert_non_null(strstr(v, "processes 1.9x"));
-	assert_non_null(strstr(v, "gil 1.0x"));
+	assert_non_null(strstr(v, "(processes 1.9x faster than sequential; gil 1.0x, asyncio 1.0x)"));
+	/* Without processes, C threads (no GIL) against the GIL tell the same story. */
+	verdict_of(no_processes, 3, v, sizeof v);
+	assert_non_null(strstr(v, "threads without a GIL used several cores (threads 1.9x"));
+	assert_non_null(strstr(v, "they took turns (gil 1.0x)"));
 }
 
 static void test_verdict_io_bound(void **state)
