@@ -20,7 +20,7 @@ wait_for '^ A +█' 5
 keys BTab
 wait_for 'Start one and see it end' 90
 for unit in thread process coroutine 'green thread'; do
-	[ "$(screen | grep -Ec "^   $unit +([0-9.]+|n/a) ")" -eq 3 ] || fail "no three figures for $unit"
+	[ "$(screen | grep -Ec "^   $unit +([0-9.]+|n/a)( |\$)")" -eq 3 ] || fail "no three figures for $unit"
 done
 screen | grep -q 'For 10,000 connections, one unit each: [0-9.]* MiB as threads' ||
 	fail "no C10K sentence"
