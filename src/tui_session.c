@@ -227,6 +227,7 @@ static void start_scenario(struct tui_session *s)
 
 	s->kind = SESSION_SCENARIO;
 	c->npanels = 1;
+	c->spinner = scenario_has_step(&s->sc, STEP_SPIN) > 0;
 	start_panel(s, 0, s->backend);
 	snprintf(c->panels[0].title, sizeof c->panels[0].title, "%s",
 		 c->panels[0].tr ? c->panels[0].tr->meta.backend : "");
