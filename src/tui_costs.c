@@ -14,7 +14,7 @@ enum { JOB_RUNNING, JOB_DONE, JOB_LET_GO };
 struct tui_costs {
 	pthread_t thread;
 	_Atomic int state;
-	struct costs_result res;     /* written by the thread before DONE */
+	struct costs_result res; /* written by the thread before DONE */
 	void (*wake)(void *);
 	void *wake_ud;
 };

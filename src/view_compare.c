@@ -21,7 +21,7 @@
 #define COL_TIME 9
 #define COL_SPEEDUP 8
 #define VERDICT_ROWS 3
-#define MAX_LANES 4   /* task rows in one run's small timeline */
+#define MAX_LANES 4 /* task rows in one run's small timeline */
 
 static bool applies(const struct view_ctx *c)
 {
@@ -53,13 +53,14 @@ static void fmt_ms(char *buf, size_t len, double ms)
 /* ------------------------------------------------------------------ */
 
 struct layout {
-	bool model;      /* room for the model column */
+	bool model; /* room for the model column */
 	int bar_x, bar_w;
 };
 
 static void plan_columns(const struct grid *g, struct layout *lo)
 {
-	int fixed = 1 + COL_NAME + 1 + COL_MODEL + 1 + COL_TIME + 1 + COL_TIME + 1 + COL_SPEEDUP + 2;
+	int fixed =
+	    1 + COL_NAME + 1 + COL_MODEL + 1 + COL_TIME + 1 + COL_TIME + 1 + COL_SPEEDUP + 2;
 
 	lo->model = g->w - fixed - 1 >= 10;
 	if (!lo->model)
@@ -80,18 +81,21 @@ static void heading(struct grid *g, const struct view_ctx *c, const struct layou
 		   COL_SPEEDUP, "speedup", "wall time");
 }
 
-static void table_row(struct grid *g, const struct view_ctx *c, const struct layout *lo,
-		      int i, double max_ms, int y)
+static void table_row(struct grid *g, const struct view_ctx *c, const struct layout *lo, int i,
+		      double max_ms, int y)
 {
 	const struct compare_result *res = c->compare;
 	const struct compare_row *row = &res->rows[i];
 	int p = panel_of(c, row->name), x = 1;
 	char wall[32], cpu[32], speed[32];
 
-	x += grid_textf(g, x, y, COL_NAME, view_style(c, i == c->compare_sel ? ROLE_SELECTED : ROLE_TITLE),
-			"%-*s", COL_NAME, row->name) + 1;
+	x += grid_textf(g, x, y, COL_NAME,
+			view_style(c, i == c->compare_sel ? ROLE_SELECTED : ROLE_TITLE), "%-*s",
+			COL_NAME, row->name) +
+	     1;
 	if (lo->model)
-		x += grid_textf(g, x, y, -1, grid_plain, "%-*s ", COL_MODEL, model_name(row->model));
+		x +=
+		    grid_textf(g, x, y, -1, grid_plain, "%-*s ", COL_MODEL, model_name(row->model));
 	if (!row->tr) {
 		const struct view_panel *pn = p >= 0 ? &c->panels[p] : NULL;
 		if (row->skipped[0]) {
@@ -99,9 +103,10 @@ static void table_row(struct grid *g, const struct view_ctx *c, const struct lay
 		} else if (pn && pn->live) {
 			fmt_ms(wall, sizeof wall, (double)pn->now_ns / 1e6);
 			grid_textf(g, x, y, -1, grid_plain, "%*s", COL_TIME, wall);
-			grid_text(g, x + COL_TIME + 1, y, -1, "running\u2026", view_style(c, ROLE_DIM));
+			grid_text(g, x + COL_TIME + 1, y, -1, "running\u2026",
+				  view_style(c, ROLE_DIM));
 			view_bar(g, lo->bar_x, y, lo->bar_w, (double)pn->now_ns / 1e6, max_ms,
-			    view_style(c, ROLE_DIM));
+				 view_style(c, ROLE_DIM));
 		} else {
 			grid_text(g, x, y, g->w - x - 1, pn ? pn->note : "waiting for its turn",
 				  view_style(c, ROLE_DIM));
@@ -133,15 +138,15 @@ static int table(struct grid *g, const struct view_ctx *c, int y)
 	plan_columns(g, &lo);
 	for (int i = 0; i < res->nrows; i++) {
 		int p = panel_of(c, res->rows[i].name);
-		double ms = res->rows[i].tr ? res->rows[i].st.wall_ms
+		double ms = res->rows[i].tr		  ? res->rows[i].st.wall_ms
 			    : p >= 0 && c->panels[p].live ? (double)c->panels[p].now_ns / 1e6
-							 : 0;
+							  : 0;
 		if (ms > max_ms)
 			max_ms = ms;
 	}
-	grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_DIM), "%s \u2014 %s (%d task%s, %d core%s)",
-		   res->scenario, res->title, res->ntasks, res->ntasks == 1 ? "" : "s", res->cores,
-		   res->cores == 1 ? "" : "s");
+	grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_DIM),
+		   "%s \u2014 %s (%d task%s, %d core%s)", res->scenario, res->title, res->ntasks,
+		   res->ntasks == 1 ? "" : "s", res->cores, res->cores == 1 ? "" : "s");
 	heading(g, c, &lo, y++);
 	for (int i = 0; i < res->nrows; i++)
 		table_row(g, c, &lo, i, max_ms, y++);
@@ -247,19 +252,28 @@ static bool act(struct view_ctx *c, enum view_action a)
 	int n = c->compare ? c->compare->nrows : 0, sel = c->compare_sel;
 
 	switch (a) {
-	case VA_ROW_DOWN: sel++; break;
-	case VA_ROW_UP: sel--; break;
-	case VA_PAGE_DOWN: sel = n - 1; break;
-	case VA_PAGE_UP: sel = 0; break;
-	default: return false;
+	case VA_ROW_DOWN:
+		sel++;
+		break;
+	case VA_ROW_UP:
+		sel--;
+		break;
+	case VA_PAGE_DOWN:
+		sel = n - 1;
+		break;
+	case VA_PAGE_UP:
+		sel = 0;
+		break;
+	default:
+		return false;
 	}
 	c->compare_sel = sel < 0 ? 0 : sel >= n ? (n > 0 ? n - 1 : 0) : sel;
 	return true;
 }
 
 const struct view view_compare = {
-	.name = "Compare",
-	.compose = compose,
-	.applies = applies,
-	.act = act,
+    .name = "Compare",
+    .compose = compose,
+    .applies = applies,
+    .act = act,
 };

@@ -100,15 +100,16 @@ static void compose(struct grid *g, struct view_ctx *c)
 	y = group(g, c, 0, "Start one and see it end (\u00b5s)", y, ymax);
 	y = group(g, c, 1, "One switch from one to another (\u00b5s)", y, ymax);
 	char title[96];
-	snprintf(title, sizeof title, "Memory per unit while many exist (KiB; %d threads, %d "
-		 "processes at once)", c->costs->unit[COSTS_THREAD].alive,
-		 c->costs->unit[COSTS_PROCESS].alive);
+	snprintf(title, sizeof title,
+		 "Memory per unit while many exist (KiB; %d threads, %d "
+		 "processes at once)",
+		 c->costs->unit[COSTS_THREAD].alive, c->costs->unit[COSTS_PROCESS].alive);
 	y = group(g, c, 2, title, y, ymax);
 	c10k(g, c, y, ymax);
 }
 
 const struct view view_costs = {
-	.name = "Costs",
-	.compose = compose,
-	.applies = applies,
+    .name = "Costs",
+    .compose = compose,
+    .applies = applies,
 };

@@ -14,8 +14,8 @@
 #include "view_ctx.h"
 #include "view_lanes.h"
 
-#define PROBE_LANES 64  /* tasks searched for a spinner */
-#define PROBE_SPANS 8   /* spans of each looked at: a spinner draws at once */
+#define PROBE_LANES 64			 /* tasks searched for a spinner */
+#define PROBE_SPANS 8			 /* spans of each looked at: a spinner draws at once */
 #define DEFAULT_INTERVAL_NS 100000000ull /* seed 004's 0.1 s, when the trace does not say */
 
 /* ------------------------------------------------------------------ */
@@ -178,8 +178,7 @@ static bool applies(const struct view_ctx *c)
 }
 
 /* The panel's title rule: "── threads · parallel ───── wall 3.01 s ──". */
-static void block_title(struct grid *g, const struct view_ctx *c, const struct view_panel *p,
-			int y)
+static void block_title(struct grid *g, const struct view_ctx *c, const struct view_panel *p, int y)
 {
 	struct grid_style frame = view_style(c, ROLE_FRAME);
 	char t[32], right[96];
@@ -202,8 +201,7 @@ static void block_title(struct grid *g, const struct view_ctx *c, const struct v
 }
 
 /* The spinner itself, what it says, and its gaps, on row Y. */
-static void spinner_row(struct grid *g, const struct view_ctx *c, const struct view_panel *p,
-			int y)
+static void spinner_row(struct grid *g, const struct view_ctx *c, const struct view_panel *p, int y)
 {
 	static const char glyphs[4] = {'\\', '|', '/', '-'}; /* itertools.cycle(r"\|/-") */
 	const struct trace *tr = p->tr;
@@ -219,8 +217,8 @@ static void spinner_row(struct grid *g, const struct view_ctx *c, const struct v
 	uint64_t now_gap = view_spinner_gap_now(&s, t);
 	bool frozen_now = view_spinner_frozen(&s, now_gap);
 	/* At the end, the figure is the run's: stats_max_gap_ms over the whole trace. */
-	double max_ms = s.ended ? stats_max_gap_ms(tr, s.lane, STATE_RUNNING)
-				: (double)s.max_gap / 1e6;
+	double max_ms =
+	    s.ended ? stats_max_gap_ms(tr, s.lane, STATE_RUNNING) : (double)s.max_gap / 1e6;
 	bool frozen_ever = view_spinner_frozen(&s, (uint64_t)(max_ms * 1e6));
 
 	struct grid_style gs = view_style(c, frozen_now ? ROLE_BAD : ROLE_GOOD);
@@ -277,7 +275,8 @@ static void frames_row(struct grid *g, const struct view_ctx *c, const struct vi
 		bad.fg = COLOUR_RED, bad.bg = COLOUR_DEFAULT;
 	for (;;) {
 		bool more = next_frame(tr, lane, &k, &prev_end, &start) && start <= cursor;
-		uint64_t to = more ? start : (lane_ended(tr, lane, cursor, p->now_ns) ? last : cursor);
+		uint64_t to =
+		    more ? start : (lane_ended(tr, lane, cursor, p->now_ns) ? last : cursor);
 		/* The gap before this frame (or up to the cursor) when it is a freeze. */
 		if (last != UINT64_MAX && to > last && view_spinner_frozen(&probe, to - last) &&
 		    to > ax->t0 && last < end) {
@@ -344,7 +343,7 @@ static void compose(struct grid *g, struct view_ctx *c)
 }
 
 const struct view view_spinner = {
-	.name = "Spinner",
-	.compose = compose,
-	.applies = applies,
+    .name = "Spinner",
+    .compose = compose,
+    .applies = applies,
 };

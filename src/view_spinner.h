@@ -20,15 +20,15 @@
 
 /* A spinner at one instant, from its trace alone. */
 struct view_spin {
-	int lane;           /* the spinner task */
-	int slow;           /* the task it waits for, -1 if none */
-	int frames;         /* frames started at or before the instant */
-	uint64_t last;      /* ns: start of the latest of them */
-	uint64_t max_gap;   /* ns: largest gap between two frame starts up to the instant */
-	uint64_t interval;  /* ns: the spinner's own wait between frames */
-	bool ended;         /* the spinner's lane has ended */
-	bool answered;      /* the slow call returned (its task is done) */
-	bool gave_up;       /* the slow task ended another way (cancelled, failed) */
+	int lane;	   /* the spinner task */
+	int slow;	   /* the task it waits for, -1 if none */
+	int frames;	   /* frames started at or before the instant */
+	uint64_t last;	   /* ns: start of the latest of them */
+	uint64_t max_gap;  /* ns: largest gap between two frame starts up to the instant */
+	uint64_t interval; /* ns: the spinner's own wait between frames */
+	bool ended;	   /* the spinner's lane has ended */
+	bool answered;	   /* the slow call returned (its task is done) */
+	bool gave_up;	   /* the slow task ended another way (cancelled, failed) */
 };
 
 /* The spinner's lane in TR, or -1: a task whose first spans are spinner frames. */

@@ -129,7 +129,8 @@ static void test_running_skipped_and_rows(void **unused)
 	struct compare_row *skip = &res.rows[res.nrows++];
 	snprintf(skip->name, sizeof skip->name, "threads");
 	skip->model = MODEL_PARALLEL;
-	snprintf(skip->skipped, sizeof skip->skipped, "skipped: 10000 tasks would need 10000 OS threads");
+	snprintf(skip->skipped, sizeof skip->skipped,
+		 "skipped: 10000 tasks would need 10000 OS threads");
 	view_compose(g, &c);
 	assert_non_null(strstr(fx_row(g, fx_find(g, " gil ")), " 50 ms running\u2026"));
 	assert_non_null(strstr(fx_row(g, fx_find(g, " threads ")), "skipped: 10000 tasks"));
@@ -241,10 +242,10 @@ static void test_every_view_with_every_run(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_and_verdict),
-		cmocka_unit_test(test_running_skipped_and_rows),
-		cmocka_unit_test(test_costs_bars),
-		cmocka_unit_test(test_every_view_with_every_run),
+	    cmocka_unit_test(test_table_and_verdict),
+	    cmocka_unit_test(test_running_skipped_and_rows),
+	    cmocka_unit_test(test_costs_bars),
+	    cmocka_unit_test(test_every_view_with_every_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,8 @@ static struct trace *fx_threads(void)
 	trace_set_name(tr, 1, "slow");
 	for (int i = 0; i < 3; i++) {
 		fx_span(tr, 0, STATE_RUNNING, i * 100, i * 100 + 0.1, 0, "spinner frame");
-		fx_span(tr, 0, STATE_SLEEP, i * 100 + 0.1, (i + 1) * 100, -1, "spinner waits 100 ms");
+		fx_span(tr, 0, STATE_SLEEP, i * 100 + 0.1, (i + 1) * 100, -1,
+			"spinner waits 100 ms");
 	}
 	fx_span(tr, 0, STATE_RUNNING, 300, 300.1, 0, "spinner frame");
 	fx_span(tr, 1, STATE_SLEEP, 0, 299, -1, "sleep 299 ms");
@@ -252,11 +253,11 @@ static void test_applies(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reading_a_spinner),
-		cmocka_unit_test(test_glyph_follows_the_frames),
-		cmocka_unit_test(test_frozen_in_red),
-		cmocka_unit_test(test_every_size),
-		cmocka_unit_test(test_applies),
+	    cmocka_unit_test(test_reading_a_spinner),
+	    cmocka_unit_test(test_glyph_follows_the_frames),
+	    cmocka_unit_test(test_frozen_in_red),
+	    cmocka_unit_test(test_every_size),
+	    cmocka_unit_test(test_applies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

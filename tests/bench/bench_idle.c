@@ -62,7 +62,8 @@ static long cpu_ticks(long pid)
 	/* Fields after the command name, which may hold spaces: from the last ')'. */
 	char *p = strrchr(buf, ')');
 	unsigned long ut, st;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+	if (!p ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
 		return -1;
 	return (long)(ut + st);
 }
@@ -79,7 +80,8 @@ int main(void)
 	long pid;
 
 	if (!bin || !data) {
-		fprintf(stderr, "bench_idle: CONCTUI_BIN and CONCTUI_DATADIR must be set (make bench)\n");
+		fprintf(stderr,
+			"bench_idle: CONCTUI_BIN and CONCTUI_DATADIR must be set (make bench)\n");
 		return 1;
 	}
 	snprintf(sock, sizeof sock, "conctui-bench-%ld", (long)getpid());
@@ -87,7 +89,8 @@ int main(void)
 	/* exec: the pane's process is the program itself. */
 	snprintf(cmd, sizeof cmd,
 		 "-f /dev/null new-session -d -P -F '#{pane_pid}' -x 100 -y 30 "
-		 "\"exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen CONCTUI_DATADIR='%s' '%s' --replay '%s'\"",
+		 "\"exec env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen CONCTUI_DATADIR='%s' '%s' "
+		 "--replay '%s'\"",
 		 data, bin, fixture);
 	if (tmux(out, sizeof out, cmd) < 0 || (pid = strtol(out, NULL, 10)) <= 0) {
 		fprintf(stderr, "bench_idle: cannot start %s in tmux\n", bin);
@@ -97,7 +100,8 @@ int main(void)
 	atexit(stop);
 	/* Drawn and finished: the badge says DONE; then let the last frame go by. */
 	for (int i = 0; i < 100; i++) {
-		if (tmux(out, sizeof out, "capture-pane -p 2>/dev/null") == 0 && strstr(out, "DONE"))
+		if (tmux(out, sizeof out, "capture-pane -p 2>/dev/null") == 0 &&
+		    strstr(out, "DONE"))
 			break;
 		sleep_ms(100);
 	}
