@@ -24,33 +24,33 @@
 #include "loop_req.h"
 
 enum coro_state {
-	CORO_READY,  /* in the ready queue */
-	CORO_TIMER,  /* in the timer heap */
-	CORO_IO,     /* awaiting a response */
-	CORO_POOL,   /* awaiting run_in_executor; its lane is the pool thread's */
+	CORO_READY, /* in the ready queue */
+	CORO_TIMER, /* in the timer heap */
+	CORO_IO,    /* awaiting a response */
+	CORO_POOL,  /* awaiting run_in_executor; its lane is the pool thread's */
 	CORO_DONE,
 };
 
 /* One task: everything it needs between two awaits. */
 struct coro {
-	struct loop_node node;   /* first: the ready queue's link */
-	struct loop_req *req;    /* the request awaited in CORO_IO */
-	uint64_t deadline;       /* clock_now_ns() time it sleeps until, in CORO_TIMER */
-	int32_t heap;            /* index in the timer heap, -1 when not there */
-	int32_t task;            /* its lane */
-	int32_t rep;             /* repetition of the step list it is in */
-	int32_t rc;              /* what its await returned: it resumes with this */
-	int16_t step;            /* the step it is on */
-	uint8_t state;           /* enum coro_state */
-	uint8_t resumed;         /* the current step's await has completed */
+	struct loop_node node; /* first: the ready queue's link */
+	struct loop_req *req;  /* the request awaited in CORO_IO */
+	uint64_t deadline;     /* clock_now_ns() time it sleeps until, in CORO_TIMER */
+	int32_t heap;	       /* index in the timer heap, -1 when not there */
+	int32_t task;	       /* its lane */
+	int32_t rep;	       /* repetition of the step list it is in */
+	int32_t rc;	       /* what its await returned: it resumes with this */
+	int16_t step;	       /* the step it is on */
+	uint8_t state;	       /* enum coro_state */
+	uint8_t resumed;       /* the current step's await has completed */
 };
 
 struct aio {
-	struct loop loop;        /* first: the loop's ud is this */
-	struct loop_runq ready;  /* runnable coroutines, FIFO */
-	uv_timer_t wake;         /* fires at the heap's earliest deadline */
-	struct coro *coros;      /* one per task */
-	struct coro **heap;      /* the timer heap: a binary min-heap by deadline */
+	struct loop loop;	/* first: the loop's ud is this */
+	struct loop_runq ready; /* runnable coroutines, FIFO */
+	uv_timer_t wake;	/* fires at the heap's earliest deadline */
+	struct coro *coros;	/* one per task */
+	struct coro **heap;	/* the timer heap: a binary min-heap by deadline */
 	int nheap;
 };
 
@@ -350,9 +350,9 @@ static void aio_shut(struct loop *l)
 }
 
 static const struct loop_ops aio_ops = {
-	.cancel_all = aio_cancel_all,
-	.quiet = aio_quiet,
-	.shut = aio_shut,
+    .cancel_all = aio_cancel_all,
+    .quiet = aio_quiet,
+    .shut = aio_shut,
 };
 
 static int asyncio_run(struct exec_ctx *ctx)
@@ -390,9 +390,9 @@ static int asyncio_run(struct exec_ctx *ctx)
 }
 
 const struct executor exec_asyncio = {
-	.name = "asyncio",
-	.model = MODEL_PSEUDO,
-	.summary = "stackless coroutines on one libuv loop; its own ready queue and timer heap",
-	.flags = 0,
-	.run = asyncio_run,
+    .name = "asyncio",
+    .model = MODEL_PSEUDO,
+    .summary = "stackless coroutines on one libuv loop; its own ready queue and timer heap",
+    .flags = 0,
+    .run = asyncio_run,
 };

@@ -28,18 +28,18 @@ enum cb_wait { CB_NONE, CB_TIMER, CB_IMMEDIATE, CB_IO, CB_POOL, CB_ENDED };
 
 /* How far one task's chain has got. */
 struct chain {
-	uv_timer_t timer;        /* its sleeps, and its queued callbacks (0 ms) */
-	struct loop_req *req;    /* its request in flight */
-	uint64_t deadline;       /* clock_now_ns() time its timer is for */
-	int task;                /* its lane */
-	int rep;                 /* repetition of the step list */
-	int step;                /* the step it is on */
+	uv_timer_t timer;     /* its sleeps, and its queued callbacks (0 ms) */
+	struct loop_req *req; /* its request in flight */
+	uint64_t deadline;    /* clock_now_ns() time its timer is for */
+	int task;	      /* its lane */
+	int rep;	      /* repetition of the step list */
+	int step;	      /* the step it is on */
 	enum cb_wait wait;
 };
 
 struct cbs {
-	struct loop loop;        /* first: the loop's ud is this */
-	struct chain *chains;    /* one per task */
+	struct loop loop;     /* first: the loop's ud is this */
+	struct chain *chains; /* one per task */
 };
 
 static void chain_next(struct cbs *s, struct chain *c);
@@ -139,10 +139,12 @@ static void chain_immediate(uv_timer_t *t)
 	c->wait = CB_NONE;
 	switch (st->kind) {
 	case STEP_CPU:
-		rc = loop_compute(&s->loop, c->task, st->ms, "callback: computing (blocks the loop)");
+		rc = loop_compute(&s->loop, c->task, st->ms,
+				  "callback: computing (blocks the loop)");
 		break;
 	case STEP_NATIVE:
-		rc = loop_compute(&s->loop, c->task, st->ms, "callback: native code (blocks the loop)");
+		rc = loop_compute(&s->loop, c->task, st->ms,
+				  "callback: native code (blocks the loop)");
 		break;
 	case STEP_BLOCK:
 		snprintf(why, sizeof why, "callback: blocking sleep %g ms (loop blocked)", st->ms);
@@ -200,7 +202,8 @@ static void chain_next(struct cbs *s, struct chain *c)
 		return;
 	case STEP_IO:
 		loop_enter(l, c->task, STATE_IO, "request sent, on_response pending");
-		rc = loop_req_start(&l->uv, l->ctx->latency_port, st->ms, chain_response, c, &c->req);
+		rc = loop_req_start(&l->uv, l->ctx->latency_port, st->ms, chain_response, c,
+				    &c->req);
 		c->wait = CB_IO;
 		break;
 	case STEP_OFFLOAD:
@@ -234,7 +237,8 @@ static void cbs_cancel_all(struct loop *l)
 		case CB_TIMER:
 			/* Past its deadline, its callback was due and waiting for a busy loop. */
 			if (c->deadline < now)
-				trace_enter(l->ctx->tr, c->task, c->deadline, STATE_READY, -1, CB_QUEUED);
+				trace_enter(l->ctx->tr, c->task, c->deadline, STATE_READY, -1,
+					    CB_QUEUED);
 			/* fall through */
 		case CB_IMMEDIATE:
 			uv_timer_stop(&c->timer);
@@ -277,9 +281,9 @@ static void cbs_shut(struct loop *l)
 }
 
 static const struct loop_ops cbs_ops = {
-	.cancel_all = cbs_cancel_all,
-	.quiet = cbs_quiet,
-	.shut = cbs_shut,
+    .cancel_all = cbs_cancel_all,
+    .quiet = cbs_quiet,
+    .shut = cbs_shut,
 };
 
 static int callbacks_run(struct exec_ctx *ctx)
@@ -314,9 +318,9 @@ static int callbacks_run(struct exec_ctx *ctx)
 }
 
 const struct executor exec_callbacks = {
-	.name = "callbacks",
-	.model = MODEL_PSEUDO,
-	.summary = "the same work as chains of libuv callbacks (callback hell, the js-way)",
-	.flags = 0,
-	.run = callbacks_run,
+    .name = "callbacks",
+    .model = MODEL_PSEUDO,
+    .summary = "the same work as chains of libuv callbacks (callback hell, the js-way)",
+    .flags = 0,
+    .run = callbacks_run,
 };

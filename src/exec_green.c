@@ -66,30 +66,30 @@ enum green_wait { GREEN_NONE, GREEN_TIMER, GREEN_IO, GREEN_POOL };
 struct hub;
 
 struct green {
-	struct loop_node node;   /* first: the hub's run queue link */
-	ucontext_t uc;           /* its registers while the hub runs */
-	char *stack;             /* the mapping: a guard page, then the stack */
+	struct loop_node node; /* first: the hub's run queue link */
+	ucontext_t uc;	       /* its registers while the hub runs */
+	char *stack;	       /* the mapping: a guard page, then the stack */
 	struct hub *hub;
-	uv_timer_t timer;        /* its patched sleeps */
-	struct loop_req *req;    /* its patched socket's request in flight */
-	uint64_t deadline;       /* clock_now_ns() time its sleep ends */
-	int task;                /* its lane */
-	int rc;                  /* what its wait returned: it resumes with this */
+	uv_timer_t timer;     /* its patched sleeps */
+	struct loop_req *req; /* its patched socket's request in flight */
+	uint64_t deadline;    /* clock_now_ns() time its sleep ends */
+	int task;	      /* its lane */
+	int rc;		      /* what its wait returned: it resumes with this */
 	enum green_wait wait;
-	bool queued;             /* in the run queue */
-	bool spinning;           /* parked between two spinner frames */
-	bool ended;              /* its code has returned; the stack can go */
-	void *asan_fake;         /* ASan's fake stack while switched out */
+	bool queued;	 /* in the run queue */
+	bool spinning;	 /* parked between two spinner frames */
+	bool ended;	 /* its code has returned; the stack can go */
+	void *asan_fake; /* ASan's fake stack while switched out */
 	void *tsan_fiber;
 };
 
 struct hub {
-	struct loop loop;        /* first: the loop's ud is this */
-	struct loop_runq runq;   /* green threads ready to resume, FIFO */
-	ucontext_t uc;           /* the hub's registers while a green thread runs */
-	struct green *greens;    /* one per task */
-	size_t page;             /* bytes in a page: the guard below each stack */
-	const void *stack_lo;    /* the hub's stack, for ASan */
+	struct loop loop;      /* first: the loop's ud is this */
+	struct loop_runq runq; /* green threads ready to resume, FIFO */
+	ucontext_t uc;	       /* the hub's registers while a green thread runs */
+	struct green *greens;  /* one per task */
+	size_t page;	       /* bytes in a page: the guard below each stack */
+	const void *stack_lo;  /* the hub's stack, for ASan */
 	size_t stack_size;
 	void *tsan_fiber;
 };
@@ -413,9 +413,9 @@ static void hub_shut(struct loop *l)
 }
 
 static const struct loop_ops hub_ops = {
-	.cancel_all = hub_cancel_all,
-	.quiet = hub_quiet,
-	.shut = hub_shut,
+    .cancel_all = hub_cancel_all,
+    .quiet = hub_quiet,
+    .shut = hub_shut,
 };
 
 static int green_run(struct exec_ctx *ctx)
@@ -458,9 +458,9 @@ static int green_run(struct exec_ctx *ctx)
 }
 
 const struct executor exec_green = {
-	.name = "green",
-	.model = MODEL_PSEUDO,
-	.summary = "ucontext green threads on a libuv hub; io and sleep switch implicitly (gevent)",
-	.flags = 0,
-	.run = green_run,
+    .name = "green",
+    .model = MODEL_PSEUDO,
+    .summary = "ucontext green threads on a libuv hub; io and sleep switch implicitly (gevent)",
+    .flags = 0,
+    .run = green_run,
 };

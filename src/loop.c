@@ -160,13 +160,14 @@ void loop_task_end(struct loop *l, int task, int rc)
 	const struct scenario *sc = l->ctx->sc;
 	char buf[96];
 	const char *why = NULL;
-	enum outcome o = rc == 0 ? OUTCOME_DONE : rc == -ECANCELED ? OUTCOME_CANCELLED
-								    : OUTCOME_FAILED;
+	enum outcome o = rc == 0	    ? OUTCOME_DONE
+			 : rc == -ECANCELED ? OUTCOME_CANCELLED
+					    : OUTCOME_FAILED;
 
 	if (o == OUTCOME_CANCELLED) {
 		why = atomic_load(l->ctx->cancel) == RUNNER_FIRST_DONE
-			      ? "cancelled: another task finished first"
-			      : "cancelled: run interrupted";
+			  ? "cancelled: another task finished first"
+			  : "cancelled: run interrupted";
 	} else if (o == OUTCOME_FAILED) {
 		snprintf(buf, sizeof buf, "failed: %s", strerror(-rc));
 		why = buf;
@@ -422,8 +423,8 @@ int loop_offload(struct loop *l, int task, double ms, const char *after,
 
 	if (!j)
 		return -ENOMEM;
-	*j = (struct loop_work){.l = l, .task = task, .ms = ms, .after = after,
-				.done = done, .ud = ud};
+	*j = (struct loop_work){
+	    .l = l, .task = task, .ms = ms, .after = after, .done = done, .ud = ud};
 	j->w.data = j;
 	rc = uv_queue_work(&l->uv, &j->w, loop_work_run, loop_work_after);
 	if (rc < 0)

@@ -44,24 +44,24 @@ struct loop_node {
 struct loop_runq {
 	struct loop_node *head;
 	struct loop_node **tail;
-	uv_idle_t idle;                 /* active while the queue is not empty */
+	uv_idle_t idle; /* active while the queue is not empty */
 	void (*run)(struct loop *l, struct loop_node *n);
 };
 
 struct loop {
-	uv_loop_t uv;                   /* the executor's own, never the default loop */
+	uv_loop_t uv; /* the executor's own, never the default loop */
 	struct exec_ctx *ctx;
 	const struct loop_ops *ops;
-	void *ud;                       /* the executor's state */
-	uv_timer_t watch;               /* polls *ctx->cancel every LOOP_WATCH_MS */
-	int left;                       /* tasks not yet ended */
-	int live;                       /* tasks that do not spin, not yet ended */
-	bool cancelling;                /* cancel_all has run */
-	bool shut;                      /* every task has ended */
-	bool measured;                  /* bytes_per_task is known */
-	double bytes_per_task;          /* written to the trace's meta at the end */
-	int64_t rss0;                   /* bytes resident before the tasks were made */
-	int64_t trace_rss0;             /* of which the trace's pages */
+	void *ud;	       /* the executor's state */
+	uv_timer_t watch;      /* polls *ctx->cancel every LOOP_WATCH_MS */
+	int left;	       /* tasks not yet ended */
+	int live;	       /* tasks that do not spin, not yet ended */
+	bool cancelling;       /* cancel_all has run */
+	bool shut;	       /* every task has ended */
+	bool measured;	       /* bytes_per_task is known */
+	double bytes_per_task; /* written to the trace's meta at the end */
+	int64_t rss0;	       /* bytes resident before the tasks were made */
+	int64_t trace_rss0;    /* of which the trace's pages */
 };
 
 /*

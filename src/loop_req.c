@@ -19,13 +19,13 @@
 #include "latency.h"
 
 struct loop_req {
-	uv_tcp_t tcp;                  /* the socket: open while in flight */
+	uv_tcp_t tcp; /* the socket: open while in flight */
 	uv_connect_t connect;
-	loop_req_cb cb;                /* NULL once it has run or after a cancel */
+	loop_req_cb cb; /* NULL once it has run or after a cancel */
 	void *ud;
-	double ms;                     /* the wait asked for: the reply echoes it */
-	uint8_t len;                   /* bytes in line */
-	char line[LATENCY_LINE_MAX];   /* the request line, then the reply */
+	double ms;		     /* the wait asked for: the reply echoes it */
+	uint8_t len;		     /* bytes in line */
+	char line[LATENCY_LINE_MAX]; /* the request line, then the reply */
 };
 
 /* The rare write that uv_try_write could not finish at once. */
@@ -87,8 +87,9 @@ static void req_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	if (nread < 0) {
 		/* The server closes without a word when it refuses a request. */
-		req_finish(r, nread == UV_EOF ? (r->len ? -EPROTO : -ECONNRESET)
-			   : nread == UV_ENOBUFS ? -EPROTO : (int)nread);
+		req_finish(r, nread == UV_EOF	    ? (r->len ? -EPROTO : -ECONNRESET)
+			      : nread == UV_ENOBUFS ? -EPROTO
+						    : (int)nread);
 		return;
 	}
 	r->len = (uint8_t)(r->len + nread);
@@ -149,9 +150,9 @@ int loop_req_start(uv_loop_t *loop, int port, double ms, loop_req_cb cb, void *u
 		   struct loop_req **out)
 {
 	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons((uint16_t)port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	    .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	};
 
 	if (port <= 0 || port > 65535)

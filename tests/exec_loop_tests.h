@@ -38,7 +38,6 @@
 #define LOOP_SANITIZED 0
 #endif
 
-
 /* Runs TEXT on BACKEND; the finished trace.  RC gets run_wait's result, MSG its error. */
 static struct trace *loop_run_text(const char *text, const char *backend, int *rc, char *msg,
 				   size_t msglen)
@@ -144,8 +143,8 @@ static double loop_busy_ms(const struct trace *tr, int lane)
 			continue;
 		for (uint32_t i = 0; i < trace_count(tr, l); i++) {
 			trace_get(tr, l, i, &sp);
-			if (sp.t1 != TRACE_OPEN &&
-			    (sp.state == STATE_RUNNING || strcmp(sp.reason, "preempted by the OS") == 0))
+			if (sp.t1 != TRACE_OPEN && (sp.state == STATE_RUNNING ||
+						    strcmp(sp.reason, "preempted by the OS") == 0))
 				ms += clock_ns_to_ms(sp.t1 - sp.t0);
 		}
 	}
@@ -181,12 +180,13 @@ static void loop_test_seed_sleep(void **state)
 static void loop_test_one_runs_at_a_time(void **state)
 {
 	(void)state;
-	struct trace *tr = loop_run_ok("[scenario]\nname = interleave\n"
-				       "[task T]\nsteps = cpu 150, sleep 300, cpu 150\ncount = 2\n");
+	struct trace *tr =
+	    loop_run_ok("[scenario]\nname = interleave\n"
+			"[task T]\nsteps = cpu 150, sleep 300, cpu 150\ncount = 2\n");
 	double wall = loop_wall_ms(tr), c = loop_busy_ms(tr, -1) / 4, want = 3 * c + 300;
 	double waited = loop_longest(tr, 0, STATE_READY) > loop_longest(tr, 1, STATE_READY)
-				? loop_longest(tr, 0, STATE_READY)
-				: loop_longest(tr, 1, STATE_READY);
+			    ? loop_longest(tr, 0, STATE_READY)
+			    : loop_longest(tr, 1, STATE_READY);
 
 	print_message("wall %.0f ms, cpu step %.0f ms: want %.0f ms\n", wall, c, want);
 	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
@@ -262,8 +262,8 @@ static void loop_test_many_waits(void **state)
 	char text[160];
 	struct trace *one = loop_run_ok("[scenario]\nname = one\n[task T]\nsteps = io 300\n");
 
-	snprintf(text, sizeof text, "[scenario]\nname = c%d\n[task T]\nsteps = io 300\ncount = %d\n",
-		 n, n);
+	snprintf(text, sizeof text,
+		 "[scenario]\nname = c%d\n[task T]\nsteps = io 300\ncount = %d\n", n, n);
 	struct trace *tr = loop_run_ok(text);
 	double ratio = loop_wall_ms(tr) / loop_wall_ms(one);
 
@@ -390,6 +390,8 @@ static void loop_test_fd_limit(void **state)
 	trace_destroy(tr);
 }
 
+/* One test a line: clang-format would pack them. */
+/* clang-format off */
 #define LOOP_COMMON_TESTS                                   \
 	cmocka_unit_test(loop_test_seed_sleep),             \
 	cmocka_unit_test(loop_test_one_runs_at_a_time),     \
@@ -399,6 +401,7 @@ static void loop_test_fd_limit(void **state)
 	cmocka_unit_test(loop_test_spinner_turns),          \
 	cmocka_unit_test(loop_test_spinner_freezes),        \
 	cmocka_unit_test(loop_test_interrupt)
+/* clang-format on */
 
 /* Lowers the descriptor limit for the rest of the process: list it last. */
 #define LOOP_LAST_TEST cmocka_unit_test(loop_test_fd_limit)

@@ -42,10 +42,10 @@ static void test_coroutines_are_small(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LOOP_COMMON_TESTS,
-		cmocka_unit_test(test_block_stalls_the_loop),
-		cmocka_unit_test(test_coroutines_are_small),
-		LOOP_LAST_TEST,
+	    LOOP_COMMON_TESTS,
+	    cmocka_unit_test(test_block_stalls_the_loop),
+	    cmocka_unit_test(test_coroutines_are_small),
+	    LOOP_LAST_TEST,
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,10 +53,10 @@ static void test_long_chain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LOOP_COMMON_TESTS,
-		cmocka_unit_test(test_callbacks_chain),
-		cmocka_unit_test(test_long_chain),
-		LOOP_LAST_TEST,
+	    LOOP_COMMON_TESTS,
+	    cmocka_unit_test(test_callbacks_chain),
+	    cmocka_unit_test(test_long_chain),
+	    LOOP_LAST_TEST,
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

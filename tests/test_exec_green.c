@@ -67,11 +67,11 @@ static void test_many_switches(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		LOOP_COMMON_TESTS,
-		cmocka_unit_test(test_waits_switch_implicitly),
-		cmocka_unit_test(test_unpatched_block_stalls_the_hub),
-		cmocka_unit_test(test_many_switches),
-		LOOP_LAST_TEST,
+	    LOOP_COMMON_TESTS,
+	    cmocka_unit_test(test_waits_switch_implicitly),
+	    cmocka_unit_test(test_unpatched_block_stalls_the_hub),
+	    cmocka_unit_test(test_many_switches),
+	    LOOP_LAST_TEST,
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
