@@ -448,8 +448,11 @@ static void costs_value(char *buf, size_t len, double v)
 		snprintf(buf, len, v < 1 ? "%.3f" : v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v);
 }
 
-/* A bar of V out of MAX in eighths of a block, so that small costs still show. */
-static void costs_bar(FILE *f, double v, double max, bool ascii)
+/*
+ * A bar of V out of MAX in eighths of a block, so that small costs still
+ * show; padded to its column unless it is the LAST on the line.
+ */
+static void costs_bar(FILE *f, double v, double max, bool ascii, bool last)
 {
 	static const char *const eighths[8] = {"", "\u258f", "\u258e", "\u258d",
 					       "\u258c", "\u258b", "\u258a", "\u2589"};
@@ -463,7 +466,8 @@ static void costs_bar(FILE *f, double v, double max, bool ascii)
 		fputs(ascii ? (n < 8 ? "." : "") : eighths[n % 8], f);
 		cols += !ascii || n < 8;
 	}
-	fprintf(f, "%*s", COSTS_COL_BAR - cols, "");
+	if (!last)
+		fprintf(f, "%*s", COSTS_COL_BAR - cols, "");
 }
 
 static double costs_figure(const struct costs_figures *fig, int column)
@@ -480,16 +484,17 @@ static void costs_table(const struct costs_result *res, FILE *f, bool ascii)
 		for (int c = 0; c < 3; c++)
 			if (costs_figure(&res->unit[u], c) > max[c])
 				max[c] = costs_figure(&res->unit[u], c);
-	fprintf(f, "%-*s  %-*s  %-*s  %s\n", COSTS_COL_UNIT, "unit",
-		COSTS_COL_VALUE + COSTS_COL_BAR + 1, ascii ? "start+join (us)" : "start+join (\u00b5s) ",
-		COSTS_COL_VALUE + COSTS_COL_BAR + 1, ascii ? "switch (us)" : "switch (\u00b5s) ",
-		"memory per unit (KiB)");
+	/* printf pads bytes, and the micro sign takes two. */
+	int head = COSTS_COL_VALUE + COSTS_COL_BAR + 1 + !ascii;
+	fprintf(f, "%-*s  %-*s  %-*s  %s\n", COSTS_COL_UNIT, "unit", head,
+		ascii ? "start+join (us)" : "start+join (\u00b5s)", head,
+		ascii ? "switch (us)" : "switch (\u00b5s)", "memory per unit (KiB)");
 	for (int u = 0; u < COSTS_UNIT_COUNT; u++) {
 		fprintf(f, "%-*s", COSTS_COL_UNIT, costs_unit_name((enum costs_unit)u));
 		for (int c = 0; c < 3; c++) {
 			costs_value(v, sizeof v, costs_figure(&res->unit[u], c));
 			fprintf(f, "  %*s ", COSTS_COL_VALUE, v);
-			costs_bar(f, costs_figure(&res->unit[u], c), max[c], ascii);
+			costs_bar(f, costs_figure(&res->unit[u], c), max[c], ascii, c == 2);
 		}
 		fputc('\n', f);
 	}
