@@ -50,6 +50,13 @@
 #ifdef GREEN_TSAN
 #include <sanitizer/tsan_interface.h>
 #endif
+/* valgrind must be told about stacks it did not see allocated as stacks. */
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define VALGRIND_STACK_REGISTER(lo, hi) 0u
+#define VALGRIND_STACK_DEREGISTER(id) ((void)(id))
+#endif
 
 /* Usable stack per green thread; sanitizers make frames several times larger. */
 #if defined(GREEN_ASAN) || defined(GREEN_TSAN)
@@ -81,6 +88,7 @@ struct green {
 	bool ended;	 /* its code has returned; the stack can go */
 	void *asan_fake; /* ASan's fake stack while switched out */
 	void *tsan_fiber;
+	unsigned vg_stack; /* valgrind's id for the stack; 0 outside valgrind */
 };
 
 struct hub {
@@ -318,6 +326,7 @@ static int green_start(struct hub *h, struct green *g)
 		return -errno;
 	}
 	mprotect(g->stack, h->page, PROT_NONE);
+	g->vg_stack = VALGRIND_STACK_REGISTER(g->stack + h->page, g->stack + h->page + GREEN_STACK);
 	getcontext(&g->uc);
 	g->uc.uc_stack.ss_sp = g->stack + h->page;
 	g->uc.uc_stack.ss_size = GREEN_STACK;
@@ -339,6 +348,7 @@ static void green_free(struct hub *h, struct green *g)
 	/* Its last frames never returned: their redzones must not outlive it. */
 	__asan_unpoison_memory_region(g->stack + h->page, GREEN_STACK);
 #endif
+	VALGRIND_STACK_DEREGISTER(g->vg_stack);
 	munmap(g->stack, GREEN_STACK + h->page);
 	g->stack = NULL;
 }
