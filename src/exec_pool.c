@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "clock.h"
 #include "runner.h"
 #include "work.h"
@@ -105,35 +106,7 @@ void exec_pool_last_report(struct exec_pool_report *out)
 	*out = pool_last;
 }
 
-static int is_spinner(const struct scenario_task *t)
-{
-	for (int i = 0; i < t->nsteps; i++)
-		if (t->steps[i].kind == STEP_SPIN)
-			return 1;
-	return 0;
-}
-
-static int has_cpu_step(const struct scenario_task *t)
-{
-	for (int i = 0; i < t->nsteps; i++)
-		if (t->steps[i].kind == STEP_CPU)
-			return 1;
-	return 0;
-}
-
 /* ---- the worker side ---- */
-
-/* Closes every descriptor above stdio but A and B (both above 2). */
-static void keep_only(int a, int b)
-{
-	int lo = a < b ? a : b, hi = a < b ? b : a;
-
-	if (lo > 3)
-		close_range(3, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-	close_range((unsigned)hi + 1, ~0u, 0);
-}
 
 /*
  * A worker starts with the parent's signal handlers (libuv's write to the
@@ -143,20 +116,9 @@ static void keep_only(int a, int b)
  */
 static int worker_tie(struct pool *p)
 {
-	struct sigaction dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
-	sigset_t none;
+	int keep[2] = {p->job_r, p->res_w};
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != p->parent)
-		return -1;
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
-	sigaction(SIGINT, &ign, NULL);
-	sigaction(SIGPIPE, &ign, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	keep_only(p->job_r, p->res_w);
-	return 0;
+	return child_tie(p->parent, keep, 2);
 }
 
 /* The runner's end hook: seed 004's check(n), on the job's lane. */
@@ -178,7 +140,7 @@ static const struct runner_hooks pool_hooks = {.end = check_number};
 static void run_job(struct pool *p, int w, int job)
 {
 	struct exec_ctx *ctx = p->ctx;
-	struct pool_job j = {.check = has_cpu_step(&ctx->sc->tasks[job])};
+	struct pool_job j = {.check = scenario_task_has_step(&ctx->sc->tasks[job], STEP_CPU)};
 	struct runner r;
 	char why[TRACE_REASON_MAX];
 
@@ -291,7 +253,7 @@ static void worker_ended(struct pool *p, int w, int status)
 	}
 	trace_finish(tr, job, clock_now_ns(), WIFSIGNALED(status) ? OUTCOME_KILLED : OUTCOME_FAILED,
 		     why);
-	if (!is_spinner(&p->ctx->sc->tasks[job]))
+	if (!scenario_task_has_step(&p->ctx->sc->tasks[job], STEP_SPIN))
 		atomic_fetch_sub(&p->sh->live, 1);
 }
 
@@ -363,13 +325,6 @@ static void finish_leftovers(struct pool *p)
 		if (trace_outcome(p->ctx->tr, i) == OUTCOME_NONE)
 			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, reason);
 }
-
-/* What a failed fork() ran into, in words a user can act on. */
-static const char *fork_hint(int e)
-{
-	return e == EAGAIN ? " (the process limit, ulimit -u / kernel.pid_max)" : "";
-}
-
 static int start_workers(struct pool *p)
 {
 	struct exec_ctx *ctx = p->ctx;
@@ -381,7 +336,7 @@ static int start_workers(struct pool *p)
 		if (pid < 0) {
 			int e = errno;
 			snprintf(ctx->err, sizeof ctx->err, "cannot start worker %d of %d: %s%s",
-				 w + 1, p->nworkers, strerror(e), fork_hint(e));
+				 w + 1, p->nworkers, strerror(e), child_fork_hint(e));
 			atomic_store(ctx->cancel, RUNNER_INTERRUPTED);
 			return -1;
 		}

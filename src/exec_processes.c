@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "clock.h"
 #include "runner.h"
 
@@ -75,52 +76,13 @@ static int task_of(const struct procs *p, pid_t pid)
 
 	return p->slot_pid[i] == pid ? p->slot_task[i] : -1;
 }
-
-static int is_spinner(const struct scenario_task *t)
-{
-	for (int i = 0; i < t->nsteps; i++)
-		if (t->steps[i].kind == STEP_SPIN)
-			return 1;
-	return 0;
-}
-
-/*
- * A child starts with the parent's signal handlers (libuv's write to the
- * UI's loop) and descriptors (the terminal, pipes whose EOF others wait
- * for).  It needs none of them.  Ctrl-C reaches the whole foreground
- * group: the parent turns it into a cooperative cancel, so it is ignored.
- */
-static void child_reset(void)
-{
-	struct sigaction dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
-	sigset_t none;
-
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
-	sigaction(SIGINT, &ign, NULL);
-	sigaction(SIGPIPE, &ign, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	close_range(3, ~0u, 0);
-}
-
-/* Dies with the controller thread that forked it; 0, or -1 if that is gone. */
-static int child_tie(pid_t parent)
-{
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
-		return -1;
-	child_reset();
-	return 0;
-}
-
 /* The group's anchor: a child that sleeps until the run kills it. */
 static pid_t start_anchor(pid_t parent)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		if (child_tie(parent) < 0 || setpgid(0, 0) < 0)
+		if (child_tie(parent, NULL, 0) < 0 || setpgid(0, 0) < 0)
 			_exit(1);
 		for (;;)
 			pause();
@@ -137,7 +99,7 @@ static _Noreturn void child_main(struct procs *p, int task)
 {
 	struct runner r;
 
-	if (child_tie(p->parent) < 0 || setpgid(0, p->group) < 0)
+	if (child_tie(p->parent, NULL, 0) < 0 || setpgid(0, p->group) < 0)
 		_exit(1);
 	runner_init(&r, p->ctx->tr, p->ctx->sc, task);
 	r.latency_port = p->ctx->latency_port;
@@ -168,7 +130,7 @@ static void record_death(struct procs *p, int task, int status)
 	}
 	trace_finish(tr, task, clock_now_ns(), o, why);
 	/* The runner could not count it out; a spinner must not wait for it. */
-	if (!is_spinner(&p->ctx->sc->tasks[task]))
+	if (!scenario_task_has_step(&p->ctx->sc->tasks[task], STEP_SPIN))
 		atomic_fetch_sub(&p->sh->live, 1);
 }
 
@@ -229,13 +191,6 @@ static void wait_all(struct procs *p)
 		clock_sleep_until(clock_now_ns() + PROCS_POLL_NS);
 	}
 }
-
-/* What a failed fork() ran into, in words a user can act on. */
-static const char *fork_hint(int e)
-{
-	return e == EAGAIN ? " (the process limit, ulimit -u / kernel.pid_max)" : "";
-}
-
 /* Ends the lanes of tasks that never got a process. */
 static void never_started(struct procs *p, int from, const char *why)
 {
@@ -288,7 +243,7 @@ static int start_all(struct procs *p)
 			int e = errno;
 			never_started(p, i, "not started: no process for it");
 			snprintf(ctx->err, sizeof ctx->err, "cannot start process %d of %d: %s%s",
-				 i + 1, n, strerror(e), fork_hint(e));
+				 i + 1, n, strerror(e), child_fork_hint(e));
 			atomic_store(ctx->cancel, RUNNER_INTERRUPTED);
 			return -1;
 		}
@@ -320,7 +275,7 @@ static int procs_setup(struct procs *p, struct exec_ctx *ctx)
 	p->group = start_anchor(p->parent);
 	if (p->group < 0) {
 		snprintf(ctx->err, sizeof ctx->err, "cannot start a process: %s%s", strerror(errno),
-			 fork_hint(errno));
+			 child_fork_hint(errno));
 		return -1;
 	}
 	p->anchor_alive = 1;

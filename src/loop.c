@@ -114,14 +114,6 @@ void loop_measure(struct loop *l)
  * The loop and the end of tasks
  * ------------------------------------------------------------------------ */
 
-bool loop_is_spinner(const struct scenario_task *t)
-{
-	for (int i = 0; i < t->nsteps; i++)
-		if (t->steps[i].kind == STEP_SPIN)
-			return true;
-	return false;
-}
-
 bool loop_cancelled(const struct loop *l)
 {
 	return atomic_load_explicit(l->ctx->cancel, memory_order_relaxed) != RUNNER_GO;
@@ -174,7 +166,7 @@ void loop_task_end(struct loop *l, int task, int rc)
 	}
 	trace_finish(l->ctx->tr, task, clock_now_ns(), o, why);
 	l->left--;
-	if (!loop_is_spinner(&sc->tasks[task]) && --l->live == 0 && l->ops->quiet)
+	if (!scenario_task_has_step(&sc->tasks[task], STEP_SPIN) && --l->live == 0 && l->ops->quiet)
 		l->ops->quiet(l);
 	if (o == OUTCOME_DONE && sc->wait == WAIT_FIRST) {
 		int go = RUNNER_GO;
@@ -195,7 +187,7 @@ int loop_init(struct loop *l, struct exec_ctx *ctx, const struct loop_ops *ops, 
 	l->ud = ud;
 	l->left = ctx->sc->ntasks;
 	for (int i = 0; i < ctx->sc->ntasks; i++)
-		l->live += !loop_is_spinner(&ctx->sc->tasks[i]);
+		l->live += !scenario_task_has_step(&ctx->sc->tasks[i], STEP_SPIN);
 	if (loop_check_fds(ctx) < 0)
 		return -1;
 	l->rss0 = loop_rss();

@@ -72,9 +72,6 @@ struct loop {
 int loop_init(struct loop *l, struct exec_ctx *ctx, const struct loop_ops *ops, void *ud);
 /* Runs until every task has ended and every handle has closed; 0 or -1. */
 int loop_run(struct loop *l);
-
-/* True for a task with a spin step: it does not count as live. */
-bool loop_is_spinner(const struct scenario_task *t);
 /* The cancel flag is up (another task finished first, or the run was stopped). */
 bool loop_cancelled(const struct loop *l);
 /*

@@ -243,14 +243,6 @@ static int run_step(struct runner *r, const struct step *s)
 	}
 }
 
-static int is_spinner(const struct scenario_task *t)
-{
-	for (int i = 0; i < t->nsteps; i++)
-		if (t->steps[i].kind == STEP_SPIN)
-			return 1;
-	return 0;
-}
-
 /* The words for how a task ended. */
 static const char *end_reason(const struct runner *r, int rc, char *buf, size_t len)
 {
@@ -288,7 +280,7 @@ enum outcome runner_run(struct runner *r)
 		int go = RUNNER_GO;
 		atomic_compare_exchange_strong(r->cancel, &go, RUNNER_FIRST_DONE);
 	}
-	if (r->live && !is_spinner(r->spec))
+	if (r->live && !scenario_task_has_step(r->spec, STEP_SPIN))
 		atomic_fetch_sub(r->live, 1);
 	return o;
 }
@@ -298,6 +290,6 @@ int runner_live_tasks(const struct scenario *sc)
 	int n = 0;
 
 	for (int i = 0; i < sc->ntasks; i++)
-		n += !is_spinner(&sc->tasks[i]);
+		n += !scenario_task_has_step(&sc->tasks[i], STEP_SPIN);
 	return n;
 }

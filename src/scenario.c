@@ -912,3 +912,11 @@ int scenario_has_step(const struct scenario *sc, enum step_kind k)
 			return 1;
 	return 0;
 }
+
+int scenario_task_has_step(const struct scenario_task *t, enum step_kind k)
+{
+	for (int i = 0; i < t->nsteps; i++)
+		if (t->steps[i].kind == k)
+			return 1;
+	return 0;
+}

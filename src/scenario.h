@@ -96,5 +96,7 @@ const char *scenario_dir(void);
 void scenario_scale(struct scenario *sc, double x);
 /* True when any task has a step of kind K. */
 int scenario_has_step(const struct scenario *sc, enum step_kind k);
+/* True when task T has a step of kind K (a spinner: STEP_SPIN). */
+int scenario_task_has_step(const struct scenario_task *t, enum step_kind k);
 
 #endif
