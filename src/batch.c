@@ -106,8 +106,7 @@ struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, in
 
 /* ---- outputs -------------------------------------------------------------- */
 
-/* Opens PATH for writing ("-" is stdout); prints why not and returns NULL. */
-static FILE *open_output(const char *path)
+FILE *batch_open_output(const char *path)
 {
 	FILE *f;
 
@@ -119,7 +118,7 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
-static int close_output(FILE *f, const char *path)
+int batch_close_output(FILE *f, const char *path)
 {
 	int bad = ferror(f);
 
@@ -132,7 +131,14 @@ static int close_output(FILE *f, const char *path)
 	return 0;
 }
 
-/* Output files are opened before the run, so a bad path fails early. */
+void batch_discard_output(FILE *f, const char *path)
+{
+	if (f && f != stdout) {
+		fclose(f);
+		unlink(path);
+	}
+}
+
 struct outputs {
 	FILE *json, *chrome;
 };
@@ -140,13 +146,10 @@ struct outputs {
 static int outputs_open(const struct options *o, struct outputs *out)
 {
 	memset(out, 0, sizeof *out);
-	if (o->json && !(out->json = open_output(o->json)))
+	if (o->json && !(out->json = batch_open_output(o->json)))
 		return -1;
-	if (o->trace && !(out->chrome = open_output(o->trace))) {
-		if (out->json && out->json != stdout) {
-			fclose(out->json);
-			unlink(o->json);
-		}
+	if (o->trace && !(out->chrome = batch_open_output(o->trace))) {
+		batch_discard_output(out->json, o->json);
 		return -1;
 	}
 	return 0;
@@ -155,14 +158,8 @@ static int outputs_open(const struct options *o, struct outputs *out)
 /* Abandons the outputs of a run that did not happen: nothing is left. */
 static void outputs_discard(const struct options *o, struct outputs *out)
 {
-	if (out->json && out->json != stdout) {
-		fclose(out->json);
-		unlink(o->json);
-	}
-	if (out->chrome && out->chrome != stdout) {
-		fclose(out->chrome);
-		unlink(o->trace);
-	}
+	batch_discard_output(out->json, o->json);
+	batch_discard_output(out->chrome, o->trace);
 }
 
 /* Writes TRS[0..N): one record, or a compare file when N > 1. */
@@ -174,11 +171,11 @@ static int outputs_write(const struct options *o, struct outputs *out, struct tr
 
 	if (out->json) {
 		rc |= n > 1 ? record_write_compare(trs, n, out->json) : record_write(tr, out->json);
-		rc |= close_output(out->json, o->json);
+		rc |= batch_close_output(out->json, o->json);
 	}
 	if (out->chrome) {
 		rc |= chrome_trace_write(tr, out->chrome);
-		rc |= close_output(out->chrome, o->trace);
+		rc |= batch_close_output(out->chrome, o->trace);
 	}
 	return rc ? -1 : 0;
 }

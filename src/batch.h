@@ -6,6 +6,8 @@
 #ifndef CONCTUI_BATCH_H
 #define CONCTUI_BATCH_H
 
+#include <stdio.h>
+
 #include "options.h"
 #include "scenario.h"
 
@@ -25,5 +27,16 @@ int batch_load_scenario(const char *name, double scale, struct scenario *sc);
  * when a signal stopped it.
  */
 struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, int *interrupted);
+
+/*
+ * Output files are opened before a run, so that a bad path fails at once
+ * with nothing run.  batch_open_output: PATH for writing ("-" is stdout),
+ * or NULL after printing why.  batch_close_output: flushes and closes,
+ * 0 or -1 after printing why.  batch_discard_output: closes and removes a
+ * file whose run did not happen, so that nothing is left.
+ */
+FILE *batch_open_output(const char *path);
+int batch_close_output(FILE *f, const char *path);
+void batch_discard_output(FILE *f, const char *path);
 
 #endif

@@ -530,22 +530,6 @@ void compare_print(const struct compare_result *res, FILE *f, bool ascii)
 
 /* ---- --compare ------------------------------------------------------------- */
 
-/*
- * --json is opened before anything runs, so that a bad path fails at once
- * with nothing run; "-" hands stdout to the record instead of the table.
- */
-static FILE *compare_open(const char *path)
-{
-	FILE *f;
-
-	if (!path || strcmp(path, "-") == 0)
-		return path ? stdout : NULL;
-	f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "conctui: cannot write %s: %s\n", path, strerror(errno));
-	return f;
-}
-
 /* Writes the ran rows' records into F and closes it; 0 or -1. */
 static int compare_write_json(const struct compare_result *res, FILE *f, const char *path)
 {
@@ -556,10 +540,7 @@ static int compare_write_json(const struct compare_result *res, FILE *f, const c
 		if (res->rows[i].tr)
 			trs[n++] = res->rows[i].tr;
 	rc = record_write_compare(trs, n, f);
-	rc |= f == stdout ? fflush(f) : fclose(f);
-	if (rc)
-		fprintf(stderr, "conctui: cannot write %s: %s\n", path, strerror(errno));
-	return rc ? -1 : 0;
+	return batch_close_output(f, path) < 0 || rc ? -1 : 0;
 }
 
 /* What --compare does not combine with; prints why and returns 2, else 0. */
@@ -607,16 +588,15 @@ int compare_main(const struct options *o)
 		return compare_replay(o);
 	if (batch_load_scenario(o->scenario, o->scale, &sc) < 0)
 		return 2;
-	if (!(json = compare_open(o->json)) && o->json) {
+	/* --json is opened first: a bad path fails with nothing run. */
+	json = o->json ? batch_open_output(o->json) : NULL;
+	if (o->json && !json) {
 		scenario_free(&sc);
 		return 2;
 	}
 	if (compare_run(&sc, &o->run, &res, stderr) < 0) {
 		fprintf(stderr, "conctui: interrupted\n");
-		if (json && json != stdout) {
-			fclose(json);
-			unlink(o->json);
-		}
+		batch_discard_output(json, o->json);
 		rc = 1;
 	} else {
 		if (json != stdout)
