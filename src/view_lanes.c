@@ -53,22 +53,26 @@ void view_lanes_ticks(struct grid *g, const struct view_ctx *c, const struct vie
 	}
 	struct grid_style st = view_style(c, ROLE_AXIS);
 	int free_from = ax->x;
-	for (uint64_t t = (ax->t0 + step - 1) / step * step; t < ax->t0 + ax->len; t += step) {
-		char label[32];
-		int col = ax->x + column_of(ax, t);
-
-		view_fmt_tick(label, sizeof label, t);
-		if (col < free_from || col + (int)strlen(label) > ax->x + ax->w)
-			continue;
-		grid_put(g, col, y, 0x2575, st); /* a tick: the label starts right of it */
-		free_from = col + 1 + grid_text(g, col + 1, y, -1, label, st) + 1;
-	}
 	int cc = column_of(ax, ax->cursor);
 	if (ax->cursor >= ax->t0 + ax->len)
 		cc = ax->w; /* past the window: point at its edge */
+	int cursor_x = ax->x + (cc < ax->w ? cc : ax->w - 1);
+	for (uint64_t t = (ax->t0 + step - 1) / step * step; t < ax->t0 + ax->len; t += step) {
+		char label[32];
+		int col = ax->x + column_of(ax, t);
+		int end;
+
+		view_fmt_tick(label, sizeof label, t);
+		end = col + (int)strlen(label);
+		if (col < free_from || end > ax->x + ax->w)
+			continue;
+		if (cc >= 0 && cursor_x >= col && cursor_x <= end)
+			continue; /* the cursor's mark would cut the label */
+		grid_put(g, col, y, 0x2575, st); /* a tick: the label starts right of it */
+		free_from = col + 1 + grid_text(g, col + 1, y, -1, label, st) + 1;
+	}
 	if (cc >= 0 && cc <= ax->w && ax->x + cc < g->w)
-		grid_put(g, ax->x + (cc < ax->w ? cc : ax->w - 1), y, 0x25bc,
-			 view_style(c, ROLE_CURSOR));
+		grid_put(g, cursor_x, y, 0x25bc, view_style(c, ROLE_CURSOR));
 }
 
 int view_lanes_name_width(const struct trace *tr)
