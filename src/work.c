@@ -10,6 +10,7 @@
 #include "work.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 
 #include "clock.h"
 
@@ -51,24 +52,46 @@ static uint64_t best_time(uint64_t iters, int reps)
 	return best ? best : 1;
 }
 
+/* CONCTUI_CALIBRATION=N fixes the speed at N iterations per ms, or 0. */
+static uint64_t pinned_speed(void)
+{
+	const char *s = getenv("CONCTUI_CALIBRATION");
+	char *end;
+
+	if (!s || !*s)
+		return 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	return *end == '\0' ? n : 0;
+}
+
 void work_calibrate(void)
 {
 	uint64_t iters = 1024;
 
+	uint64_t pinned = pinned_speed();
+	if (pinned) {
+		atomic_store(&iters_per_ms, pinned);
+		return;
+	}
 	if (atomic_load(&iters_per_ms))
 		return;
 	/* Grow the probe until one run takes about a millisecond. */
 	while (best_time(iters, 1) < 1000000ull && iters < (1ull << 40))
 		iters *= 2;
-	uint64_t ns = best_time(iters, 7);
+	uint64_t ns = best_time(iters, 15);
 	uint64_t per_ms = iters * 1000000ull / ns;
 	atomic_store(&iters_per_ms, per_ms ? per_ms : 1);
 }
 
 uint64_t work_iters_per_ms(void)
 {
-	work_calibrate();
-	return atomic_load(&iters_per_ms);
+	uint64_t v = atomic_load(&iters_per_ms);
+
+	if (!v) {
+		work_calibrate();
+		v = atomic_load(&iters_per_ms);
+	}
+	return v;
 }
 
 uint64_t work_chunk_iters(void)

@@ -11,7 +11,11 @@
 
 #define WORK_CHUNK_US 50 /* one chunk of computation, between two probes */
 
-/* Measures the kernel's speed (a few ms).  Safe to call more than once. */
+/*
+ * Measures the kernel's speed (a few ms), unless CONCTUI_CALIBRATION gives
+ * it in iterations per ms (for benchmarks and runs that must do the same
+ * work every time).  Safe to call more than once.
+ */
 void work_calibrate(void);
 /* Kernel iterations in one millisecond, and in one chunk. */
 uint64_t work_iters_per_ms(void);

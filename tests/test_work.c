@@ -7,6 +7,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "clock.h"
 #include "work.h"
 
@@ -53,6 +57,22 @@ static void test_chunks(void **unused)
 	assert_int_equal(work_iters_per_ms(), a);
 }
 
+static void test_pinned_calibration(void **unused)
+{
+	(void)unused;
+	/* Pinned speed only takes effect before the first calibration: in a child. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		setenv("CONCTUI_CALIBRATION", "123456", 1);
+		work_calibrate();
+		_exit(work_iters_per_ms() == 123456 ? 0 : 1);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_primes(void **unused)
 {
 	(void)unused;
@@ -72,6 +92,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_calibration_within_10_percent),
 		cmocka_unit_test(test_chunks),
+		cmocka_unit_test(test_pinned_calibration),
 		cmocka_unit_test(test_primes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  * trace_distortion_pct: the wall time of a CPU-bound run with every probe
  * (a clock read, a core read and a span check per 50 us chunk) against the
  * same binary built with the probes compiled out, in percent.  Runs
- * alternate between the two binaries so drifting load hits both alike;
+ * alternate between the two binaries so drifting load hits both alike,
+ * and both are pinned to one calibration so that they do the same work;
  * the figure is the difference of the medians.
  */
 #include <jansson.h>
@@ -14,8 +15,9 @@
 #include <unistd.h>
 
 #include "stats.h"
+#include "work.h"
 
-#define ROUNDS 7
+#define ROUNDS 9
 
 /* Wall ms of one sequential run of SCENARIO with BIN, from its record. */
 static double wall_of(const char *bin, const char *scenario)
@@ -49,6 +51,9 @@ int main(void)
 		fprintf(stderr, "bench_distortion: set CONCTUI_BIN and CONCTUI_NOPROBE_BIN\n");
 		return 1;
 	}
+	char speed[32];
+	snprintf(speed, sizeof speed, "%llu", (unsigned long long)work_iters_per_ms());
+	setenv("CONCTUI_CALIBRATION", speed, 1);
 	int fd = mkstemp(path);
 	if (fd < 0) {
 		perror("mkstemp");
