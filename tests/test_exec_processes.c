@@ -302,9 +302,24 @@ static void test_spinner_stops_when_the_others_end(void **state)
 				  "processes");
 
 	assert_all(tr, OUTCOME_DONE);
-	/* It turned while the other slept, and stopped soon after. */
+	/* It turned while the other slept (seed 004: frames every 50 ms, no freeze). */
 	assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) > 0);
+	assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) < 3 * 50);
 	assert_true(trace_lane_end(tr, 0, 0) < trace_lane_end(tr, 1, 0) + 200 * CLOCK_NS_PER_MS);
+	trace_destroy(tr);
+}
+
+/* Seed 004's follow-up: a CPU-bound slow call in its own process freezes nothing. */
+static void test_spinner_turns_beside_cpu_work(void **state)
+{
+	(void)state;
+	struct trace *tr = run_on("[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
+				  "[task slow]\nsteps = cpu 800\n",
+				  "processes");
+
+	assert_all(tr, OUTCOME_DONE);
+	/* Gaps of about one interval: never frozen for the length of the call. */
+	assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) < 0.4 * 800);
 	trace_destroy(tr);
 }
 
@@ -448,6 +463,7 @@ int main(void)
 	    cmocka_unit_test(test_every_step_kind),
 	    cmocka_unit_test(test_wait_first_cancels_the_rest),
 	    cmocka_unit_test(test_spinner_stops_when_the_others_end),
+	    cmocka_unit_test(test_spinner_turns_beside_cpu_work),
 	    cmocka_unit_test(test_killed_child_is_reported),
 	    cmocka_unit_test(test_interrupt_ends_the_run),
 	    cmocka_unit_test(test_process_limit_is_reported),

@@ -379,12 +379,42 @@ static void test_thread_limit_is_reported(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/*
+ * Seed 004: with threads the spinner keeps turning while the slow call
+ * runs, whether the call sleeps or computes; it stops soon after the call.
+ */
+static void test_spinner_keeps_turning(void **state)
+{
+	(void)state;
+	static const char *const slow[] = {"sleep 800", "cpu 800"};
+
+	for (int i = 0; i < 2; i++) {
+		char text[256];
+		snprintf(text, sizeof text,
+			 "[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
+			 "[task slow]\nsteps = %s\n",
+			 slow[i]);
+		struct trace *tr = run_ok(text, "threads");
+		double gap = stats_max_gap_ms(tr, 0, STATE_RUNNING);
+
+		assert_int_equal(trace_outcome(tr, 0), OUTCOME_DONE);
+		assert_int_equal(trace_outcome(tr, 1), OUTCOME_DONE);
+		/* Frames about 100 ms apart, never frozen for the call's length. */
+		if (gap <= 0 || gap > 0.4 * 800)
+			fail_msg("%s: largest gap between frames %.1f ms", slow[i], gap);
+		assert_true(count_spans(tr, 0, STATE_RUNNING) >= 5);
+		assert_true(trace_lane_end(tr, 0, 0) < trace_lane_end(tr, 1, 0) + 150 * CLOCK_NS_PER_MS);
+		trace_destroy(tr);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_two_cpu_tasks_run_in_parallel),
 	    cmocka_unit_test(test_one_core_takes_turns),
 	    cmocka_unit_test(test_io_overlaps),
+	    cmocka_unit_test(test_spinner_keeps_turning),
 	    cmocka_unit_test(test_wait_first_cancels_the_rest),
 	    cmocka_unit_test(test_interrupt_ends_the_run),
 	    cmocka_unit_test(test_ten_thousand_threads),
