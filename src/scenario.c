@@ -1,6 +1,7 @@
 /*
  * scenario.c -- reads scenario files (INI, through libinih) into a struct
- * scenario, and finds the built-in ones.
+ * scenario.  Finding the files (built-in names, the data directories) is
+ * scenario_path.c's job.
  *
  * libinih hands us each `key = value` pair, but the Debian build tells the
  * handler neither the line number (INI_HANDLER_LINENO is off) nor about
@@ -14,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,10 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef CONCTUI_DATADIR
-#define CONCTUI_DATADIR "/usr/local/share/conctui"
-#endif
 
 /* Task names leave room for the digits `count` appends to copies. */
 #define NAME_MAX_LEN (TRACE_NAME_MAX - 8)
@@ -818,81 +814,6 @@ void scenario_free(struct scenario *sc)
 	free(sc->tasks);
 	free(sc->steps);
 	memset(sc, 0, sizeof *sc);
-}
-
-/* ---- finding built-in scenarios ---------------------------------------- */
-
-/* Directory I of the built-in search path into OUT; false when it does not apply. */
-static bool builtin_dir(int i, char *out, size_t outlen)
-{
-	const char *env = getenv("CONCTUI_DATADIR");
-	char exe[PATH_MAX];
-	ssize_t n;
-	int w;
-
-	if (i == 0) {
-		if (!env || !*env)
-			return false;
-		w = snprintf(out, outlen, "%s/scenarios", env);
-	} else if (i == 1) {
-		/* Next to the binary, so ./conctui works from a fresh build tree. */
-		n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		if (n <= 0)
-			return false;
-		exe[n] = '\0';
-		*strrchr(exe, '/') = '\0';
-		w = snprintf(out, outlen, "%s/assets/scenarios", exe);
-	} else {
-		w = snprintf(out, outlen, "%s/scenarios", CONCTUI_DATADIR);
-	}
-	return w > 0 && (size_t)w < outlen;
-}
-
-#define BUILTIN_DIRS 3
-
-static bool is_kind(const char *path, mode_t kind)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == kind;
-}
-
-const char *scenario_dir(void)
-{
-	static char dir[PATH_MAX];
-
-	for (int i = 0; i < BUILTIN_DIRS; i++)
-		if (builtin_dir(i, dir, sizeof dir) && is_kind(dir, S_IFDIR))
-			return dir;
-	return NULL;
-}
-
-int scenario_resolve(const char *name, char *out, size_t outlen, char *err, size_t errlen)
-{
-	bool path =
-	    strchr(name, '/') || (strlen(name) >= 4 && strcmp(strchr(name, '\0') - 4, ".ini") == 0);
-	char dir[PATH_MAX];
-
-	/* A path is taken as it is: scenario_load says what is wrong with it, if anything. */
-	if (path && strlen(name) < outlen) {
-		memcpy(out, name, strlen(name) + 1);
-		return 0;
-	}
-	for (int i = 0; !path && *name && i < BUILTIN_DIRS; i++) {
-		if (!builtin_dir(i, dir, sizeof dir))
-			continue;
-		int w = snprintf(out, outlen, "%s/%s.ini", dir, name);
-
-		if (w > 0 && (size_t)w < outlen && is_kind(out, S_IFREG))
-			return 0;
-	}
-	if (outlen)
-		out[0] = '\0';
-	if (err && errlen && path)
-		snprintf(err, errlen, "%s: path too long", name);
-	else if (err && errlen)
-		snprintf(err, errlen, "unknown scenario \"%s\" (conctui --list shows them)", name);
-	return -1;
 }
 
 /* ---- queries ----------------------------------------------------------- */

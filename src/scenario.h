@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "scenario_path.h" /* scenario_resolve, scenario_dir: finding the files */
 #include "trace.h"
 
 /*    ENUM     name       what the step does */
@@ -81,16 +82,6 @@ int scenario_load(const char *path, struct scenario *sc, char *err, size_t errle
 int scenario_parse(const char *text, const char *filename, struct scenario *sc, char *err,
 		   size_t errlen);
 void scenario_free(struct scenario *sc);
-
-/*
- * Resolves NAME (a built-in scenario name or a path) to a file path in OUT.
- * Built-ins are looked up in $CONCTUI_DATADIR/scenarios, then next to the
- * binary (assets/scenarios), then in the installed data directory.
- * Returns 0, or -1 with a message in ERR.
- */
-int scenario_resolve(const char *name, char *out, size_t outlen, char *err, size_t errlen);
-/* The directory of built-in scenarios found as above, or NULL. */
-const char *scenario_dir(void);
 
 /* Multiplies every duration by X (slow motion). */
 void scenario_scale(struct scenario *sc, double x);

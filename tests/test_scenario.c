@@ -801,31 +801,6 @@ static void test_builtin_workloads(void **state)
 	scenario_free(&sc);
 }
 
-static void test_resolve(void **state)
-{
-	char path[PATH_MAX], err[512] = "", want[PATH_MAX + 32];
-	const char *dir = builtin_dir();
-
-	(void)state;
-	assert_int_equal(scenario_resolve("hello", path, sizeof path, err, sizeof err), 0);
-	snprintf(want, sizeof want, "%s/hello.ini", dir);
-	assert_string_equal(path, want);
-	assert_string_equal(scenario_dir(), dir);
-
-	assert_int_equal(scenario_resolve("no-such-thing", path, sizeof path, err, sizeof err), -1);
-	assert_string_equal(err, "unknown scenario \"no-such-thing\" (conctui --list shows them)");
-	assert_int_equal(scenario_resolve("", path, sizeof path, err, sizeof err), -1);
-	assert_string_equal(err, "unknown scenario \"\" (conctui --list shows them)");
-
-	/* Paths are taken as they are, whether or not they exist. */
-	assert_int_equal(scenario_resolve("x/hello", path, sizeof path, err, sizeof err), 0);
-	assert_string_equal(path, "x/hello");
-	assert_int_equal(scenario_resolve("mine.ini", path, sizeof path, err, sizeof err), 0);
-	assert_string_equal(path, "mine.ini");
-	assert_int_equal(scenario_resolve("x/hello", path, 4, err, sizeof err), -1);
-	assert_string_equal(err, "x/hello: path too long");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -871,7 +846,6 @@ int main(void)
 	    cmocka_unit_test(test_scale_and_has_step),
 	    cmocka_unit_test(test_every_builtin_loads),
 	    cmocka_unit_test(test_builtin_workloads),
-	    cmocka_unit_test(test_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
