@@ -12,77 +12,15 @@
 #ifndef EXEC_LOOP_TESTS_H
 #define EXEC_LOOP_TESTS_H
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
-#include "clock.h"
-#include "run.h"
-#include "scenario.h"
-#include "stats.h"
-#include "trace.h"
+#include "exec_test_util.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define LOOP_SANITIZED 1
-#else
-#define LOOP_SANITIZED 0
-#endif
-
-/* Runs TEXT on BACKEND; the finished trace.  RC gets run_wait's result, MSG its error. */
-static struct trace *loop_run_text(const char *text, const char *backend, int *rc, char *msg,
-				   size_t msglen)
-{
-	struct scenario sc;
-	struct run_opts o = {.backend = backend};
-	char err[256];
-
-	if (scenario_parse(text, "test.ini", &sc, err, sizeof err) != 0)
-		fail_msg("scenario: %s", err);
-	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
-	if (!r)
-		fail_msg("run_start: %s", err);
-	*rc = run_wait(r);
-	if (msg)
-		snprintf(msg, msglen, "%s", *rc < 0 ? run_error(r) : "");
-	struct trace *tr = run_take_trace(r);
-	run_free(r);
-	scenario_free(&sc);
-	return tr;
-}
-
+/* Runs TEXT on LOOP_BACKEND; fails the test, saying why, unless the run succeeds. */
 static struct trace *loop_run_ok(const char *text)
 {
-	char msg[256];
-	int rc;
-	struct trace *tr = loop_run_text(text, LOOP_BACKEND, &rc, msg, sizeof msg);
-
-	if (rc != 0)
-		fail_msg("run failed: %s", msg);
-	return tr;
-}
-
-static double loop_wall_ms(const struct trace *tr)
-{
-	return clock_ns_to_ms(tr->meta.wall_ns);
-}
-
-static int loop_outcomes(const struct trace *tr, enum outcome o)
-{
-	int n = 0;
-
-	for (int i = 0; i < tr->ntasks; i++)
-		n += trace_outcome(tr, i) == o;
-	return n;
+	return run_ok(text, LOOP_BACKEND);
 }
 
 /* The longest span of state ST in LANE, in ms. */
@@ -115,17 +53,6 @@ static double loop_longest_awake(const struct trace *tr, int lane)
 		last_end = sp.t1;
 	}
 	return best;
-}
-
-/* The reason of LANE's last span. */
-static void loop_last_reason(const struct trace *tr, int lane, char *out, size_t len)
-{
-	struct span sp;
-	uint32_t n = trace_count(tr, lane);
-
-	assert_true(n > 0);
-	trace_get(tr, lane, n - 1, &sp);
-	snprintf(out, len, "%s", sp.reason);
 }
 
 /*
@@ -162,9 +89,9 @@ static void loop_test_seed_sleep(void **state)
 	struct trace *tr = loop_run_ok("[scenario]\nname = seed-sleep\n"
 				       "[task A]\nsteps = sleep 800\n"
 				       "[task B]\nsteps = sleep 900\n");
-	double wall = loop_wall_ms(tr);
+	double wall = wall_ms(tr);
 
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_true(wall >= 900 && wall < 1.1 * 900);
 	assert_true(wall < 0.6 * 1700);
 	trace_destroy(tr);
@@ -183,13 +110,13 @@ static void loop_test_one_runs_at_a_time(void **state)
 	struct trace *tr =
 	    loop_run_ok("[scenario]\nname = interleave\n"
 			"[task T]\nsteps = cpu 150, sleep 300, cpu 150\ncount = 2\n");
-	double wall = loop_wall_ms(tr), c = loop_busy_ms(tr, -1) / 4, want = 3 * c + 300;
+	double wall = wall_ms(tr), c = loop_busy_ms(tr, -1) / 4, want = 3 * c + 300;
 	double waited = loop_longest(tr, 0, STATE_READY) > loop_longest(tr, 1, STATE_READY)
 			    ? loop_longest(tr, 0, STATE_READY)
 			    : loop_longest(tr, 1, STATE_READY);
 
 	print_message("wall %.0f ms, cpu step %.0f ms: want %.0f ms\n", wall, c, want);
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
 	assert_true(waited > 0.66 * c);
 	assert_true(wall > 0.9 * want && wall < 1.25 * want);
@@ -210,14 +137,14 @@ static void loop_test_offload(void **state)
 
 	double pool = loop_busy_ms(tr, 0) + loop_busy_ms(tr, 1);
 
-	print_message("wall %.0f ms, pool work %.0f ms, longest timer gap %.1f ms\n",
-		      loop_wall_ms(tr), pool, loop_longest_awake(tr, 2));
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 3);
+	print_message("wall %.0f ms, pool work %.0f ms, longest timer gap %.1f ms\n", wall_ms(tr),
+		      pool, loop_longest_awake(tr, 2));
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 3);
 	assert_true(stats_max_overlap(tr, STATE_RUNNING) >= 2);
 	/* Side by side: about one offload's time, not the two one after the other. */
-	assert_true(loop_wall_ms(tr) < 0.75 * pool);
+	assert_true(wall_ms(tr) < 0.75 * pool);
 	/* Offloading on the loop would stall C's timers for a whole 300 ms. */
-	assert_true(loop_longest_awake(tr, 2) < (LOOP_SANITIZED ? 150 : 50));
+	assert_true(loop_longest_awake(tr, 2) < (SANITIZED ? 150 : 50));
 	trace_destroy(tr);
 }
 
@@ -238,10 +165,10 @@ static void loop_test_first_completed(void **state)
 
 	assert_int_equal(trace_outcome(tr, 0), OUTCOME_DONE);
 	assert_int_equal(trace_outcome(tr, 1), OUTCOME_CANCELLED);
-	loop_last_reason(tr, 1, why, sizeof why);
+	last_reason(tr, 1, why, sizeof why);
 	assert_string_equal(why, "cancelled: another task finished first");
 	assert_true(won >= 800 && lost - won < 50);
-	assert_true(loop_wall_ms(tr) >= 800 && loop_wall_ms(tr) < 0.9 * 900 + (won - 800));
+	assert_true(wall_ms(tr) >= 800 && wall_ms(tr) < 0.9 * 900 + (won - 800));
 	trace_destroy(tr);
 }
 
@@ -258,20 +185,20 @@ static void loop_test_first_completed(void **state)
 static void loop_test_many_waits(void **state)
 {
 	(void)state;
-	const int n = LOOP_SANITIZED ? 200 : 2000;
+	const int n = SANITIZED ? 200 : 2000;
 	char text[160];
 	struct trace *one = loop_run_ok("[scenario]\nname = one\n[task T]\nsteps = io 300\n");
 
 	snprintf(text, sizeof text,
 		 "[scenario]\nname = c%d\n[task T]\nsteps = io 300\ncount = %d\n", n, n);
 	struct trace *tr = loop_run_ok(text);
-	double ratio = loop_wall_ms(tr) / loop_wall_ms(one);
+	double ratio = wall_ms(tr) / wall_ms(one);
 
 	print_message("%d waits / one: %.0f / %.0f ms = %.2f, %.0f bytes per task\n", n,
-		      loop_wall_ms(tr), loop_wall_ms(one), ratio, tr->meta.bytes_per_task);
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), n);
+		      wall_ms(tr), wall_ms(one), ratio, tr->meta.bytes_per_task);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), n);
 	assert_int_equal(stats_max_overlap(tr, STATE_IO), n);
-	assert_true(ratio < (LOOP_SANITIZED ? 3.0 : 2.0));
+	assert_true(ratio < (SANITIZED ? 3.0 : 2.0));
 	assert_true(tr->meta.bytes_per_task > 0);
 	trace_destroy(one);
 	trace_destroy(tr);
@@ -310,7 +237,7 @@ static void loop_test_spinner_turns(void **state)
 	int n = loop_frame_gaps(tr, 0, gaps, 64);
 	double largest = stats_max_gap_ms(tr, 0, STATE_RUNNING);
 
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_true(n >= 8);
 	/* The last gap is cut short when slow ends: leave it out. */
 	double median = stats_median(gaps, n - 1);
@@ -329,7 +256,7 @@ static void loop_test_spinner_freezes(void **state)
 				       "[task slow]\nsteps = cpu 1000\n");
 	double gap = stats_max_gap_ms(tr, 0, STATE_RUNNING);
 
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
 	assert_true(gap > 0.9 * 1000);
 	trace_destroy(tr);
@@ -341,7 +268,6 @@ static void loop_test_interrupt(void **state)
 	(void)state;
 	struct scenario sc;
 	struct run_opts o = {.backend = LOOP_BACKEND};
-	char err[256];
 	const char *text = "[scenario]\nname = stop\n"
 			   "[task S]\nsteps = sleep 5000\ncount = 2\n"
 			   "[task I]\nsteps = io 5000\ncount = 2\n"
@@ -349,9 +275,7 @@ static void loop_test_interrupt(void **state)
 			   "[task spinner]\nsteps = spin 50\n"
 			   "[task C]\nsteps = sleep 100, cpu 5000\n";
 
-	assert_int_equal(scenario_parse(text, "stop.ini", &sc, err, sizeof err), 0);
-	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
-	assert_non_null(r);
+	struct run *r = start_run(text, &o, &sc);
 	clock_sleep_until(clock_now_ns() + 300 * CLOCK_NS_PER_MS);
 	uint64_t t0 = clock_now_ns();
 	run_interrupt(r);
@@ -360,8 +284,8 @@ static void loop_test_interrupt(void **state)
 	struct trace *tr = run_trace(r);
 
 	print_message("interrupt to end: %.1f ms\n", took);
-	assert_true(took < (LOOP_SANITIZED ? 300 : 100));
-	assert_int_equal(loop_outcomes(tr, OUTCOME_CANCELLED), tr->ntasks);
+	assert_true(took < (SANITIZED ? 300 : 100));
+	assert_int_equal(count_outcomes(tr, OUTCOME_CANCELLED), tr->ntasks);
 	run_free(r);
 	scenario_free(&sc);
 }
@@ -379,9 +303,9 @@ static void loop_test_fd_limit(void **state)
 	int rc;
 
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
-	struct trace *tr = loop_run_text("[scenario]\nname = c2k\n"
-					 "[task T]\nsteps = io 100\ncount = 2000\n",
-					 LOOP_BACKEND, &rc, msg, sizeof msg);
+	struct trace *tr = run_text("[scenario]\nname = c2k\n"
+				    "[task T]\nsteps = io 100\ncount = 2000\n",
+				    LOOP_BACKEND, &rc, msg, sizeof msg);
 
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(msg, "file descriptors"));

@@ -18,9 +18,9 @@ static void test_block_stalls_the_loop(void **state)
 				       "[task B]\nsteps = sleep 100, sleep 100\n"
 				       "[task A]\nsteps = block 400\n");
 
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_true(loop_longest(tr, 0, STATE_READY) > 250);
-	assert_true(loop_wall_ms(tr) > 0.95 * 500 && loop_wall_ms(tr) < 1.2 * 500);
+	assert_true(wall_ms(tr) > 0.95 * 500 && wall_ms(tr) < 1.2 * 500);
 	trace_destroy(tr);
 }
 
@@ -32,9 +32,9 @@ static void test_coroutines_are_small(void **state)
 				       "[task T]\nsteps = io 200\ncount = 2000\n");
 
 	print_message("%.0f bytes per coroutine\n", tr->meta.bytes_per_task);
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2000);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2000);
 	assert_true(tr->meta.bytes_per_task > 0);
-	if (!LOOP_SANITIZED)
+	if (!SANITIZED)
 		assert_true(tr->meta.bytes_per_task <= 1024);
 	trace_destroy(tr);
 }

@@ -9,24 +9,7 @@
  * for a switch; the spinner keeps turning; an interrupt ends the run.
  * Times are compared as ratios.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "clock.h"
-#include "run.h"
-#include "scenario.h"
-#include "stats.h"
-#include "trace.h"
+#include "exec_test_util.h"
 
 /*
  * Tries at a timing figure.  Load from elsewhere on the (shared, two-core)
@@ -34,71 +17,30 @@
  * on the best of up to TRIES runs; every run is checked for structure.
  */
 #define TRIES 4
-#define TWO_CPU "[scenario]\nname = two-cpu\n[task T]\nsteps = cpu 300\ncount = 2\n"
 #define IO_TASK "[task io]\nsteps = io 2, cpu 0.2\nrepeat = 40\n"
 #define CONVOY "[scenario]\nname = convoy\n[task hog]\nsteps = cpu 1000\n" IO_TASK
 #define NO_HOG "[scenario]\nname = no-hog\n" IO_TASK
 
-/* Runs TEXT on BACKEND with GIL mode GIL and INTERVAL_MS; returns the trace. */
-static struct trace *run_on(const char *text, const char *backend, const char *gil,
-			    double interval_ms)
-{
-	struct scenario sc;
-	struct run_opts o = {.backend = backend, .gil = gil, .switch_interval_ms = interval_ms};
-	char err[256];
-
-	if (scenario_parse(text, "test.ini", &sc, err, sizeof err) != 0)
-		fail_msg("scenario: %s", err);
-	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
-	if (!r)
-		fail_msg("run_start: %s", err);
-	if (run_wait(r) != 0)
-		fail_msg("run: %s", run_error(r));
-	struct trace *tr = run_take_trace(r);
-	run_free(r);
-	scenario_free(&sc);
-	return tr;
-}
-
+/* Runs TEXT on the gil backend with GIL mode GIL and INTERVAL_MS; returns the trace. */
 static struct trace *run_gil(const char *text, const char *gil, double interval_ms)
 {
-	return run_on(text, "gil", gil, interval_ms);
-}
+	struct run_opts o = {.backend = "gil", .gil = gil, .switch_interval_ms = interval_ms};
 
-static double wall_ms(const struct trace *tr)
-{
-	return clock_ns_to_ms(tr->meta.wall_ns);
-}
-
-/* Busy time of the whole machine so far, all cores, in ms (/proc/stat). */
-static double machine_busy_ms(void)
-{
-	unsigned long long u = 0, ni = 0, sy = 0, id = 0, io = 0, irq = 0, sirq = 0, st = 0;
-	FILE *f = fopen("/proc/stat", "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &u, &ni, &sy, &id, &io, &irq,
-		   &sirq, &st) < 7)
-		u = ni = sy = irq = sirq = st = 0;
-	fclose(f);
-	return (double)(u + ni + sy + irq + sirq + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+	return run_ok_opts(text, &o);
 }
 
 /*
  * Runs TEXT; *QUIET tells whether the rest of the machine left the run
- * alone (took under 15% of its wall time in CPU meanwhile).  Wall times
- * are only compared between quiet runs: wake-ups on a busy machine come
- * late and a run shares its cores.
+ * alone (left_alone).  Wall times are only compared between quiet runs.
  */
 static struct trace *run_judged(const char *text, const char *backend, const char *gil,
 				double interval_ms, bool *quiet)
 {
-	double busy0 = machine_busy_ms();
-	struct trace *tr = run_on(text, backend, gil, interval_ms);
-	double others = machine_busy_ms() - busy0 - clock_ns_to_ms(tr->meta.cpu_ns);
+	struct run_opts o = {.backend = backend, .gil = gil, .switch_interval_ms = interval_ms};
+	double others;
+	struct trace *tr = run_measured_opts(text, &o, &others);
 
-	*quiet = others <= 0.15 * wall_ms(tr);
+	*quiet = left_alone(tr, others);
 	if (!*quiet)
 		print_message("%s: not judged, others took %.0f ms of CPU\n", backend, others);
 	return tr;
@@ -136,12 +78,6 @@ static void assert_not_faster(const char *what, double gil, double seq)
 static bool within(double v, double lo, double hi)
 {
 	return v >= lo && v <= hi;
-}
-
-static void assert_all_done(const struct trace *tr)
-{
-	for (int i = 0; i < tr->ntasks; i++)
-		assert_int_equal(trace_outcome(tr, i), OUTCOME_DONE);
 }
 
 /* ---- properties of the lock lane ---------------------------------------- */
@@ -240,7 +176,7 @@ static double battle_new_once(double *best, bool *quiet)
 	struct span *h = load_holds(tr, &nh);
 	struct stats st;
 
-	assert_all_done(tr);
+	assert_all(tr, OUTCOME_DONE);
 	assert_int_equal(assert_lock_discipline(tr), nh);
 	int forced = assert_forced_drops_hand_over(tr, h, nh);
 	stats_compute(tr, &st);
@@ -294,7 +230,7 @@ static double convoy_once(const char *text, double interval_ms, int io_task)
 	struct trace *tr = run_gil(text, "new", interval_ms);
 	double med = stats_convoy_median_ms(tr, io_task);
 
-	assert_all_done(tr);
+	assert_all(tr, OUTCOME_DONE);
 	assert_lock_discipline(tr);
 	assert_int_equal(stats_convoy_count(tr, io_task), 40);
 	print_message("gil new, interval %.0f ms, %s: median wait after I/O %.3f ms, "
@@ -351,7 +287,7 @@ static void test_voluntary_release_never_waits(void **state)
 	double len[64];
 	int releases = 0, handed = 0;
 
-	assert_all_done(tr);
+	assert_all(tr, OUTCOME_DONE);
 	assert_lock_discipline(tr);
 	assert_int_equal(tr->meta.gil_drop_requests, 0);
 	for (int task = 0; task < tr->ntasks; task++)
@@ -386,7 +322,7 @@ static void test_battle_old(void **state)
 		struct span *h = load_holds(tr, &nh);
 		int same = 0;
 
-		assert_all_done(tr);
+		assert_all(tr, OUTCOME_DONE);
 		assert_lock_discipline(tr);
 		for (uint32_t i = 0; i + 1 < nh; i++)
 			same += h[i + 1].cpu == h[i].cpu;
@@ -416,7 +352,7 @@ static void test_battle_off(void **state)
 		sequential_best(TWO_CPU, &seq);
 		struct trace *tr = run_judged(TWO_CPU, "gil", "off", 5, &quiet);
 
-		assert_all_done(tr);
+		assert_all(tr, OUTCOME_DONE);
 		assert_int_equal(trace_count(tr, trace_lock_lane(tr)), 0);
 		assert_int_equal(tr->meta.gil_switches, 0);
 		assert_int_equal(stats_max_overlap(tr, STATE_LOCK), 0);
@@ -451,26 +387,12 @@ static void test_spinner_turns(void **state)
 			    "[task slow]\nsteps = cpu 600\n",
 			    "new", 5);
 		gap = stats_max_gap_ms(tr, 0, STATE_RUNNING);
-		assert_all_done(tr);
+		assert_all(tr, OUTCOME_DONE);
 		assert_lock_discipline(tr);
 		print_message("gil new: spinner's longest frame gap %.1f ms\n", gap);
 		trace_destroy(tr);
 	}
 	assert_true(within(gap, 100, 100 + 4 * 5));
-}
-
-struct interrupter {
-	struct run *run;
-	double after_ms;
-};
-
-static void *interrupt_later(void *arg)
-{
-	struct interrupter *in = arg;
-
-	clock_sleep_until(clock_now_ns() + clock_ms_to_ns(in->after_ms));
-	run_interrupt(in->run);
-	return NULL;
 }
 
 /* Threads waiting for the lock (and a holder asked to drop) still end at once. */
@@ -479,27 +401,21 @@ static void test_interrupt(void **state)
 	(void)state;
 	struct scenario sc;
 	struct run_opts o = {.backend = "gil", .gil = "new", .switch_interval_ms = 50};
-	char err[256];
 	pthread_t t;
+	int rc;
 
-	assert_int_equal(scenario_parse("[scenario]\nname = long\n[task T]\nsteps = cpu 10000\n"
-					"count = 3\n",
-					"test.ini", &sc, err, sizeof err),
-			 0);
-	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
-	assert_non_null(r);
+	struct run *r = start_run("[scenario]\nname = long\n[task T]\nsteps = cpu 10000\n"
+				  "count = 3\n",
+				  &o, &sc);
 	struct interrupter in = {.run = r, .after_ms = 120};
 	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
-	assert_int_equal(run_wait(r), 0);
+	struct trace *tr = finish_run(r, &sc, &rc, NULL, 0);
 	pthread_join(t, NULL);
-	struct trace *tr = run_take_trace(r);
+	assert_int_equal(rc, 0);
 	print_message("gil new: interrupted after %.1f ms\n", wall_ms(tr));
-	for (int i = 0; i < tr->ntasks; i++)
-		assert_int_equal(trace_outcome(tr, i), OUTCOME_CANCELLED);
+	assert_all(tr, OUTCOME_CANCELLED);
 	assert_true(wall_ms(tr) < 120 + 4 * 50);
 	assert_lock_discipline(tr);
-	run_free(r);
-	scenario_free(&sc);
 	trace_destroy(tr);
 }
 

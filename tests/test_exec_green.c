@@ -7,19 +7,6 @@
 #define LOOP_BACKEND "green"
 #include "exec_loop_tests.h"
 
-/* True when LANE has a span whose reason contains WORDS. */
-static int has_reason(const struct trace *tr, int lane, const char *words)
-{
-	struct span sp;
-
-	for (uint32_t i = 0; i < trace_count(tr, lane); i++) {
-		trace_get(tr, lane, i, &sp);
-		if (strstr(sp.reason, words))
-			return 1;
-	}
-	return 0;
-}
-
 /* gevent's patched calls: the reasons say the switch was implicit. */
 static void test_waits_switch_implicitly(void **state)
 {
@@ -28,12 +15,12 @@ static void test_waits_switch_implicitly(void **state)
 				       "[task alice]\nsteps = cpu 5, sleep 200, io 100\n"
 				       "[task bob]\nsteps = cpu 5, sleep 100, io 100\n");
 
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_true(has_reason(tr, 0, "implicit switch to the hub"));
 	assert_true(has_reason(tr, 0, "awaiting response (implicit switch)"));
 	/* bob's shorter sleep lets him finish first although alice started first. */
 	assert_true(trace_lane_end(tr, 1, 0) < trace_lane_end(tr, 0, 0));
-	assert_true(loop_wall_ms(tr) < 0.8 * (210 + 205));
+	assert_true(wall_ms(tr) < 0.8 * (210 + 205));
 	trace_destroy(tr);
 }
 
@@ -45,9 +32,9 @@ static void test_unpatched_block_stalls_the_hub(void **state)
 				       "[task bob]\nsteps = sleep 100, sleep 100\n"
 				       "[task alice]\nsteps = block 400\n");
 
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 2);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_true(loop_longest(tr, 0, STATE_READY) > 250);
-	assert_true(loop_wall_ms(tr) > 0.95 * 500 && loop_wall_ms(tr) < 1.2 * 500);
+	assert_true(wall_ms(tr) > 0.95 * 500 && wall_ms(tr) < 1.2 * 500);
 	trace_destroy(tr);
 }
 
@@ -59,7 +46,7 @@ static void test_many_switches(void **state)
 				       "[task T]\nsteps = sleep 1, cpu 0.05\nrepeat = 50\n"
 				       "count = 200\n");
 
-	assert_int_equal(loop_outcomes(tr, OUTCOME_DONE), 200);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 200);
 	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
 	trace_destroy(tr);
 }

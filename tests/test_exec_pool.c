@@ -5,108 +5,34 @@
  * takes only its current job with it; an interrupt ends the pool at once;
  * no worker outlives the run.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
-#include <ctype.h>
-#include <dirent.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "clock.h"
+#include "exec_test_util.h"
 #include "executor.h"
-#include "run.h"
-#include "scenario.h"
-#include "stats.h"
-#include "trace.h"
 #include "work.h"
 
-#define MAX_KIDS 64
 /* seed 004: 20 primality checks, each a little real computation. */
 #define PRIMES "[scenario]\nname = primes-pool\n[task n]\nsteps = cpu 40\ncount = 20\n"
 
-/* ---- this process's children, read from /proc ---- */
-
-/* Fills PIDS with our children (zombies included); returns how many. */
-static int list_children(pid_t *pids, int max)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) && n < max) {
-		char path[300], buf[512];
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		buf[len] = '\0';
-		char *close = strrchr(buf, ')'); /* the name may hold spaces */
-		char st;
-		int ppid;
-		if (close && sscanf(close + 1, " %c %d", &st, &ppid) == 2 && ppid == getpid())
-			pids[n++] = atoi(e->d_name);
-	}
-	closedir(d);
-	return n;
-}
-
-static int has_pid(const pid_t *pids, int n, pid_t pid)
-{
-	for (int i = 0; i < n; i++)
-		if (pids[i] == pid)
-			return 1;
-	return 0;
-}
-
-/* Children we have now that were not in BEFORE (the latency server is). */
-static int new_children(const pid_t *before, int nbefore, pid_t *out, int max)
-{
-	pid_t now[MAX_KIDS];
-	int n = list_children(now, MAX_KIDS), k = 0;
-
-	for (int i = 0; i < n && k < max; i++)
-		if (!has_pid(before, nbefore, now[i]))
-			out[k++] = now[i];
-	return k;
-}
-
 /* ---- runs ---- */
 
+/* Parses TEXT and starts it on a pool of WORKERS. */
 static struct run *start(const char *text, int workers, struct scenario *sc)
 {
 	struct run_opts o = {.backend = "pool", .workers = workers};
-	char err[256];
 
-	if (scenario_parse(text, "test.ini", sc, err, sizeof err) != 0)
-		fail_msg("scenario: %s", err);
-	struct run *r = run_start(sc, &o, NULL, NULL, err, sizeof err);
-	if (!r)
-		fail_msg("run_start: %s", err);
-	return r;
+	return start_run(text, &o, sc);
 }
 
+/* Waits for R and returns its trace; REP gets the pool's report. */
 static struct trace *finish(struct run *r, struct scenario *sc, struct exec_pool_report *rep)
 {
-	assert_int_equal(run_wait(r), 0);
+	int rc;
+	struct trace *tr = finish_run(r, sc, &rc, NULL, 0);
+
+	assert_int_equal(rc, 0);
 	exec_pool_last_report(rep);
-	struct trace *tr = run_take_trace(r);
-	run_free(r);
-	scenario_free(sc);
 	return tr;
 }
 
@@ -117,23 +43,9 @@ static struct trace *run_pool(const char *text, int workers, struct exec_pool_re
 	return finish(start(text, workers, &sc), &sc, rep);
 }
 
-static double wall_ms(const struct trace *tr)
-{
-	return clock_ns_to_ms(tr->meta.wall_ns);
-}
-
 static void span_at(const struct trace *tr, int lane, int i, struct span *sp)
 {
 	trace_get(tr, lane, i < 0 ? trace_count(tr, lane) + (uint32_t)i : (uint32_t)i, sp);
-}
-
-static int count_outcome(const struct trace *tr, enum outcome o)
-{
-	int n = 0;
-
-	for (int i = 0; i < tr->ntasks; i++)
-		n += trace_outcome(tr, i) == o;
-	return n;
 }
 
 /* ---- the tests ---- */
@@ -155,7 +67,7 @@ static void test_primes_pool(void **state)
 
 	print_message("pool: 20 jobs on 2 workers in %.1f ms, %d primes, workers waited %.1f ms\n",
 		      wall_ms(tr), rep.primes, rep.waited_ms);
-	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 20);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 20);
 	assert_int_equal(rep.workers, 2);
 	assert_int_equal(rep.pills, 2); /* every worker ended by its pill */
 	assert_int_equal(rep.died, 0);
@@ -196,7 +108,7 @@ static void test_one_worker_runs_one_at_a_time(void **state)
 				    "count = 4\n",
 				    1, &rep);
 
-	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 4);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 4);
 	assert_int_equal(rep.pills, 1);
 	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
 	assert_int_equal(stats_max_overlap(tr, STATE_SLEEP), 1);
@@ -211,7 +123,7 @@ static void test_io_jobs_overlap(void **state)
 				    10, &rep);
 
 	print_message("pool: 10 x io 200 on 10 workers in %.1f ms\n", wall_ms(tr));
-	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 10);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 10);
 	assert_int_equal(rep.pills, 10);
 	assert_true(wall_ms(tr) < 3 * 200.0);
 	trace_destroy(tr);
@@ -236,17 +148,17 @@ static void test_wait_first_cancels_the_rest(void **state)
 }
 
 /* Waits for N workers, kills one; returns its pid. */
-static pid_t kill_a_worker(const pid_t *before, int nbefore, int n)
+static pid_t kill_a_worker(const struct kid *before, int nbefore, int n)
 {
-	pid_t kids[MAX_KIDS];
+	struct kid kids[MAX_KIDS];
 	uint64_t give_up = clock_now_ns() + 2000 * CLOCK_NS_PER_MS;
 
 	while (clock_now_ns() < give_up) {
 		if (new_children(before, nbefore, kids, MAX_KIDS) == n) {
 			/* Let it take a job first. */
 			clock_sleep_until(clock_now_ns() + 100 * CLOCK_NS_PER_MS);
-			assert_int_equal(kill(kids[0], SIGKILL), 0);
-			return kids[0];
+			assert_int_equal(kill(kids[0].pid, SIGKILL), 0);
+			return kids[0].pid;
 		}
 		clock_sleep_until(clock_now_ns() + 10 * CLOCK_NS_PER_MS);
 	}
@@ -257,7 +169,7 @@ static pid_t kill_a_worker(const pid_t *before, int nbefore, int n)
 static void test_killed_worker_takes_only_its_job(void **state)
 {
 	(void)state;
-	pid_t before[MAX_KIDS], after[MAX_KIDS];
+	struct kid before[MAX_KIDS];
 	int nbefore = list_children(before, MAX_KIDS), killed = -1;
 	struct exec_pool_report rep;
 	struct scenario sc;
@@ -270,35 +182,21 @@ static void test_killed_worker_takes_only_its_job(void **state)
 	for (int i = 0; i < tr->ntasks; i++)
 		if (trace_outcome(tr, i) == OUTCOME_KILLED)
 			killed = i;
-	assert_int_equal(count_outcome(tr, OUTCOME_KILLED), 1);
+	assert_int_equal(count_outcomes(tr, OUTCOME_KILLED), 1);
 	/* The other worker drained the queue. */
-	assert_int_equal(count_outcome(tr, OUTCOME_DONE), 7);
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 7);
 	span_at(tr, killed, -1, &sp);
 	assert_string_equal(sp.reason, "killed by SIGKILL");
 	assert_int_equal(rep.died, 1);
 	assert_int_equal(rep.pills, 1);
-	assert_int_equal(new_children(before, nbefore, after, MAX_KIDS), 0);
+	assert_true(no_new_children(before, nbefore));
 	trace_destroy(tr);
-}
-
-struct interrupter {
-	struct run *run;
-	double after_ms;
-};
-
-static void *interrupt_later(void *arg)
-{
-	struct interrupter *in = arg;
-
-	clock_sleep_until(clock_now_ns() + clock_ms_to_ns(in->after_ms));
-	run_interrupt(in->run);
-	return NULL;
 }
 
 static void test_interrupt_ends_the_pool(void **state)
 {
 	(void)state;
-	pid_t before[MAX_KIDS], after[MAX_KIDS];
+	struct kid before[MAX_KIDS];
 	int nbefore = list_children(before, MAX_KIDS);
 	struct exec_pool_report rep;
 	struct scenario sc;
@@ -311,11 +209,11 @@ static void test_interrupt_ends_the_pool(void **state)
 	struct trace *tr = finish(r, &sc, &rep);
 	pthread_join(t, NULL);
 	print_message("pool: interrupted after %.1f ms\n", wall_ms(tr));
-	assert_int_equal(count_outcome(tr, OUTCOME_CANCELLED), 3);
+	assert_int_equal(count_outcomes(tr, OUTCOME_CANCELLED), 3);
 	assert_true(wall_ms(tr) / 10000.0 < 0.1);
 	/* The workers stopped politely: each still took its pill. */
 	assert_int_equal(rep.pills, 2);
-	assert_int_equal(new_children(before, nbefore, after, MAX_KIDS), 0);
+	assert_true(no_new_children(before, nbefore));
 	trace_destroy(tr);
 }
 

@@ -6,247 +6,38 @@
  * the rest finish; an interrupt ends a long run at once; a process limit
  * is reported.  No child ever outlives its run.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
-#include <ctype.h>
-#include <dirent.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include "clock.h"
-#include "run.h"
-#include "scenario.h"
-#include "stats.h"
-#include "trace.h"
+#include "exec_test_util.h"
 
 /* Tries at a timing figure: load from elsewhere only ever slows a run down. */
 #define TRIES 5
-#define TWO_CPU "[scenario]\nname = two-cpu\n[task T]\nsteps = cpu 300\ncount = 2\n"
-#define MAX_KIDS 64
-
-/* ---- this process's children, read from /proc ---- */
-
-struct kid {
-	pid_t pid;
-	pid_t pgrp;
-};
-
-/* Fills KIDS with our children (zombies included); returns how many. */
-static int list_children(struct kid *kids, int max)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) && n < max) {
-		char path[300], buf[512];
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		buf[len] = '\0';
-		char *close = strrchr(buf, ')'); /* the name may hold spaces */
-		char st;
-		int ppid, pgrp;
-		if (close && sscanf(close + 1, " %c %d %d", &st, &ppid, &pgrp) == 3 &&
-		    ppid == getpid())
-			kids[n++] = (struct kid){.pid = atoi(e->d_name), .pgrp = pgrp};
-	}
-	closedir(d);
-	return n;
-}
-
-static int has_kid(const struct kid *kids, int n, pid_t pid)
-{
-	for (int i = 0; i < n; i++)
-		if (kids[i].pid == pid)
-			return 1;
-	return 0;
-}
-
-/* True when every child we have now was there in BEFORE (the latency server). */
-static int no_new_children(const struct kid *before, int nbefore)
-{
-	struct kid now[MAX_KIDS];
-	int n = list_children(now, MAX_KIDS);
-
-	for (int i = 0; i < n; i++)
-		if (!has_kid(before, nbefore, now[i].pid)) {
-			print_message("child %d outlived the run\n", (int)now[i].pid);
-			return 0;
-		}
-	return 1;
-}
 
 /* ---- runs ---- */
 
-static struct run *start(const char *text, struct scenario *sc, char *msg, size_t msglen)
+/* Parses TEXT and starts it on the processes backend. */
+static struct run *start(const char *text, struct scenario *sc)
 {
 	struct run_opts o = {.backend = "processes"};
-	char err[256];
 
-	if (scenario_parse(text, "test.ini", sc, err, sizeof err) != 0)
-		fail_msg("scenario: %s", err);
-	struct run *r = run_start(sc, &o, NULL, NULL, err, sizeof err);
-	if (!r)
-		fail_msg("run_start: %s", err);
-	if (msg)
-		snprintf(msg, msglen, "%s", err);
-	return r;
-}
-
-/* Waits for R and returns its trace; RC gets run_wait's result. */
-static struct trace *finish(struct run *r, struct scenario *sc, int *rc, char *msg,
-			    size_t msglen)
-{
-	*rc = run_wait(r);
-	if (msg)
-		snprintf(msg, msglen, "%s", *rc < 0 ? run_error(r) : "");
-	struct trace *tr = run_take_trace(r);
-	run_free(r);
-	scenario_free(sc);
-	return tr;
-}
-
-static struct trace *run_on(const char *text, const char *backend)
-{
-	struct scenario sc;
-	struct run_opts o = {.backend = backend};
-	char err[256];
-	int rc;
-
-	assert_int_equal(scenario_parse(text, "test.ini", &sc, err, sizeof err), 0);
-	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
-	assert_non_null(r);
-	struct trace *tr = finish(r, &sc, &rc, NULL, 0);
-	assert_int_equal(rc, 0);
-	return tr;
-}
-
-static double wall_ms(const struct trace *tr)
-{
-	return clock_ns_to_ms(tr->meta.wall_ns);
-}
-
-static void assert_all(const struct trace *tr, enum outcome o)
-{
-	for (int i = 0; i < tr->ntasks; i++)
-		assert_int_equal(trace_outcome(tr, i), o);
-}
-
-static void last_reason(const struct trace *tr, int lane, char *out, size_t len)
-{
-	struct span sp;
-
-	trace_get(tr, lane, trace_count(tr, lane) - 1, &sp);
-	snprintf(out, len, "%s", sp.reason);
-}
-
-/* True when lanes 0 and 1 are running at the same instant on different cores. */
-static int ran_on_two_cores_at_once(const struct trace *tr)
-{
-	struct span a, b;
-
-	for (uint32_t i = 0; i < trace_count(tr, 0); i++) {
-		trace_get(tr, 0, i, &a);
-		for (uint32_t j = 0; a.state == STATE_RUNNING && j < trace_count(tr, 1); j++) {
-			trace_get(tr, 1, j, &b);
-			if (b.state == STATE_RUNNING && b.t0 < a.t1 && a.t0 < b.t1 &&
-			    a.cpu != b.cpu)
-				return 1;
-		}
-	}
-	return 0;
+	return start_run(text, &o, sc);
 }
 
 /* ---- the tests ---- */
 
-/* Busy time of the whole machine so far, all cores, in ms (/proc/stat). */
-static double machine_busy_ms(void)
-{
-	unsigned long long u = 0, ni = 0, sy = 0, id = 0, io = 0, irq = 0, sirq = 0, st = 0;
-	FILE *f = fopen("/proc/stat", "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &u, &ni, &sy, &id, &io, &irq,
-		   &sirq, &st) < 7)
-		u = ni = sy = irq = sirq = st = 0;
-	fclose(f);
-	return (double)(u + ni + sy + irq + sirq + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* Runs TEXT on BACKEND; *OTHERS_MS: CPU time the rest of the machine took meanwhile. */
-static struct trace *run_measured(const char *text, const char *backend, double *others_ms)
-{
-	double busy0 = machine_busy_ms();
-	struct trace *tr = run_on(text, backend);
-
-	*others_ms = machine_busy_ms() - busy0 - clock_ns_to_ms(tr->meta.cpu_ns);
-	return tr;
-}
-
-/*
- * Best of up to TRIES runs of each, alternately.  A parallel run during
- * which other programs took CPU time is not judged: it says nothing about
- * the executor, and two cores are shared with whatever else runs.
- */
+/* Two CPU-bound children run at once on two cores, about twice as fast. */
 static void test_two_cpu_tasks_run_in_parallel(void **state)
 {
 	(void)state;
-	double seq_ms = 1e9, par_ms = 1e9, others;
-	int both = 0, judged = 0; /* both: two running at once, on two cores */
-
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		skip();
-	for (int k = 0; k < TRIES && (seq_ms / par_ms < 1.8 || !both); k++) {
-		struct trace *seq = run_on(TWO_CPU, "sequential");
-		seq_ms = wall_ms(seq) < seq_ms ? wall_ms(seq) : seq_ms;
-		trace_destroy(seq);
-		struct trace *par = run_measured(TWO_CPU, "processes", &others);
-		assert_all(par, OUTCOME_DONE);
-		assert_string_equal(par->meta.backend, "processes");
-		assert_int_equal(par->meta.model, MODEL_PARALLEL);
-		assert_true(stats_max_overlap(par, STATE_RUNNING) <= 2);
-		both |= stats_max_overlap(par, STATE_RUNNING) == 2 && ran_on_two_cores_at_once(par);
-		if (others <= 0.15 * wall_ms(par)) {
-			judged++;
-			par_ms = wall_ms(par) < par_ms ? wall_ms(par) : par_ms;
-		} else {
-			print_message("processes: not judged, others took %.0f ms of CPU\n", others);
-		}
-		trace_destroy(par);
-	}
-	assert_true(both);
-	if (!judged) {
-		print_message("processes: the machine was never idle enough to judge the speedup\n");
-		skip();
-	}
-	print_message("processes: sequential %.1f ms, processes %.1f ms, speedup %.2f\n", seq_ms,
-		      par_ms, seq_ms / par_ms);
-	assert_true(seq_ms / par_ms >= 1.7);
+	assert_two_cpu_speedup("processes", TRIES);
 }
 
 static void test_io_overlaps(void **state)
 {
 	(void)state;
-	struct trace *tr = run_on("[scenario]\nname = io\n[task D]\nsteps = io 200\ncount = 10\n",
+	struct trace *tr = run_ok("[scenario]\nname = io\n[task D]\nsteps = io 200\ncount = 10\n",
 				  "processes");
 
 	print_message("processes: 10 x io 200 in %.1f ms\n", wall_ms(tr));
@@ -261,7 +52,7 @@ static void test_io_overlaps(void **state)
 static void test_every_step_kind(void **state)
 {
 	(void)state;
-	struct trace *tr = run_on("[scenario]\nname = kinds\n[task K]\nsteps = cpu 5, native 5, "
+	struct trace *tr = run_ok("[scenario]\nname = kinds\n[task K]\nsteps = cpu 5, native 5, "
 				  "io 20, sleep 20, block 20, offload 5\ncount = 2\n",
 				  "processes");
 	struct stats st;
@@ -277,7 +68,7 @@ static void test_every_step_kind(void **state)
 static void test_wait_first_cancels_the_rest(void **state)
 {
 	(void)state;
-	struct trace *tr = run_on("[scenario]\nname = first\nwait = first\n"
+	struct trace *tr = run_ok("[scenario]\nname = first\nwait = first\n"
 				  "[task fast]\nsteps = sleep 100\n"
 				  "[task slow]\nsteps = sleep 5000\n"
 				  "[task busy]\nsteps = cpu 5000\n",
@@ -297,7 +88,7 @@ static void test_wait_first_cancels_the_rest(void **state)
 static void test_spinner_stops_when_the_others_end(void **state)
 {
 	(void)state;
-	struct trace *tr = run_on("[scenario]\nname = spin\n[task spinner]\nsteps = spin 50\n"
+	struct trace *tr = run_ok("[scenario]\nname = spin\n[task spinner]\nsteps = spin 50\n"
 				  "[task slow]\nsteps = sleep 500\n",
 				  "processes");
 
@@ -313,7 +104,7 @@ static void test_spinner_stops_when_the_others_end(void **state)
 static void test_spinner_turns_beside_cpu_work(void **state)
 {
 	(void)state;
-	struct trace *tr = run_on("[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
+	struct trace *tr = run_ok("[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
 				  "[task slow]\nsteps = cpu 800\n",
 				  "processes");
 
@@ -330,10 +121,10 @@ static pid_t kill_one_child(const struct kid *before, int nbefore)
 	uint64_t give_up = clock_now_ns() + 2000 * CLOCK_NS_PER_MS;
 
 	while (clock_now_ns() < give_up) {
-		int n = list_children(kids, MAX_KIDS), tasks = 0;
+		int n = new_children(before, nbefore, kids, MAX_KIDS), tasks = 0;
 		pid_t victim = 0;
 		for (int i = 0; i < n; i++)
-			if (!has_kid(before, nbefore, kids[i].pid) && kids[i].pid != kids[i].pgrp) {
+			if (kids[i].pid != kids[i].pgrp) {
 				tasks++;
 				victim = kids[i].pid;
 			}
@@ -357,9 +148,9 @@ static void test_killed_child_is_reported(void **state)
 
 	struct run *r = start("[scenario]\nname = victim\n[task V]\nsteps = cpu 20, sleep 1000\n"
 			      "count = 4\n",
-			      &sc, NULL, 0);
+			      &sc);
 	kill_one_child(before, nbefore);
-	struct trace *tr = finish(r, &sc, &rc, NULL, 0);
+	struct trace *tr = finish_run(r, &sc, &rc, NULL, 0);
 	assert_int_equal(rc, 0);
 	for (int i = 0; i < tr->ntasks; i++) {
 		if (trace_outcome(tr, i) == OUTCOME_KILLED) {
@@ -376,20 +167,6 @@ static void test_killed_child_is_reported(void **state)
 	trace_destroy(tr);
 }
 
-struct interrupter {
-	struct run *run;
-	double after_ms;
-};
-
-static void *interrupt_later(void *arg)
-{
-	struct interrupter *in = arg;
-
-	clock_sleep_until(clock_now_ns() + clock_ms_to_ns(in->after_ms));
-	run_interrupt(in->run);
-	return NULL;
-}
-
 static void test_interrupt_ends_the_run(void **state)
 {
 	(void)state;
@@ -398,11 +175,11 @@ static void test_interrupt_ends_the_run(void **state)
 	struct scenario sc;
 	pthread_t t;
 
-	struct run *r = start("[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n",
-			      &sc, NULL, 0);
+	struct run *r =
+	    start("[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n", &sc);
 	struct interrupter in = {.run = r, .after_ms = 200};
 	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
-	struct trace *tr = finish(r, &sc, &rc, NULL, 0);
+	struct trace *tr = finish_run(r, &sc, &rc, NULL, 0);
 	pthread_join(t, NULL);
 	print_message("processes: interrupted after %.1f ms\n", wall_ms(tr));
 	assert_int_equal(rc, 0);
@@ -426,8 +203,8 @@ static int process_limit_child(void)
 		return 3;
 	struct run *r = start("[scenario]\nname = lots\n[task C]\nsteps = sleep 300\n"
 			      "count = 200\n",
-			      &sc, NULL, 0);
-	struct trace *tr = finish(r, &sc, &rc, msg, sizeof msg);
+			      &sc);
+	struct trace *tr = finish_run(r, &sc, &rc, msg, sizeof msg);
 	fprintf(stderr, "process limit: %s\n", msg);
 	if (rc >= 0 || !strstr(msg, "cannot start process") || !strstr(msg, "of 200") ||
 	    !strstr(msg, "process limit"))

@@ -6,72 +6,13 @@
  * an interrupt ends a long run at once; ten thousand threads fit, and a
  * thread limit is reported, not crashed on.  Times are compared as ratios.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include "clock.h"
-#include "run.h"
-#include "scenario.h"
-#include "stats.h"
-#include "trace.h"
-
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#else
-#define SANITIZED 0
-#endif
+#include "exec_test_util.h"
 
 /* Tries at a timing figure: load from elsewhere only ever slows a run down. */
 #define TRIES 5
-#define TWO_CPU "[scenario]\nname = two-cpu\n[task T]\nsteps = cpu 300\ncount = 2\n"
-
-/* Runs TEXT on BACKEND; returns the finished trace.  RC gets run_wait's result. */
-static struct trace *run_text(const char *text, const char *backend, int *rc, char *msg,
-			      size_t msglen)
-{
-	struct scenario sc;
-	struct run_opts o = {.backend = backend};
-	char err[256];
-
-	if (scenario_parse(text, "test.ini", &sc, err, sizeof err) != 0)
-		fail_msg("scenario: %s", err);
-	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
-	if (!r)
-		fail_msg("run_start: %s", err);
-	*rc = run_wait(r);
-	if (msg)
-		snprintf(msg, msglen, "%s", *rc < 0 ? run_error(r) : "");
-	struct trace *tr = run_take_trace(r);
-	run_free(r);
-	scenario_free(&sc);
-	return tr;
-}
-
-static struct trace *run_ok(const char *text, const char *backend)
-{
-	int rc;
-	struct trace *tr = run_text(text, backend, &rc, NULL, 0);
-
-	assert_int_equal(rc, 0);
-	return tr;
-}
-
-static double wall_ms(const struct trace *tr)
-{
-	return clock_ns_to_ms(tr->meta.wall_ns);
-}
 
 /* Spans of state ST in LANE (-1: every task lane). */
 static int count_spans(const struct trace *tr, int lane, enum state st)
@@ -88,25 +29,6 @@ static int count_spans(const struct trace *tr, int lane, enum state st)
 		}
 	}
 	return n;
-}
-
-/* True when lanes 0 and 1 are running at the same instant on different cores. */
-static int ran_on_two_cores_at_once(const struct trace *tr)
-{
-	struct span a, b;
-
-	for (uint32_t i = 0; i < trace_count(tr, 0); i++) {
-		trace_get(tr, 0, i, &a);
-		if (a.state != STATE_RUNNING)
-			continue;
-		for (uint32_t j = 0; j < trace_count(tr, 1); j++) {
-			trace_get(tr, 1, j, &b);
-			if (b.state == STATE_RUNNING && b.t0 < a.t1 && a.t0 < b.t1 &&
-			    a.cpu != b.cpu)
-				return 1;
-		}
-	}
-	return 0;
 }
 
 static int first_running_cpu(const struct trace *tr)
@@ -135,76 +57,11 @@ static int all_running_on(const struct trace *tr, int cpu)
 	return 1;
 }
 
-static void assert_all(const struct trace *tr, enum outcome o)
-{
-	for (int i = 0; i < tr->ntasks; i++)
-		assert_int_equal(trace_outcome(tr, i), o);
-}
-
-/* Busy time of the whole machine so far, all cores, in ms (/proc/stat). */
-static double machine_busy_ms(void)
-{
-	unsigned long long u = 0, ni = 0, sy = 0, id = 0, io = 0, irq = 0, sirq = 0, st = 0;
-	FILE *f = fopen("/proc/stat", "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &u, &ni, &sy, &id, &io, &irq,
-		   &sirq, &st) < 7)
-		u = ni = sy = irq = sirq = st = 0;
-	fclose(f);
-	return (double)(u + ni + sy + irq + sirq + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* Runs TEXT on BACKEND; *OTHERS_MS: CPU time the rest of the machine took meanwhile. */
-static struct trace *run_measured(const char *text, const char *backend, double *others_ms)
-{
-	double busy0 = machine_busy_ms();
-	struct trace *tr = run_ok(text, backend);
-
-	*others_ms = machine_busy_ms() - busy0 - clock_ns_to_ms(tr->meta.cpu_ns);
-	return tr;
-}
-
-/*
- * Best of up to TRIES runs of each, alternately.  A parallel run during
- * which other programs took CPU time is not judged: it says nothing about
- * the executor, and two cores are shared with whatever else runs.
- */
+/* Seed 001: two CPU-bound threads run at once on two cores, about twice as fast. */
 static void test_two_cpu_tasks_run_in_parallel(void **state)
 {
 	(void)state;
-	double seq_ms = 1e9, par_ms = 1e9, others;
-	int both = 0, judged = 0; /* both: two running at once, on two cores */
-
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		skip();
-	for (int k = 0; k < TRIES && (seq_ms / par_ms < 1.8 || !both); k++) {
-		struct trace *seq = run_ok(TWO_CPU, "sequential");
-		seq_ms = wall_ms(seq) < seq_ms ? wall_ms(seq) : seq_ms;
-		trace_destroy(seq);
-		struct trace *par = run_measured(TWO_CPU, "threads", &others);
-		assert_all(par, OUTCOME_DONE);
-		assert_string_equal(par->meta.backend, "threads");
-		assert_int_equal(par->meta.model, MODEL_PARALLEL);
-		assert_true(stats_max_overlap(par, STATE_RUNNING) <= 2);
-		both |= stats_max_overlap(par, STATE_RUNNING) == 2 && ran_on_two_cores_at_once(par);
-		if (others <= 0.15 * wall_ms(par)) {
-			judged++;
-			par_ms = wall_ms(par) < par_ms ? wall_ms(par) : par_ms;
-		} else {
-			print_message("threads: not judged, others took %.0f ms of CPU\n", others);
-		}
-		trace_destroy(par);
-	}
-	assert_true(both);
-	if (!judged) {
-		print_message("threads: the machine was never idle enough to judge the speedup\n");
-		skip();
-	}
-	print_message("threads: sequential %.1f ms, threads %.1f ms, speedup %.2f\n", seq_ms,
-		      par_ms, seq_ms / par_ms);
-	assert_true(seq_ms / par_ms >= 1.7);
+	assert_two_cpu_speedup("threads", TRIES);
 }
 
 /* Pinned to one core: never two running, many preemptions, no speedup. */
@@ -267,38 +124,20 @@ static void test_wait_first_cancels_the_rest(void **state)
 	trace_destroy(tr);
 }
 
-struct interrupter {
-	struct run *run;
-	double after_ms;
-};
-
-static void *interrupt_later(void *arg)
-{
-	struct interrupter *in = arg;
-
-	clock_sleep_until(clock_now_ns() + clock_ms_to_ns(in->after_ms));
-	run_interrupt(in->run);
-	return NULL;
-}
-
 /* Starts TEXT on BACKEND and interrupts it after AFTER_MS; returns the trace. */
 static struct trace *run_interrupted(const char *text, const char *backend, double after_ms)
 {
 	struct scenario sc;
 	struct run_opts o = {.backend = backend};
-	char err[256];
 	pthread_t t;
+	int rc;
 
-	assert_int_equal(scenario_parse(text, "test.ini", &sc, err, sizeof err), 0);
-	struct run *r = run_start(&sc, &o, NULL, NULL, err, sizeof err);
-	assert_non_null(r);
+	struct run *r = start_run(text, &o, &sc);
 	struct interrupter in = {.run = r, .after_ms = after_ms};
 	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
-	assert_int_equal(run_wait(r), 0);
+	struct trace *tr = finish_run(r, &sc, &rc, NULL, 0);
 	pthread_join(t, NULL);
-	struct trace *tr = run_take_trace(r);
-	run_free(r);
-	scenario_free(&sc);
+	assert_int_equal(rc, 0);
 	return tr;
 }
 
