@@ -12,6 +12,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "runner.h"
+
 static int kept(int fd, const int *keep, int nkeep)
 {
 	for (int i = 0; i < nkeep; i++)
@@ -56,6 +58,24 @@ int child_tie(pid_t parent, const int *keep, int nkeep)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close_all_but(keep, nkeep);
+	return 0;
+}
+
+int child_pass_cancel(_Atomic int *from, _Atomic int *to, struct child_stop *st, uint64_t now)
+{
+	int why = atomic_load(from), go = RUNNER_GO;
+
+	if (why == RUNNER_GO)
+		return 0;
+	atomic_compare_exchange_strong(to, &go, why);
+	if (why != RUNNER_INTERRUPTED)
+		return 0;
+	if (!st->since)
+		st->since = now;
+	if (st->signalled == 0 && now - st->since >= CHILD_GRACE_NS)
+		return st->signalled = SIGTERM;
+	if (st->signalled == SIGTERM && now - st->since >= CHILD_GRACE_NS + CHILD_TERM_NS)
+		return st->signalled = SIGKILL;
 	return 0;
 }
 

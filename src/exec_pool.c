@@ -39,10 +39,6 @@
 #define POOL_PILL (-1)
 /* How long the parent sleeps on the result queue between looks around. */
 #define POOL_POLL_MS 5
-/* After an interrupt: time for the workers to drain the queue politely... */
-#define POOL_GRACE_NS (200 * CLOCK_NS_PER_MS)
-/* ...and after SIGTERM, before SIGKILL. */
-#define POOL_TERM_NS (300 * CLOCK_NS_PER_MS)
 
 /* Seed 004 checks 20 numbers; these are below 2^35, primes and not. */
 static const uint64_t pool_numbers[] = {
@@ -87,8 +83,7 @@ struct pool {
 	int job_r, job_w;             /* the job queue */
 	int res_r, res_w;             /* the result queue */
 	int fed;                      /* items written to the job queue so far */
-	uint64_t stop_at;             /* when the interrupt was seen, 0 before */
-	int signalled;                /* 0, SIGTERM or SIGKILL: the last one sent */
+	struct child_stop stop;       /* escalation after an interrupt */
 	struct exec_pool_report rep;
 };
 
@@ -272,31 +267,14 @@ static void reap(struct pool *p)
 	}
 }
 
-static void signal_workers(struct pool *p, int sig)
-{
-	for (int w = 0; w < p->nworkers; w++)
-		if (p->pid[w] > 0)
-			kill(p->pid[w], sig);
-	p->signalled = sig;
-}
-
 /* Passes the run's cancel flag on; after an interrupt, escalates. */
 static void pass_cancel(struct pool *p)
 {
-	int why = atomic_load(p->ctx->cancel), go = RUNNER_GO;
+	int sig = child_pass_cancel(p->ctx->cancel, &p->sh->cancel, &p->stop, clock_now_ns());
 
-	if (why == RUNNER_GO)
-		return;
-	atomic_compare_exchange_strong(&p->sh->cancel, &go, why);
-	if (why != RUNNER_INTERRUPTED)
-		return;
-	uint64_t now = clock_now_ns();
-	if (!p->stop_at)
-		p->stop_at = now;
-	if (p->signalled == 0 && now - p->stop_at >= POOL_GRACE_NS)
-		signal_workers(p, SIGTERM);
-	else if (p->signalled == SIGTERM && now - p->stop_at >= POOL_GRACE_NS + POOL_TERM_NS)
-		signal_workers(p, SIGKILL);
+	for (int w = 0; sig && w < p->nworkers; w++)
+		if (p->pid[w] > 0)
+			kill(p->pid[w], sig);
 }
 
 static void wait_all(struct pool *p)

@@ -28,10 +28,6 @@
 
 /* How often the parent looks at its children and at the cancel flag. */
 #define PROCS_POLL_NS (5 * CLOCK_NS_PER_MS)
-/* After an interrupt: time for the children to stop on their own... */
-#define PROCS_GRACE_NS (200 * CLOCK_NS_PER_MS)
-/* ...and after SIGTERM, before SIGKILL. */
-#define PROCS_TERM_NS (300 * CLOCK_NS_PER_MS)
 
 /* What the parent and every child share. */
 struct procs_shared {
@@ -49,8 +45,7 @@ struct procs {
 	pid_t *slot_pid;           /* open addressing: pid -> task */
 	int *slot_task;
 	unsigned mask;             /* slots - 1 */
-	uint64_t stop_at;          /* when the interrupt was seen, 0 before */
-	int signalled;             /* 0, SIGTERM or SIGKILL: the last one sent */
+	struct child_stop stop;    /* escalation after an interrupt */
 };
 
 static unsigned slot_of(const struct procs *p, pid_t pid)
@@ -162,23 +157,10 @@ static void reap(struct procs *p)
 /* Passes the run's cancel flag on; after an interrupt, escalates. */
 static void pass_cancel(struct procs *p)
 {
-	int why = atomic_load(p->ctx->cancel), go = RUNNER_GO;
+	int sig = child_pass_cancel(p->ctx->cancel, &p->sh->cancel, &p->stop, clock_now_ns());
 
-	if (why == RUNNER_GO)
-		return;
-	atomic_compare_exchange_strong(&p->sh->cancel, &go, why);
-	if (why != RUNNER_INTERRUPTED)
-		return;
-	uint64_t now = clock_now_ns();
-	if (!p->stop_at)
-		p->stop_at = now;
-	if (p->signalled == 0 && now - p->stop_at >= PROCS_GRACE_NS) {
-		kill(-p->group, SIGTERM);
-		p->signalled = SIGTERM;
-	} else if (p->signalled == SIGTERM && now - p->stop_at >= PROCS_GRACE_NS + PROCS_TERM_NS) {
-		kill(-p->group, SIGKILL);
-		p->signalled = SIGKILL;
-	}
+	if (sig)
+		kill(-p->group, sig);
 }
 
 static void wait_all(struct procs *p)

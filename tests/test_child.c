@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "runner.h"
 
 /* Runs child_tie in a child keeping REPORT and EXTRA; returns its answer byte. */
 static char tie_in_child(int extra_open)
@@ -74,6 +75,33 @@ static void test_refuses_when_parent_is_gone(void **unused)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* Cancel passes on at once; an interrupt escalates to SIGTERM, then SIGKILL. */
+static void test_pass_cancel_escalates(void **unused)
+{
+	(void)unused;
+	_Atomic int from = RUNNER_GO, to = RUNNER_GO;
+	struct child_stop st = {0};
+	uint64_t t = 1000 * CHILD_GRACE_NS;
+
+	assert_int_equal(child_pass_cancel(&from, &to, &st, t), 0);
+	assert_int_equal(atomic_load(&to), RUNNER_GO);
+	from = RUNNER_FIRST_DONE;
+	assert_int_equal(child_pass_cancel(&from, &to, &st, t), 0);
+	assert_int_equal(atomic_load(&to), RUNNER_FIRST_DONE);
+	assert_int_equal(st.since, 0); /* first-done is no interrupt: no signals */
+
+	_Atomic int to2 = RUNNER_GO;
+	from = RUNNER_INTERRUPTED;
+	assert_int_equal(child_pass_cancel(&from, &to2, &st, t), 0);
+	assert_int_equal(atomic_load(&to2), RUNNER_INTERRUPTED);
+	assert_int_equal(child_pass_cancel(&from, &to2, &st, t + CHILD_GRACE_NS - 1), 0);
+	assert_int_equal(child_pass_cancel(&from, &to2, &st, t + CHILD_GRACE_NS), SIGTERM);
+	assert_int_equal(child_pass_cancel(&from, &to2, &st, t + CHILD_GRACE_NS + 1), 0);
+	assert_int_equal(child_pass_cancel(&from, &to2, &st, t + CHILD_GRACE_NS + CHILD_TERM_NS),
+			 SIGKILL);
+	assert_int_equal(child_pass_cancel(&from, &to2, &st, t + 10 * CHILD_TERM_NS), 0);
+}
+
 static void test_fork_hint(void **unused)
 {
 	(void)unused;
@@ -86,6 +114,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keeps_only_what_it_names),
 		cmocka_unit_test(test_refuses_when_parent_is_gone),
+		cmocka_unit_test(test_pass_cancel_escalates),
 		cmocka_unit_test(test_fork_hint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
