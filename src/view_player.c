@@ -201,8 +201,12 @@ static uint32_t lane_search(const struct trace *tr, int panel, int lane, uint32_
 	return lo;
 }
 
-bool view_event_next(const struct view_panel *p, int n, const struct view_event *a,
-		     struct view_event *out)
+/*
+ * The nearest event after A (BACK: before A) over every lane of every
+ * panel: each lane is binary-searched, and the closest candidate wins.
+ */
+static bool event_step(const struct view_panel *p, int n, const struct view_event *a,
+		       struct view_event *out, bool back)
 {
 	bool found = false;
 
@@ -211,38 +215,29 @@ bool view_event_next(const struct view_panel *p, int n, const struct view_event 
 		for (int l = 0; tr && l < tr->ntasks; l++) {
 			struct span last;
 			uint32_t m = lane_events(tr, l, &last);
-			uint32_t i = lane_search(tr, pi, l, m, &last, a, false);
-			if (i >= m)
+			uint32_t i = lane_search(tr, pi, l, m, &last, a, back);
+			if (back ? i == 0 : i >= m)
 				continue;
-			struct view_event e = {event_time(tr, l, i, trace_count(tr, l), &last), pi,
-					       l, i};
-			if (!found || event_cmp(&e, out) < 0)
+			uint32_t k = back ? i - 1 : i;
+			struct view_event e = {event_time(tr, l, k, trace_count(tr, l), &last), pi, l,
+					       k};
+			if (!found || (back ? event_cmp(&e, out) > 0 : event_cmp(&e, out) < 0))
 				*out = e, found = true;
 		}
 	}
 	return found;
 }
 
+bool view_event_next(const struct view_panel *p, int n, const struct view_event *a,
+		     struct view_event *out)
+{
+	return event_step(p, n, a, out, false);
+}
+
 bool view_event_prev(const struct view_panel *p, int n, const struct view_event *a,
 		     struct view_event *out)
 {
-	bool found = false;
-
-	for (int pi = 0; pi < n; pi++) {
-		const struct trace *tr = p[pi].tr;
-		for (int l = 0; tr && l < tr->ntasks; l++) {
-			struct span last;
-			uint32_t m = lane_events(tr, l, &last);
-			uint32_t i = lane_search(tr, pi, l, m, &last, a, true);
-			if (i == 0)
-				continue;
-			struct view_event e = {event_time(tr, l, i - 1, trace_count(tr, l), &last),
-					       pi, l, i - 1};
-			if (!found || event_cmp(&e, out) > 0)
-				*out = e, found = true;
-		}
-	}
-	return found;
+	return event_step(p, n, a, out, true);
 }
 
 bool view_event_current(const struct view_player *pl, const struct view_panel *p, int n,
