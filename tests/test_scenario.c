@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "scenario_test_util.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -74,34 +75,6 @@ static int teardown(void **state)
 	(void)state;
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	return system(cmd) == 0 ? 0 : -1;
-}
-
-/*
- * The built-in scenarios: $CONCTUI_DATADIR/scenarios as the test runner sets
- * it, else found relative to where the test is run (and then the variable
- * is set, so scenario_resolve finds them too).
- */
-static const char *builtin_dir(void)
-{
-	static char dir[PATH_MAX];
-	static const char *const guesses[] = {"assets", "../assets", "../../assets",
-					      "../../../assets"};
-	const char *env = getenv("CONCTUI_DATADIR");
-	struct stat st;
-
-	if (env && *env) {
-		snprintf(dir, sizeof dir, "%s/scenarios", env);
-		return dir;
-	}
-	for (size_t i = 0; i < sizeof guesses / sizeof *guesses; i++) {
-		snprintf(dir, sizeof dir, "%s/scenarios", guesses[i]);
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-			setenv("CONCTUI_DATADIR", guesses[i], 1);
-			return dir;
-		}
-	}
-	fail_msg("no assets/scenarios directory found; set CONCTUI_DATADIR");
-	return NULL;
 }
 
 /* ---- bad input, one test per kind --------------------------------------- */
@@ -745,7 +718,7 @@ static void check_builtin(const char *path, const char *stem)
 static void test_every_builtin_loads(void **state)
 {
 	const char *dir = builtin_dir();
-	char path[PATH_MAX], stem[256];
+	char path[PATH_MAX + 300], stem[256];
 	struct dirent *e;
 	int n = 0;
 	DIR *d;
