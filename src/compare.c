@@ -188,7 +188,7 @@ double compare_speedup(const struct compare_result *res, const struct compare_ro
 
 /* ---- the verdict ---------------------------------------------------------- */
 
-static void compare_duration(char *buf, size_t len, double ms)
+void compare_duration(char *buf, size_t len, double ms)
 {
 	if (ms < 10)
 		snprintf(buf, len, "%.1f ms", ms);

@@ -86,4 +86,7 @@ void compare_print(const struct compare_result *res, FILE *f, bool ascii);
 /* --compare: the exit status (0, 1 or 2). */
 int compare_main(const struct options *o);
 
+/* A wall or CPU time as the table prints it: "8.4 ms", "812 ms", "2.31 s". */
+void compare_duration(char *buf, size_t len, double ms);
+
 #endif

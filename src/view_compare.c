@@ -37,17 +37,6 @@ static int panel_of(const struct view_ctx *c, const char *name)
 	return -1;
 }
 
-/* "812 ms", "2.31 s" (compare.c's durations). */
-static void fmt_ms(char *buf, size_t len, double ms)
-{
-	if (ms < 10)
-		snprintf(buf, len, "%.1f ms", ms);
-	else if (ms < 1000)
-		snprintf(buf, len, "%.0f ms", ms);
-	else
-		snprintf(buf, len, "%.2f s", ms / 1000);
-}
-
 /* ------------------------------------------------------------------ */
 /* The table                                                           */
 /* ------------------------------------------------------------------ */
@@ -101,7 +90,7 @@ static void table_row(struct grid *g, const struct view_ctx *c, const struct lay
 		if (row->skipped[0]) {
 			grid_text(g, x, y, g->w - x - 1, row->skipped, view_style(c, ROLE_DIM));
 		} else if (pn && pn->live) {
-			fmt_ms(wall, sizeof wall, (double)pn->now_ns / 1e6);
+			compare_duration(wall, sizeof wall, (double)pn->now_ns / 1e6);
 			grid_textf(g, x, y, -1, grid_plain, "%*s", COL_TIME, wall);
 			grid_text(g, x + COL_TIME + 1, y, -1, "running\u2026",
 				  view_style(c, ROLE_DIM));
@@ -114,8 +103,8 @@ static void table_row(struct grid *g, const struct view_ctx *c, const struct lay
 		return;
 	}
 	double s = compare_speedup(res, row);
-	fmt_ms(wall, sizeof wall, row->st.wall_ms);
-	fmt_ms(cpu, sizeof cpu, row->st.cpu_ms);
+	compare_duration(wall, sizeof wall, row->st.wall_ms);
+	compare_duration(cpu, sizeof cpu, row->st.cpu_ms);
 	if (s > 0)
 		snprintf(speed, sizeof speed, "%.1f\u00d7", s);
 	else
