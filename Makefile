@@ -15,7 +15,7 @@ DATADIR := $(PREFIX)/share/conctui
 MANDIR := $(PREFIX)/share/man/man1
 
 DEB_PACKAGES := libncurses-dev libuv1-dev libinih-dev libjansson-dev libcmocka-dev pkg-config tmux \
-	clang libclang-rt-14-dev
+	clang clang-format libclang-rt-14-dev
 PKGS := ncursesw libuv inih jansson
 
 CC ?= cc
@@ -56,7 +56,7 @@ BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
 FUZZERS := scenario record
 FUZZ_RUNS ?= 100000
 
-.PHONY: all deps run check test-unit test-e2e test-san test-fuzz fuzzers valgrind bench install uninstall \
+.PHONY: all deps run check format format-check test-unit test-e2e test-san test-fuzz fuzzers valgrind bench install uninstall \
 	clean
 
 all: $(BIN)
@@ -106,11 +106,24 @@ run: deps
 
 # Every test: unit tests, end-to-end tests in tmux, then the sanitizer builds.
 check: deps
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory test-san
 	@$(MAKE) --no-print-directory test-fuzz
+
+# The style is what .clang-format says; format-check lists each file that
+# differs from it, format rewrites them.
+FORMATTED := $(wildcard src/*.[ch] tests/*.[ch] tests/*/*.c)
+format:
+	clang-format -i $(FORMATTED)
+
+format-check:
+	@bad=""; for f in $(FORMATTED); do \
+		clang-format "$$f" | cmp -s "$$f" - || bad="$$bad $$f"; done; \
+	if [ -n "$$bad" ]; then echo "format-check: not as .clang-format says:$$bad (make format)"; exit 1; fi; \
+	echo "format-check: $(words $(FORMATTED)) files as .clang-format says"
 
 test-unit: $(TESTS) $(BIN)
 	@CONCTUI_BIN=$(abspath $(BIN)) CONCTUI_DATADIR=$(abspath assets) \

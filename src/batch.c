@@ -38,7 +38,7 @@ int batch_load_scenario(const char *name, double scale, struct scenario *sc)
 
 struct batch_wait {
 	uv_loop_t loop;
-	uv_async_t done;        /* sent by the controller thread at the end */
+	uv_async_t done; /* sent by the controller thread at the end */
 	uv_signal_t sigint, sigterm;
 	struct run *run;
 	int interrupted;

@@ -11,9 +11,9 @@
 #include "trace.h"
 
 struct chart_opts {
-	int width;   /* total columns, 0 = 100 */
-	bool ascii;  /* ASCII glyphs only */
-	int max_rows;/* task rows shown before "... N more", 0 = 40 */
+	int width;    /* total columns, 0 = 100 */
+	bool ascii;   /* ASCII glyphs only */
+	int max_rows; /* task rows shown before "... N more", 0 = 40 */
 };
 
 void chart_print(const struct trace *tr, const struct chart_opts *o, FILE *f);

@@ -18,23 +18,23 @@
 
 /* The line being built: it never holds more than the chart's width. */
 struct chart_line {
-	char *buf;   /* width * 4 bytes: UTF-8 needs at most 4 per column */
-	size_t len;  /* bytes */
-	int cols;    /* columns used */
+	char *buf;  /* width * 4 bytes: UTF-8 needs at most 4 per column */
+	size_t len; /* bytes */
+	int cols;   /* columns used */
 };
 
 struct chart {
 	const struct trace *tr;
 	FILE *f;
-	int width;                  /* no line is longer */
+	int width; /* no line is longer */
 	bool ascii;
-	int rows;                   /* task rows shown (max_rows at most) */
-	int namew;                  /* columns of the name column */
-	int barw;                   /* columns of the timeline */
-	uint64_t span_ns;           /* the time the timeline covers */
-	bool name_symbols;          /* tasks are drawn by their names' first letters */
+	int rows;		       /* task rows shown (max_rows at most) */
+	int namew;		       /* columns of the name column */
+	int barw;		       /* columns of the timeline */
+	uint64_t span_ns;	       /* the time the timeline covers */
+	bool name_symbols;	       /* tasks are drawn by their names' first letters */
 	bool drawn[CHART_LETTERS + 1]; /* letters drawn so far ([CHART_LETTERS]: '*') */
-	int cores[CHART_MAX_CORES]; /* core ids seen in running spans, sorted */
+	int cores[CHART_MAX_CORES];    /* core ids seen in running spans, sorted */
 	int ncores;
 	struct chart_line line;
 	double (*acc)[STATE_COUNT]; /* per column: ns in each state */

@@ -24,8 +24,8 @@ int child_tie(pid_t parent, const int *keep, int nkeep);
 
 /* How far the parent has gone in stopping its children. */
 struct child_stop {
-	uint64_t since;   /* clock_now_ns() when the interrupt was seen, 0 before */
-	int signalled;    /* 0, SIGTERM or SIGKILL: the last one sent */
+	uint64_t since; /* clock_now_ns() when the interrupt was seen, 0 before */
+	int signalled;	/* 0, SIGTERM or SIGKILL: the last one sent */
 };
 
 /*

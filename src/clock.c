@@ -9,8 +9,8 @@
 void clock_sleep_until(uint64_t deadline_ns)
 {
 	struct timespec ts = {
-		.tv_sec = (time_t)(deadline_ns / 1000000000ull),
-		.tv_nsec = (long)(deadline_ns % 1000000000ull),
+	    .tv_sec = (time_t)(deadline_ns / 1000000000ull),
+	    .tv_nsec = (long)(deadline_ns % 1000000000ull),
 	};
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
@@ -28,6 +28,6 @@ uint64_t clock_cpu_ns(void)
 
 	getrusage(RUSAGE_SELF, &self);
 	getrusage(RUSAGE_CHILDREN, &kids);
-	return timeval_ns(self.ru_utime) + timeval_ns(self.ru_stime) +
-	       timeval_ns(kids.ru_utime) + timeval_ns(kids.ru_stime);
+	return timeval_ns(self.ru_utime) + timeval_ns(self.ru_stime) + timeval_ns(kids.ru_utime) +
+	       timeval_ns(kids.ru_stime);
 }

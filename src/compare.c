@@ -15,9 +15,9 @@
 #include "batch.h"
 #include "record.h"
 
-#define COMPARE_WIDTH 100   /* columns of the table */
-#define COMPARE_BEATS 1.5   /* a speedup that counts as "beat sequential" */
-#define COMPARE_MANY 3.0    /* a speedup that shows many waits overlapping */
+#define COMPARE_WIDTH 100      /* columns of the table */
+#define COMPARE_BEATS 1.5      /* a speedup that counts as "beat sequential" */
+#define COMPARE_MANY 3.0       /* a speedup that shows many waits overlapping */
 #define COMPARE_MANY_TASKS 100 /* tasks that make "many connections" */
 
 /* ---- which executors apply ---------------------------------------------- */
@@ -28,10 +28,10 @@ static const char *compare_unit_per_task(const char *name)
 	static const struct {
 		const char *executor, *unit;
 	} table[] = {
-		{"threads", "OS threads"},
-		{"threads-1core", "OS threads"},
-		{"gil", "OS threads"},
-		{"processes", "processes"},
+	    {"threads", "OS threads"},
+	    {"threads-1core", "OS threads"},
+	    {"gil", "OS threads"},
+	    {"processes", "processes"},
 	};
 
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
@@ -59,9 +59,9 @@ const char *compare_skip_reason(const struct executor *ex, const struct scenario
 {
 	const char *unit = compare_unit_per_task(ex->name);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int slots = ex->model == MODEL_SEQUENTIAL ? 1
+	int slots = ex->model == MODEL_SEQUENTIAL   ? 1
 		    : strcmp(ex->name, "pool") == 0 ? (sc->workers ? sc->workers : (int)cores)
-						     : 0;
+						    : 0;
 
 	if (unit && sc->ntasks > COMPARE_MAX_OS_UNITS) {
 		snprintf(buf, len, "skipped: %d tasks would need %d %s", sc->ntasks, sc->ntasks,
@@ -198,10 +198,9 @@ void compare_duration(char *buf, size_t len, double ms)
 		snprintf(buf, len, "%.2f s", ms / 1000);
 }
 
-
 /* Appends to BUF (a verdict being written). */
 __attribute__((format(printf, 3, 4))) static void compare_append(char *buf, size_t len,
-								  const char *fmt, ...)
+								 const char *fmt, ...)
 {
 	size_t used = strlen(buf);
 	va_list ap;
@@ -250,9 +249,8 @@ struct compare_words {
 };
 
 /* Appends "name N.N×" for each of NAMES that ran, SEP before the first; returns how many. */
-static int compare_append_speedups(const struct compare_result *res,
-				   const struct compare_words *w, char *buf, size_t len,
-				   const char *sep, const char *const *names)
+static int compare_append_speedups(const struct compare_result *res, const struct compare_words *w,
+				   char *buf, size_t len, const char *sep, const char *const *names)
 {
 	int n = 0;
 
@@ -277,23 +275,30 @@ static bool compare_verdict_cpu(const struct compare_result *res, const struct c
 	bool gil_off = g && g->tr && strcmp(g->tr->meta.gil_mode, "off") == 0;
 
 	if (gil_off && gil >= COMPARE_BEATS) {
-		snprintf(buf, len, "CPU-bound %s multiprocessing, or Python without its GIL: with "
+		snprintf(buf, len,
+			 "CPU-bound %s multiprocessing, or Python without its GIL: with "
 			 "--gil off threads used several cores too (gil %.1f%s faster than "
-			 "sequential)", w->arrow, gil, w->times);
+			 "sequential)",
+			 w->arrow, gil, w->times);
 		return true;
 	}
 	if (gil >= COMPARE_BEATS)
 		return false;
 	if (best >= COMPARE_BEATS) {
-		snprintf(buf, len, "CPU-bound %s multiprocessing: under the GIL only separate "
-			 "processes use several cores (%s %.1f%s faster than sequential", w->arrow,
-			 proc >= pool ? "processes" : "pool", best, w->times);
+		snprintf(buf, len,
+			 "CPU-bound %s multiprocessing: under the GIL only separate "
+			 "processes use several cores (%s %.1f%s faster than sequential",
+			 w->arrow, proc >= pool ? "processes" : "pool", best, w->times);
 		if (threads >= COMPARE_BEATS)
-			compare_append(buf, len, ", threads without a GIL %.1f%s", threads, w->times);
+			compare_append(buf, len, ", threads without a GIL %.1f%s", threads,
+				       w->times);
 	} else if (threads >= COMPARE_BEATS && gil > 0) {
-		snprintf(buf, len, "CPU-bound %s multiprocessing: threads without a GIL used several "
-			 "cores (threads %.1f%s faster than sequential), under the GIL they took turns "
-			 "(", w->arrow, threads, w->times);
+		snprintf(
+		    buf, len,
+		    "CPU-bound %s multiprocessing: threads without a GIL used several "
+		    "cores (threads %.1f%s faster than sequential), under the GIL they took turns "
+		    "(",
+		    w->arrow, threads, w->times);
 		compare_append_speedups(res, w, buf, len, "", serial);
 		compare_append(buf, len, ")");
 		return true;
@@ -308,7 +313,8 @@ static bool compare_verdict_cpu(const struct compare_result *res, const struct c
 /* Whether asyncio's measured memory per task is the least of all runs that measured it. */
 static bool compare_asyncio_leanest(const struct compare_result *res)
 {
-	const struct compare_row *a = compare_find(res, "asyncio"), *t = compare_find(res, "threads");
+	const struct compare_row *a = compare_find(res, "asyncio"),
+				 *t = compare_find(res, "threads");
 
 	if (!a || !a->tr || !t || !t->tr || a->tr->meta.bytes_per_task <= 0 ||
 	    t->tr->meta.bytes_per_task <= 0)
@@ -323,17 +329,19 @@ static bool compare_asyncio_leanest(const struct compare_result *res)
 }
 
 /* Seed 002: many mostly idle connections, where threads cost most memory. */
-static bool compare_verdict_asyncio(const struct compare_result *res,
-				    const struct compare_words *w, char *buf, size_t len)
+static bool compare_verdict_asyncio(const struct compare_result *res, const struct compare_words *w,
+				    char *buf, size_t len)
 {
-	const struct compare_row *a = compare_find(res, "asyncio"), *t = compare_find(res, "threads");
+	const struct compare_row *a = compare_find(res, "asyncio"),
+				 *t = compare_find(res, "threads");
 
 	if (!a || !a->tr || !t)
 		return false;
 	if (!t->tr) {
 		/* Threads were skipped: too many tasks for a thread each. */
 		double waiting = a->st.state_ms[STATE_IO] + a->st.state_ms[STATE_SLEEP];
-		snprintf(buf, len, "I/O-bound, many connections %s asyncio: on one thread %.0f waits "
+		snprintf(buf, len,
+			 "I/O-bound, many connections %s asyncio: on one thread %.0f waits "
 			 "overlapped on average; a thread per connection would need %d OS threads",
 			 w->arrow, a->st.wall_ms > 0 ? waiting / a->st.wall_ms : 0, res->ntasks);
 		return true;
@@ -342,16 +350,18 @@ static bool compare_verdict_asyncio(const struct compare_result *res,
 	if (res->ntasks < COMPARE_MANY_TASKS || sa < COMPARE_MANY || st < COMPARE_MANY ||
 	    !compare_asyncio_leanest(res))
 		return false;
-	snprintf(buf, len, "I/O-bound, many connections %s asyncio: the waits overlap on one thread "
+	snprintf(buf, len,
+		 "I/O-bound, many connections %s asyncio: the waits overlap on one thread "
 		 "at the least memory per task (asyncio %.1f%s, %.1f KiB a task; threads %.1f%s, "
-		 "%.1f KiB a task)", w->arrow, sa, w->times, a->tr->meta.bytes_per_task / 1024, st,
-		 w->times, t->tr->meta.bytes_per_task / 1024);
+		 "%.1f KiB a task)",
+		 w->arrow, sa, w->times, a->tr->meta.bytes_per_task / 1024, st, w->times,
+		 t->tr->meta.bytes_per_task / 1024);
 	return true;
 }
 
 /* Waits overlap on threads and on the event loop alike. */
-static bool compare_verdict_overlap(const struct compare_result *res,
-				    const struct compare_words *w, char *buf, size_t len)
+static bool compare_verdict_overlap(const struct compare_result *res, const struct compare_words *w,
+				    char *buf, size_t len)
 {
 	const char *tname = compare_ran(res, "threads") ? "threads" : "gil";
 	double st = compare_speedup_of(res, tname), sa = compare_speedup_of(res, "asyncio");
@@ -359,8 +369,10 @@ static bool compare_verdict_overlap(const struct compare_result *res,
 
 	if (lo < COMPARE_BEATS || lo < 0.6 * hi)
 		return false;
-	snprintf(buf, len, "I/O-bound %s threads or asyncio: the waits overlap (%s %.1f%s, asyncio "
-		 "%.1f%s faster than sequential", w->arrow, tname, st, w->times, sa, w->times);
+	snprintf(buf, len,
+		 "I/O-bound %s threads or asyncio: the waits overlap (%s %.1f%s, asyncio "
+		 "%.1f%s faster than sequential",
+		 w->arrow, tname, st, w->times, sa, w->times);
 	for (int i = 0; i < res->nrows; i++) {
 		const struct compare_row *r = &res->rows[i];
 		double s = compare_speedup(res, r);
@@ -369,7 +381,8 @@ static bool compare_verdict_overlap(const struct compare_result *res,
 	}
 	compare_append(buf, len, ")");
 	if (compare_asyncio_leanest(res))
-		compare_append(buf, len, "; asyncio takes the least memory per task (%.1f KiB, "
+		compare_append(buf, len,
+			       "; asyncio takes the least memory per task (%.1f KiB, "
 			       "threads %.1f KiB), which decides it for many connections",
 			       compare_find(res, "asyncio")->tr->meta.bytes_per_task / 1024,
 			       compare_find(res, "threads")->tr->meta.bytes_per_task / 1024);
@@ -377,8 +390,8 @@ static bool compare_verdict_overlap(const struct compare_result *res,
 }
 
 /* No pattern from the seeds: say which executor was fastest. */
-static void compare_verdict_neutral(const struct compare_result *res,
-				    const struct compare_words *w, char *buf, size_t len)
+static void compare_verdict_neutral(const struct compare_result *res, const struct compare_words *w,
+				    char *buf, size_t len)
 {
 	const struct compare_row *best = NULL;
 	char wall[32];
@@ -392,15 +405,20 @@ static void compare_verdict_neutral(const struct compare_result *res,
 	}
 	compare_duration(wall, sizeof wall, best->st.wall_ms);
 	if (best->model == MODEL_SEQUENTIAL)
-		snprintf(buf, len, "Nothing beat sequential here (%s): running the tasks "
-			 "concurrently bought no time", wall);
+		snprintf(buf, len,
+			 "Nothing beat sequential here (%s): running the tasks "
+			 "concurrently bought no time",
+			 wall);
 	else if (compare_speedup(res, best) > 0)
-		snprintf(buf, len, "No clear pattern %s the fastest here was %s: %s, %.1f%s "
-			 "sequential's speed", w->dash, best->name, wall,
-			 compare_speedup(res, best), w->times);
+		snprintf(buf, len,
+			 "No clear pattern %s the fastest here was %s: %s, %.1f%s "
+			 "sequential's speed",
+			 w->dash, best->name, wall, compare_speedup(res, best), w->times);
 	else
-		snprintf(buf, len, "The fastest here was %s: %s (sequential did not run, so there "
-			 "is no speedup)", best->name, wall);
+		snprintf(buf, len,
+			 "The fastest here was %s: %s (sequential did not run, so there "
+			 "is no speedup)",
+			 best->name, wall);
 }
 
 const char *compare_verdict(const struct compare_result *res, char *buf, size_t len, bool ascii)
@@ -445,10 +463,14 @@ static void compare_cell(FILE *f, const char *s, int width, bool right)
 		fprintf(f, "%s%*s", s, pad > 0 ? pad : 0, "");
 }
 
-
 /* The name, model, wall, CPU and speedup cells; the bar takes the rest. */
-enum { COMPARE_COL_NAME = 14, COMPARE_COL_MODEL = 16, COMPARE_COL_TIME = 9,
-       COMPARE_COL_SPEEDUP = 8, COMPARE_COL_BAR = COMPARE_WIDTH - 14 - 16 - 9 - 9 - 8 - 6 };
+enum {
+	COMPARE_COL_NAME = 14,
+	COMPARE_COL_MODEL = 16,
+	COMPARE_COL_TIME = 9,
+	COMPARE_COL_SPEEDUP = 8,
+	COMPARE_COL_BAR = COMPARE_WIDTH - 14 - 16 - 9 - 9 - 8 - 6
+};
 
 static void compare_row_print(const struct compare_result *res, const struct compare_row *row,
 			      double max_wall, FILE *f, bool ascii)
@@ -547,8 +569,8 @@ static int compare_write_json(const struct compare_result *res, FILE *f, const c
 static int compare_check_usage(const struct options *o)
 {
 	const char *bad = o->run.backend ? "--backend (it runs every executor)"
-			  : o->trace       ? "--trace (write one run's trace with --batch)"
-					   : NULL;
+			  : o->trace	 ? "--trace (write one run's trace with --batch)"
+					 : NULL;
 
 	if (!bad)
 		return 0;

@@ -29,11 +29,11 @@
 
 /* One executor's line of the table. */
 struct compare_row {
-	char name[32];        /* the executor */
+	char name[32]; /* the executor */
 	enum model model;
-	char skipped[128];    /* why it was not run; "" when it ran */
-	struct trace *tr;     /* the run's trace (owned), NULL when skipped */
-	struct stats st;      /* figures of tr */
+	char skipped[128]; /* why it was not run; "" when it ran */
+	struct trace *tr;  /* the run's trace (owned), NULL when skipped */
+	struct stats st;   /* figures of tr */
 };
 
 struct compare_result {
@@ -43,8 +43,8 @@ struct compare_result {
 	int cores;
 	int nrows;
 	struct compare_row rows[COMPARE_MAX_ROWS];
-	bool interrupted;     /* SIGINT/SIGTERM stopped the comparison */
-	int failed;           /* runs that ended with an error */
+	bool interrupted; /* SIGINT/SIGTERM stopped the comparison */
+	int failed;	  /* runs that ended with an error */
 };
 
 /*

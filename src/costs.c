@@ -42,13 +42,12 @@
 #define COSTS_SHRINK 1
 #endif
 
-
 static const struct {
 	const char *name, *how;
 	int alive;
 } costs_units[] = {
 #define X(e, n, how, alive) {n, how, alive},
-	COSTS_UNIT_MAP(X)
+    COSTS_UNIT_MAP(X)
 #undef X
 };
 
@@ -364,22 +363,18 @@ static double costs_process_memory(int n, int *alive)
 
 /* One model: how many units each measurement uses, and the measurements. */
 struct costs_model {
-	int starts;                           /* units started per round */
-	int round_trips;                      /* ping-pongs per round */
-	double (*start)(int k);               /* ns per unit */
-	double (*swtch)(int r);               /* ns per switch */
-	double (*memory)(int n, int *alive);  /* KiB for *alive units */
+	int starts;			     /* units started per round */
+	int round_trips;		     /* ping-pongs per round */
+	double (*start)(int k);		     /* ns per unit */
+	double (*swtch)(int r);		     /* ns per switch */
+	double (*memory)(int n, int *alive); /* KiB for *alive units */
 };
 
 static const struct costs_model costs_models[COSTS_UNIT_COUNT] = {
-	[COSTS_THREAD] = {100, 2000, costs_thread_start, costs_thread_switch,
-			  costs_thread_memory},
-	[COSTS_PROCESS] = {20, 2000, costs_process_start, costs_process_switch,
-			   costs_process_memory},
-	[COSTS_COROUTINE] = {10000, 100000, costs_coro_start, costs_coro_switch,
-			     costs_coro_memory},
-	[COSTS_GREEN] = {1000, 100000, costs_green_start, costs_green_switch,
-			 costs_green_memory},
+    [COSTS_THREAD] = {100, 2000, costs_thread_start, costs_thread_switch, costs_thread_memory},
+    [COSTS_PROCESS] = {20, 2000, costs_process_start, costs_process_switch, costs_process_memory},
+    [COSTS_COROUTINE] = {10000, 100000, costs_coro_start, costs_coro_switch, costs_coro_memory},
+    [COSTS_GREEN] = {1000, 100000, costs_green_start, costs_green_switch, costs_green_memory},
 };
 
 /* The median of the rounds that worked; -1 if none did. */
@@ -454,7 +449,7 @@ static void costs_value(char *buf, size_t len, double v)
  */
 static void costs_bar(FILE *f, double v, double max, bool ascii, bool last)
 {
-	static const char *const eighths[8] = {"", "\u258f", "\u258e", "\u258d",
+	static const char *const eighths[8] = {"",	 "\u258f", "\u258e", "\u258d",
 					       "\u258c", "\u258b", "\u258a", "\u2589"};
 	int n = v > 0 && max > 0 ? (int)(v / max * COSTS_COL_BAR * 8 + 0.5) : 0, cols;
 
@@ -511,15 +506,17 @@ static void costs_meaning(const struct costs_result *res, FILE *f, bool ascii)
 		double mib = res->unit[u].kib * 10000 / 1024;
 		if (mib >= 0)
 			fprintf(f, "%s %.*f MiB as %s%s", u ? "," : "", mib < 10 ? 1 : 0, mib,
-				costs_unit_name((enum costs_unit)u), u == COSTS_PROCESS ? "es" : "s");
+				costs_unit_name((enum costs_unit)u),
+				u == COSTS_PROCESS ? "es" : "s");
 	}
 	fprintf(f, ".\n");
 	if (t->start_us > 0 && p->start_us > 0 && c->start_us > 0)
-		fprintf(f, "Seed 004 rates the overhead of threads medium, async low, multiprocessing "
-			   "high;\n here a process took %.0f%s as long to start as a thread, and a "
-			   "thread %.0f%s as long as a coroutine.\n",
-			p->start_us / t->start_us, ascii ? "x" : "\u00d7", t->start_us / c->start_us,
-			ascii ? "x" : "\u00d7");
+		fprintf(f,
+			"Seed 004 rates the overhead of threads medium, async low, multiprocessing "
+			"high;\n here a process took %.0f%s as long to start as a thread, and a "
+			"thread %.0f%s as long as a coroutine.\n",
+			p->start_us / t->start_us, ascii ? "x" : "\u00d7",
+			t->start_us / c->start_us, ascii ? "x" : "\u00d7");
 }
 
 void costs_print(const struct costs_result *res, FILE *f, bool ascii)
@@ -529,8 +526,9 @@ void costs_print(const struct costs_result *res, FILE *f, bool ascii)
 	costs_table(res, f, ascii);
 	fprintf(f, "\n");
 	for (int u = 0; u < COSTS_UNIT_COUNT; u++)
-		fprintf(f, "  %-13s %s; memory with %d at once\n", costs_unit_name((enum costs_unit)u),
-			costs_unit_how((enum costs_unit)u), res->unit[u].alive);
+		fprintf(f, "  %-13s %s; memory with %d at once\n",
+			costs_unit_name((enum costs_unit)u), costs_unit_how((enum costs_unit)u),
+			res->unit[u].alive);
 	fprintf(f, "  switch: threads and processes ping-pong over a pipe pair on one core; a "
 		   "coroutine awaits\n  through the loop; a green thread calls swapcontext.  "
 		   "memory: anonymous PSS + page tables.\n");

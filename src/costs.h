@@ -23,30 +23,32 @@
 #define COSTS_ROUNDS 7
 
 /*    ENUM       name            how it is made                          alive at once */
-#define COSTS_UNIT_MAP(X)                                                                  \
-	X(THREAD, "thread", "pthread_create + pthread_join, default stack", 1000)          \
-	X(PROCESS, "process", "fork + waitpid, the child calls _exit(0)", 200)             \
-	X(COROUTINE, "coroutine", "a heap state machine resumed from a ready queue", 10000) \
+#define COSTS_UNIT_MAP(X)                                                                          \
+	X(THREAD, "thread", "pthread_create + pthread_join, default stack", 1000)                  \
+	X(PROCESS, "process", "fork + waitpid, the child calls _exit(0)", 200)                     \
+	X(COROUTINE, "coroutine", "a heap state machine resumed from a ready queue", 10000)        \
 	X(GREEN, "green thread", "ucontext on a 64 KiB mmap'd stack", 10000)
 
+/* clang-format off */
 enum costs_unit {
 #define X(e, n, how, alive) COSTS_##e,
 	COSTS_UNIT_MAP(X)
 #undef X
 	COSTS_UNIT_COUNT
 };
+/* clang-format on */
 
 /* One model's figures; a figure that could not be measured is < 0. */
 struct costs_figures {
-	double start_us;   /* create one unit, run it to its end, join it */
-	double switch_us;  /* one switch from one unit to another */
-	double kib;        /* memory per unit while `alive` units exist */
-	int alive;         /* units that existed at once for `kib` */
+	double start_us;  /* create one unit, run it to its end, join it */
+	double switch_us; /* one switch from one unit to another */
+	double kib;	  /* memory per unit while `alive` units exist */
+	int alive;	  /* units that existed at once for `kib` */
 };
 
 struct costs_result {
 	struct costs_figures unit[COSTS_UNIT_COUNT];
-	int rounds;        /* measurements each median is taken over */
+	int rounds; /* measurements each median is taken over */
 };
 
 const char *costs_unit_name(enum costs_unit u);

@@ -14,14 +14,14 @@
 #include "clock.h"
 
 struct costs_coro {
-	struct costs_coro *next;                /* link in the ready queue */
-	int (*resume)(struct costs_coro *c);    /* runs to the next await; 1 at the end */
-	int pc;                                 /* where resume continues */
-	long awaits;                            /* a local kept across awaits */
+	struct costs_coro *next;	     /* link in the ready queue */
+	int (*resume)(struct costs_coro *c); /* runs to the next await; 1 at the end */
+	int pc;				     /* where resume continues */
+	long awaits;			     /* a local kept across awaits */
 };
 
 struct costs_loop {
-	struct costs_coro *head, *tail;         /* the ready queue */
+	struct costs_coro *head, *tail; /* the ready queue */
 };
 
 static void costs_loop_push(struct costs_loop *l, struct costs_coro *c)

@@ -63,7 +63,8 @@ static void costs_green_swap(struct costs_green *from, struct costs_green *to, b
 	swapcontext(&from->uc, &to->uc);
 #ifdef __SANITIZE_ADDRESS__
 	bool in_green = from != &costs_green_main; /* then main's stack is the old one */
-	__sanitizer_finish_switch_fiber(fake, in_green ? (const void **)&costs_green_main.stack : NULL,
+	__sanitizer_finish_switch_fiber(fake,
+					in_green ? (const void **)&costs_green_main.stack : NULL,
 					in_green ? &costs_green_main.size : NULL);
 #endif
 }
@@ -186,4 +187,3 @@ double costs_green_memory(int n, int *alive)
 	*alive = made;
 	return costs_growth(before, after);
 }
-

@@ -42,54 +42,53 @@
 
 /* Seed 004 checks 20 numbers; these are below 2^35, primes and not. */
 static const uint64_t pool_numbers[] = {
-	2,           34359738337, 3333333323,  3333333333,  4444444429,
-	4444444444,  5555555519,  5555555555,  6666666661,  6666666666,
-	7777777741,  7777777777,  9999999967,  9999999999,  11111111059,
-	22222222189, 33333333329, 33333333333, 34359441769, 34358700317,
+    2,		 34359738337, 3333333323,  3333333333,	4444444429,  4444444444,  5555555519,
+    5555555555,	 6666666661,  6666666666,  7777777741,	7777777777,  9999999967,  9999999999,
+    11111111059, 22222222189, 33333333329, 33333333333, 34359441769, 34358700317,
 };
 #define POOL_NNUMBERS ((int)(sizeof pool_numbers / sizeof pool_numbers[0]))
 
 /* One worker's figures, written by the worker, read by the parent. */
 struct pool_worker {
-	_Atomic int job;              /* the job it runs, -1 between jobs */
-	_Atomic int jobs;             /* jobs it finished */
-	_Atomic int pill;             /* 1 once it took its poison pill */
-	_Atomic uint64_t waited_ns;   /* blocked on the job queue */
+	_Atomic int job;	    /* the job it runs, -1 between jobs */
+	_Atomic int jobs;	    /* jobs it finished */
+	_Atomic int pill;	    /* 1 once it took its poison pill */
+	_Atomic uint64_t waited_ns; /* blocked on the job queue */
 };
 
 struct pool_shared {
-	_Atomic int cancel;           /* enum runner_cancel, the runners' flag */
-	_Atomic int live;             /* non-spinner jobs not yet ended */
-	struct pool_worker w[];       /* one per worker */
+	_Atomic int cancel;	/* enum runner_cancel, the runners' flag */
+	_Atomic int live;	/* non-spinner jobs not yet ended */
+	struct pool_worker w[]; /* one per worker */
 };
 
 /* One message on the result queue. */
 struct pool_result {
 	int32_t job;
 	int32_t worker;
-	int32_t checked;              /* 1 if the job checked a number */
+	int32_t checked; /* 1 if the job checked a number */
 	int32_t prime;
 	uint64_t number;
 };
 
 struct pool {
 	struct exec_ctx *ctx;
-	struct pool_shared *sh;       /* MAP_SHARED */
+	struct pool_shared *sh; /* MAP_SHARED */
 	size_t sh_size;
 	int nworkers;
-	pid_t *pid;                   /* per worker; 0 once reaped */
-	int alive;                    /* workers not yet reaped */
+	pid_t *pid; /* per worker; 0 once reaped */
+	int alive;  /* workers not yet reaped */
 	pid_t parent;
-	int job_r, job_w;             /* the job queue */
-	int res_r, res_w;             /* the result queue */
-	int fed;                      /* items written to the job queue so far */
-	struct child_stop stop;       /* escalation after an interrupt */
+	int job_r, job_w;	/* the job queue */
+	int res_r, res_w;	/* the result queue */
+	int fed;		/* items written to the job queue so far */
+	struct child_stop stop; /* escalation after an interrupt */
 	struct exec_pool_report rep;
 };
 
 /* Each job's state inside its worker, for the runner's end hook. */
 struct pool_job {
-	int check;                    /* the job has a cpu step */
+	int check; /* the job has a cpu step */
 	struct pool_result res;
 };
 
@@ -139,8 +138,8 @@ static void run_job(struct pool *p, int w, int job)
 	struct runner r;
 	char why[TRACE_REASON_MAX];
 
-	j.res = (struct pool_result){.job = job, .worker = w,
-				     .number = pool_numbers[job % POOL_NNUMBERS]};
+	j.res = (struct pool_result){
+	    .job = job, .worker = w, .number = pool_numbers[job % POOL_NNUMBERS]};
 	runner_init(&r, ctx->tr, ctx->sc, job);
 	r.latency_port = ctx->latency_port;
 	r.cancel = &p->sh->cancel;
@@ -295,7 +294,7 @@ static void wait_all(struct pool *p)
 static void finish_leftovers(struct pool *p)
 {
 	int why = p->sh != MAP_FAILED ? atomic_load(&p->sh->cancel) : atomic_load(p->ctx->cancel);
-	const char *reason = why == RUNNER_FIRST_DONE ? "cancelled: another task finished first"
+	const char *reason = why == RUNNER_FIRST_DONE	 ? "cancelled: another task finished first"
 			     : why == RUNNER_INTERRUPTED ? "cancelled: run interrupted"
 							 : "cancelled: worker died";
 
@@ -374,8 +373,8 @@ static void pool_teardown(struct pool *p)
 
 static int pool_run(struct exec_ctx *ctx)
 {
-	struct pool p = {.ctx = ctx, .parent = getpid(), .job_r = -1, .job_w = -1, .res_r = -1,
-			 .res_w = -1};
+	struct pool p = {
+	    .ctx = ctx, .parent = getpid(), .job_r = -1, .job_w = -1, .res_r = -1, .res_w = -1};
 	int rc = pool_setup(&p, ctx);
 
 	if (rc == 0) {
@@ -394,9 +393,9 @@ static int pool_run(struct exec_ctx *ctx)
 }
 
 const struct executor exec_pool = {
-	.name = "pool",
-	.model = MODEL_PARALLEL,
-	.summary = "N worker processes take jobs from a queue; a poison pill ends each",
-	.flags = EXECUTOR_SHARED,
-	.run = pool_run,
+    .name = "pool",
+    .model = MODEL_PARALLEL,
+    .summary = "N worker processes take jobs from a queue; a poison pill ends each",
+    .flags = EXECUTOR_SHARED,
+    .run = pool_run,
 };

@@ -31,21 +31,21 @@
 
 /* What the parent and every child share. */
 struct procs_shared {
-	_Atomic int cancel;        /* enum runner_cancel, the runners' flag */
-	_Atomic int live;          /* non-spinner tasks not yet ended */
+	_Atomic int cancel; /* enum runner_cancel, the runners' flag */
+	_Atomic int live;   /* non-spinner tasks not yet ended */
 };
 
 struct procs {
 	struct exec_ctx *ctx;
-	struct procs_shared *sh;   /* MAP_SHARED */
-	pid_t group;               /* the anchor's pid: our process group */
-	int anchor_alive;          /* the anchor not yet reaped */
+	struct procs_shared *sh; /* MAP_SHARED */
+	pid_t group;		 /* the anchor's pid: our process group */
+	int anchor_alive;	 /* the anchor not yet reaped */
 	pid_t parent;
-	int alive;                 /* children forked and not yet reaped */
-	pid_t *slot_pid;           /* open addressing: pid -> task */
+	int alive;	 /* children forked and not yet reaped */
+	pid_t *slot_pid; /* open addressing: pid -> task */
 	int *slot_task;
-	unsigned mask;             /* slots - 1 */
-	struct child_stop stop;    /* escalation after an interrupt */
+	unsigned mask;		/* slots - 1 */
+	struct child_stop stop; /* escalation after an interrupt */
 };
 
 static unsigned slot_of(const struct procs *p, pid_t pid)
@@ -216,9 +216,10 @@ static int start_all(struct procs *p)
 		if (why == RUNNER_GO)
 			why = atomic_load(ctx->cancel);
 		if (why != RUNNER_GO) {
-			never_started(p, i, why == RUNNER_FIRST_DONE
-						? "cancelled: another task finished first"
-						: "cancelled: run interrupted");
+			never_started(p, i,
+				      why == RUNNER_FIRST_DONE
+					  ? "cancelled: another task finished first"
+					  : "cancelled: run interrupted");
 			return 0;
 		}
 		if (start_child(p, i) < 0) {
@@ -245,8 +246,8 @@ static int procs_setup(struct procs *p, struct exec_ctx *ctx)
 	p->mask = slots - 1;
 	p->slot_pid = calloc(slots, sizeof *p->slot_pid);
 	p->slot_task = calloc(slots, sizeof *p->slot_task);
-	p->sh = mmap(NULL, sizeof *p->sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		     -1, 0);
+	p->sh =
+	    mmap(NULL, sizeof *p->sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!p->slot_pid || !p->slot_task || p->sh == MAP_FAILED) {
 		snprintf(ctx->err, sizeof ctx->err, "cannot set up %d processes: out of memory",
 			 ctx->sc->ntasks);
@@ -293,9 +294,9 @@ static int processes_run(struct exec_ctx *ctx)
 }
 
 const struct executor exec_processes = {
-	.name = "processes",
-	.model = MODEL_PARALLEL,
-	.summary = "one fork()ed process per task; spans go to a MAP_SHARED trace",
-	.flags = EXECUTOR_SHARED,
-	.run = processes_run,
+    .name = "processes",
+    .model = MODEL_PARALLEL,
+    .summary = "one fork()ed process per task; spans go to a MAP_SHARED trace",
+    .flags = EXECUTOR_SHARED,
+    .run = processes_run,
 };

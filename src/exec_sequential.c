@@ -28,8 +28,8 @@ static int sequential_run(struct exec_ctx *ctx)
 }
 
 const struct executor exec_sequential = {
-	.name = "sequential",
-	.model = MODEL_SEQUENTIAL,
-	.summary = "one thread runs the tasks one after another",
-	.run = sequential_run,
+    .name = "sequential",
+    .model = MODEL_SEQUENTIAL,
+    .summary = "one thread runs the tasks one after another",
+    .run = sequential_run,
 };

@@ -28,10 +28,10 @@
 
 struct threads_run {
 	struct exec_ctx *ctx;
-	struct runner *runners;  /* one per task; a thread's argument */
+	struct runner *runners; /* one per task; a thread's argument */
 	pthread_t *threads;
-	_Atomic int live;        /* the runners' shared count of live tasks */
-	_Atomic int started;     /* threads that have begun to run */
+	_Atomic int live;    /* the runners' shared count of live tasks */
+	_Atomic int started; /* threads that have begun to run */
 };
 
 static void *thread_main(void *arg)
@@ -179,15 +179,15 @@ static int threads_1core_run(struct exec_ctx *ctx)
 }
 
 const struct executor exec_threads = {
-	.name = "threads",
-	.model = MODEL_PARALLEL,
-	.summary = "one pthread per task, on every core",
-	.run = threads_run,
+    .name = "threads",
+    .model = MODEL_PARALLEL,
+    .summary = "one pthread per task, on every core",
+    .run = threads_run,
 };
 
 const struct executor exec_threads_1core = {
-	.name = "threads-1core",
-	.model = MODEL_PSEUDO,
-	.summary = "one pthread per task, all pinned to one core: the OS time-slices them",
-	.run = threads_1core_run,
+    .name = "threads-1core",
+    .model = MODEL_PSEUDO,
+    .summary = "one pthread per task, all pinned to one core: the OS time-slices them",
+    .run = threads_1core_run,
 };

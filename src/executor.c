@@ -7,15 +7,8 @@
 #include <string.h>
 
 static const struct executor *const executors[] = {
-	&exec_sequential,
-	&exec_threads,
-	&exec_threads_1core,
-	&exec_processes,
-	&exec_pool,
-	&exec_gil,
-	&exec_asyncio,
-	&exec_green,
-	&exec_callbacks,
+    &exec_sequential, &exec_threads, &exec_threads_1core, &exec_processes, &exec_pool,
+    &exec_gil,	      &exec_asyncio, &exec_green,	  &exec_callbacks,
 };
 
 #define NEXECUTORS ((int)(sizeof executors / sizeof executors[0]))

@@ -17,21 +17,21 @@
 /* Everything an executor's run function gets. */
 struct exec_ctx {
 	const struct scenario *sc;
-	struct trace *tr;          /* lanes already named; the clock started */
-	int cores;                 /* online CPUs */
-	int workers;               /* pool size: option, scenario, or cores */
-	char gil[8];               /* "new", "old" or "off" */
+	struct trace *tr;	   /* lanes already named; the clock started */
+	int cores;		   /* online CPUs */
+	int workers;		   /* pool size: option, scenario, or cores */
+	char gil[8];		   /* "new", "old" or "off" */
 	double switch_interval_ms; /* GIL switch interval */
-	int latency_port;          /* the loopback latency server, 0 if none */
-	_Atomic int *cancel;       /* enum runner_cancel: why tasks should stop */
-	char err[256];             /* the message when run returns < 0 */
+	int latency_port;	   /* the loopback latency server, 0 if none */
+	_Atomic int *cancel;	   /* enum runner_cancel: why tasks should stop */
+	char err[256];		   /* the message when run returns < 0 */
 };
 
 struct executor {
 	const char *name;
 	enum model model;
-	const char *summary;       /* one line for --list and the man page */
-	unsigned flags;            /* enum executor_flags */
+	const char *summary; /* one line for --list and the man page */
+	unsigned flags;	     /* enum executor_flags */
 	/* Runs every task of ctx->sc to its end; 0, or negative with ctx->err. */
 	int (*run)(struct exec_ctx *ctx);
 };
@@ -51,13 +51,13 @@ const struct executor *executor_at(int i);
  * pool run ends, so read it after run_wait().
  */
 struct exec_pool_report {
-	int workers;               /* worker processes started */
-	int pills;                 /* workers that ended by taking their poison pill */
-	int died;                  /* workers that ended any other way */
-	int jobs;                  /* jobs the workers finished (any outcome) */
-	int results;               /* messages the parent read from the result queue */
-	int primes;                /* numbers those results found prime */
-	double waited_ms;          /* all workers' time blocked waiting for a job */
+	int workers;	  /* worker processes started */
+	int pills;	  /* workers that ended by taking their poison pill */
+	int died;	  /* workers that ended any other way */
+	int jobs;	  /* jobs the workers finished (any outcome) */
+	int results;	  /* messages the parent read from the result queue */
+	int primes;	  /* numbers those results found prime */
+	double waited_ms; /* all workers' time blocked waiting for a job */
 };
 void exec_pool_last_report(struct exec_pool_report *out);
 

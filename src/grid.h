@@ -35,15 +35,15 @@ struct grid_style {
 };
 
 struct grid_cell {
-	uint32_t ch;  /* Unicode code point; GRID_WIDE_TAIL after a wide one */
+	uint32_t ch; /* Unicode code point; GRID_WIDE_TAIL after a wide one */
 	struct grid_style st;
 };
 
 struct grid {
-	int w, h;                 /* columns, rows */
-	bool ascii;               /* fold everything written to ASCII */
-	struct grid_cell *cells;  /* h rows of w cells */
-	int *tags;                /* per row: what a click there means, 0 = nothing */
+	int w, h;		 /* columns, rows */
+	bool ascii;		 /* fold everything written to ASCII */
+	struct grid_cell *cells; /* h rows of w cells */
+	int *tags;		 /* per row: what a click there means, 0 = nothing */
 };
 
 /* The plain style: default colours, no attributes. */
@@ -66,8 +66,8 @@ int grid_put(struct grid *g, int x, int y, uint32_t cp, struct grid_style st);
  * grid too); returns the columns used.  Control characters show as '?'.
  */
 int grid_text(struct grid *g, int x, int y, int maxw, const char *s, struct grid_style st);
-int grid_textf(struct grid *g, int x, int y, int maxw, struct grid_style st, const char *fmt,
-	       ...) __attribute__((format(printf, 6, 7)));
+int grid_textf(struct grid *g, int x, int y, int maxw, struct grid_style st, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 /* Fills a rectangle with CP. */
 void grid_fill(struct grid *g, int x, int y, int w, int h, uint32_t cp, struct grid_style st);
 /* Restyles W cells from X, Y, keeping their characters. */

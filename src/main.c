@@ -40,12 +40,12 @@ int main(int argc, char **argv)
 	if (o.batch)
 		return batch_main(&o);
 	struct tui_opts t = {
-		.scenario = o.scenario,
-		.replay = o.replay,
-		.run = o.run,
-		.scale = o.scale,
-		.ascii = o.ascii,
-		.colour = o.colour,
+	    .scenario = o.scenario,
+	    .replay = o.replay,
+	    .run = o.run,
+	    .scale = o.scale,
+	    .ascii = o.ascii,
+	    .colour = o.colour,
 	};
 	return tui_main(&t);
 }

@@ -10,22 +10,22 @@
 #include <string.h>
 
 /*     id           long name          short arg  argument     help */
-#define OPTION_MAP(X)                                                                           \
-	X(BACKEND, "backend", 'b', 1, "NAME", "run on this executor instead of the scenario's")  \
-	X(BATCH, "batch", 0, 0, "", "run, print a text timeline chart and the figures, exit")     \
-	X(COMPARE, "compare", 0, 0, "", "run on every executor that applies and compare")        \
-	X(COSTS, "costs", 0, 0, "", "measure what each model costs: start, switch, memory")      \
-	X(JSON, "json", 0, 1, "FILE|-", "write the run as JSON (the record format)")            \
-	X(TRACE, "trace", 0, 1, "FILE", "write Chrome Trace Event JSON (Perfetto)")             \
-	X(REPLAY, "replay", 0, 1, "FILE", "show a recorded run instead of running one")          \
-	X(SCALE, "scale", 0, 1, "X", "multiply every duration by X (0 < X <= 100)")              \
-	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")            \
-	X(SWITCH, "switch-interval", 0, 1, "MS", "the GIL's switch interval (default: 5)")       \
-	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                  \
-	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")  \
-	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                           \
-	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")               \
-	X(HELP, "help", 'h', 0, "", "show this help and exit")                                   \
+#define OPTION_MAP(X)                                                                              \
+	X(BACKEND, "backend", 'b', 1, "NAME", "run on this executor instead of the scenario's")    \
+	X(BATCH, "batch", 0, 0, "", "run, print a text timeline chart and the figures, exit")      \
+	X(COMPARE, "compare", 0, 0, "", "run on every executor that applies and compare")          \
+	X(COSTS, "costs", 0, 0, "", "measure what each model costs: start, switch, memory")        \
+	X(JSON, "json", 0, 1, "FILE|-", "write the run as JSON (the record format)")               \
+	X(TRACE, "trace", 0, 1, "FILE", "write Chrome Trace Event JSON (Perfetto)")                \
+	X(REPLAY, "replay", 0, 1, "FILE", "show a recorded run instead of running one")            \
+	X(SCALE, "scale", 0, 1, "X", "multiply every duration by X (0 < X <= 100)")                \
+	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")               \
+	X(SWITCH, "switch-interval", 0, 1, "MS", "the GIL's switch interval (default: 5)")         \
+	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                    \
+	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")    \
+	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                             \
+	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")                 \
+	X(HELP, "help", 'h', 0, "", "show this help and exit")                                     \
 	X(VERSION, "version", 'V', 0, "", "show the version and exit")
 
 enum option_id {
@@ -43,7 +43,7 @@ static const struct {
 	const char *help;
 } option_table[] = {
 #define X(id, name, sh, arg, argname, help) {name, sh, arg, argname, help},
-	OPTION_MAP(X)
+    OPTION_MAP(X)
 #undef X
 };
 
@@ -51,10 +51,11 @@ static const struct {
 
 void options_usage(FILE *f)
 {
-	fprintf(f, "usage: conctui [OPTIONS] [SCENARIO]          the TUI (no SCENARIO: the overview)\n"
-		   "       conctui --batch [OPTIONS] SCENARIO    run, print a chart and figures\n"
-		   "       conctui --compare [OPTIONS] SCENARIO  compare every executor\n"
-		   "       conctui --costs | --list | --replay FILE\n\n");
+	fprintf(f,
+		"usage: conctui [OPTIONS] [SCENARIO]          the TUI (no SCENARIO: the overview)\n"
+		"       conctui --batch [OPTIONS] SCENARIO    run, print a chart and figures\n"
+		"       conctui --compare [OPTIONS] SCENARIO  compare every executor\n"
+		"       conctui --costs | --list | --replay FILE\n\n");
 	for (int i = 0; i < NOPTIONS; i++) {
 		char left[40];
 		snprintf(left, sizeof left, "%s%c%s--%s %s", option_table[i].shortopt ? "-" : "",
@@ -84,18 +85,42 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 	double v;
 
 	switch (id) {
-	case OPT_BACKEND: o->run.backend = arg; break;
-	case OPT_BATCH: o->batch = true; break;
-	case OPT_COMPARE: o->compare = true; break;
-	case OPT_COSTS: o->costs = true; break;
-	case OPT_JSON: o->json = arg; break;
-	case OPT_TRACE: o->trace = arg; break;
-	case OPT_REPLAY: o->replay = arg; break;
-	case OPT_LIST: o->list = true; break;
-	case OPT_ASCII: o->ascii = true; break;
-	case OPT_NOCOLOUR: o->colour = false; break;
-	case OPT_HELP: o->help = true; break;
-	case OPT_VERSION: o->version = true; break;
+	case OPT_BACKEND:
+		o->run.backend = arg;
+		break;
+	case OPT_BATCH:
+		o->batch = true;
+		break;
+	case OPT_COMPARE:
+		o->compare = true;
+		break;
+	case OPT_COSTS:
+		o->costs = true;
+		break;
+	case OPT_JSON:
+		o->json = arg;
+		break;
+	case OPT_TRACE:
+		o->trace = arg;
+		break;
+	case OPT_REPLAY:
+		o->replay = arg;
+		break;
+	case OPT_LIST:
+		o->list = true;
+		break;
+	case OPT_ASCII:
+		o->ascii = true;
+		break;
+	case OPT_NOCOLOUR:
+		o->colour = false;
+		break;
+	case OPT_HELP:
+		o->help = true;
+		break;
+	case OPT_VERSION:
+		o->version = true;
+		break;
 	case OPT_SCALE:
 		if (parse_number(arg, 0, OPTIONS_MAX_SCALE, &o->scale) < 0)
 			goto bad;
@@ -149,8 +174,10 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 		if (c == '?' || c == ':') {
 			/* optopt is a short option's letter, or a long option's id. */
 			int is_short = optopt > 0 && optopt < OPTION_BASE;
-			const char *what = is_short ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
-			snprintf(err, len, c == '?' ? "unknown option \"%s\"" : "option \"%s\" needs a value",
+			const char *what =
+			    is_short ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
+			snprintf(err, len,
+				 c == '?' ? "unknown option \"%s\"" : "option \"%s\" needs a value",
 				 what);
 			return -1;
 		}

@@ -16,13 +16,13 @@
 struct options {
 	bool batch, compare, costs, list, help, version;
 	bool ascii;
-	bool colour;           /* false with --no-color or NO_COLOR */
-	const char *json;      /* --json FILE or "-" */
-	const char *trace;     /* --trace FILE */
-	const char *replay;    /* --replay FILE */
-	const char *scenario;  /* the positional SCENARIO, or NULL */
-	double scale;          /* --scale, 1.0 */
-	struct run_opts run;   /* --backend, --gil, --switch-interval, --workers */
+	bool colour;	      /* false with --no-color or NO_COLOR */
+	const char *json;     /* --json FILE or "-" */
+	const char *trace;    /* --trace FILE */
+	const char *replay;   /* --replay FILE */
+	const char *scenario; /* the positional SCENARIO, or NULL */
+	double scale;	      /* --scale, 1.0 */
+	struct run_opts run;  /* --backend, --gil, --switch-interval, --workers */
 };
 
 /* Parses ARGV into O; returns 0, or -1 with a one-line message in ERR. */

@@ -21,13 +21,13 @@ struct run {
 	const struct scenario *sc;
 	const struct executor *ex;
 	struct exec_ctx ctx;
-	struct trace *tr;          /* owned unless taken */
+	struct trace *tr; /* owned unless taken */
 	pthread_t controller;
 	bool joined;
-	int rc;                    /* the executor's result, valid once finished */
-	_Atomic int cancel;        /* enum runner_cancel, shared with the executor */
+	int rc;		    /* the executor's result, valid once finished */
+	_Atomic int cancel; /* enum runner_cancel, shared with the executor */
 	_Atomic bool finished;
-	uint64_t start_ns;         /* absolute: t = 0 of the trace */
+	uint64_t start_ns; /* absolute: t = 0 of the trace */
 	void (*on_finish)(void *ud);
 	void *ud;
 };

@@ -18,10 +18,10 @@
 #define RUN_DEFAULT_SWITCH_MS 5.0
 
 struct run_opts {
-	const char *backend;       /* NULL: the scenario's default */
-	const char *gil;           /* NULL: the scenario's, else "new" */
+	const char *backend;	   /* NULL: the scenario's default */
+	const char *gil;	   /* NULL: the scenario's, else "new" */
 	double switch_interval_ms; /* 0: the scenario's, else 5 ms */
-	int workers;               /* 0: the scenario's, else one per core */
+	int workers;		   /* 0: the scenario's, else one per core */
 };
 
 struct run;

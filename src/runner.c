@@ -270,8 +270,9 @@ enum outcome runner_run(struct runner *r)
 	if (r->hooks && r->hooks->end)
 		r->hooks->end(r);
 
-	enum outcome o = rc == 0 ? OUTCOME_DONE : rc == -ECANCELED ? OUTCOME_CANCELLED
-								    : OUTCOME_FAILED;
+	enum outcome o = rc == 0	    ? OUTCOME_DONE
+			 : rc == -ECANCELED ? OUTCOME_CANCELLED
+					    : OUTCOME_FAILED;
 	uint64_t end = clock_now_ns();
 	if (r->cpu >= 0)
 		note_off_cpu(r, end);

@@ -37,19 +37,19 @@ struct runner_hooks {
 
 struct runner {
 	struct trace *tr;
-	int task;                        /* the task's lane */
+	int task; /* the task's lane */
 	const struct scenario_task *spec;
-	enum wait_mode wait;             /* WAIT_FIRST: finishing cancels the others */
+	enum wait_mode wait; /* WAIT_FIRST: finishing cancels the others */
 	int latency_port;
-	_Atomic int *cancel;             /* enum runner_cancel; shared by the run */
-	_Atomic int *live;               /* non-spinner tasks not yet ended */
-	const struct runner_hooks *hooks;/* NULL for a plain thread */
-	void *ud;                        /* the hooks' data */
+	_Atomic int *cancel;		  /* enum runner_cancel; shared by the run */
+	_Atomic int *live;		  /* non-spinner tasks not yet ended */
+	const struct runner_hooks *hooks; /* NULL for a plain thread */
+	void *ud;			  /* the hooks' data */
 	/* private: the probe's memory */
-	uint64_t last_ns;                /* previous chunk boundary */
-	uint64_t last_cpu_ns;            /* the thread's CPU clock at last_ns */
-	uint64_t quick_ns;               /* fastest chunk seen, wall ns; 0: none yet */
-	int cpu;                         /* core of the open running span */
+	uint64_t last_ns;     /* previous chunk boundary */
+	uint64_t last_cpu_ns; /* the thread's CPU clock at last_ns */
+	uint64_t quick_ns;    /* fastest chunk seen, wall ns; 0: none yet */
+	int cpu;	      /* core of the open running span */
 };
 
 /* Sets R up for TASK of the scenario; the caller fills in the shared flags. */

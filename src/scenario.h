@@ -11,25 +11,27 @@
 #include "trace.h"
 
 /*    ENUM     name       what the step does */
-#define STEP_MAP(X)                                                                 \
-	X(CPU, "cpu", "real computation; holds the GIL, blocks an event loop")      \
-	X(NATIVE, "native", "computation that releases the GIL (NumPy-like)")        \
-	X(IO, "io", "a real TCP request to the loopback latency server")            \
-	X(SLEEP, "sleep", "a timer sleep")                                          \
-	X(BLOCK, "block", "a blocking call that does not cooperate")                \
-	X(OFFLOAD, "offload", "computation handed to an executor pool")             \
+#define STEP_MAP(X)                                                                                \
+	X(CPU, "cpu", "real computation; holds the GIL, blocks an event loop")                     \
+	X(NATIVE, "native", "computation that releases the GIL (NumPy-like)")                      \
+	X(IO, "io", "a real TCP request to the loopback latency server")                           \
+	X(SLEEP, "sleep", "a timer sleep")                                                         \
+	X(BLOCK, "block", "a blocking call that does not cooperate")                               \
+	X(OFFLOAD, "offload", "computation handed to an executor pool")                            \
 	X(SPIN, "spin", "a spinner frame every MS ms until the others have ended")
 
+/* clang-format off */
 enum step_kind {
 #define X(e, n, d) STEP_##e,
 	STEP_MAP(X)
 #undef X
 	STEP_COUNT
 };
+/* clang-format on */
 
 /* Limits, checked while parsing so that nothing absurd ever starts. */
 #define SCENARIO_MAX_MS 600000.0 /* one step: ten minutes */
-#define SCENARIO_MAX_STEPS 1000  /* steps in one task's list */
+#define SCENARIO_MAX_STEPS 1000	 /* steps in one task's list */
 #define SCENARIO_MAX_REPEAT 10000
 #define SCENARIO_MAX_COUNT 20000
 #define SCENARIO_MAX_TASKS 20000 /* tasks after `count` copies */
@@ -46,7 +48,7 @@ struct scenario_task {
 	char name[TRACE_NAME_MAX];
 	const struct step *steps; /* owned by the scenario, shared by copies */
 	int nsteps;
-	int repeat;               /* run the step list this many times */
+	int repeat; /* run the step list this many times */
 };
 
 enum wait_mode { WAIT_ALL, WAIT_FIRST };
@@ -55,16 +57,16 @@ struct scenario {
 	char name[64];
 	char title[128];
 	char source[64];
-	char backend[32];         /* the default executor */
+	char backend[32]; /* the default executor */
 	char *narration[SCENARIO_MAX_NARRATION];
 	int nnarration;
-	int workers;              /* pool size; 0 = one per core */
+	int workers; /* pool size; 0 = one per core */
 	enum wait_mode wait;
-	char gil[8];              /* "new", "old", "off", or "" for the default */
-	double switch_interval_ms;/* 0 = the default (5 ms) */
+	char gil[8];		   /* "new", "old", "off", or "" for the default */
+	double switch_interval_ms; /* 0 = the default (5 ms) */
 	struct scenario_task *tasks;
 	int ntasks;
-	struct step *steps;       /* storage for every task's steps */
+	struct step *steps; /* storage for every task's steps */
 	int nsteps;
 };
 

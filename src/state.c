@@ -14,13 +14,13 @@ static const struct {
 	enum state_colour colour;
 } state_table[STATE_COUNT] = {
 #define X(e, n, l, g, a, c) [STATE_##e] = {n, l, g, a, c},
-	STATE_MAP(X)
+    STATE_MAP(X)
 #undef X
 };
 
 static const char *const outcome_names[OUTCOME_COUNT] = {
 #define X(e, n) [OUTCOME_##e] = n,
-	OUTCOME_MAP(X)
+    OUTCOME_MAP(X)
 #undef X
 };
 
@@ -29,7 +29,7 @@ static const struct {
 	const char *summary;
 } model_table[MODEL_COUNT] = {
 #define X(e, n, d) [MODEL_##e] = {n, d},
-	MODEL_MAP(X)
+    MODEL_MAP(X)
 #undef X
 };
 

@@ -23,49 +23,55 @@ enum state_colour {
 };
 
 /*    ENUM     json name  legend label              glyph    ascii colour */
-#define STATE_MAP(X)                                                              \
-	X(RUNNING, "running", "running on a CPU", "\u2588", '#', COLOUR_GREEN)   \
-	X(READY, "ready", "ready, not running", "\u2592", '-', COLOUR_YELLOW)    \
-	X(IO, "io", "waiting on network I/O", "\u2593", '~', COLOUR_CYAN)        \
-	X(SLEEP, "sleep", "sleeping on a timer", "\u2591", '.', COLOUR_BLUE)     \
-	X(LOCK, "lock", "waiting for a lock (GIL)", "\u2573", 'x', COLOUR_RED)   \
-	X(BLOCKED, "blocked", "blocked (join, queue)", "\u2500", '_', COLOUR_MAGENTA) \
+#define STATE_MAP(X)                                                                               \
+	X(RUNNING, "running", "running on a CPU", "\u2588", '#', COLOUR_GREEN)                     \
+	X(READY, "ready", "ready, not running", "\u2592", '-', COLOUR_YELLOW)                      \
+	X(IO, "io", "waiting on network I/O", "\u2593", '~', COLOUR_CYAN)                          \
+	X(SLEEP, "sleep", "sleeping on a timer", "\u2591", '.', COLOUR_BLUE)                       \
+	X(LOCK, "lock", "waiting for a lock (GIL)", "\u2573", 'x', COLOUR_RED)                     \
+	X(BLOCKED, "blocked", "blocked (join, queue)", "\u2500", '_', COLOUR_MAGENTA)              \
 	X(DONE, "done", "finished", " ", ' ', COLOUR_DEFAULT)
 
+/* clang-format off */
 enum state {
 #define X(e, n, l, g, a, c) STATE_##e,
 	STATE_MAP(X)
 #undef X
 	STATE_COUNT
 };
+/* clang-format on */
 
 /*     ENUM       json name     */
-#define OUTCOME_MAP(X)                                                         \
-	X(NONE, "running")                                                     \
-	X(DONE, "done")                                                        \
-	X(CANCELLED, "cancelled")                                              \
-	X(FAILED, "failed")                                                    \
+#define OUTCOME_MAP(X)                                                                             \
+	X(NONE, "running")                                                                         \
+	X(DONE, "done")                                                                            \
+	X(CANCELLED, "cancelled")                                                                  \
+	X(FAILED, "failed")                                                                        \
 	X(KILLED, "killed")
 
+/* clang-format off */
 enum outcome {
 #define X(e, n) OUTCOME_##e,
 	OUTCOME_MAP(X)
 #undef X
 	OUTCOME_COUNT
 };
+/* clang-format on */
 
 /*     ENUM             name               what it means */
-#define MODEL_MAP(X)                                                                        \
-	X(SEQUENTIAL, "sequential", "one task at a time, each to its end")                  \
-	X(PSEUDO, "pseudo-parallel", "one core, tasks interleaved in small pieces")         \
+#define MODEL_MAP(X)                                                                               \
+	X(SEQUENTIAL, "sequential", "one task at a time, each to its end")                         \
+	X(PSEUDO, "pseudo-parallel", "one core, tasks interleaved in small pieces")                \
 	X(PARALLEL, "parallel", "several cores, tasks truly at the same time")
 
+/* clang-format off */
 enum model {
 #define X(e, n, d) MODEL_##e,
 	MODEL_MAP(X)
 #undef X
 	MODEL_COUNT
 };
+/* clang-format on */
 
 const char *state_name(enum state s);
 const char *state_label(enum state s);

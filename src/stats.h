@@ -11,14 +11,14 @@
 #include "trace.h"
 
 struct stats {
-	double wall_ms;                 /* meta.wall_ns, or the trace's extent */
-	double cpu_ms;                  /* meta.cpu_ns */
-	double state_ms[STATE_COUNT];   /* time in each state, summed over tasks */
+	double wall_ms;		      /* meta.wall_ns, or the trace's extent */
+	double cpu_ms;		      /* meta.cpu_ns */
+	double state_ms[STATE_COUNT]; /* time in each state, summed over tasks */
 	int tasks;
-	int outcomes[OUTCOME_COUNT];    /* tasks by outcome */
-	int max_running;                /* most tasks `running` at one instant */
-	uint64_t spans;                 /* spans in task lanes */
-	uint64_t dropped;               /* spans that did not fit */
+	int outcomes[OUTCOME_COUNT]; /* tasks by outcome */
+	int max_running;	     /* most tasks `running` at one instant */
+	uint64_t spans;		     /* spans in task lanes */
+	uint64_t dropped;	     /* spans that did not fit */
 	/* The lock lane, when there is one. */
 	int holds;
 	double median_hold_ms;

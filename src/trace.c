@@ -20,11 +20,11 @@ struct trace_slot {
 
 struct trace_lane {
 	char name[TRACE_NAME_MAX];
-	uint32_t first;             /* index of the lane's first slot */
-	uint32_t cap;               /* slots the lane may use */
-	_Atomic uint32_t count;     /* published spans */
-	_Atomic uint32_t dropped;   /* spans that did not fit */
-	_Atomic int outcome;        /* enum outcome */
+	uint32_t first;		  /* index of the lane's first slot */
+	uint32_t cap;		  /* slots the lane may use */
+	_Atomic uint32_t count;	  /* published spans */
+	_Atomic uint32_t dropped; /* spans that did not fit */
+	_Atomic int outcome;	  /* enum outcome */
 };
 
 static uint32_t lane_capacity(int ntasks)
@@ -52,8 +52,8 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	size_t lanes = ((size_t)nlanes * sizeof(struct trace_lane) + 63) & ~(size_t)63;
 	size_t size = head + lanes + nslots * sizeof(struct trace_slot);
 	int share = (flags & TRACE_SHARED) ? MAP_SHARED : MAP_PRIVATE;
-	void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, share | MAP_ANONYMOUS | MAP_NORESERVE,
-			 -1, 0);
+	void *map =
+	    mmap(NULL, size, PROT_READ | PROT_WRITE, share | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (map == MAP_FAILED)
 		return NULL;
@@ -152,8 +152,8 @@ static void publish_at(struct trace *tr, struct trace_lane *ln, uint32_t n, uint
 }
 
 /* Publishes one span after the last; the caller has closed the previous one. */
-static int publish(struct trace *tr, struct trace_lane *ln, uint64_t t0, uint64_t t1,
-		   enum state st, int cpu, const char *reason)
+static int publish(struct trace *tr, struct trace_lane *ln, uint64_t t0, uint64_t t1, enum state st,
+		   int cpu, const char *reason)
 {
 	uint32_t n = atomic_load_explicit(&ln->count, memory_order_relaxed);
 
@@ -213,8 +213,7 @@ void trace_close(struct trace *tr, int lane, uint64_t now_ns)
 		atomic_store_explicit(&s->t1, now < s->t0 ? s->t0 : now, memory_order_release);
 }
 
-void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o,
-		  const char *reason)
+void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o, const char *reason)
 {
 	struct trace_lane *ln = &tr->lanes[lane];
 	uint64_t now = relative(tr, now_ns);

@@ -24,22 +24,22 @@
 
 #include "state.h"
 
-#define TRACE_REASON_MAX 44      /* bytes of reason text kept, NUL included */
-#define TRACE_NAME_MAX 32        /* bytes of a task name, NUL included */
-#define TRACE_OPEN UINT64_MAX    /* t1 of a span that has not ended yet */
-#define TRACE_MAX_TASKS 100000   /* tasks in one trace */
+#define TRACE_REASON_MAX 44	     /* bytes of reason text kept, NUL included */
+#define TRACE_NAME_MAX 32	     /* bytes of a task name, NUL included */
+#define TRACE_OPEN UINT64_MAX	     /* t1 of a span that has not ended yet */
+#define TRACE_MAX_TASKS 100000	     /* tasks in one trace */
 #define TRACE_SPAN_BUDGET (1u << 21) /* spans shared out among the lanes */
 
 enum trace_flags {
-	TRACE_SHARED = 1 << 0,    /* MAP_SHARED, for forked writers */
+	TRACE_SHARED = 1 << 0,	  /* MAP_SHARED, for forked writers */
 	TRACE_LOCK_LANE = 1 << 1, /* one extra lane for a lock's holds */
 };
 
 /* A span as readers see it: a copy, never a pointer into the trace. */
 struct span {
-	uint64_t t0;       /* ns since the run started */
-	uint64_t t1;       /* ns since the run started; TRACE_OPEN while open */
-	int32_t cpu;       /* core it ran on, -1 if none; lock lane: holder task */
+	uint64_t t0; /* ns since the run started */
+	uint64_t t1; /* ns since the run started; TRACE_OPEN while open */
+	int32_t cpu; /* core it ran on, -1 if none; lock lane: holder task */
 	enum state state;
 	char reason[TRACE_REASON_MAX];
 };
@@ -50,12 +50,12 @@ struct trace_meta {
 	char title[128];
 	char backend[32];
 	enum model model;
-	int cores;                /* online CPUs on the machine that ran it */
-	uint64_t wall_ns;         /* start to end of the run */
-	uint64_t cpu_ns;          /* CPU time the run consumed, all processes */
-	double bytes_per_task;    /* RSS growth / tasks, 0 when not measured */
+	int cores;	       /* online CPUs on the machine that ran it */
+	uint64_t wall_ns;      /* start to end of the run */
+	uint64_t cpu_ns;       /* CPU time the run consumed, all processes */
+	double bytes_per_task; /* RSS growth / tasks, 0 when not measured */
 	/* The lock lane, meaningful when the trace has one. */
-	char gil_mode[8];         /* "new", "old" or "off" */
+	char gil_mode[8]; /* "new", "old" or "off" */
 	double gil_interval_ms;
 	uint64_t gil_switches;
 	uint64_t gil_drop_requests;
@@ -66,12 +66,12 @@ struct trace_lane;
 struct trace {
 	/* read-only after trace_create */
 	int ntasks;
-	int nlanes;               /* ntasks, plus one with TRACE_LOCK_LANE */
+	int nlanes; /* ntasks, plus one with TRACE_LOCK_LANE */
 	unsigned flags;
 	/* public: see struct trace_meta */
 	struct trace_meta meta;
 	/* private */
-	uint64_t epoch_ns;        /* clock_now_ns() when the run started */
+	uint64_t epoch_ns; /* clock_now_ns() when the run started */
 	struct trace_lane *lanes;
 	void *slots;
 	size_t map_size;
@@ -106,8 +106,7 @@ void trace_close(struct trace *tr, int lane, uint64_t now_ns);
  * Ends a task: closes its open span and records its outcome.  A REASON, if
  * given, is kept as a last zero-length `done` span ("killed by SIGKILL").
  */
-void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o,
-		  const char *reason);
+void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o, const char *reason);
 /* Appends a complete span with times relative to the run (for replay). */
 int trace_append(struct trace *tr, int lane, const struct span *sp);
 /* Sets an outcome without touching spans (for replay). */

@@ -46,12 +46,12 @@ struct tui {
 	uv_signal_t sig[4];
 	bool timer_on;
 	uint64_t last_frame_ns;
-	int status;                  /* the exit status once quitting */
-	int empty_reads;             /* stdin readable but no key, in a row */
+	int status;	 /* the exit status once quitting */
+	int empty_reads; /* stdin readable but no key, in a row */
 	struct grid *grid;
 	struct view_ctx ctx;
 	struct tui_session *session;
-	bool colour;                 /* colours are in use (asked for and available) */
+	bool colour; /* colours are in use (asked for and available) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -63,7 +63,7 @@ static int saved_stderr = -1;
 static FILE *stderr_log;
 static struct termios saved_tty;
 static bool have_tty;
-static char crash_reset[128];    /* rmcup, cnorm, sgr0: written by the crash handler */
+static char crash_reset[128]; /* rmcup, cnorm, sgr0: written by the crash handler */
 static size_t crash_reset_len;
 
 /* Back to the real stderr, then replay what was written meanwhile. */
@@ -144,10 +144,14 @@ static void redirect_stderr(void)
 /* ------------------------------------------------------------------ */
 
 static const short curses_colour[COLOUR_COUNT] = {
-	[COLOUR_DEFAULT] = -1,		   [COLOUR_GREEN] = COLOR_GREEN,
-	[COLOUR_YELLOW] = COLOR_YELLOW,	   [COLOUR_CYAN] = COLOR_CYAN,
-	[COLOUR_BLUE] = COLOR_BLUE,	   [COLOUR_RED] = COLOR_RED,
-	[COLOUR_MAGENTA] = COLOR_MAGENTA, [COLOUR_WHITE] = COLOR_WHITE,
+    [COLOUR_DEFAULT] = -1,
+    [COLOUR_GREEN] = COLOR_GREEN,
+    [COLOUR_YELLOW] = COLOR_YELLOW,
+    [COLOUR_CYAN] = COLOR_CYAN,
+    [COLOUR_BLUE] = COLOR_BLUE,
+    [COLOUR_RED] = COLOR_RED,
+    [COLOUR_MAGENTA] = COLOR_MAGENTA,
+    [COLOUR_WHITE] = COLOR_WHITE,
 };
 
 static short pair_of(int fg, int bg)
@@ -300,24 +304,40 @@ static int translate_key(int kind, wint_t wc, MEVENT *ev, bool *have_mouse)
 	*have_mouse = false;
 	if (kind == OK) {
 		switch (wc) {
-		case '\r': case '\n': return VK_ENTER;
-		case 12: return VK_CTRL_L;
-		default: return (int)wc;
+		case '\r':
+		case '\n':
+			return VK_ENTER;
+		case 12:
+			return VK_CTRL_L;
+		default:
+			return (int)wc;
 		}
 	}
 	switch (wc) {
-	case KEY_UP: return VK_UP;
-	case KEY_DOWN: return VK_DOWN;
-	case KEY_LEFT: return VK_LEFT;
-	case KEY_RIGHT: return VK_RIGHT;
-	case KEY_SLEFT: return VK_SLEFT;
-	case KEY_SRIGHT: return VK_SRIGHT;
-	case KEY_HOME: return VK_HOME;
-	case KEY_END: return VK_END;
-	case KEY_PPAGE: return VK_PGUP;
-	case KEY_NPAGE: return VK_PGDN;
-	case KEY_BTAB: return VK_BTAB;
-	case KEY_ENTER: return VK_ENTER;
+	case KEY_UP:
+		return VK_UP;
+	case KEY_DOWN:
+		return VK_DOWN;
+	case KEY_LEFT:
+		return VK_LEFT;
+	case KEY_RIGHT:
+		return VK_RIGHT;
+	case KEY_SLEFT:
+		return VK_SLEFT;
+	case KEY_SRIGHT:
+		return VK_SRIGHT;
+	case KEY_HOME:
+		return VK_HOME;
+	case KEY_END:
+		return VK_END;
+	case KEY_PPAGE:
+		return VK_PGUP;
+	case KEY_NPAGE:
+		return VK_PGDN;
+	case KEY_BTAB:
+		return VK_BTAB;
+	case KEY_ENTER:
+		return VK_ENTER;
 	case KEY_MOUSE:
 		if (getmouse(ev) != OK)
 			return VK_NONE;
@@ -327,7 +347,8 @@ static int translate_key(int kind, wint_t wc, MEVENT *ev, bool *have_mouse)
 		if (ev->bstate & BUTTON5_PRESSED)
 			return VK_WHEELDN;
 		return VK_CLICK;
-	default: return VK_NONE;
+	default:
+		return VK_NONE;
 	}
 }
 
@@ -357,10 +378,18 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 		return;
 	}
 	switch (a) {
-	case VA_QUIT: quit(t, 0); return;
-	case VA_RERUN: tui_session_rerun(t->session); return;
-	case VA_BACKEND: tui_session_menu_backends(t->session); return;
-	case VA_SCENARIO: tui_session_menu_scenarios(t->session); return;
+	case VA_QUIT:
+		quit(t, 0);
+		return;
+	case VA_RERUN:
+		tui_session_rerun(t->session);
+		return;
+	case VA_BACKEND:
+		tui_session_menu_backends(t->session);
+		return;
+	case VA_SCENARIO:
+		tui_session_menu_scenarios(t->session);
+		return;
 	case VA_OVERVIEW: {
 		char err[256];
 		if (tui_session_overview(t->session, err, sizeof err) < 0)
@@ -373,14 +402,21 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 			snprintf(c->flash, sizeof c->flash, "%.150s", err);
 		return;
 	}
-	case VA_COSTS: tui_session_costs(t->session); return;
-	case VA_REDRAW: clearok(curscr, TRUE); return;
+	case VA_COSTS:
+		tui_session_costs(t->session);
+		return;
+	case VA_REDRAW:
+		clearok(curscr, TRUE);
+		return;
 	case VA_CLICK:
 		if (ev)
 			click(t, ev);
 		return;
-	case VA_NONE: return;
-	default: view_act(c, a); return;
+	case VA_NONE:
+		return;
+	default:
+		view_act(c, a);
+		return;
 	}
 }
 
@@ -444,9 +480,15 @@ static void on_signal(uv_signal_t *h, int signum)
 	struct tui *t = h->data;
 
 	switch (signum) {
-	case SIGWINCH: resize(t, true); break;
-	case SIGINT: quit(t, 0); break; /* Ctrl-C: the user's way out */
-	default: quit(t, 1); break;     /* SIGTERM, SIGHUP: ended from outside */
+	case SIGWINCH:
+		resize(t, true);
+		break;
+	case SIGINT:
+		quit(t, 0);
+		break; /* Ctrl-C: the user's way out */
+	default:
+		quit(t, 1);
+		break; /* SIGTERM, SIGHUP: ended from outside */
 	}
 }
 

@@ -26,9 +26,9 @@ static const struct {
 	const char *backend;
 	const char *title;
 } overview_runs[] = {
-	{"sequential", "Sequential"},
-	{"threads-1core", "Pseudo-parallel (one core, interleaved)"},
-	{"threads", "Parallel (several cores)"},
+    {"sequential", "Sequential"},
+    {"threads-1core", "Pseudo-parallel (one core, interleaved)"},
+    {"threads", "Parallel (several cores)"},
 };
 #define NOVERVIEW 3
 
@@ -36,9 +36,8 @@ static const struct {
 static const char *const spinner_runs[] = {"threads", "processes", "asyncio", "gil"};
 #define NSPINNER 4
 
-
-struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts *ro,
-				    double scale, void (*wake)(void *), void *wake_ud)
+struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts *ro, double scale,
+				    void (*wake)(void *), void *wake_ud)
 {
 	struct tui_session *s = calloc(1, sizeof *s);
 
@@ -188,7 +187,8 @@ static void remember_baseline(struct tui_session *s, const struct trace *tr)
 	int slot = 0;
 
 	for (int i = 0; i < NBASELINES; i++)
-		if (strcmp(s->base[i].scenario, tr->meta.scenario) == 0 || !s->base[i].scenario[0]) {
+		if (strcmp(s->base[i].scenario, tr->meta.scenario) == 0 ||
+		    !s->base[i].scenario[0]) {
 			slot = i;
 			break;
 		}
@@ -319,8 +319,8 @@ static void sequence_start(struct tui_session *s, enum sequence_kind k)
 	set_baseline(s);
 }
 
-int tui_session_scenario(struct tui_session *s, const char *name, const char *backend,
-			 char *err, size_t errlen)
+int tui_session_scenario(struct tui_session *s, const char *name, const char *backend, char *err,
+			 size_t errlen)
 {
 	if (load(s, name, err, errlen) < 0)
 		return -1;
@@ -374,7 +374,8 @@ void tui_session_costs(struct tui_session *s)
 	if (!s->costs_job && (!c->costs || on_costs)) {
 		s->costs_job = tui_costs_start(s->wake, s->wake_ud);
 		if (!s->costs_job)
-			snprintf(c->flash, sizeof c->flash, "cannot start measuring: out of threads");
+			snprintf(c->flash, sizeof c->flash,
+				 "cannot start measuring: out of threads");
 	}
 	c->costs_measuring = s->costs_job != NULL;
 	view_show(c, &view_costs);
@@ -412,7 +413,8 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 		const struct trace *tri = trs ? trs[i] : s->cmp.rows[i].tr;
 		p->tr = tri;
 		p->now_ns = tri->meta.wall_ns;
-		/* A comparison's panels carry the executor's name alone: its rows find them by it. */
+		/* A comparison's panels carry the executor's name alone: its rows find them by it.
+		 */
 		if (n > 1)
 			snprintf(p->title, sizeof p->title, "%s", tri->meta.backend);
 		else
@@ -431,8 +433,9 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 	char file[PATH_MAX], ignored[256];
 	if (s->have_sc)
 		scenario_free(&s->sc);
-	s->have_sc = scenario_resolve(c->scenario, file, sizeof file, ignored, sizeof ignored) == 0 &&
-		     scenario_load(file, &s->sc, ignored, sizeof ignored) == 0;
+	s->have_sc =
+	    scenario_resolve(c->scenario, file, sizeof file, ignored, sizeof ignored) == 0 &&
+	    scenario_load(file, &s->sc, ignored, sizeof ignored) == 0;
 	if (s->have_sc) {
 		c->narration = (const char *const *)s->sc.narration;
 		c->nnarration = s->sc.nnarration;

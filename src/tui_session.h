@@ -19,8 +19,8 @@
 
 struct tui_session;
 
-struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts *ro,
-				    double scale, void (*wake)(void *), void *wake_ud);
+struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts *ro, double scale,
+				    void (*wake)(void *), void *wake_ud);
 void tui_session_free(struct tui_session *s);
 
 /*
@@ -30,8 +30,8 @@ void tui_session_free(struct tui_session *s);
  * processes, asyncio and the GIL, one after another, for the Spinner view.
  * Returns 0, or -1 with "file:line: message".
  */
-int tui_session_scenario(struct tui_session *s, const char *name, const char *backend,
-			 char *err, size_t errlen);
+int tui_session_scenario(struct tui_session *s, const char *name, const char *backend, char *err,
+			 size_t errlen);
 /* The overview: the `overview` scenario on three executors, one after another. */
 int tui_session_overview(struct tui_session *s, char *err, size_t errlen);
 /*

@@ -35,24 +35,24 @@ struct baseline {
 struct tui_session {
 	struct view_ctx *ctx;
 	enum session_kind kind;
-	struct run_opts ro;              /* from the command line */
+	struct run_opts ro; /* from the command line */
 	double scale;
-	char backend[32];                /* the executor picked with b, "" for the default */
+	char backend[32]; /* the executor picked with b, "" for the default */
 	struct scenario sc;
 	bool have_sc;
-	char sc_name[PATH_MAX];          /* what was asked for: a name or a path */
+	char sc_name[PATH_MAX]; /* what was asked for: a name or a path */
 	struct run *runs[VIEW_MAX_PANELS];
-	bool seen[VIEW_MAX_PANELS];      /* its end has been taken in */
-	struct trace **replayed;         /* from record_read */
+	bool seen[VIEW_MAX_PANELS]; /* its end has been taken in */
+	struct trace **replayed;    /* from record_read */
 	int nreplayed;
-	enum sequence_kind seq;          /* SESSION_SEQUENCE: which one */
-	char plan[VIEW_MAX_PANELS][32];  /* ... panel i runs on executor plan[i] */
+	enum sequence_kind seq;		/* SESSION_SEQUENCE: which one */
+	char plan[VIEW_MAX_PANELS][32]; /* ... panel i runs on executor plan[i] */
 	int nplan;
-	int next;                        /* ... the next panel to run */
-	struct compare_result cmp;       /* the Compare view's rows; owns the traces that ran */
+	int next;		   /* ... the next panel to run */
+	struct compare_result cmp; /* the Compare view's rows; owns the traces that ran */
 	bool have_cmp;
-	struct tui_costs *costs_job;     /* a measurement under way (key C) */
-	struct costs_result costs;       /* the last one's figures */
+	struct tui_costs *costs_job; /* a measurement under way (key C) */
+	struct costs_result costs;   /* the last one's figures */
 	struct stats stats;
 	struct baseline base[NBASELINES];
 	void (*wake)(void *);

@@ -18,7 +18,8 @@ static int runner_on(const struct trace *tr, int cpu, uint64_t t, int lane)
 		if (l == lane || k < 0)
 			continue;
 		trace_get(tr, l, (uint32_t)k, &sp);
-		if (sp.state == STATE_RUNNING && sp.cpu == cpu && (sp.t1 == TRACE_OPEN || sp.t1 > t))
+		if (sp.state == STATE_RUNNING && sp.cpu == cpu &&
+		    (sp.t1 == TRACE_OPEN || sp.t1 > t))
 			return l;
 	}
 	return -1;
@@ -80,11 +81,13 @@ static void explain_span(const struct trace *tr, int lane, uint32_t idx, char *b
 		int h = holder_at(tr, sp.t0);
 		n = snprintf(buf, len, "%s: %s", name, what);
 		if (h >= 0 && h != lane)
-			snprintf(buf + n, len - (size_t)n, " \u2014 %s holds it", trace_name(tr, h));
+			snprintf(buf + n, len - (size_t)n, " \u2014 %s holds it",
+				 trace_name(tr, h));
 		break;
 	}
 	case STATE_DONE:
-		snprintf(buf, len, "%s: %s (%s)", name, outcome_name(trace_outcome(tr, lane)), what);
+		snprintf(buf, len, "%s: %s (%s)", name, outcome_name(trace_outcome(tr, lane)),
+			 what);
 		break;
 	default:
 		snprintf(buf, len, "%s: %s", name, what);
@@ -92,8 +95,7 @@ static void explain_span(const struct trace *tr, int lane, uint32_t idx, char *b
 	}
 }
 
-void view_caption_event(const struct view_ctx *c, const struct view_event *e, char *buf,
-			size_t len)
+void view_caption_event(const struct view_ctx *c, const struct view_event *e, char *buf, size_t len)
 {
 	const struct view_panel *p = &c->panels[e->panel];
 	const struct trace *tr = p->tr;

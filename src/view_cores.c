@@ -36,8 +36,8 @@ static double busy_share(const struct trace *tr, int cpu, uint64_t cursor, uint6
 	return (double)busy / (double)cursor;
 }
 
-static int panel_lanes(struct grid *g, struct view_ctx *c, const struct view_axis *ax, int p,
-		       int y, int ymax, int nw)
+static int panel_lanes(struct grid *g, struct view_ctx *c, const struct view_axis *ax, int p, int y,
+		       int ymax, int nw)
 {
 	const struct trace *tr = c->panels[p].tr;
 	const int *cpus;
@@ -57,11 +57,13 @@ static int panel_lanes(struct grid *g, struct view_ctx *c, const struct view_axi
 			grid_textf(g, 1, y, nw, view_style(c, ROLE_AXIS), "cpu%-3d%3.0f%%", cpu,
 				   share * 100);
 		else
-			grid_textf(g, 1, y, nw, view_style(c, ROLE_AXIS), "GIL   %3.0f%%", share * 100);
+			grid_textf(g, 1, y, nw, view_style(c, ROLE_AXIS), "GIL   %3.0f%%",
+				   share * 100);
 		view_lanes_owners(g, c, ax, tr, now, &cpu, 1, y);
 	}
 	if (total == 0 && y < ymax)
-		grid_text(g, 1, y++, g->w - 2, "no task has run on a core yet", view_style(c, ROLE_DIM));
+		grid_text(g, 1, y++, g->w - 2, "no task has run on a core yet",
+			  view_style(c, ROLE_DIM));
 	return y - y0;
 }
 
@@ -86,7 +88,8 @@ static void compose(struct grid *g, struct view_ctx *c)
 		}
 		if (!c->panels[p].tr) {
 			if (y < ymax)
-				grid_text(g, 3, y++, g->w - 4, c->panels[p].note, view_style(c, ROLE_DIM));
+				grid_text(g, 3, y++, g->w - 4, c->panels[p].note,
+					  view_style(c, ROLE_DIM));
 			continue;
 		}
 		y += panel_lanes(g, c, &ax, p, y, ymax, nw);
@@ -94,6 +97,6 @@ static void compose(struct grid *g, struct view_ctx *c)
 }
 
 const struct view view_cores = {
-	.name = "Cores",
-	.compose = compose,
+    .name = "Cores",
+    .compose = compose,
 };

@@ -9,7 +9,7 @@
 
 #include "view_help.h"
 
-const struct view *const view_table[] = {&view_timeline, &view_cores,   &view_detail,
+const struct view *const view_table[] = {&view_timeline, &view_cores,	&view_detail,
 					 &view_spinner,	 &view_compare, &view_costs};
 const int view_count = (int)(sizeof view_table / sizeof view_table[0]);
 
@@ -49,35 +49,39 @@ static int view_cycle(const struct view_ctx *c, int dir)
 /* Styles                                                              */
 /* ------------------------------------------------------------------ */
 
-#define S(fg, bg, attr) {COLOUR_##fg, COLOUR_##bg, attr}
+#define S(fg, bg, attr)                                                                            \
+	{                                                                                          \
+		COLOUR_##fg, COLOUR_##bg, attr                                                     \
+	}
 
 /* Colour first, then monochrome: every role must read well in both. */
 static const struct grid_style roles[ROLE_COUNT][2] = {
-	[ROLE_PLAIN] = {S(DEFAULT, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
-	[ROLE_HEADER] = {S(WHITE, BLUE, 0), S(DEFAULT, DEFAULT, GRID_REVERSE)},
-	[ROLE_HEADER_BOLD] = {S(WHITE, BLUE, GRID_BOLD),
-			      S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
-	[ROLE_BADGE_LIVE] = {S(GREEN, DEFAULT, GRID_REVERSE | GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_BADGE_PAUSED] = {S(YELLOW, DEFAULT, GRID_REVERSE | GRID_BOLD),
-			       S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_BADGE_REPLAY] = {S(CYAN, DEFAULT, GRID_REVERSE | GRID_BOLD),
-			       S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_BADGE_DONE] = {S(WHITE, DEFAULT, GRID_REVERSE | GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_TITLE] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_DIM] = {S(DEFAULT, DEFAULT, GRID_DIM), S(DEFAULT, DEFAULT, GRID_DIM)},
-	[ROLE_SELECTED] = {S(DEFAULT, DEFAULT, GRID_REVERSE), S(DEFAULT, DEFAULT, GRID_REVERSE)},
-	[ROLE_AXIS] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
-	[ROLE_CURSOR] = {S(YELLOW, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_KEY] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_KEYLABEL] = {S(CYAN, DEFAULT, GRID_REVERSE), S(DEFAULT, DEFAULT, GRID_REVERSE)},
-	[ROLE_CAPTION] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_FLASH] = {S(YELLOW, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD | GRID_UNDERLINE)},
-	[ROLE_FRAME] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
-	[ROLE_TAB] = {S(DEFAULT, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
-	[ROLE_TAB_ON] = {S(WHITE, BLUE, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
-	[ROLE_GOOD] = {S(GREEN, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
-	[ROLE_BAD] = {S(WHITE, RED, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
-	[ROLE_BAR] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+    [ROLE_PLAIN] = {S(DEFAULT, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+    [ROLE_HEADER] = {S(WHITE, BLUE, 0), S(DEFAULT, DEFAULT, GRID_REVERSE)},
+    [ROLE_HEADER_BOLD] = {S(WHITE, BLUE, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
+    [ROLE_BADGE_LIVE] = {S(GREEN, DEFAULT, GRID_REVERSE | GRID_BOLD),
+			 S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_BADGE_PAUSED] = {S(YELLOW, DEFAULT, GRID_REVERSE | GRID_BOLD),
+			   S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_BADGE_REPLAY] = {S(CYAN, DEFAULT, GRID_REVERSE | GRID_BOLD),
+			   S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_BADGE_DONE] = {S(WHITE, DEFAULT, GRID_REVERSE | GRID_BOLD),
+			 S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_TITLE] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_DIM] = {S(DEFAULT, DEFAULT, GRID_DIM), S(DEFAULT, DEFAULT, GRID_DIM)},
+    [ROLE_SELECTED] = {S(DEFAULT, DEFAULT, GRID_REVERSE), S(DEFAULT, DEFAULT, GRID_REVERSE)},
+    [ROLE_AXIS] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+    [ROLE_CURSOR] = {S(YELLOW, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_KEY] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_KEYLABEL] = {S(CYAN, DEFAULT, GRID_REVERSE), S(DEFAULT, DEFAULT, GRID_REVERSE)},
+    [ROLE_CAPTION] = {S(DEFAULT, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_FLASH] = {S(YELLOW, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD | GRID_UNDERLINE)},
+    [ROLE_FRAME] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+    [ROLE_TAB] = {S(DEFAULT, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
+    [ROLE_TAB_ON] = {S(WHITE, BLUE, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
+    [ROLE_GOOD] = {S(GREEN, DEFAULT, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_BOLD)},
+    [ROLE_BAD] = {S(WHITE, RED, GRID_BOLD), S(DEFAULT, DEFAULT, GRID_REVERSE | GRID_BOLD)},
+    [ROLE_BAR] = {S(CYAN, DEFAULT, 0), S(DEFAULT, DEFAULT, 0)},
 };
 
 #undef S
@@ -160,10 +164,10 @@ static const struct {
 	const char *text;
 	enum view_role role;
 } badges[] = {
-	[VIEW_LIVE] = {" \u25cf LIVE ", ROLE_BADGE_LIVE},
-	[VIEW_PAUSED] = {" \u2016 PAUSED ", ROLE_BADGE_PAUSED},
-	[VIEW_REPLAY] = {" \u25b6 REPLAY ", ROLE_BADGE_REPLAY},
-	[VIEW_DONE] = {" \u25a0 DONE ", ROLE_BADGE_DONE},
+    [VIEW_LIVE] = {" \u25cf LIVE ", ROLE_BADGE_LIVE},
+    [VIEW_PAUSED] = {" \u2016 PAUSED ", ROLE_BADGE_PAUSED},
+    [VIEW_REPLAY] = {" \u25b6 REPLAY ", ROLE_BADGE_REPLAY},
+    [VIEW_DONE] = {" \u25a0 DONE ", ROLE_BADGE_DONE},
 };
 
 void view_header(struct grid *g, const struct view_ctx *c, int y)
@@ -264,14 +268,16 @@ void view_legend(struct grid *g, const struct view_ctx *c, int x, int y)
 	for (int s = 0; s < STATE_COUNT && x < g->w; s++) {
 		if (s == STATE_DONE)
 			continue;
-		grid_put(g, x, y, view_state_cp(c, (enum state)s), view_state_style(c, (enum state)s));
-		x += 1 + grid_textf(g, x + 1, y, -1, grid_plain, " %s  ", state_name((enum state)s));
+		grid_put(g, x, y, view_state_cp(c, (enum state)s),
+			 view_state_style(c, (enum state)s));
+		x +=
+		    1 + grid_textf(g, x + 1, y, -1, grid_plain, " %s  ", state_name((enum state)s));
 	}
 }
 
 void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st)
 {
-	static const uint32_t eighths[8] = {' ', 0x258f, 0x258e, 0x258d,
+	static const uint32_t eighths[8] = {' ',    0x258f, 0x258e, 0x258d,
 					    0x258c, 0x258b, 0x258a, 0x2589};
 	int n = max > 0 && v > 0 ? (int)(v / max * w * 8 + 0.5) : 0;
 
@@ -317,7 +323,8 @@ void view_figures(struct grid *g, const struct view_ctx *c, int y)
 	if (tr->meta.model == MODEL_SEQUENTIAL)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 the sequential baseline");
 	else if (c->seq_wall_ms > 0 && st->wall_ms > 0)
-		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 speedup %.2f\u00d7 vs sequential%s",
+		n += snprintf(buf + n, sizeof buf - (size_t)n,
+			      " \u00b7 speedup %.2f\u00d7 vs sequential%s",
 			      c->seq_wall_ms / st->wall_ms, c->seq_estimated ? " (est.)" : "");
 	if (lock >= 0)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, " \u00b7 GIL switches %llu",
@@ -381,7 +388,8 @@ int view_narration(struct grid *g, const struct view_ctx *c, int y, int max)
 	int rows = 0;
 
 	for (int i = 0; i < c->nnarration; i++)
-		rows += view_wrap(g, 1, y + rows, g->w - 2, max - rows, c->narration[i], grid_plain);
+		rows +=
+		    view_wrap(g, 1, y + rows, g->w - 2, max - rows, c->narration[i], grid_plain);
 	return rows;
 }
 
@@ -396,7 +404,8 @@ static void compose_too_small(struct grid *g, const struct view_ctx *c)
 	char need[64], all[128];
 	struct grid_style st = view_style(c, ROLE_TITLE);
 
-	snprintf(need, sizeof need, "(needs %dx%d, have %dx%d)", VIEW_MIN_W, VIEW_MIN_H, g->w, g->h);
+	snprintf(need, sizeof need, "(needs %dx%d, have %dx%d)", VIEW_MIN_W, VIEW_MIN_H, g->w,
+		 g->h);
 	snprintf(all, sizeof all, "%s %s", ask, need);
 	int y = g->h / 2;
 	if ((int)strlen(all) <= g->w) {
@@ -471,19 +480,45 @@ bool view_act(struct view_ctx *c, enum view_action a)
 	if (v->act && v->act(c, a))
 		return true;
 	switch (a) {
-	case VA_PAUSE: view_player_toggle(&c->pl, c->panels, c->npanels); break;
-	case VA_NEXT: step(c, 1); break;
-	case VA_PREV: step(c, -1); break;
-	case VA_START: view_player_home(&c->pl); break;
-	case VA_END: view_player_end_key(&c->pl, c->panels, c->npanels); break;
-	case VA_SLOWER: view_player_change_speed(&c->pl, -1); break;
-	case VA_FASTER: view_player_change_speed(&c->pl, 1); break;
-	case VA_ZOOM_IN: view_player_zoom(&c->pl, 1, fit); break;
-	case VA_ZOOM_OUT: view_player_zoom(&c->pl, -1, fit); break;
-	case VA_SCROLL_LEFT: view_player_scroll(&c->pl, -1, fit); break;
-	case VA_SCROLL_RIGHT: view_player_scroll(&c->pl, 1, fit); break;
-	case VA_ROW_DOWN: view_select(c, c->sel + 1); break;
-	case VA_ROW_UP: view_select(c, c->sel - 1); break;
+	case VA_PAUSE:
+		view_player_toggle(&c->pl, c->panels, c->npanels);
+		break;
+	case VA_NEXT:
+		step(c, 1);
+		break;
+	case VA_PREV:
+		step(c, -1);
+		break;
+	case VA_START:
+		view_player_home(&c->pl);
+		break;
+	case VA_END:
+		view_player_end_key(&c->pl, c->panels, c->npanels);
+		break;
+	case VA_SLOWER:
+		view_player_change_speed(&c->pl, -1);
+		break;
+	case VA_FASTER:
+		view_player_change_speed(&c->pl, 1);
+		break;
+	case VA_ZOOM_IN:
+		view_player_zoom(&c->pl, 1, fit);
+		break;
+	case VA_ZOOM_OUT:
+		view_player_zoom(&c->pl, -1, fit);
+		break;
+	case VA_SCROLL_LEFT:
+		view_player_scroll(&c->pl, -1, fit);
+		break;
+	case VA_SCROLL_RIGHT:
+		view_player_scroll(&c->pl, 1, fit);
+		break;
+	case VA_ROW_DOWN:
+		view_select(c, c->sel + 1);
+		break;
+	case VA_ROW_UP:
+		view_select(c, c->sel - 1);
+		break;
 	case VA_PAGE_DOWN:
 		c->top += c->page;
 		view_select(c, c->sel + c->page);
@@ -494,12 +529,23 @@ bool view_act(struct view_ctx *c, enum view_action a)
 		c->top = c->top > c->page ? c->top - c->page : 0;
 		view_select(c, c->sel - c->page);
 		break;
-	case VA_DETAIL: c->view = VIEW_DETAIL; break;
-	case VA_VIEW_NEXT: c->view = view_cycle(c, 1); break;
-	case VA_VIEW_PREV: c->view = view_cycle(c, -1); break;
-	case VA_HELP: c->help = true; break;
-	case VA_CLOSE: c->view = 0; break;
-	default: return false;
+	case VA_DETAIL:
+		c->view = VIEW_DETAIL;
+		break;
+	case VA_VIEW_NEXT:
+		c->view = view_cycle(c, 1);
+		break;
+	case VA_VIEW_PREV:
+		c->view = view_cycle(c, -1);
+		break;
+	case VA_HELP:
+		c->help = true;
+		break;
+	case VA_CLOSE:
+		c->view = 0;
+		break;
+	default:
+		return false;
 	}
 	return true;
 }

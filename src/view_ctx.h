@@ -32,8 +32,8 @@ struct costs_result;
 /* The cores a panel's trace used; recounted when its span count changes. */
 struct view_cores {
 	const struct trace *tr;
-	uint64_t spans;               /* total spans when counted */
-	int n;                        /* cores in all (cpus holds up to VIEW_MAX_CORES) */
+	uint64_t spans; /* total spans when counted */
+	int n;		/* cores in all (cpus holds up to VIEW_MAX_CORES) */
 	int cpus[VIEW_MAX_CORES];
 };
 
@@ -61,9 +61,9 @@ enum view_role {
 	ROLE_FRAME,
 	ROLE_TAB,
 	ROLE_TAB_ON,
-	ROLE_GOOD,                   /* a spinner that turns, a speedup */
-	ROLE_BAD,                    /* a frozen spinner */
-	ROLE_BAR,                    /* the bars of the Compare and Costs tables */
+	ROLE_GOOD, /* a spinner that turns, a speedup */
+	ROLE_BAD,  /* a frozen spinner */
+	ROLE_BAR,  /* the bars of the Compare and Costs tables */
 	ROLE_COUNT
 };
 
@@ -71,17 +71,17 @@ struct view_ctx {
 	/* What is shown; set by tui.c. */
 	struct view_panel panels[VIEW_MAX_PANELS];
 	int npanels;
-	bool overview;               /* panels are pictures to compare, stacked */
-	bool replay;                 /* a record, not a run of ours */
-	const struct stats *stats;   /* figures of panel 0 once finished, else NULL */
+	bool overview;		   /* panels are pictures to compare, stacked */
+	bool replay;		   /* a record, not a run of ours */
+	const struct stats *stats; /* figures of panel 0 once finished, else NULL */
 	char scenario[64];
 	char title[128];
 	char source[64];
-	const char *const *narration;/* the scenario's lines (owned by tui.c) */
+	const char *const *narration; /* the scenario's lines (owned by tui.c) */
 	int nnarration;
-	double seq_wall_ms;          /* the sequential wall time, 0 when unknown */
-	bool seq_estimated;          /* ... from the scenario's step lengths */
-	bool spinner;                /* the scenario has a spinner task (seed 004) */
+	double seq_wall_ms; /* the sequential wall time, 0 when unknown */
+	bool seq_estimated; /* ... from the scenario's step lengths */
+	bool spinner;	    /* the scenario has a spinner task (seed 004) */
 
 	/*
 	 * The comparison (key c, or a replayed compare file): a row per
@@ -89,33 +89,33 @@ struct view_ctx {
 	 * titled with the executor's name.  NULL when there is none.
 	 */
 	const struct compare_result *compare;
-	bool compare_done;           /* every run of it has ended: the verdict can be said */
-	int compare_sel;             /* the row selected in the Compare view */
+	bool compare_done; /* every run of it has ended: the verdict can be said */
+	int compare_sel;   /* the row selected in the Compare view */
 	/* What each model costs (key C), once measured; NULL before. */
 	const struct costs_result *costs;
-	bool costs_measuring;        /* a measurement is under way */
+	bool costs_measuring; /* a measurement is under way */
 
 	/* The cursor and the rows. */
 	struct view_player pl;
-	int sel;                     /* the selected task (of panel 0) */
-	int top;                     /* the first task row shown */
-	int page;                    /* task rows that fit (written by compose) */
-	int detail_top;              /* first span row in the detail view */
-	int view;                    /* index into view_table */
+	int sel;	/* the selected task (of panel 0) */
+	int top;	/* the first task row shown */
+	int page;	/* task rows that fit (written by compose) */
+	int detail_top; /* first span row in the detail view */
+	int view;	/* index into view_table */
 
 	/* Display. */
 	bool ascii;
 	bool colour;
-	bool help;                   /* the help overlay is up */
+	bool help; /* the help overlay is up */
 	struct view_menu menu;
-	char flash[160];             /* a one-off message, cleared by the next key */
+	char flash[160]; /* a one-off message, cleared by the next key */
 
 	/* Caches for composing. */
 	struct view_cores cores[VIEW_MAX_PANELS];
 };
 
 struct view {
-	const char *name;            /* its tab in the title row */
+	const char *name; /* its tab in the title row */
 	void (*compose)(struct grid *g, struct view_ctx *c);
 	/* Whether it has something to show; NULL: always.  Tabs list only these. */
 	bool (*applies)(const struct view_ctx *c);

@@ -63,8 +63,8 @@ static int run_section(struct grid *g, struct view_ctx *c, int y)
 	for (int s = 0; s < STATE_COUNT; s++)
 		if (s != STATE_DONE)
 			total += st->state_ms[s];
-	grid_text(g, 1, y++, g->w - 2, "time per state, summed over the tasks:",
-		  view_style(c, ROLE_DIM));
+	grid_text(g, 1, y++, g->w - 2,
+		  "time per state, summed over the tasks:", view_style(c, ROLE_DIM));
 	for (int s = 0; s < STATE_COUNT; s++)
 		if (s != STATE_DONE && st->state_ms[s] > 0)
 			share_bar(g, c, y++, (enum state)s, st->state_ms[s], total);
@@ -86,10 +86,11 @@ static int task_section(struct grid *g, struct view_ctx *c, int y, int ymax)
 	grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_TITLE), "Task %s (%d of %d) \u00b7 %s",
 		   trace_name(tr, lane), lane + 1, tr->ntasks,
 		   trace_outcome(tr, lane) == OUTCOME_NONE ? "not finished"
-							    : outcome_name(trace_outcome(tr, lane)));
+							   : outcome_name(trace_outcome(tr, lane)));
 	for (int s = 0; s < STATE_COUNT && y < ymax; s++)
 		if (s != STATE_DONE && tot[s] > 0)
-			share_bar(g, c, y++, (enum state)s, (double)tot[s] / 1e6, (double)sum / 1e6);
+			share_bar(g, c, y++, (enum state)s, (double)tot[s] / 1e6,
+				  (double)sum / 1e6);
 	if (y >= ymax)
 		return y;
 	grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_AXIS), "%10s %10s  %-9s %4s  %s", "from",
@@ -140,8 +141,9 @@ static void compare_section(struct grid *g, struct view_ctx *c, int y, int ymax)
 			continue;
 		}
 		view_fmt_time(w, sizeof w, end);
-		grid_textf(g, 1, y, g->w - 2, grid_plain, "%-40.40s %10s %7.2f\u00d7%s", p->title, w,
-			   end > 0 ? (double)base / (double)end : 0.0, p->live ? "  (running)" : "");
+		grid_textf(g, 1, y, g->w - 2, grid_plain, "%-40.40s %10s %7.2f\u00d7%s", p->title,
+			   w, end > 0 ? (double)base / (double)end : 0.0,
+			   p->live ? "  (running)" : "");
 	}
 }
 
@@ -169,6 +171,6 @@ static void compose(struct grid *g, struct view_ctx *c)
 }
 
 const struct view view_detail = {
-	.name = "Figures",
-	.compose = compose,
+    .name = "Figures",
+    .compose = compose,
 };

@@ -21,14 +21,14 @@ enum view_keycode {
 	VK_DOWN,
 	VK_LEFT,
 	VK_RIGHT,
-	VK_SLEFT,   /* shift-left */
-	VK_SRIGHT,  /* shift-right */
+	VK_SLEFT,  /* shift-left */
+	VK_SRIGHT, /* shift-right */
 	VK_HOME,
 	VK_END,
 	VK_PGUP,
 	VK_PGDN,
-	VK_BTAB,    /* shift-tab */
-	VK_CLICK,   /* mouse button 1 (tui.c records where) */
+	VK_BTAB,  /* shift-tab */
+	VK_CLICK, /* mouse button 1 (tui.c records where) */
 	VK_WHEELUP,
 	VK_WHEELDN,
 	VK_CTRL_L,
@@ -73,10 +73,10 @@ enum view_action {
 
 struct view_key {
 	enum view_action action;
-	const char *keys;           /* how the help spells the keys: "Space", "→ l" */
-	int codes[VIEW_KEY_CODES];  /* the key codes, 0-terminated when fewer */
-	const char *help;           /* what it does, one line */
-	const char *hint;           /* "KEY Label" for the bottom key bar, or NULL */
+	const char *keys;	   /* how the help spells the keys: "Space", "→ l" */
+	int codes[VIEW_KEY_CODES]; /* the key codes, 0-terminated when fewer */
+	const char *help;	   /* what it does, one line */
+	const char *hint;	   /* "KEY Label" for the bottom key bar, or NULL */
 };
 
 extern const struct view_key view_keys[];

@@ -67,7 +67,7 @@ void view_lanes_ticks(struct grid *g, const struct view_ctx *c, const struct vie
 		if (col < free_from || end > ax->x + ax->w)
 			continue;
 		if (cc >= 0 && cursor_x >= col && cursor_x <= end)
-			continue; /* the cursor's mark would cut the label */
+			continue;		 /* the cursor's mark would cut the label */
 		grid_put(g, col, y, 0x2575, st); /* a tick: the label starts right of it */
 		free_from = col + 1 + grid_text(g, col + 1, y, -1, label, st) + 1;
 	}
@@ -94,9 +94,9 @@ int view_lanes_name_width(const struct trace *tr)
 /* What one column holds: up to three regions, and time per state. */
 struct column {
 	uint64_t cov[STATE_COUNT];
-	int region[3];      /* state or NONE, left to right */
-	uint64_t split;     /* where the second region starts */
-	int nregions;       /* 3 means "three or more" */
+	int region[3];	/* state or NONE, left to right */
+	uint64_t split; /* where the second region starts */
+	int nregions;	/* 3 means "three or more" */
 };
 
 static void add_region(struct column *col, int st, uint64_t from)
@@ -144,7 +144,7 @@ static void scan_column(const struct trace *tr, int lane, uint32_t n, uint64_t n
 		add_region(col, NONE, at);
 }
 
-static const uint32_t left_blocks[9] = {' ', 0x258f, 0x258e, 0x258d, 0x258c,
+static const uint32_t left_blocks[9] = {' ',	0x258f, 0x258e, 0x258d, 0x258c,
 					0x258b, 0x258a, 0x2589, 0x2588};
 
 static void draw_cell(struct grid *g, const struct view_ctx *c, int x, int y,
@@ -258,7 +258,8 @@ int view_lanes_cores(const struct trace *tr, uint64_t upto, int *cpus, int max)
 			trace_get(tr, l, k, &sp);
 			if (sp.t0 > upto)
 				break;
-			if (sp.state == STATE_RUNNING && sp.cpu >= 0 && sp.cpu < 4096 && !seen[sp.cpu]) {
+			if (sp.state == STATE_RUNNING && sp.cpu >= 0 && sp.cpu < 4096 &&
+			    !seen[sp.cpu]) {
 				seen[sp.cpu] = 1;
 				if (n < max)
 					cpus[n] = sp.cpu;
@@ -290,7 +291,7 @@ int view_lanes_panel_cores(struct view_ctx *c, int p, const int **cpus)
 }
 
 /* A colour per task, so neighbouring chips differ (colour mode only). */
-static const enum state_colour task_colours[] = {COLOUR_GREEN, COLOUR_CYAN, COLOUR_YELLOW,
+static const enum state_colour task_colours[] = {COLOUR_GREEN,	 COLOUR_CYAN, COLOUR_YELLOW,
 						 COLOUR_MAGENTA, COLOUR_BLUE, COLOUR_RED};
 
 /*
@@ -381,8 +382,8 @@ void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct vi
 			if (r < 0)
 				continue;
 			uint64_t t1 = sp.t1 == TRACE_OPEN ? (now > sp.t0 ? now : sp.t0) : sp.t1;
-			claim(ax, edges, end, sp.t0, t1, is_lock ? sp.cpu : l, &col, owner + r * ax->w,
-			      best + r * ax->w);
+			claim(ax, edges, end, sp.t0, t1, is_lock ? sp.cpu : l, &col,
+			      owner + r * ax->w, best + r * ax->w);
 		}
 	}
 	for (int r = 0; r < n; r++)

@@ -18,9 +18,9 @@
 
 /* Where lanes go on screen and which slice of time they show. */
 struct view_axis {
-	int x, w;          /* the bars' columns */
-	uint64_t t0, len;  /* the window: [t0, t0 + len) ns */
-	uint64_t cursor;   /* nothing after this is drawn */
+	int x, w;	  /* the bars' columns */
+	uint64_t t0, len; /* the window: [t0, t0 + len) ns */
+	uint64_t cursor;  /* nothing after this is drawn */
 };
 
 /* Sets up AX for bars from column X, W wide, from the player's window. */

@@ -16,13 +16,13 @@
 enum view_menu_kind { VIEW_MENU_NONE, VIEW_MENU_SCENARIO, VIEW_MENU_BACKEND };
 
 struct view_menu {
-	enum view_menu_kind kind;       /* NONE: closed */
+	enum view_menu_kind kind; /* NONE: closed */
 	char title[64];
-	int n;                          /* items */
-	int sel;                        /* the highlighted item */
-	char key[VIEW_MENU_MAX][64];    /* what choosing an item means: a name */
+	int n;				/* items */
+	int sel;			/* the highlighted item */
+	char key[VIEW_MENU_MAX][64];	/* what choosing an item means: a name */
 	char label[VIEW_MENU_MAX][128]; /* what the list shows */
-	bool off[VIEW_MENU_MAX];        /* shown dimmed; cannot be chosen */
+	bool off[VIEW_MENU_MAX];	/* shown dimmed; cannot be chosen */
 };
 
 void view_menu_open(struct view_menu *m, enum view_menu_kind kind, const char *title);

@@ -219,8 +219,8 @@ static bool event_step(const struct view_panel *p, int n, const struct view_even
 			if (back ? i == 0 : i >= m)
 				continue;
 			uint32_t k = back ? i - 1 : i;
-			struct view_event e = {event_time(tr, l, k, trace_count(tr, l), &last), pi, l,
-					       k};
+			struct view_event e = {event_time(tr, l, k, trace_count(tr, l), &last), pi,
+					       l, k};
 			if (!found || (back ? event_cmp(&e, out) > 0 : event_cmp(&e, out) < 0))
 				*out = e, found = true;
 		}

@@ -23,28 +23,28 @@
 /* One trace on screen: the scenario screen has one, the overview three. */
 struct view_panel {
 	const struct trace *tr; /* NULL: nothing to show (see note) */
-	char title[96];         /* "Sequential", a backend name... */
-	char note[96];          /* why there is no trace: "executor not available" */
-	uint64_t now_ns;        /* recorded up to here (ns since its start) */
-	bool live;              /* still recording */
+	char title[96];		/* "Sequential", a backend name... */
+	char note[96];		/* why there is no trace: "executor not available" */
+	uint64_t now_ns;	/* recorded up to here (ns since its start) */
+	bool live;		/* still recording */
 };
 
 struct view_event {
-	uint64_t t;    /* ns since the run started */
+	uint64_t t; /* ns since the run started */
 	int panel;
 	int lane;
-	uint32_t idx;  /* span index; the lane's span count for its end */
+	uint32_t idx; /* span index; the lane's span count for its end */
 };
 
 struct view_player {
-	uint64_t cursor;         /* ns: the instant the screen shows */
+	uint64_t cursor; /* ns: the instant the screen shows */
 	bool paused;
-	bool follow;             /* a live run: the cursor rides "now" */
-	int speed;               /* index into the speed table */
-	int zoom;                /* 0: the whole run fits; each step halves the window */
-	uint64_t win_t0;         /* left edge of the window when zoomed */
-	bool scrolled;           /* moved by hand: do not chase the cursor */
-	bool has_focus;          /* the caption explains `focus` */
+	bool follow;	 /* a live run: the cursor rides "now" */
+	int speed;	 /* index into the speed table */
+	int zoom;	 /* 0: the whole run fits; each step halves the window */
+	uint64_t win_t0; /* left edge of the window when zoomed */
+	bool scrolled;	 /* moved by hand: do not chase the cursor */
+	bool has_focus;	 /* the caption explains `focus` */
 	struct view_event focus;
 };
 

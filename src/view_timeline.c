@@ -41,7 +41,8 @@ static int lane_rows(struct grid *g, struct view_ctx *c, const struct view_axis 
 	int rows[MAX_CORE_ROWS + 1], n = 0;
 	struct grid_style lab = view_style(c, ROLE_AXIS);
 
-	for (int i = 0; i < ncores && i < VIEW_MAX_CORES && n < max - lock && n < MAX_CORE_ROWS; i++)
+	for (int i = 0; i < ncores && i < VIEW_MAX_CORES && n < max - lock && n < MAX_CORE_ROWS;
+	     i++)
 		rows[n++] = cpus[i];
 	if (lock && n < max)
 		rows[n++] = -1;
@@ -109,8 +110,8 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 	/* Share the rows out: a few tasks first, then lanes, narration, more tasks. */
 	const int *cpus;
 	int ntasks = tr->ntasks;
-	int lanes = min(view_lanes_panel_cores(c, 0, &cpus), MAX_CORE_ROWS) +
-		    (trace_lock_lane(tr) >= 0);
+	int lanes =
+	    min(view_lanes_panel_cores(c, 0, &cpus), MAX_CORE_ROWS) + (trace_lock_lane(tr) >= 0);
 	int rest = bottom - 3;
 	int rows = min(ntasks, 3);
 	rest -= rows;
@@ -149,13 +150,15 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 			grid_set_tag(g, y + k, lane + 1);
 		}
 		if (bar > 1)
-			grid_fill(g, 0, y + 1, nw + 1, 1, ' ', lane == c->sel ? view_style(c, ROLE_SELECTED) : grid_plain);
+			grid_fill(g, 0, y + 1, nw + 1, 1, ' ',
+				  lane == c->sel ? view_style(c, ROLE_SELECTED) : grid_plain);
 	}
 	if (hidden) {
 		int below = ntasks - c->top - rows;
-		grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_DIM),
-			   "\u25b2 %d above \u00b7 \u25bc %d below \u00b7 %d tasks (j/k, PgUp/PgDn)",
-			   c->top, below, ntasks);
+		grid_textf(
+		    g, 1, y++, g->w - 2, view_style(c, ROLE_DIM),
+		    "\u25b2 %d above \u00b7 \u25bc %d below \u00b7 %d tasks (j/k, PgUp/PgDn)",
+		    c->top, below, ntasks);
 	}
 	y += gap;
 	if (nlanes > 0)
@@ -238,6 +241,6 @@ static void compose(struct grid *g, struct view_ctx *c)
 }
 
 const struct view view_timeline = {
-	.name = "Timeline",
-	.compose = compose,
+    .name = "Timeline",
+    .compose = compose,
 };

@@ -112,10 +112,10 @@ static void test_fork_hint(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keeps_only_what_it_names),
-		cmocka_unit_test(test_refuses_when_parent_is_gone),
-		cmocka_unit_test(test_pass_cancel_escalates),
-		cmocka_unit_test(test_fork_hint),
+	    cmocka_unit_test(test_keeps_only_what_it_names),
+	    cmocka_unit_test(test_refuses_when_parent_is_gone),
+	    cmocka_unit_test(test_pass_cancel_escalates),
+	    cmocka_unit_test(test_fork_hint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

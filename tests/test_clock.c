@@ -65,10 +65,10 @@ static void test_cpu_time(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conversions),
-		cmocka_unit_test(test_monotonic),
-		cmocka_unit_test(test_sleep_until_not_early),
-		cmocka_unit_test(test_cpu_time),
+	    cmocka_unit_test(test_conversions),
+	    cmocka_unit_test(test_monotonic),
+	    cmocka_unit_test(test_sleep_until_not_early),
+	    cmocka_unit_test(test_cpu_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,8 +70,8 @@ static void test_skip_rule(void **state)
 /* ---- the verdict, on made-up traces ----------------------------------------------- */
 
 /* An N-task trace of BACKEND: each task spends RUN_MS running, WAIT_MS in io. */
-static struct trace *fake_n(int n, const char *backend, enum model m, double wall_ms,
-			    double run_ms, double wait_ms)
+static struct trace *fake_n(int n, const char *backend, enum model m, double wall_ms, double run_ms,
+			    double wait_ms)
 {
 	struct trace *tr = trace_create(n, 0);
 
@@ -82,8 +82,10 @@ static struct trace *fake_n(int n, const char *backend, enum model m, double wal
 	tr->meta.wall_ns = (uint64_t)(wall_ms * MS);
 	for (int lane = 0; lane < n; lane++) {
 		struct span run = {.t0 = 0, .t1 = (uint64_t)(run_ms * MS), .state = STATE_RUNNING};
-		struct span io = {.t0 = run.t1, .t1 = run.t1 + (uint64_t)(wait_ms * MS),
-				  .cpu = -1, .state = STATE_IO};
+		struct span io = {.t0 = run.t1,
+				  .t1 = run.t1 + (uint64_t)(wait_ms * MS),
+				  .cpu = -1,
+				  .state = STATE_IO};
 		assert_int_equal(trace_append(tr, lane, &run), 0);
 		if (wait_ms > 0)
 			assert_int_equal(trace_append(tr, lane, &io), 0);
@@ -111,21 +113,22 @@ static void test_verdict_cpu_bound(void **state)
 {
 	(void)state;
 	struct trace *trs[] = {
-		fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
-		fake("processes", MODEL_PARALLEL, 310, 300, 0),
-		fake("gil", MODEL_PSEUDO, 620, 300, 0),
-		fake("asyncio", MODEL_PSEUDO, 605, 300, 0),
+	    fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
+	    fake("processes", MODEL_PARALLEL, 310, 300, 0),
+	    fake("gil", MODEL_PSEUDO, 620, 300, 0),
+	    fake("asyncio", MODEL_PSEUDO, 605, 300, 0),
 	};
 	struct trace *no_processes[] = {
-		fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
-		fake("threads", MODEL_PARALLEL, 310, 300, 0),
-		fake("gil", MODEL_PSEUDO, 620, 300, 0),
+	    fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
+	    fake("threads", MODEL_PARALLEL, 310, 300, 0),
+	    fake("gil", MODEL_PSEUDO, 620, 300, 0),
 	};
 	char v[512];
 
 	verdict_of(trs, 4, v, sizeof v);
 	assert_non_null(strstr(v, "CPU-bound -> multiprocessing"));
-	assert_non_null(strstr(v, "(processes 1.9x faster than sequential; gil 1.0x, asyncio 1.0x)"));
+	assert_non_null(
+	    strstr(v, "(processes 1.9x faster than sequential; gil 1.0x, asyncio 1.0x)"));
 	/* Without processes, C threads (no GIL) against the GIL tell the same story. */
 	verdict_of(no_processes, 3, v, sizeof v);
 	assert_non_null(strstr(v, "threads without a GIL used several cores (threads 1.9x"));
@@ -136,10 +139,10 @@ static void test_verdict_io_bound(void **state)
 {
 	(void)state;
 	struct trace *trs[] = {
-		fake("sequential", MODEL_SEQUENTIAL, 1700, 1, 850),
-		fake("threads", MODEL_PARALLEL, 900, 1, 850),
-		fake("asyncio", MODEL_PSEUDO, 905, 1, 850),
-		fake("pool", MODEL_PARALLEL, 1700, 1, 850),
+	    fake("sequential", MODEL_SEQUENTIAL, 1700, 1, 850),
+	    fake("threads", MODEL_PARALLEL, 900, 1, 850),
+	    fake("asyncio", MODEL_PSEUDO, 905, 1, 850),
+	    fake("pool", MODEL_PARALLEL, 1700, 1, 850),
 	};
 	char v[512];
 
@@ -153,14 +156,14 @@ static void test_verdict_many_connections(void **state)
 {
 	(void)state;
 	struct trace *many[] = {
-		fake_n(200, "sequential", MODEL_SEQUENTIAL, 4000, 1, 20),
-		fake_n(200, "threads", MODEL_PARALLEL, 400, 1, 20),
-		fake_n(200, "asyncio", MODEL_PSEUDO, 400, 1, 20),
+	    fake_n(200, "sequential", MODEL_SEQUENTIAL, 4000, 1, 20),
+	    fake_n(200, "threads", MODEL_PARALLEL, 400, 1, 20),
+	    fake_n(200, "asyncio", MODEL_PSEUDO, 400, 1, 20),
 	};
 	struct trace *few[] = {
-		fake("sequential", MODEL_SEQUENTIAL, 4000, 1, 2000),
-		fake("threads", MODEL_PARALLEL, 2000, 1, 2000),
-		fake("asyncio", MODEL_PSEUDO, 2000, 1, 2000),
+	    fake("sequential", MODEL_SEQUENTIAL, 4000, 1, 2000),
+	    fake("threads", MODEL_PARALLEL, 2000, 1, 2000),
+	    fake("asyncio", MODEL_PSEUDO, 2000, 1, 2000),
 	};
 	char v[512];
 
@@ -198,13 +201,13 @@ static void test_verdict_neutral(void **state)
 {
 	(void)state;
 	struct trace *with_seq[] = {
-		fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
-		fake("threads", MODEL_PARALLEL, 500, 300, 0),
+	    fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
+	    fake("threads", MODEL_PARALLEL, 500, 300, 0),
 	};
 	struct trace *without[] = {fake("asyncio", MODEL_PSEUDO, 905, 1, 850)};
 	struct trace *seq_first[] = {
-		fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
-		fake("threads", MODEL_PARALLEL, 700, 300, 0),
+	    fake("sequential", MODEL_SEQUENTIAL, 600, 300, 0),
+	    fake("threads", MODEL_PARALLEL, 700, 300, 0),
 	};
 	char v[512];
 
@@ -369,8 +372,8 @@ static void test_bad_json_path(void **state)
 {
 	(void)state;
 	char out[4096];
-	char *argv[] = {"conctui", "--compare", "--json", "/nonexistent-dir/c.json", "seed-sleep",
-			NULL};
+	char *argv[] = {"conctui",    "--compare", "--json", "/nonexistent-dir/c.json",
+			"seed-sleep", NULL};
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -412,16 +415,16 @@ static void test_sigint(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_skip_rule),
-		cmocka_unit_test(test_verdict_cpu_bound),
-		cmocka_unit_test(test_verdict_io_bound),
-		cmocka_unit_test(test_verdict_many_connections),
-		cmocka_unit_test(test_verdict_threads_skipped),
-		cmocka_unit_test(test_verdict_neutral),
-		cmocka_unit_test(test_cpu_bound_run),
-		cmocka_unit_test(test_seed_sleep_rows_and_json),
-		cmocka_unit_test(test_bad_json_path),
-		cmocka_unit_test(test_sigint),
+	    cmocka_unit_test(test_skip_rule),
+	    cmocka_unit_test(test_verdict_cpu_bound),
+	    cmocka_unit_test(test_verdict_io_bound),
+	    cmocka_unit_test(test_verdict_many_connections),
+	    cmocka_unit_test(test_verdict_threads_skipped),
+	    cmocka_unit_test(test_verdict_neutral),
+	    cmocka_unit_test(test_cpu_bound_run),
+	    cmocka_unit_test(test_seed_sleep_rows_and_json),
+	    cmocka_unit_test(test_bad_json_path),
+	    cmocka_unit_test(test_sigint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,8 +31,8 @@ static void test_every_figure(void **state)
 	for (int u = 0; u < COSTS_UNIT_COUNT; u++) {
 		const struct costs_figures *f = &measured.unit[u];
 		print_message("%-13s start %.3f us, switch %.3f us, %.2f KiB (%d at once)\n",
-			      costs_unit_name((enum costs_unit)u), f->start_us, f->switch_us, f->kib,
-			      f->alive);
+			      costs_unit_name((enum costs_unit)u), f->start_us, f->switch_us,
+			      f->kib, f->alive);
 		assert_true(f->start_us > 0);
 		assert_true(f->switch_us > 0);
 		assert_true(f->kib >= 0); /* a coroutine's few bytes may hide under ASan */
@@ -93,9 +93,9 @@ static void test_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_figure),
-		cmocka_unit_test(test_orders),
-		cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_every_figure),
+	    cmocka_unit_test(test_orders),
+	    cmocka_unit_test(test_table),
 	};
 
 	return cmocka_run_group_tests(tests, measure_once, NULL);

@@ -82,9 +82,9 @@ static void test_primes_pool(void **state)
 		uint64_t n;
 		int w;
 		char verdict[8];
-		assert_int_equal(sscanf(last.reason, "worker %d: is_prime(%" SCNu64 ") = %7s", &w,
-					&n, verdict),
-				 3);
+		assert_int_equal(
+		    sscanf(last.reason, "worker %d: is_prime(%" SCNu64 ") = %7s", &w, &n, verdict),
+		    3);
 		assert_true(w == 1 || w == 2);
 		assert_string_equal(verdict, work_is_prime(n) ? "True" : "False");
 		primes += work_is_prime(n);
@@ -119,8 +119,8 @@ static void test_io_jobs_overlap(void **state)
 {
 	(void)state;
 	struct exec_pool_report rep;
-	struct trace *tr = run_pool("[scenario]\nname = io\n[task d]\nsteps = io 200\ncount = 10\n",
-				    10, &rep);
+	struct trace *tr =
+	    run_pool("[scenario]\nname = io\n[task d]\nsteps = io 200\ncount = 10\n", 10, &rep);
 
 	print_message("pool: 10 x io 200 on 10 workers in %.1f ms\n", wall_ms(tr));
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 10);
@@ -175,8 +175,8 @@ static void test_killed_worker_takes_only_its_job(void **state)
 	struct scenario sc;
 	struct span sp;
 
-	struct run *r = start("[scenario]\nname = victim\n[task j]\nsteps = sleep 300\ncount = 8\n",
-			      2, &sc);
+	struct run *r =
+	    start("[scenario]\nname = victim\n[task j]\nsteps = sleep 300\ncount = 8\n", 2, &sc);
 	kill_a_worker(before, nbefore, 2);
 	struct trace *tr = finish(r, &sc, &rep);
 	for (int i = 0; i < tr->ntasks; i++)
@@ -202,8 +202,8 @@ static void test_interrupt_ends_the_pool(void **state)
 	struct scenario sc;
 	pthread_t t;
 
-	struct run *r = start("[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n",
-			      2, &sc);
+	struct run *r =
+	    start("[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n", 2, &sc);
 	struct interrupter in = {.run = r, .after_ms = 200};
 	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
 	struct trace *tr = finish(r, &sc, &rep);

@@ -37,8 +37,8 @@ static void test_two_cpu_tasks_run_in_parallel(void **state)
 static void test_io_overlaps(void **state)
 {
 	(void)state;
-	struct trace *tr = run_ok("[scenario]\nname = io\n[task D]\nsteps = io 200\ncount = 10\n",
-				  "processes");
+	struct trace *tr =
+	    run_ok("[scenario]\nname = io\n[task D]\nsteps = io 200\ncount = 10\n", "processes");
 
 	print_message("processes: 10 x io 200 in %.1f ms\n", wall_ms(tr));
 	assert_all(tr, OUTCOME_DONE);

@@ -97,8 +97,8 @@ static void test_one_core_takes_turns(void **state)
 static void test_io_overlaps(void **state)
 {
 	(void)state;
-	struct trace *tr = run_ok("[scenario]\nname = io\n[task D]\nsteps = io 200\ncount = 10\n",
-				  "threads");
+	struct trace *tr =
+	    run_ok("[scenario]\nname = io\n[task D]\nsteps = io 200\ncount = 10\n", "threads");
 
 	print_message("threads: 10 x io 200 in %.1f ms\n", wall_ms(tr));
 	assert_all(tr, OUTCOME_DONE);
@@ -242,7 +242,8 @@ static void test_spinner_keeps_turning(void **state)
 		if (gap <= 0 || gap > 0.4 * 800)
 			fail_msg("%s: largest gap between frames %.1f ms", slow[i], gap);
 		assert_true(count_spans(tr, 0, STATE_RUNNING) >= 5);
-		assert_true(trace_lane_end(tr, 0, 0) < trace_lane_end(tr, 1, 0) + 150 * CLOCK_NS_PER_MS);
+		assert_true(trace_lane_end(tr, 0, 0) <
+			    trace_lane_end(tr, 1, 0) + 150 * CLOCK_NS_PER_MS);
 		trace_destroy(tr);
 	}
 }

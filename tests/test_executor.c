@@ -19,11 +19,15 @@ static void test_design_executors(void **unused)
 		const char *name;
 		enum model model;
 	} want[] = {
-		{"sequential", MODEL_SEQUENTIAL}, {"threads", MODEL_PARALLEL},
-		{"threads-1core", MODEL_PSEUDO},  {"processes", MODEL_PARALLEL},
-		{"pool", MODEL_PARALLEL},         {"asyncio", MODEL_PSEUDO},
-		{"green", MODEL_PSEUDO},          {"callbacks", MODEL_PSEUDO},
-		{"gil", MODEL_PSEUDO},
+	    {"sequential", MODEL_SEQUENTIAL},
+	    {"threads", MODEL_PARALLEL},
+	    {"threads-1core", MODEL_PSEUDO},
+	    {"processes", MODEL_PARALLEL},
+	    {"pool", MODEL_PARALLEL},
+	    {"asyncio", MODEL_PSEUDO},
+	    {"green", MODEL_PSEUDO},
+	    {"callbacks", MODEL_PSEUDO},
+	    {"gil", MODEL_PSEUDO},
 	};
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -62,8 +66,8 @@ static void test_table_is_well_formed(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_design_executors),
-		cmocka_unit_test(test_table_is_well_formed),
+	    cmocka_unit_test(test_design_executors),
+	    cmocka_unit_test(test_table_is_well_formed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

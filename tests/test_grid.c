@@ -142,13 +142,13 @@ static void test_textf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_and_row),
-		cmocka_unit_test(test_clipping),
-		cmocka_unit_test(test_utf8_and_wide),
-		cmocka_unit_test(test_ascii_folding),
-		cmocka_unit_test(test_box_fill_restyle),
-		cmocka_unit_test(test_tags_resize_and_small_buffer),
-		cmocka_unit_test(test_textf),
+	    cmocka_unit_test(test_text_and_row),
+	    cmocka_unit_test(test_clipping),
+	    cmocka_unit_test(test_utf8_and_wide),
+	    cmocka_unit_test(test_ascii_folding),
+	    cmocka_unit_test(test_box_fill_restyle),
+	    cmocka_unit_test(test_tags_resize_and_small_buffer),
+	    cmocka_unit_test(test_textf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

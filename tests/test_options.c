@@ -125,9 +125,10 @@ static void test_usage_lists_every_option(void **unused)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	const char *names[] = {"--backend", "--batch", "--compare", "--costs", "--json", "--trace",
-			       "--replay", "--scale", "--gil", "--switch-interval", "--workers",
-			       "--list", "--ascii", "--no-color", "--help", "--version"};
+	const char *names[] = {"--backend", "--batch",		 "--compare", "--costs",
+			       "--json",    "--trace",		 "--replay",  "--scale",
+			       "--gil",	    "--switch-interval", "--workers", "--list",
+			       "--ascii",   "--no-color",	 "--help",    "--version"};
 
 	options_usage(f);
 	fclose(f);
@@ -139,11 +140,11 @@ static void test_usage_lists_every_option(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_everything),
-		cmocka_unit_test(test_no_color_env),
-		cmocka_unit_test(test_bad_usage),
-		cmocka_unit_test(test_usage_lists_every_option),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_everything),
+	    cmocka_unit_test(test_no_color_env),
+	    cmocka_unit_test(test_bad_usage),
+	    cmocka_unit_test(test_usage_lists_every_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,8 +84,8 @@ static void test_seed_sleep_sequential(void **unused)
 static void test_ten_requests_sequential(void **unused)
 {
 	(void)unused;
-	struct trace *tr = run_text("[scenario]\n[task get]\nsteps = io 200\ncount = 10\n",
-				    "sequential");
+	struct trace *tr =
+	    run_text("[scenario]\n[task get]\nsteps = io 200\ncount = 10\n", "sequential");
 	struct stats st;
 
 	assert_true(wall_ms(tr) / 2000.0 > 0.99);
@@ -114,8 +114,8 @@ static void test_ten_requests_sequential(void **unused)
 static void test_cpu_is_real_and_on_a_core(void **unused)
 {
 	(void)unused;
-	struct trace *tr = run_text("[scenario]\n[task A]\nsteps = cpu 100, sleep 20, cpu 100\n",
-				    "sequential");
+	struct trace *tr =
+	    run_text("[scenario]\n[task A]\nsteps = cpu 100, sleep 20, cpu 100\n", "sequential");
 	struct stats st;
 
 	stats_compute(tr, &st);
@@ -185,9 +185,9 @@ static void test_io_without_server_fails_task(void **unused)
 	_Atomic int cancel = RUNNER_GO, live = 1;
 	struct span sp;
 
-	assert_int_equal(scenario_parse("[scenario]\n[task A]\nsteps = io 10\n", "t.ini", &sc, err,
-					sizeof err),
-			 0);
+	assert_int_equal(
+	    scenario_parse("[scenario]\n[task A]\nsteps = io 10\n", "t.ini", &sc, err, sizeof err),
+	    0);
 	trace_start(tr, clock_now_ns());
 	runner_init(&r, tr, &sc, 0);
 	r.cancel = &cancel;
@@ -246,14 +246,14 @@ static void test_unknown_executor(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seed_sleep_sequential),
-		cmocka_unit_test(test_ten_requests_sequential),
-		cmocka_unit_test(test_cpu_is_real_and_on_a_core),
-		cmocka_unit_test(test_first_completed),
-		cmocka_unit_test(test_spinner_alone_sequential),
-		cmocka_unit_test(test_io_without_server_fails_task),
-		cmocka_unit_test(test_interrupt),
-		cmocka_unit_test(test_unknown_executor),
+	    cmocka_unit_test(test_seed_sleep_sequential),
+	    cmocka_unit_test(test_ten_requests_sequential),
+	    cmocka_unit_test(test_cpu_is_real_and_on_a_core),
+	    cmocka_unit_test(test_first_completed),
+	    cmocka_unit_test(test_spinner_alone_sequential),
+	    cmocka_unit_test(test_io_without_server_fails_task),
+	    cmocka_unit_test(test_interrupt),
+	    cmocka_unit_test(test_unknown_executor),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	latency_stop();

@@ -55,7 +55,7 @@ static void test_out_of_range(void **unused)
 {
 	(void)unused;
 	assert_string_equal(state_name(STATE_COUNT), "?");
-	assert_string_equal(state_name((enum state)-1), "?");
+	assert_string_equal(state_name((enum state) - 1), "?");
 	assert_int_equal(state_ascii(STATE_COUNT), '?');
 	assert_string_equal(model_name(MODEL_COUNT), "?");
 }
@@ -63,10 +63,10 @@ static void test_out_of_range(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names_round_trip),
-		cmocka_unit_test(test_contract_names),
-		cmocka_unit_test(test_glyphs_distinct),
-		cmocka_unit_test(test_out_of_range),
+	    cmocka_unit_test(test_names_round_trip),
+	    cmocka_unit_test(test_contract_names),
+	    cmocka_unit_test(test_glyphs_distinct),
+	    cmocka_unit_test(test_out_of_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -204,8 +204,9 @@ static void test_reader_sees_consistent_spans(void **unused)
 			trace_get(rc.tr, 0, i, &sp);
 			/* Published spans are whole: state and reason always agree. */
 			assert_true(sp.state == STATE_RUNNING || sp.state == STATE_READY);
-			assert_string_equal(sp.reason, sp.state == STATE_RUNNING ? "computing"
-										  : "preempted by the OS");
+			assert_string_equal(sp.reason, sp.state == STATE_RUNNING
+							   ? "computing"
+							   : "preempted by the OS");
 			if (sp.t1 != TRACE_OPEN)
 				assert_true(sp.t1 >= sp.t0);
 			if (i > 0)
@@ -253,16 +254,16 @@ static void test_shared_arena_across_fork(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_enter_closes_previous),
-		cmocka_unit_test(test_same_state_merges),
-		cmocka_unit_test(test_finish_reason_and_outcome),
-		cmocka_unit_test(test_long_reason_truncated),
-		cmocka_unit_test(test_truncation_keeps_utf8_whole),
-		cmocka_unit_test(test_full_lane_counts_drops),
-		cmocka_unit_test(test_bad_create),
-		cmocka_unit_test(test_lock_lane),
-		cmocka_unit_test(test_reader_sees_consistent_spans),
-		cmocka_unit_test(test_shared_arena_across_fork),
+	    cmocka_unit_test(test_enter_closes_previous),
+	    cmocka_unit_test(test_same_state_merges),
+	    cmocka_unit_test(test_finish_reason_and_outcome),
+	    cmocka_unit_test(test_long_reason_truncated),
+	    cmocka_unit_test(test_truncation_keeps_utf8_whole),
+	    cmocka_unit_test(test_full_lane_counts_drops),
+	    cmocka_unit_test(test_bad_create),
+	    cmocka_unit_test(test_lock_lane),
+	    cmocka_unit_test(test_reader_sees_consistent_spans),
+	    cmocka_unit_test(test_shared_arena_across_fork),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

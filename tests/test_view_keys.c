@@ -84,7 +84,8 @@ static void test_man_page_lists_every_key(void **unused)
 		}
 		want[n] = '\0';
 		if (!strstr(man, want))
-			fail_msg("man/conctui.1 does not describe the key for \"%s\"", view_keys[i].help);
+			fail_msg("man/conctui.1 does not describe the key for \"%s\"",
+				 view_keys[i].help);
 	}
 	free(man);
 }
@@ -92,10 +93,10 @@ static void test_man_page_lists_every_key(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_action_has_a_key),
-		cmocka_unit_test(test_no_key_twice),
-		cmocka_unit_test(test_lookups),
-		cmocka_unit_test(test_man_page_lists_every_key),
+	    cmocka_unit_test(test_every_action_has_a_key),
+	    cmocka_unit_test(test_no_key_twice),
+	    cmocka_unit_test(test_lookups),
+	    cmocka_unit_test(test_man_page_lists_every_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ static void test_events_in_order(void **state)
 	struct view_panel p;
 	struct view_event a = {0, -1, 0, 0}, e;
 	/* (t ms, lane, idx): span starts, then each lane's end. */
-	static const int want[][3] = {{0, 0, 0}, {0, 1, 0},  {10, 0, 1}, {10, 1, 1},
+	static const int want[][3] = {{0, 0, 0},  {0, 1, 0},  {10, 0, 1}, {10, 1, 1},
 				      {20, 0, 2}, {20, 1, 2}, {30, 0, 3}, {40, 1, 3}};
 	int n = 0;
 
@@ -100,12 +100,12 @@ static void test_live_follow(void **state)
 	view_player_reset(&pl, true);
 	view_player_tick(&pl, &p, 1, MS);
 	assert_int_equal(pl.cursor, 12 * MS); /* rides "now" */
-	view_player_toggle(&pl, &p, 1);       /* pause: the run goes on */
+	view_player_toggle(&pl, &p, 1);	      /* pause: the run goes on */
 	p.now_ns = 30 * MS;
 	view_player_tick(&pl, &p, 1, MS);
 	assert_int_equal(pl.cursor, 12 * MS);
 	assert_true(view_player_moving(&pl, &p, 1)); /* still recording */
-	view_player_toggle(&pl, &p, 1);              /* resume: catch up at 1x */
+	view_player_toggle(&pl, &p, 1);		     /* resume: catch up at 1x */
 	view_player_tick(&pl, &p, 1, 8 * MS);
 	assert_int_equal(pl.cursor, 20 * MS);
 	assert_false(pl.follow);
@@ -193,11 +193,11 @@ static void test_window_zoom_scroll(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_events_in_order),
-		cmocka_unit_test(test_play_pause_and_end),
-		cmocka_unit_test(test_live_follow),
-		cmocka_unit_test(test_step_pauses_and_focuses),
-		cmocka_unit_test(test_window_zoom_scroll),
+	    cmocka_unit_test(test_events_in_order),
+	    cmocka_unit_test(test_play_pause_and_end),
+	    cmocka_unit_test(test_live_follow),
+	    cmocka_unit_test(test_step_pauses_and_focuses),
+	    cmocka_unit_test(test_window_zoom_scroll),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

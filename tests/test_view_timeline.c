@@ -327,16 +327,16 @@ static void test_views_compose_everywhere(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bars_unicode),
-		cmocka_unit_test(test_bars_ascii_and_cursor),
-		cmocka_unit_test(test_sub_cell_edges),
-		cmocka_unit_test(test_caption_steps),
-		cmocka_unit_test(test_gil_caption_and_lane),
-		cmocka_unit_test(test_many_tasks_summary),
-		cmocka_unit_test(test_too_small),
-		cmocka_unit_test(test_help_lists_every_key),
-		cmocka_unit_test(test_overview_panels),
-		cmocka_unit_test(test_views_compose_everywhere),
+	    cmocka_unit_test(test_bars_unicode),
+	    cmocka_unit_test(test_bars_ascii_and_cursor),
+	    cmocka_unit_test(test_sub_cell_edges),
+	    cmocka_unit_test(test_caption_steps),
+	    cmocka_unit_test(test_gil_caption_and_lane),
+	    cmocka_unit_test(test_many_tasks_summary),
+	    cmocka_unit_test(test_too_small),
+	    cmocka_unit_test(test_help_lists_every_key),
+	    cmocka_unit_test(test_overview_panels),
+	    cmocka_unit_test(test_views_compose_everywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

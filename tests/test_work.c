@@ -90,10 +90,10 @@ static void test_primes(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_calibration_within_10_percent),
-		cmocka_unit_test(test_chunks),
-		cmocka_unit_test(test_pinned_calibration),
-		cmocka_unit_test(test_primes),
+	    cmocka_unit_test(test_calibration_within_10_percent),
+	    cmocka_unit_test(test_chunks),
+	    cmocka_unit_test(test_pinned_calibration),
+	    cmocka_unit_test(test_primes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,8 +13,8 @@
 
 #define MS 1000000ull
 
-static inline void fx_span(struct trace *tr, int lane, enum state st, double t0_ms,
-			   double t1_ms, int cpu, const char *reason)
+static inline void fx_span(struct trace *tr, int lane, enum state st, double t0_ms, double t1_ms,
+			   int cpu, const char *reason)
 {
 	struct span sp = {(uint64_t)(t0_ms * 1e6), (uint64_t)(t1_ms * 1e6), cpu, st, ""};
 
