@@ -56,7 +56,7 @@ BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
 FUZZERS := scenario record
 FUZZ_RUNS ?= 100000
 
-.PHONY: all deps run check format format-check test-unit test-e2e test-san test-fuzz fuzzers valgrind bench install uninstall \
+.PHONY: all deps run check format format-check test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench install uninstall \
 	clean
 
 all: $(BIN)
@@ -136,20 +136,39 @@ test-san:
 	@$(MAKE) --no-print-directory SAN=asan test-unit
 	@$(MAKE) --no-print-directory SAN=tsan test-unit
 
-# libFuzzer (clang) on the scenario parser and the record reader, for a
-# fixed number of runs from the corpus in tests/fuzz/corpus; new inputs it
-# finds go to a temporary directory, a crash fails the target.
+# libFuzzer (clang) on the scenario parser and the record reader.
+# test-fuzz (part of make check) is reproducible: a fixed seed, the committed
+# corpus in tests/fuzz/corpus, then FUZZ_RUNS runs; the same tree gives the
+# same verdict. New inputs it finds go to a temporary directory.
+# fuzz is open-ended: a random seed for FUZZ_TIME seconds a target; a crash
+# is written into the corpus, so once committed it is re-run by every check.
+FUZZ_SEED ?= 1
+FUZZ_TIME ?= 600
+FUZZ_FLAGS := -max_len=8192 -timeout=10
 fuzzers:
 	@$(MAKE) --no-print-directory CC=clang SAN=fuzz $(FUZZERS:%=build/fuzz/fuzz/fuzz_%)
 
 test-fuzz: fuzzers
 	@for f in $(FUZZERS); do \
 		tmp=$$(mktemp -d) && \
-		build/fuzz/fuzz/fuzz_$$f -runs=$(FUZZ_RUNS) -max_len=8192 -timeout=10 \
+		build/fuzz/fuzz/fuzz_$$f -seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS) \
 			-artifact_prefix=build/fuzz/crash-$$f- $$tmp tests/fuzz/corpus/$$f \
 			>build/fuzz/$$f.log 2>&1; rc=$$?; rm -rf $$tmp; \
 		if [ $$rc -ne 0 ]; then tail -n 30 build/fuzz/$$f.log; echo "fuzz $$f: FAILED"; exit 1; fi; \
-		echo "fuzz $$f: $(FUZZ_RUNS) runs, nothing found"; \
+		echo "fuzz $$f: seed $(FUZZ_SEED), $$(ls tests/fuzz/corpus/$$f | wc -l) corpus files" \
+			"+ $(FUZZ_RUNS) runs, nothing found"; \
+	done
+
+fuzz: fuzzers
+	@for f in $(FUZZERS); do \
+		mkdir -p build/fuzz/new-$$f && \
+		build/fuzz/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) $(FUZZ_FLAGS) \
+			-artifact_prefix=tests/fuzz/corpus/$$f/crash- build/fuzz/new-$$f \
+			tests/fuzz/corpus/$$f; rc=$$?; \
+		if [ $$rc -ne 0 ]; then \
+			echo "fuzz $$f: found a crash, saved in tests/fuzz/corpus/$$f/ (fix it, commit the file)"; \
+			exit 1; fi; \
+		echo "fuzz $$f: $(FUZZ_TIME) s, nothing found (new inputs in build/fuzz/new-$$f)"; \
 	done
 
 # Batch runs on every executor under memcheck: no errors, no definite leaks.
