@@ -36,7 +36,9 @@ else
 SANFLAGS :=
 endif
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# The curses flags reach one file: src/ui/tui.c, the only one that draws.
+PKG_CFLAGS = $(shell pkg-config --cflags $(filter-out ncursesw,$(PKGS)) 2>/dev/null)
+CURSES_CFLAGS = $(shell pkg-config --cflags ncursesw 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -47,7 +49,17 @@ CFLAGS += -std=c11 $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+# src/ is layered as the data flows, lowest first; a file sees the headers of
+# its own layer and the layers below it, so an include that points up does
+# not compile (make layers names it).
+LAYERS := core exec run out ui cli
+INC_core := -Isrc/core
+INC_exec := $(INC_core) -Isrc/exec
+INC_run := $(INC_exec) -Isrc/run
+INC_out := $(INC_run) -Isrc/out
+INC_ui := $(INC_out) -Isrc/ui
+INC_cli := $(INC_ui) -Isrc/cli
+SRCS := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$l/*.c)))
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libconctui.a
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
@@ -56,7 +68,7 @@ BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
 FUZZERS := scenario record
 FUZZ_RUNS ?= 100000
 
-.PHONY: all deps run check format format-check test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench install uninstall \
+.PHONY: all deps run check format format-check layers test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench install uninstall \
 	clean
 
 all: $(BIN)
@@ -75,30 +87,32 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing && \
 	echo "deps: installed:$$missing"
 
-$(BIN): $(BUILD)/obj/main.o $(LIB)
+$(BIN): $(BUILD)/obj/cli/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(LIB): $(OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/obj/ui/tui.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC_$(firstword $(subst /, ,$*))) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
+		-c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(LIB) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) $(INC_cli) -o $@ $< $(LIB) \
 		$(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -fsanitize=fuzzer -o $@ $< $(LIB) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(INC_cli) -fsanitize=fuzzer -o $@ $< $(LIB) \
 		$(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(INC_cli) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -107,6 +121,7 @@ run: deps
 # Every test: unit tests, end-to-end tests in tmux, then the sanitizer builds.
 check: deps
 	@$(MAKE) --no-print-directory format-check
+	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-e2e
@@ -115,9 +130,15 @@ check: deps
 
 # The style is what .clang-format says; format-check lists each file that
 # differs from it, format rewrites them.
-FORMATTED := $(wildcard src/*.[ch] tests/*.[ch] tests/*/*.c)
+FORMATTED := $(wildcard src/*/*.[ch] tests/*.[ch] tests/*/*.c)
 format:
 	clang-format -i $(FORMATTED)
+
+# Includes point down the layers, and only tui.c sees curses; the script
+# also proves on a copy of the tree that it catches an include that does not.
+layers:
+	@sh tests/layers.sh .
+	@sh tests/layers.sh --self-test .
 
 format-check:
 	@bad=""; for f in $(FORMATTED); do \
@@ -202,4 +223,4 @@ uninstall:
 clean:
 	rm -rf build conctui
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d)

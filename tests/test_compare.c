@@ -25,6 +25,8 @@
 
 #include "batch.h"
 #include "compare.h"
+#include "compare_cli.h"
+#include "compare_print.h"
 #include "executor.h"
 #include "options.h"
 #include "scenario.h"
@@ -309,7 +311,7 @@ static int run_main(int argc, char **argv, char *out, size_t len)
 	assert_non_null(tmp);
 	fflush(stdout);
 	dup2(fileno(tmp), 1);
-	int rc = compare_main(&o);
+	int rc = compare_cli_main(&o);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "costs.h"
+#include "costs_print.h"
 
 static struct costs_result measured;
 

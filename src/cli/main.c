@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "batch.h"
-#include "compare.h"
-#include "costs.h"
+#include "compare_cli.h"
+#include "costs_cli.h"
 #include "options.h"
 #include "tui.h"
 
@@ -34,9 +34,9 @@ int main(int argc, char **argv)
 	if (o.list)
 		return batch_list();
 	if (o.compare)
-		return compare_main(&o);
+		return compare_cli_main(&o);
 	if (o.costs)
-		return costs_main(&o);
+		return costs_cli_main(&o);
 	if (o.batch)
 		return batch_main(&o);
 	struct tui_opts t = {

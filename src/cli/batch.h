@@ -22,13 +22,6 @@ int batch_list(void);
 int batch_load_scenario(const char *name, double scale, struct scenario *sc);
 
 /*
- * Runs SC to its end while SIGINT/SIGTERM interrupt it.  Returns the trace
- * (the caller destroys it), or NULL after printing why; *INTERRUPTED is set
- * when a signal stopped it.
- */
-struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, int *interrupted);
-
-/*
  * Output files are opened before a run, so that a bad path fails at once
  * with nothing run.  batch_open_output: PATH for writing ("-" is stdout),
  * or NULL after printing why.  batch_close_output: flushes and closes,

@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include "clock.h"
 #include "latency.h"
@@ -196,4 +198,74 @@ void run_free(struct run *r)
 	run_wait(r);
 	trace_destroy(r->tr);
 	free(r);
+}
+
+/* ---- waiting for a run, with signals as loop events ---------------------- */
+
+struct run_wait_state {
+	uv_loop_t loop;
+	uv_async_t done; /* sent by the controller thread at the end */
+	uv_signal_t sigint, sigterm;
+	struct run *run;
+	int interrupted;
+};
+
+static void on_done(uv_async_t *a)
+{
+	uv_stop(a->loop);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	struct run_wait_state *bw = s->data;
+
+	(void)signum;
+	bw->interrupted = 1;
+	run_interrupt(bw->run);
+}
+
+static void on_finish(void *ud)
+{
+	struct run_wait_state *bw = ud;
+
+	uv_async_send(&bw->done);
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted)
+{
+	struct run_wait_state bw = {0};
+	char err[512] = "";
+	struct trace *tr = NULL;
+
+	uv_loop_init(&bw.loop);
+	uv_async_init(&bw.loop, &bw.done, on_done);
+	uv_signal_init(&bw.loop, &bw.sigint);
+	uv_signal_init(&bw.loop, &bw.sigterm);
+	bw.sigint.data = bw.sigterm.data = &bw;
+	bw.run = run_start(sc, ro, on_finish, &bw, err, sizeof err);
+	if (bw.run) {
+		uv_signal_start(&bw.sigint, on_signal, SIGINT);
+		uv_signal_start(&bw.sigterm, on_signal, SIGTERM);
+		while (!run_finished(bw.run))
+			uv_run(&bw.loop, UV_RUN_DEFAULT);
+		if (run_wait(bw.run) < 0)
+			fprintf(stderr, "conctui: %s\n", run_error(bw.run));
+		else
+			tr = run_take_trace(bw.run);
+		run_free(bw.run);
+	} else {
+		fprintf(stderr, "conctui: %s\n", err);
+	}
+	uv_walk(&bw.loop, close_handle, NULL);
+	uv_run(&bw.loop, UV_RUN_DEFAULT);
+	uv_loop_close(&bw.loop);
+	*interrupted = bw.interrupted;
+	return tr;
 }

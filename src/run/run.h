@@ -47,6 +47,11 @@ uint64_t run_elapsed_ns(const struct run *r);
 void run_free(struct run *r);
 struct trace *run_take_trace(struct run *r);
 
+/* Runs SC to its end on this thread, SIGINT and SIGTERM interrupting it
+ * (*INTERRUPTED is then 1); the trace (the caller's), or NULL after saying
+ * why on stderr. */
+struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted);
+
 /* Resolves the executor SC would run on with O; NULL if unknown. */
 const struct executor *run_pick_executor(const struct scenario *sc, const struct run_opts *o);
 

@@ -2,7 +2,8 @@
  * compare.c -- --compare: seed 001's experiment.  The same scenario runs on
  * every executor that applies, one after another so that the runs do not
  * steal each other's cores; then one table row per executor and a verdict
- * picked from what was measured, never from the scenario's name.
+ * picked from what was measured, never from the scenario's name.  This file
+ * plans, runs and judges; out/compare_print.c prints the table.
  */
 #include "compare.h"
 
@@ -11,9 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "batch.h"
-#include "record.h"
 
 #define COMPARE_WIDTH 100      /* columns of the table */
 #define COMPARE_BEATS 1.5      /* a speedup that counts as "beat sequential" */
@@ -119,7 +117,7 @@ int compare_run(const struct scenario *sc, const struct run_opts *ro, struct com
 		row->model = ex->model;
 		if (!compare_skip_reason(ex, sc, row->skipped, sizeof row->skipped)) {
 			each.backend = ex->name;
-			row->tr = batch_run(sc, &each, &interrupted);
+			row->tr = run_to_end(sc, &each, &interrupted);
 			if (interrupted) {
 				res->interrupted = true;
 				snprintf(row->skipped, sizeof row->skipped, "interrupted");
@@ -438,197 +436,4 @@ const char *compare_verdict(const struct compare_result *res, char *buf, size_t 
 	if (!done)
 		compare_verdict_neutral(res, w, buf, len);
 	return buf;
-}
-
-/* ---- the table ------------------------------------------------------------- */
-
-/* Columns a UTF-8 string takes: one per character (the glyphs used here). */
-static int compare_columns(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-/* Writes S in a cell of WIDTH columns, right-aligned when RIGHT. */
-static void compare_cell(FILE *f, const char *s, int width, bool right)
-{
-	int pad = width - compare_columns(s);
-
-	if (right)
-		fprintf(f, "%*s%s", pad > 0 ? pad : 0, "", s);
-	else
-		fprintf(f, "%s%*s", s, pad > 0 ? pad : 0, "");
-}
-
-/* The name, model, wall, CPU and speedup cells; the bar takes the rest. */
-enum {
-	COMPARE_COL_NAME = 14,
-	COMPARE_COL_MODEL = 16,
-	COMPARE_COL_TIME = 9,
-	COMPARE_COL_SPEEDUP = 8,
-	COMPARE_COL_BAR = COMPARE_WIDTH - 14 - 16 - 9 - 9 - 8 - 6
-};
-
-static void compare_row_print(const struct compare_result *res, const struct compare_row *row,
-			      double max_wall, FILE *f, bool ascii)
-{
-	char wall[32], cpu[32], speed[32];
-	double s = compare_speedup(res, row);
-
-	compare_cell(f, row->name, COMPARE_COL_NAME, false);
-	fputc(' ', f);
-	compare_cell(f, model_name(row->model), COMPARE_COL_MODEL, false);
-	if (!row->tr) {
-		fprintf(f, " %s\n", row->skipped);
-		return;
-	}
-	compare_duration(wall, sizeof wall, row->st.wall_ms);
-	compare_duration(cpu, sizeof cpu, row->st.cpu_ms);
-	if (s > 0)
-		snprintf(speed, sizeof speed, "%.1f%s", s, ascii ? "x" : "\u00d7");
-	else
-		snprintf(speed, sizeof speed, "%s", ascii ? "-" : "\u2014");
-	fputc(' ', f);
-	compare_cell(f, wall, COMPARE_COL_TIME, true);
-	fputc(' ', f);
-	compare_cell(f, cpu, COMPARE_COL_TIME, true);
-	fputc(' ', f);
-	compare_cell(f, speed, COMPARE_COL_SPEEDUP, true);
-	fputs("  ", f);
-	int n = max_wall > 0 ? (int)(row->st.wall_ms / max_wall * COMPARE_COL_BAR + 0.5) : 0;
-	if (n < 1 && row->st.wall_ms > 0)
-		n = 1;
-	for (int i = 0; i < n; i++)
-		fputs(ascii ? "#" : "\u2588", f);
-	fputc('\n', f);
-}
-
-/* Prints TEXT in lines of at most COMPARE_WIDTH columns, broken between words. */
-static void compare_wrap(FILE *f, const char *text)
-{
-	int col = 0;
-
-	while (*text) {
-		size_t n = strcspn(text, " ");
-		char word[256];
-		snprintf(word, sizeof word, "%.*s", (int)n, text);
-		int w = compare_columns(word);
-		if (col > 0 && col + 1 + w > COMPARE_WIDTH) {
-			fputc('\n', f);
-			col = 0;
-		} else if (col > 0) {
-			fputc(' ', f);
-			col++;
-		}
-		fputs(word, f);
-		col += w;
-		text += n + strspn(text + n, " ");
-	}
-	fputc('\n', f);
-}
-
-void compare_print(const struct compare_result *res, FILE *f, bool ascii)
-{
-	double max_wall = 0;
-	char verdict[512];
-
-	for (int i = 0; i < res->nrows; i++)
-		if (res->rows[i].tr && res->rows[i].st.wall_ms > max_wall)
-			max_wall = res->rows[i].st.wall_ms;
-	fprintf(f, "%s %s %s (%d task%s, %d core%s)\n\n", res->scenario, ascii ? "-" : "\u2014",
-		res->title, res->ntasks, res->ntasks == 1 ? "" : "s", res->cores,
-		res->cores == 1 ? "" : "s");
-	fprintf(f, "%-*s %-*s %*s %*s %*s  %s\n", COMPARE_COL_NAME, "executor", COMPARE_COL_MODEL,
-		"model", COMPARE_COL_TIME, "wall", COMPARE_COL_TIME, "CPU", COMPARE_COL_SPEEDUP,
-		"speedup", "wall time");
-	for (int i = 0; i < res->nrows; i++)
-		compare_row_print(res, &res->rows[i], max_wall, f, ascii);
-	fputc('\n', f);
-	compare_wrap(f, compare_verdict(res, verdict, sizeof verdict, ascii));
-}
-
-/* ---- --compare ------------------------------------------------------------- */
-
-/* Writes the ran rows' records into F and closes it; 0 or -1. */
-static int compare_write_json(const struct compare_result *res, FILE *f, const char *path)
-{
-	struct trace *trs[COMPARE_MAX_ROWS];
-	int n = 0, rc;
-
-	for (int i = 0; i < res->nrows; i++)
-		if (res->rows[i].tr)
-			trs[n++] = res->rows[i].tr;
-	rc = record_write_compare(trs, n, f);
-	return batch_close_output(f, path) < 0 || rc ? -1 : 0;
-}
-
-/* What --compare does not combine with; prints why and returns 2, else 0. */
-static int compare_check_usage(const struct options *o)
-{
-	const char *bad = o->run.backend ? "--backend (it runs every executor)"
-			  : o->trace	 ? "--trace (write one run's trace with --batch)"
-					 : NULL;
-
-	if (!bad)
-		return 0;
-	fprintf(stderr, "conctui: --compare does not take %s\n", bad);
-	return 2;
-}
-
-/* --compare --replay FILE: the table of a compare file written earlier. */
-static int compare_replay(const struct options *o)
-{
-	struct trace **trs = NULL;
-	struct compare_result res;
-	char err[512];
-	int n = record_read(o->replay, &trs, err, sizeof err);
-
-	if (n < 0) {
-		fprintf(stderr, "conctui: %s\n", err);
-		return 2;
-	}
-	compare_from_traces(trs, n, &res);
-	free(trs);
-	compare_print(&res, stdout, o->ascii);
-	compare_free(&res);
-	return 0;
-}
-
-int compare_main(const struct options *o)
-{
-	struct scenario sc;
-	struct compare_result res;
-	FILE *json;
-	int rc = 0;
-
-	if (compare_check_usage(o))
-		return 2;
-	if (o->replay)
-		return compare_replay(o);
-	if (batch_load_scenario(o->scenario, o->scale, &sc) < 0)
-		return 2;
-	/* --json is opened first: a bad path fails with nothing run. */
-	json = o->json ? batch_open_output(o->json) : NULL;
-	if (o->json && !json) {
-		scenario_free(&sc);
-		return 2;
-	}
-	if (compare_run(&sc, &o->run, &res, stderr) < 0) {
-		fprintf(stderr, "conctui: interrupted\n");
-		batch_discard_output(json, o->json);
-		rc = 1;
-	} else {
-		if (json != stdout)
-			compare_print(&res, stdout, o->ascii);
-		if (json && compare_write_json(&res, json, o->json) < 0)
-			rc = 1;
-		if (res.failed)
-			rc = 1;
-	}
-	compare_free(&res);
-	scenario_free(&sc);
-	return rc;
 }

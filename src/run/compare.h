@@ -15,7 +15,6 @@
 #include <stdio.h>
 
 #include "executor.h"
-#include "options.h"
 #include "run.h"
 #include "scenario.h"
 #include "stats.h"
@@ -79,12 +78,6 @@ double compare_speedup(const struct compare_result *res, const struct compare_ro
  * speedups and state totals) into BUF; returns BUF.  ASCII: "->" and "x".
  */
 const char *compare_verdict(const struct compare_result *res, char *buf, size_t len, bool ascii);
-
-/* The table, 100 columns wide, then the verdict. */
-void compare_print(const struct compare_result *res, FILE *f, bool ascii);
-
-/* --compare: the exit status (0, 1 or 2). */
-int compare_main(const struct options *o);
 
 /* A wall or CPU time as the table prints it: "8.4 ms", "812 ms", "2.31 s". */
 void compare_duration(char *buf, size_t len, double ms);

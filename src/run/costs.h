@@ -18,8 +18,6 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "options.h"
-
 #define COSTS_ROUNDS 7
 
 /*    ENUM       name            how it is made                          alive at once */
@@ -57,9 +55,6 @@ const char *costs_unit_how(enum costs_unit u);
 /* Measures every model (a few seconds); 0, or -1 when a figure is missing. */
 int costs_measure(struct costs_result *res);
 
-/* The table (100 columns), one bar per figure, and what it means for C10K. */
-void costs_print(const struct costs_result *res, FILE *f, bool ascii);
-
 /*
  * Shared by costs.c, costs_coro.c and costs_green.c.  costs_memory_kib:
  * the anonymous PSS plus page tables of process PID in KiB, -1 if unknown;
@@ -76,8 +71,5 @@ double costs_coro_memory(int n, int *alive);
 double costs_green_start(int k);
 double costs_green_switch(int r);
 double costs_green_memory(int n, int *alive);
-
-/* --costs: the exit status (0, or 1 when something could not be measured). */
-int costs_main(const struct options *o);
 
 #endif
