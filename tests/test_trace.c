@@ -26,8 +26,8 @@ static void test_enter_closes_previous(void **unused)
 	assert_non_null(tr);
 	trace_start(tr, 1000 * MS);
 	trace_set_name(tr, 0, "A");
-	trace_enter(tr, 0, 1000 * MS, STATE_RUNNING, 1, "computing");
-	trace_enter(tr, 0, 1005 * MS, STATE_SLEEP, -1, "sleep 800 ms");
+	trace_enter(tr, 0, 1000 * MS, STATE_RUNNING, 1, CAUSE_STEP, -1, "computing");
+	trace_enter(tr, 0, 1005 * MS, STATE_SLEEP, -1, CAUSE_STEP, -1, "sleep 800 ms");
 	assert_int_equal(trace_count(tr, 0), 2);
 	trace_get(tr, 0, 0, &sp);
 	assert_int_equal(sp.t0, 0);
@@ -38,7 +38,7 @@ static void test_enter_closes_previous(void **unused)
 	trace_get(tr, 0, 1, &sp);
 	assert_int_equal(sp.t1, TRACE_OPEN);
 	assert_int_equal(trace_lane_end(tr, 0, 7 * MS), 7 * MS);
-	trace_finish(tr, 0, 1805 * MS, OUTCOME_DONE, NULL);
+	trace_finish(tr, 0, 1805 * MS, OUTCOME_DONE, -1, NULL);
 	trace_get(tr, 0, 1, &sp);
 	assert_int_equal(sp.t1, 805 * MS);
 	assert_int_equal(trace_count(tr, 0), 2);
@@ -56,11 +56,11 @@ static void test_same_state_merges(void **unused)
 	struct trace *tr = trace_create(1, 0);
 
 	trace_start(tr, 0);
-	trace_enter(tr, 0, 1, STATE_RUNNING, 0, "computing");
-	trace_enter(tr, 0, 2, STATE_RUNNING, 0, "computing");
+	trace_enter(tr, 0, 1, STATE_RUNNING, 0, CAUSE_STEP, -1, "computing");
+	trace_enter(tr, 0, 2, STATE_RUNNING, 0, CAUSE_STEP, -1, "computing");
 	assert_int_equal(trace_count(tr, 0), 1);
-	trace_enter(tr, 0, 3, STATE_RUNNING, 1, "computing"); /* migrated */
-	trace_enter(tr, 0, 4, STATE_RUNNING, 1, "other");
+	trace_enter(tr, 0, 3, STATE_RUNNING, 1, CAUSE_STEP, -1, "computing"); /* migrated */
+	trace_enter(tr, 0, 4, STATE_RUNNING, 1, CAUSE_STEP, -1, "other");
 	assert_int_equal(trace_count(tr, 0), 3);
 	trace_destroy(tr);
 }
@@ -72,8 +72,8 @@ static void test_finish_reason_and_outcome(void **unused)
 	struct span sp;
 
 	trace_start(tr, 0);
-	trace_enter(tr, 0, 10, STATE_RUNNING, 0, "computing");
-	trace_finish(tr, 0, 20, OUTCOME_KILLED, "killed by SIGKILL");
+	trace_enter(tr, 0, 10, STATE_RUNNING, 0, CAUSE_STEP, -1, "computing");
+	trace_finish(tr, 0, 20, OUTCOME_KILLED, -1, "killed by SIGKILL");
 	assert_int_equal(trace_count(tr, 0), 2);
 	trace_get(tr, 0, 1, &sp);
 	assert_int_equal(sp.state, STATE_DONE);
@@ -94,7 +94,7 @@ static void test_long_reason_truncated(void **unused)
 	memset(longtext, 'x', sizeof longtext - 1);
 	longtext[sizeof longtext - 1] = '\0';
 	trace_start(tr, 0);
-	trace_enter(tr, 0, 0, STATE_IO, -1, longtext);
+	trace_enter(tr, 0, 0, STATE_IO, -1, CAUSE_STEP, -1, longtext);
 	trace_get(tr, 0, 0, &sp);
 	assert_int_equal(strlen(sp.reason), TRACE_REASON_MAX - 1);
 	trace_destroy(tr);
@@ -111,10 +111,10 @@ static void test_truncation_keeps_utf8_whole(void **unused)
 	memset(text, 'a', 42);
 	strcpy(text + 42, "\u2014 more");
 	trace_start(tr, 0);
-	trace_enter(tr, 0, 0, STATE_IO, -1, text);
+	trace_enter(tr, 0, 0, STATE_IO, -1, CAUSE_STEP, -1, text);
 	trace_get(tr, 0, 0, &sp);
 	assert_int_equal(strlen(sp.reason), 42);
-	trace_enter(tr, 0, 1, STATE_SLEEP, -1, "sleep \u2014 ok");
+	trace_enter(tr, 0, 1, STATE_SLEEP, -1, CAUSE_STEP, -1, "sleep \u2014 ok");
 	trace_get(tr, 0, 1, &sp);
 	assert_string_equal(sp.reason, "sleep \u2014 ok");
 	trace_destroy(tr);
@@ -130,7 +130,8 @@ static void test_full_lane_counts_drops(void **unused)
 	assert_non_null(tr);
 	trace_start(tr, 0);
 	for (uint64_t t = 0; t < 100; t++)
-		trace_enter(tr, 5, t, (t & 1) ? STATE_SLEEP : STATE_RUNNING, 0, "x");
+		trace_enter(tr, 5, t, (t & 1) ? STATE_SLEEP : STATE_RUNNING, 0, CAUSE_STEP, -1,
+			    "x");
 	assert_int_equal(trace_count(tr, 5), 64);
 	/* Of the 36 late calls, half repeat the open span's state: no loss. */
 	assert_int_equal(trace_dropped(tr, 5), 18);
@@ -138,7 +139,7 @@ static void test_full_lane_counts_drops(void **unused)
 	/* The last span kept is still open, so the lane's end is not lost. */
 	trace_get(tr, 5, 63, &sp);
 	assert_int_equal(sp.t1, TRACE_OPEN);
-	trace_finish(tr, 5, 200, OUTCOME_DONE, NULL);
+	trace_finish(tr, 5, 200, OUTCOME_DONE, -1, NULL);
 	assert_int_equal(trace_lane_end(tr, 5, 0), 200);
 	trace_destroy(tr);
 }
@@ -159,7 +160,7 @@ static void test_lock_lane(void **unused)
 	assert_int_equal(tr->nlanes, 3);
 	assert_int_equal(trace_lock_lane(tr), 2);
 	trace_start(tr, 0);
-	trace_enter(tr, 2, 0, STATE_RUNNING, 1, "held by B");
+	trace_enter(tr, 2, 0, STATE_RUNNING, 1, CAUSE_STEP, -1, "held by B");
 	trace_close(tr, 2, 50);
 	trace_get(tr, 2, 0, &sp);
 	assert_int_equal(sp.cpu, 1);
@@ -182,8 +183,8 @@ static void *writer(void *arg)
 
 	for (uint64_t t = 1; t <= WRITES; t++)
 		trace_enter(rc->tr, 0, t * 10, (t & 1) ? STATE_RUNNING : STATE_READY, (int)(t & 1),
-			    (t & 1) ? "computing" : "preempted by the OS");
-	trace_finish(rc->tr, 0, (WRITES + 1) * 10, OUTCOME_DONE, NULL);
+			    CAUSE_STEP, -1, (t & 1) ? "computing" : "preempted by the OS");
+	trace_finish(rc->tr, 0, (WRITES + 1) * 10, OUTCOME_DONE, -1, NULL);
 	atomic_store(&rc->done, 1);
 	return NULL;
 }
@@ -233,8 +234,9 @@ static void test_shared_arena_across_fork(void **unused)
 		pid_t pid = fork();
 		assert_true(pid >= 0);
 		if (pid == 0) {
-			trace_enter(tr, i, 100 * (uint64_t)i, STATE_RUNNING, i, "child");
-			trace_finish(tr, i, 100 * (uint64_t)i + 50, OUTCOME_DONE, NULL);
+			trace_enter(tr, i, 100 * (uint64_t)i, STATE_RUNNING, i, CAUSE_STEP, -1,
+				    "child");
+			trace_finish(tr, i, 100 * (uint64_t)i + 50, OUTCOME_DONE, -1, NULL);
 			_exit(0);
 		}
 	}

@@ -16,7 +16,8 @@
 static inline void fx_span(struct trace *tr, int lane, enum state st, double t0_ms, double t1_ms,
 			   int cpu, const char *reason)
 {
-	struct span sp = {(uint64_t)(t0_ms * 1e6), (uint64_t)(t1_ms * 1e6), cpu, st, ""};
+	struct span sp = {
+	    (uint64_t)(t0_ms * 1e6), (uint64_t)(t1_ms * 1e6), cpu, st, "", -1, CAUSE_NONE, -1};
 
 	snprintf(sp.reason, sizeof sp.reason, "%s", reason);
 	trace_append(tr, lane, &sp);

@@ -31,3 +31,11 @@ uint64_t clock_cpu_ns(void)
 	return timeval_ns(self.ru_utime) + timeval_ns(self.ru_stime) + timeval_ns(kids.ru_utime) +
 	       timeval_ns(kids.ru_stime);
 }
+
+uint64_t clock_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000 * CLOCK_NS_PER_MS + (uint64_t)ts.tv_nsec;
+}

@@ -34,4 +34,7 @@ void clock_sleep_until(uint64_t deadline_ns);
 /* CPU time used so far by this process and its reaped children, in ns. */
 uint64_t clock_cpu_ns(void);
 
+/* CPU time of the calling thread in ns: it stands still while the OS runs others. */
+uint64_t clock_thread_cpu_ns(void);
+
 #endif

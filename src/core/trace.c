@@ -14,9 +14,58 @@ struct trace_slot {
 	uint64_t t0;
 	_Atomic uint64_t t1;
 	int32_t cpu;
+	int32_t step;
+	int32_t by;
 	uint8_t state;
-	char reason[TRACE_REASON_MAX + 3];
+	uint8_t cause;
+	char reason[TRACE_REASON_MAX + 2];
 };
+
+/* An edge as stored: claimed by a fetch-add, published by `ready`. */
+struct trace_edge_slot {
+	uint64_t t;
+	int32_t from, to;
+	uint8_t kind;
+	_Atomic uint8_t ready; /* 1 once every other field is written */
+};
+
+static const char *const cause_names[] = {
+#define X(e, n) n,
+    CAUSE_MAP(X)
+#undef X
+};
+
+static const char *const edge_kind_names[] = {
+#define X(e, n) n,
+    EDGE_KIND_MAP(X)
+#undef X
+};
+
+const char *cause_name(enum cause c)
+{
+	return (unsigned)c < CAUSE_COUNT ? cause_names[c] : "none";
+}
+
+enum cause cause_parse(const char *name)
+{
+	for (int i = 0; i < CAUSE_COUNT; i++)
+		if (strcmp(name, cause_names[i]) == 0)
+			return (enum cause)i;
+	return CAUSE_NONE;
+}
+
+const char *edge_kind_name(enum edge_kind k)
+{
+	return (unsigned)k < EDGE_KIND_COUNT ? edge_kind_names[k] : "?";
+}
+
+int edge_kind_parse(const char *name)
+{
+	for (int i = 0; i < EDGE_KIND_COUNT; i++)
+		if (strcmp(name, edge_kind_names[i]) == 0)
+			return i;
+	return -1;
+}
 
 struct trace_lane {
 	char name[TRACE_NAME_MAX];
@@ -25,6 +74,7 @@ struct trace_lane {
 	_Atomic uint32_t count;	  /* published spans */
 	_Atomic uint32_t dropped; /* spans that did not fit */
 	_Atomic int outcome;	  /* enum outcome */
+	int32_t step;		  /* the writer's current step, for spans it opens */
 };
 
 static uint32_t lane_capacity(int ntasks)
@@ -50,7 +100,8 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	size_t nslots = (size_t)cap * (size_t)ntasks + (nlanes > ntasks ? lock_cap : 0);
 	size_t head = (sizeof(struct trace) + 63) & ~(size_t)63;
 	size_t lanes = ((size_t)nlanes * sizeof(struct trace_lane) + 63) & ~(size_t)63;
-	size_t size = head + lanes + nslots * sizeof(struct trace_slot);
+	size_t spans = (nslots * sizeof(struct trace_slot) + 63) & ~(size_t)63;
+	size_t size = head + lanes + spans + TRACE_EDGE_CAP * sizeof(struct trace_edge_slot);
 	int share = (flags & TRACE_SHARED) ? MAP_SHARED : MAP_PRIVATE;
 	void *map =
 	    mmap(NULL, size, PROT_READ | PROT_WRITE, share | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -65,6 +116,9 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	tr->meta.model = MODEL_SEQUENTIAL;
 	tr->lanes = (struct trace_lane *)((char *)map + head);
 	tr->slots = (char *)map + head + lanes;
+	tr->edges = (char *)map + head + lanes + spans;
+	atomic_init(&tr->edge_next, 0);
+	atomic_init(&tr->edges_dropped, 0);
 	for (int i = 0; i < nlanes; i++) {
 		struct trace_lane *ln = &tr->lanes[i];
 		ln->first = (uint32_t)i * cap;
@@ -72,6 +126,7 @@ struct trace *trace_create(int ntasks, unsigned flags)
 		atomic_init(&ln->count, 0);
 		atomic_init(&ln->dropped, 0);
 		atomic_init(&ln->outcome, OUTCOME_NONE);
+		ln->step = -1;
 	}
 	return tr;
 }
@@ -88,7 +143,15 @@ void trace_reset(struct trace *tr)
 		atomic_store(&tr->lanes[i].count, 0);
 		atomic_store(&tr->lanes[i].dropped, 0);
 		atomic_store(&tr->lanes[i].outcome, OUTCOME_NONE);
+		tr->lanes[i].step = -1;
 	}
+	/* Every slot below edge_next was published, so none is being written. */
+	uint32_t n = atomic_load(&tr->edge_next);
+	struct trace_edge_slot *e = tr->edges;
+	for (uint32_t i = 0; i < n && i < TRACE_EDGE_CAP; i++)
+		atomic_store(&e[i].ready, 0);
+	atomic_store(&tr->edge_next, 0);
+	atomic_store(&tr->edges_dropped, 0);
 }
 
 void trace_start(struct trace *tr, uint64_t now_ns)
@@ -137,23 +200,36 @@ static void copy_reason(char *dst, const char *reason)
 	dst[n] = '\0';
 }
 
+/* What a new span is, apart from its times; the reason is not copied twice. */
+struct trace_what {
+	enum state state;
+	int cpu;
+	int step;
+	enum cause cause;
+	int by;
+	const char *reason;
+};
+
 /* Fills slot N of LANE and publishes it; the caller checked the capacity. */
 static void publish_at(struct trace *tr, struct trace_lane *ln, uint32_t n, uint64_t t0,
-		       uint64_t t1, enum state st, int cpu, const char *reason)
+		       uint64_t t1, const struct trace_what *what)
 {
 	struct trace_slot *s = slot_at(tr, ln, n);
 
 	s->t0 = t0;
 	atomic_store_explicit(&s->t1, t1, memory_order_relaxed);
-	s->cpu = cpu;
-	s->state = (uint8_t)st;
-	copy_reason(s->reason, reason);
+	s->cpu = what->cpu;
+	s->step = what->step;
+	s->by = what->by;
+	s->state = (uint8_t)what->state;
+	s->cause = (uint8_t)what->cause;
+	copy_reason(s->reason, what->reason);
 	atomic_store_explicit(&ln->count, n + 1, memory_order_release);
 }
 
 /* Publishes one span after the last; the caller has closed the previous one. */
-static int publish(struct trace *tr, struct trace_lane *ln, uint64_t t0, uint64_t t1, enum state st,
-		   int cpu, const char *reason)
+static int publish(struct trace *tr, struct trace_lane *ln, uint64_t t0, uint64_t t1,
+		   const struct trace_what *what)
 {
 	uint32_t n = atomic_load_explicit(&ln->count, memory_order_relaxed);
 
@@ -161,7 +237,7 @@ static int publish(struct trace *tr, struct trace_lane *ln, uint64_t t0, uint64_
 		atomic_fetch_add_explicit(&ln->dropped, 1, memory_order_relaxed);
 		return -ENOSPC;
 	}
-	publish_at(tr, ln, n, t0, t1, st, cpu, reason);
+	publish_at(tr, ln, n, t0, t1, what);
 	return 0;
 }
 
@@ -176,9 +252,14 @@ static struct trace_slot *open_slot(struct trace *tr, struct trace_lane *ln)
 	return atomic_load_explicit(&s->t1, memory_order_relaxed) == TRACE_OPEN ? s : NULL;
 }
 
+void trace_set_step(struct trace *tr, int lane, int step)
+{
+	tr->lanes[lane].step = step;
+}
+
 /* The hot path of every probe: one count load, at most one string compare. */
 void trace_enter(struct trace *tr, int lane, uint64_t now_ns, enum state st, int cpu,
-		 const char *reason)
+		 enum cause cause, int by, const char *reason)
 {
 	struct trace_lane *ln = &tr->lanes[lane];
 	uint32_t n = atomic_load_explicit(&ln->count, memory_order_relaxed);
@@ -190,7 +271,7 @@ void trace_enter(struct trace *tr, int lane, uint64_t now_ns, enum state st, int
 		if (atomic_load_explicit(&s->t1, memory_order_relaxed) != TRACE_OPEN)
 			s = NULL;
 	}
-	if (s && s->state == st && s->cpu == cpu &&
+	if (s && s->state == st && s->cpu == cpu && s->step == ln->step &&
 	    strncmp(s->reason, reason ? reason : "", TRACE_REASON_MAX - 1) == 0)
 		return;
 	if (n >= ln->cap) {
@@ -200,7 +281,8 @@ void trace_enter(struct trace *tr, int lane, uint64_t now_ns, enum state st, int
 	}
 	if (s)
 		atomic_store_explicit(&s->t1, now < s->t0 ? s->t0 : now, memory_order_release);
-	publish_at(tr, ln, n, now, TRACE_OPEN, st, cpu, reason);
+	struct trace_what what = {st, cpu, ln->step, cause, by, reason};
+	publish_at(tr, ln, n, now, TRACE_OPEN, &what);
 }
 
 void trace_close(struct trace *tr, int lane, uint64_t now_ns)
@@ -213,25 +295,88 @@ void trace_close(struct trace *tr, int lane, uint64_t now_ns)
 		atomic_store_explicit(&s->t1, now < s->t0 ? s->t0 : now, memory_order_release);
 }
 
-void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o, const char *reason)
+void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o, int by,
+		  const char *reason)
 {
 	struct trace_lane *ln = &tr->lanes[lane];
 	uint64_t now = relative(tr, now_ns);
+	enum cause why = o == OUTCOME_CANCELLED ? CAUSE_CANCEL
+			 : o == OUTCOME_KILLED	? CAUSE_KILL
+						: CAUSE_FINISH;
 
 	trace_close(tr, lane, now_ns);
-	if (reason && *reason)
-		publish(tr, ln, now, now, STATE_DONE, -1, reason);
+	if (reason && *reason) {
+		struct trace_what what = {STATE_DONE, -1, ln->step, why, by, reason};
+		publish(tr, ln, now, now, &what);
+	}
 	atomic_store_explicit(&ln->outcome, (int)o, memory_order_release);
 }
 
 int trace_append(struct trace *tr, int lane, const struct span *sp)
 {
-	return publish(tr, &tr->lanes[lane], sp->t0, sp->t1, sp->state, sp->cpu, sp->reason);
+	struct trace_what what = {sp->state, sp->cpu, sp->step, sp->cause, sp->by, sp->reason};
+
+	return publish(tr, &tr->lanes[lane], sp->t0, sp->t1, &what);
 }
 
 void trace_set_outcome(struct trace *tr, int lane, enum outcome o)
 {
 	atomic_store_explicit(&tr->lanes[lane].outcome, (int)o, memory_order_release);
+}
+
+/* ---- edges: many writers, each claims a slot -------------------------------- */
+
+static int edge_put(struct trace *tr, uint64_t t, int from, int to, enum edge_kind kind)
+{
+	uint32_t i = atomic_fetch_add_explicit(&tr->edge_next, 1, memory_order_relaxed);
+	struct trace_edge_slot *e;
+
+	if (i >= TRACE_EDGE_CAP) {
+		atomic_fetch_add_explicit(&tr->edges_dropped, 1, memory_order_relaxed);
+		return -ENOSPC;
+	}
+	e = (struct trace_edge_slot *)tr->edges + i;
+	e->t = t;
+	e->from = from;
+	e->to = to;
+	e->kind = (uint8_t)kind;
+	atomic_store_explicit(&e->ready, 1, memory_order_release);
+	return 0;
+}
+
+void trace_edge(struct trace *tr, int from, int to, uint64_t now_ns, enum edge_kind kind)
+{
+	edge_put(tr, relative(tr, now_ns), from, to, kind);
+}
+
+int trace_append_edge(struct trace *tr, const struct trace_edge *e)
+{
+	return edge_put(tr, e->t, e->from, e->to, e->kind);
+}
+
+uint32_t trace_edge_count(const struct trace *tr)
+{
+	uint32_t n = atomic_load_explicit(&tr->edge_next, memory_order_acquire);
+
+	return n < TRACE_EDGE_CAP ? n : TRACE_EDGE_CAP;
+}
+
+bool trace_get_edge(const struct trace *tr, uint32_t i, struct trace_edge *out)
+{
+	const struct trace_edge_slot *e = (const struct trace_edge_slot *)tr->edges + i;
+
+	if (!atomic_load_explicit(&e->ready, memory_order_acquire))
+		return false;
+	out->t = e->t;
+	out->from = e->from;
+	out->to = e->to;
+	out->kind = (enum edge_kind)e->kind;
+	return true;
+}
+
+uint64_t trace_edges_dropped(const struct trace *tr)
+{
+	return atomic_load_explicit(&tr->edges_dropped, memory_order_relaxed);
 }
 
 uint32_t trace_count(const struct trace *tr, int lane)
@@ -250,6 +395,9 @@ void trace_get(const struct trace *tr, int lane, uint32_t i, struct span *out)
 	out->state = (enum state)s->state;
 	memcpy(out->reason, s->reason, TRACE_REASON_MAX);
 	out->reason[TRACE_REASON_MAX - 1] = '\0';
+	out->step = s->step;
+	out->cause = (enum cause)s->cause;
+	out->by = s->by;
 }
 
 enum outcome trace_outcome(const struct trace *tr, int lane)

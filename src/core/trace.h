@@ -29,6 +29,67 @@
 #define TRACE_OPEN UINT64_MAX	     /* t1 of a span that has not ended yet */
 #define TRACE_MAX_TASKS 100000	     /* tasks in one trace */
 #define TRACE_SPAN_BUDGET (1u << 21) /* spans shared out among the lanes */
+#define TRACE_EDGE_CAP (1u << 17)    /* edges one trace holds */
+
+/*
+ * Why a span began (the record's "cause"), written by the executor at the
+ * moment it knows, never inferred afterwards.  New words may be added at
+ * the end; readers of a record keep a word they do not know as CAUSE_NONE.
+ */
+#define CAUSE_MAP(X)                                                                               \
+	X(NONE, "none")		      /* not known (a record without causes) */                    \
+	X(START, "start")	      /* the task began */                                         \
+	X(STEP, "step")		      /* the task moved on to its next step */                     \
+	X(PREEMPT, "preempt")	      /* the OS took the core away */                              \
+	X(RESUME, "resume")	      /* the OS gave a core back */                                \
+	X(GIL_DROP, "gil_drop")	      /* forced to drop the GIL; by: who asked */                  \
+	X(GIL_TAKE, "gil_take")	      /* took the GIL; by: who dropped it */                       \
+	X(GIL_WAIT, "gil_wait")	      /* must wait for the GIL; by: its holder */                  \
+	X(TIMER, "timer")	      /* a timer fired */                                          \
+	X(IO_DONE, "io_done")	      /* a response arrived */                                     \
+	X(YIELD, "yield")	      /* it awaited or yielded to the loop */                      \
+	X(LOOP_RESUME, "loop_resume") /* the loop resumed it; by: who yielded */                   \
+	X(JOB, "job")		      /* a worker took it as a job */                              \
+	X(LOCK_WAIT, "lock_wait")     /* waits for a lock; by: its holder */                       \
+	X(LOCK_TAKE, "lock_take")     /* took a lock; by: who released it */                       \
+	X(CANCEL, "cancel")	      /* cancelled; by: the canceller */                           \
+	X(KILL, "kill")		      /* killed by a signal */                                     \
+	X(FINISH, "finish")	      /* it ended */                                               \
+	X(OBSERVED, "observed")	      /* an observed program: the kernel said so */
+
+/* clang-format off */
+enum cause {
+#define X(e, n) CAUSE_##e,
+	CAUSE_MAP(X)
+#undef X
+	CAUSE_COUNT
+};
+/* clang-format on */
+
+/* Hand-offs between tasks (the record's edges), written when they happen. */
+#define EDGE_KIND_MAP(X)                                                                           \
+	X(GIL, "gil")	    /* the GIL: the dropper to the taker */                                \
+	X(LOOP, "loop")	    /* the loop: the task that yielded to the one it resumed */            \
+	X(JOB, "job")	    /* a pool worker: its previous job to its next */                      \
+	X(LOCK, "lock")	    /* a lock: the releaser to the next holder */                          \
+	X(CANCEL, "cancel") /* the winner of wait = first to a task it cancelled */                \
+	X(JOIN, "join")	    /* a task that ended to the one that waited for it */
+
+/* clang-format off */
+enum edge_kind {
+#define X(e, n) EDGE_##e,
+	EDGE_KIND_MAP(X)
+#undef X
+	EDGE_KIND_COUNT
+};
+/* clang-format on */
+
+const char *cause_name(enum cause c);
+/* The cause named NAME, or CAUSE_NONE for a word this build does not know. */
+enum cause cause_parse(const char *name);
+const char *edge_kind_name(enum edge_kind k);
+/* The kind named NAME, or -1. */
+int edge_kind_parse(const char *name);
 
 enum trace_flags {
 	TRACE_SHARED = 1 << 0,	  /* MAP_SHARED, for forked writers */
@@ -42,6 +103,16 @@ struct span {
 	int32_t cpu; /* core it ran on, -1 if none; lock lane: holder task */
 	enum state state;
 	char reason[TRACE_REASON_MAX];
+	int32_t step;	  /* index in the task's expanded steps; -1 outside any step */
+	enum cause cause; /* why the span began */
+	int32_t by;	  /* the task that caused it, -1: the OS, a timer, the network */
+};
+
+/* A hand-off from one task to another. */
+struct trace_edge {
+	uint64_t t; /* ns since the run started */
+	int32_t from, to;
+	enum edge_kind kind;
 };
 
 /* Facts about the run as a whole, written before it starts or after it ends. */
@@ -54,6 +125,7 @@ struct trace_meta {
 	uint64_t wall_ns;      /* start to end of the run */
 	uint64_t cpu_ns;       /* CPU time the run consumed, all processes */
 	double bytes_per_task; /* RSS growth / tasks, 0 when not measured */
+	uint64_t dropped;      /* spans a replayed record had lost when it was made */
 	/* The lock lane, meaningful when the trace has one. */
 	char gil_mode[8]; /* "new", "old" or "off" */
 	double gil_interval_ms;
@@ -74,6 +146,9 @@ struct trace {
 	uint64_t epoch_ns; /* clock_now_ns() when the run started */
 	struct trace_lane *lanes;
 	void *slots;
+	void *edges;			/* TRACE_EDGE_CAP slots */
+	_Atomic uint32_t edge_next;	/* edge slots handed out */
+	_Atomic uint32_t edges_dropped; /* edges that did not fit */
 	size_t map_size;
 };
 
@@ -95,18 +170,34 @@ const char *trace_name(const struct trace *tr, int lane);
 
 /*
  * Writer side (one writer per lane).  NOW_NS is an absolute clock reading.
- * trace_enter closes the open span at NOW_NS and opens one in STATE; when
- * nothing changes (same state, core and reason) it does nothing.
+ * trace_set_step: the spans LANE opens from now on belong to step STEP of
+ * its task (-1: outside any step; the initial value).
+ * trace_enter closes the open span at NOW_NS and opens one in STATE, which
+ * began because of CAUSE (BY: the task that caused it, or -1); when nothing
+ * changes (same state, core, reason and step) it does nothing, so spans of
+ * one state that belong to different steps are never merged.
  */
+void trace_set_step(struct trace *tr, int lane, int step);
 void trace_enter(struct trace *tr, int lane, uint64_t now_ns, enum state st, int cpu,
-		 const char *reason);
+		 enum cause cause, int by, const char *reason);
 /* Closes the open span at NOW_NS, opening none. */
 void trace_close(struct trace *tr, int lane, uint64_t now_ns);
 /*
  * Ends a task: closes its open span and records its outcome.  A REASON, if
- * given, is kept as a last zero-length `done` span ("killed by SIGKILL").
+ * given, is kept as a last zero-length `done` span ("killed by SIGKILL"),
+ * whose cause follows from the outcome (cancel, kill, finish); BY is the
+ * task that cancelled it, or -1.
  */
-void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o, const char *reason);
+void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o, int by,
+		  const char *reason);
+/*
+ * Records a hand-off from task FROM to task TO at NOW_NS (absolute).  Any
+ * thread or forked process may call it at any time; an edge that does not
+ * fit is counted in trace_edges_dropped().
+ */
+void trace_edge(struct trace *tr, int from, int to, uint64_t now_ns, enum edge_kind kind);
+/* Appends an edge with a time relative to the run (for replay); 0 or -ENOSPC. */
+int trace_append_edge(struct trace *tr, const struct trace_edge *e);
 /* Appends a complete span with times relative to the run (for replay). */
 int trace_append(struct trace *tr, int lane, const struct span *sp);
 /* Sets an outcome without touching spans (for replay). */
@@ -116,6 +207,14 @@ void trace_set_outcome(struct trace *tr, int lane, enum outcome o);
 uint32_t trace_count(const struct trace *tr, int lane);
 void trace_get(const struct trace *tr, int lane, uint32_t i, struct span *out);
 enum outcome trace_outcome(const struct trace *tr, int lane);
+/*
+ * Edges: trace_edge_count() slots have been handed out; trace_get_edge()
+ * copies slot I and returns false while its writer has not finished it.
+ * Edges are in the order their writers claimed slots, near time order.
+ */
+uint32_t trace_edge_count(const struct trace *tr);
+bool trace_get_edge(const struct trace *tr, uint32_t i, struct trace_edge *out);
+uint64_t trace_edges_dropped(const struct trace *tr);
 /* Spans that did not fit in LANE (or in every lane when LANE is -1). */
 uint64_t trace_dropped(const struct trace *tr, int lane);
 /* Start and end of a lane in ns since the run started (end: last t1). */

@@ -29,23 +29,15 @@ uint64_t work_crunch(uint64_t iters)
 	return x;
 }
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* CPU nanoseconds that ITERS iterations take, best of REPS tries. */
 static uint64_t best_time(uint64_t iters, int reps)
 {
 	uint64_t best = UINT64_MAX;
 
 	for (int i = 0; i < reps; i++) {
-		uint64_t t0 = thread_cpu_ns();
+		uint64_t t0 = clock_thread_cpu_ns();
 		work_sink = work_crunch(iters);
-		uint64_t dt = thread_cpu_ns() - t0;
+		uint64_t dt = clock_thread_cpu_ns() - t0;
 		if (dt < best)
 			best = dt;
 	}

@@ -129,7 +129,7 @@ static void coro_wake(struct aio *a, struct coro *c, int rc, uint64_t when)
 	c->rc = rc;
 	c->resumed = 1;
 	c->state = CORO_READY;
-	trace_enter(a->loop.ctx->tr, c->task, when, STATE_READY, -1, AIO_QUEUED);
+	trace_enter(a->loop.ctx->tr, c->task, when, STATE_READY, -1, CAUSE_NONE, -1, AIO_QUEUED);
 	loop_runq_push(&a->ready, &c->node);
 }
 
@@ -153,7 +153,7 @@ static int await_sleep(struct aio *a, struct coro *c, double ms, const char *why
 
 	c->deadline = now + clock_ms_to_ns(ms);
 	c->state = CORO_TIMER;
-	trace_enter(a->loop.ctx->tr, c->task, now, STATE_SLEEP, -1, why);
+	trace_enter(a->loop.ctx->tr, c->task, now, STATE_SLEEP, -1, CAUSE_STEP, -1, why);
 	a->heap[a->nheap++] = c;
 	heap_up(a, a->nheap - 1);
 	if (a->heap[0] == c)
@@ -175,7 +175,7 @@ static int await_io(struct aio *a, struct coro *c, double ms)
 	int rc;
 
 	snprintf(why, sizeof why, "await response (io %g ms)", ms);
-	trace_enter(a->loop.ctx->tr, c->task, clock_now_ns(), STATE_IO, -1, why);
+	trace_enter(a->loop.ctx->tr, c->task, clock_now_ns(), STATE_IO, -1, CAUSE_STEP, -1, why);
 	rc = loop_req_start(&a->loop.uv, a->loop.ctx->latency_port, ms, coro_io_done, c, &c->req);
 	if (rc < 0)
 		return rc;
@@ -193,7 +193,7 @@ static int await_pool(struct aio *a, struct coro *c, double ms)
 {
 	int rc;
 
-	trace_enter(a->loop.ctx->tr, c->task, clock_now_ns(), STATE_BLOCKED, -1,
+	trace_enter(a->loop.ctx->tr, c->task, clock_now_ns(), STATE_BLOCKED, -1, CAUSE_STEP, -1,
 		    "awaiting run_in_executor");
 	rc = loop_offload(&a->loop, c->task, ms, AIO_QUEUED, coro_pool_done, c);
 	if (rc < 0)
@@ -376,7 +376,7 @@ static int asyncio_run(struct exec_ctx *ctx)
 		for (int i = 0; i < n; i++) {
 			struct coro *c = &a->coros[i];
 			*c = (struct coro){.task = i, .heap = -1, .state = CORO_READY};
-			trace_enter(ctx->tr, i, now, STATE_READY, -1, AIO_QUEUED);
+			trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1, AIO_QUEUED);
 			loop_runq_push(&a->ready, &c->node);
 		}
 		rc = loop_run(&a->loop);

@@ -117,7 +117,8 @@ static void chain_timer_fired(uv_timer_t *t)
 	if (loop_timer_early(t, chain_timer_fired, c->deadline))
 		return;
 	/* Due since the deadline: a busy loop makes a callback wait, `ready`. */
-	trace_enter(s->loop.ctx->tr, c->task, c->deadline, STATE_READY, -1, CB_QUEUED);
+	trace_enter(s->loop.ctx->tr, c->task, c->deadline, STATE_READY, -1, CAUSE_NONE, -1,
+		    CB_QUEUED);
 	c->wait = CB_NONE;
 	if (chain_step(s, c)->kind == STEP_SPIN) {
 		chain_spin_fired(s, c);
@@ -238,7 +239,7 @@ static void cbs_cancel_all(struct loop *l)
 			/* Past its deadline, its callback was due and waiting for a busy loop. */
 			if (c->deadline < now)
 				trace_enter(l->ctx->tr, c->task, c->deadline, STATE_READY, -1,
-					    CB_QUEUED);
+					    CAUSE_NONE, -1, CB_QUEUED);
 			/* fall through */
 		case CB_IMMEDIATE:
 			uv_timer_stop(&c->timer);

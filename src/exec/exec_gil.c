@@ -102,12 +102,12 @@ static void gil_running_reason(const struct gil_thread *t, char *out)
 /* Waits for the lock as `lock` (WHY), then runs again as `running` (AGAIN). */
 static void gil_wait_take(struct gil_thread *t, const char *why, const char *again)
 {
-	runner_enter(&t->r, STATE_LOCK, why);
+	runner_enter(&t->r, STATE_LOCK, CAUSE_GIL_WAIT, -1, why);
 	if (gil_take(t->g, t->r.task) < 0)
 		return; /* cancelled: the runner stops at its next check */
 	t->held = true;
 	t->since_ns = clock_now_ns();
-	runner_enter(&t->r, STATE_RUNNING, again);
+	runner_enter(&t->r, STATE_RUNNING, CAUSE_GIL_TAKE, -1, again);
 }
 
 /*
@@ -126,7 +126,7 @@ static void gil_switch(struct gil_thread *t, const char *why)
 	char again[TRACE_REASON_MAX];
 
 	gil_running_reason(t, again);
-	runner_enter(&t->r, STATE_LOCK, why);
+	runner_enter(&t->r, STATE_LOCK, CAUSE_GIL_WAIT, -1, why);
 	gil_let_go(t);
 	gil_wait_take(t, why, again);
 }
@@ -163,13 +163,14 @@ static void gil_hook_release(struct runner *r, enum step_kind why)
 	if (!t->held)
 		return;
 	t->why = why;
-	runner_enter(r, gil_release_state(why), gil_release_reason(why));
+	runner_enter(r, gil_release_state(why), CAUSE_STEP, -1, gil_release_reason(why));
 	/*
 	 * As in CPython, a release that finds a drop request pending waits
 	 * until the asker has the lock; say so, since it delays the call.
 	 */
 	if (gil_let_go(t))
-		runner_enter(r, gil_release_state(why), "GIL handed over on request");
+		runner_enter(r, gil_release_state(why), CAUSE_GIL_DROP, -1,
+			     "GIL handed over on request");
 }
 
 /* Py_END_ALLOW_THREADS: the full take_gil, so a busy lock means a wait. */
@@ -231,7 +232,7 @@ static int gil_start_threads(struct exec_ctx *ctx, struct gil_thread *th, int n)
 			 "cannot start a thread for each of %d tasks: %s", n, strerror(rc));
 		for (int i = 0; i < n; i++)
 			if (!th[i].started)
-				trace_finish(ctx->tr, i, clock_now_ns(), OUTCOME_FAILED,
+				trace_finish(ctx->tr, i, clock_now_ns(), OUTCOME_FAILED, -1,
 					     "failed: no thread");
 	}
 	return rc;
@@ -253,7 +254,7 @@ static void gil_setup_threads(struct exec_ctx *ctx, struct gil *g, struct gil_th
 		t->r.ud = t;
 		t->g = g;
 		/* Written before pthread_create, which orders it before the thread. */
-		trace_enter(ctx->tr, i, now, STATE_READY, -1, "thread starting");
+		trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1, "thread starting");
 	}
 }
 

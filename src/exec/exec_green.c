@@ -157,7 +157,8 @@ static void green_wake(struct green *g, int rc, uint64_t when)
 	g->wait = GREEN_NONE;
 	g->rc = rc;
 	g->queued = true;
-	trace_enter(g->hub->loop.ctx->tr, g->task, when, STATE_READY, -1, GREEN_QUEUED);
+	trace_enter(g->hub->loop.ctx->tr, g->task, when, STATE_READY, -1, CAUSE_NONE, -1,
+		    GREEN_QUEUED);
 	loop_runq_push(&g->hub->runq, &g->node);
 }
 
@@ -175,7 +176,7 @@ static int green_sleep(struct green *g, double ms, const char *why)
 	uint64_t now = clock_now_ns();
 
 	g->deadline = now + clock_ms_to_ns(ms);
-	trace_enter(g->hub->loop.ctx->tr, g->task, now, STATE_SLEEP, -1, why);
+	trace_enter(g->hub->loop.ctx->tr, g->task, now, STATE_SLEEP, -1, CAUSE_STEP, -1, why);
 	g->wait = GREEN_TIMER;
 	loop_timer_arm(&g->timer, green_timer_fired, g->deadline);
 	return green_park(g);
@@ -452,7 +453,8 @@ static int green_run(struct exec_ctx *ctx)
 			uv_timer_init(&h->loop.uv, &g->timer);
 			g->timer.data = g;
 			g->queued = true;
-			trace_enter(ctx->tr, i, now, STATE_READY, -1, GREEN_QUEUED);
+			trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1,
+				    GREEN_QUEUED);
 			loop_runq_push(&h->runq, &g->node);
 		}
 		rc = loop_run(&h->loop);

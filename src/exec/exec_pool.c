@@ -124,7 +124,7 @@ static void check_number(struct runner *r)
 	if (!j->check || runner_cancelled(r))
 		return;
 	snprintf(why, sizeof why, "is_prime(%" PRIu64 ")", j->res.number);
-	runner_enter(r, STATE_RUNNING, why);
+	runner_enter(r, STATE_RUNNING, CAUSE_JOB, -1, why);
 	j->res.prime = work_is_prime(j->res.number);
 	j->res.checked = 1;
 }
@@ -153,7 +153,7 @@ static void run_job(struct pool *p, int w, int job)
 				 j.res.number, j.res.prime ? "True" : "False");
 		else
 			snprintf(why, sizeof why, "worker %d", w + 1);
-		trace_finish(ctx->tr, job, clock_now_ns(), OUTCOME_DONE, why);
+		trace_finish(ctx->tr, job, clock_now_ns(), OUTCOME_DONE, -1, why);
 	}
 	/* results.put(): one message, atomic on the pipe. */
 	while (write(p->res_w, &j.res, sizeof j.res) < 0 && errno == EINTR)
@@ -246,7 +246,7 @@ static void worker_ended(struct pool *p, int w, int status)
 		snprintf(why, sizeof why, "failed: exit status %d", WEXITSTATUS(status));
 	}
 	trace_finish(tr, job, clock_now_ns(), WIFSIGNALED(status) ? OUTCOME_KILLED : OUTCOME_FAILED,
-		     why);
+		     -1, why);
 	if (!scenario_task_has_step(&p->ctx->sc->tasks[job], STEP_SPIN))
 		atomic_fetch_sub(&p->sh->live, 1);
 }
@@ -300,7 +300,7 @@ static void finish_leftovers(struct pool *p)
 
 	for (int i = 0; i < p->ctx->sc->ntasks; i++)
 		if (trace_outcome(p->ctx->tr, i) == OUTCOME_NONE)
-			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, reason);
+			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, -1, reason);
 }
 static int start_workers(struct pool *p)
 {
@@ -381,7 +381,8 @@ static int pool_run(struct exec_ctx *ctx)
 		/* Every job is queued from the start; its lane is ours until fork. */
 		uint64_t now = clock_now_ns();
 		for (int i = 0; i < ctx->sc->ntasks; i++)
-			trace_enter(ctx->tr, i, now, STATE_READY, -1, "queued for a worker");
+			trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1,
+				    "queued for a worker");
 		feed(&p);
 		rc = start_workers(&p);
 		wait_all(&p);

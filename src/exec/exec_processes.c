@@ -123,7 +123,7 @@ static void record_death(struct procs *p, int task, int status)
 	} else {
 		snprintf(why, sizeof why, "failed: exit status %d", WEXITSTATUS(status));
 	}
-	trace_finish(tr, task, clock_now_ns(), o, why);
+	trace_finish(tr, task, clock_now_ns(), o, -1, why);
 	/* The runner could not count it out; a spinner must not wait for it. */
 	if (!scenario_task_has_step(&p->ctx->sc->tasks[task], STEP_SPIN))
 		atomic_fetch_sub(&p->sh->live, 1);
@@ -178,14 +178,15 @@ static void never_started(struct procs *p, int from, const char *why)
 {
 	for (int i = from; i < p->ctx->sc->ntasks; i++)
 		if (trace_outcome(p->ctx->tr, i) == OUTCOME_NONE)
-			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, why);
+			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, -1, why);
 }
 
 /* Forks the child of TASK; 0, or -1 with errno. */
 static int start_child(struct procs *p, int task)
 {
 	/* Written before the fork: the lane is the child's from then on. */
-	trace_enter(p->ctx->tr, task, clock_now_ns(), STATE_READY, -1, "process starting");
+	trace_enter(p->ctx->tr, task, clock_now_ns(), STATE_READY, -1, CAUSE_START, -1,
+		    "process starting");
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;

@@ -15,7 +15,7 @@ static int sequential_run(struct exec_ctx *ctx)
 	uint64_t now = clock_now_ns();
 
 	for (int i = 0; i < ctx->sc->ntasks; i++)
-		trace_enter(ctx->tr, i, now, STATE_READY, -1, "waiting its turn");
+		trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1, "waiting its turn");
 	for (int i = 0; i < ctx->sc->ntasks; i++) {
 		struct runner r;
 		runner_init(&r, ctx->tr, ctx->sc, i);

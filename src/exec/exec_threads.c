@@ -96,7 +96,7 @@ static void abandon(struct threads_run *t, int i, int rc)
 	for (int k = 0; k < i; k++)
 		pthread_join(t->threads[k], NULL);
 	for (int k = i; k < n; k++)
-		trace_finish(ctx->tr, k, clock_now_ns(), OUTCOME_CANCELLED,
+		trace_finish(ctx->tr, k, clock_now_ns(), OUTCOME_CANCELLED, -1,
 			     "not started: no thread for it");
 	snprintf(ctx->err, sizeof ctx->err, "cannot start thread %d of %d: %s%s", i + 1, n,
 		 strerror(rc),
@@ -128,7 +128,8 @@ static int start_all(struct threads_run *t, pthread_attr_t *attr)
 		r->live = &t->live;
 		r->ud = t;
 		/* Written before the thread exists: the lane is still ours. */
-		trace_enter(ctx->tr, i, clock_now_ns(), STATE_READY, -1, "thread starting");
+		trace_enter(ctx->tr, i, clock_now_ns(), STATE_READY, -1, CAUSE_START, -1,
+			    "thread starting");
 		int rc = pthread_create(&t->threads[i], attr, thread_main, r);
 		if (rc != 0) {
 			abandon(t, i, rc);

@@ -133,7 +133,8 @@ static void gil_mark_taken(struct gil *g, int task)
 	if (g->tr) {
 		char why[TRACE_REASON_MAX];
 		snprintf(why, sizeof why, "held by %s", trace_name(g->tr, task));
-		trace_enter(g->tr, g->lane, clock_now_ns(), STATE_RUNNING, task, why);
+		trace_enter(g->tr, g->lane, clock_now_ns(), STATE_RUNNING, task, CAUSE_GIL_TAKE, -1,
+			    why);
 	}
 }
 

@@ -164,7 +164,7 @@ void loop_task_end(struct loop *l, int task, int rc)
 		snprintf(buf, sizeof buf, "failed: %s", strerror(-rc));
 		why = buf;
 	}
-	trace_finish(l->ctx->tr, task, clock_now_ns(), o, why);
+	trace_finish(l->ctx->tr, task, clock_now_ns(), o, -1, why);
 	l->left--;
 	if (!scenario_task_has_step(&sc->tasks[task], STEP_SPIN) && --l->live == 0 && l->ops->quiet)
 		l->ops->quiet(l);
@@ -323,7 +323,7 @@ static int loop_cpu(void)
 void loop_enter(struct loop *l, int task, enum state st, const char *reason)
 {
 	trace_enter(l->ctx->tr, task, clock_now_ns(), st, st == STATE_RUNNING ? loop_cpu() : -1,
-		    reason);
+		    CAUSE_STEP, -1, reason);
 }
 
 int loop_compute(struct loop *l, int task, double ms, const char *reason)
@@ -333,7 +333,7 @@ int loop_compute(struct loop *l, int task, double ms, const char *reason)
 	uint64_t sink = 0, fastest = UINT64_MAX, last = clock_now_ns();
 	int cpu = loop_cpu();
 
-	trace_enter(tr, task, last, STATE_RUNNING, cpu, reason);
+	trace_enter(tr, task, last, STATE_RUNNING, cpu, CAUSE_STEP, -1, reason);
 	for (uint64_t i = 0; i < chunks; i++) {
 		if (loop_cancelled(l))
 			return -ECANCELED;
@@ -344,12 +344,14 @@ int loop_compute(struct loop *l, int task, double ms, const char *reason)
 			fastest = took;
 		} else if (took > fastest + LOOP_PREEMPT_NS) {
 			/* The chunk's own work ended now; the rest of it was a wait. */
-			trace_enter(tr, task, last, STATE_READY, -1, "preempted by the OS");
-			trace_enter(tr, task, now - fastest, STATE_RUNNING, c, reason);
+			trace_enter(tr, task, last, STATE_READY, -1, CAUSE_PREEMPT, -1,
+				    "preempted by the OS");
+			trace_enter(tr, task, now - fastest, STATE_RUNNING, c, CAUSE_RESUME, -1,
+				    reason);
 			cpu = c;
 		}
 		if (c != cpu) {
-			trace_enter(tr, task, now, STATE_RUNNING, c, reason);
+			trace_enter(tr, task, now, STATE_RUNNING, c, CAUSE_RESUME, -1, reason);
 			cpu = c;
 		}
 		last = now;
@@ -367,7 +369,7 @@ int loop_block(struct loop *l, int task, double ms, const char *reason)
 {
 	uint64_t now = clock_now_ns(), deadline = now + clock_ms_to_ns(ms);
 
-	trace_enter(l->ctx->tr, task, now, STATE_SLEEP, -1, reason);
+	trace_enter(l->ctx->tr, task, now, STATE_SLEEP, -1, CAUSE_STEP, -1, reason);
 	while ((now = clock_now_ns()) < deadline) {
 		if (loop_cancelled(l))
 			return -ECANCELED;
@@ -395,7 +397,8 @@ static void loop_work_run(uv_work_t *w)
 	struct loop_work *j = w->data;
 
 	j->rc = loop_compute(j->l, j->task, j->ms, "offloaded to the thread pool");
-	trace_enter(j->l->ctx->tr, j->task, clock_now_ns(), STATE_READY, -1, j->after);
+	trace_enter(j->l->ctx->tr, j->task, clock_now_ns(), STATE_READY, -1, CAUSE_NONE, -1,
+		    j->after);
 }
 
 static void loop_work_after(uv_work_t *w, int status)

@@ -4,21 +4,14 @@
 #include "runner.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
 #include "latency.h"
+#include "probe.h"
 #include "work.h"
 
-/*
- * A chunk whose wall time exceeds the thread's CPU time by this much lost
- * the CPU: the OS ran something else meanwhile.  The difference is exactly
- * the time off the CPU, so short slices count too (a task that resumes
- * only to finish); interrupts cost microseconds.
- */
-#define RUNNER_PREEMPT_NS 20000ull
 /* Waits are sliced so that cancellation is seen within this time. */
 #define RUNNER_WAIT_SLICE_NS (5 * CLOCK_NS_PER_MS)
 /* One spinner frame: a little real drawing work. */
@@ -27,22 +20,6 @@
 /* Keeps the kernel's results alive; atomic because every task stores to it. */
 static _Atomic uint64_t runner_sink;
 
-static int current_cpu(void)
-{
-	int c = sched_getcpu();
-
-	return c < 0 ? 0 : c;
-}
-
-/* CPU time of the calling thread: it stands still while the OS runs others. */
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void runner_init(struct runner *r, struct trace *tr, const struct scenario *sc, int task)
 {
 	memset(r, 0, sizeof *r);
@@ -50,7 +27,7 @@ void runner_init(struct runner *r, struct trace *tr, const struct scenario *sc, 
 	r->task = task;
 	r->spec = &sc->tasks[task];
 	r->wait = sc->wait;
-	r->cpu = -1;
+	probe_init(&r->probe);
 }
 
 int runner_cancelled(const struct runner *r)
@@ -58,73 +35,23 @@ int runner_cancelled(const struct runner *r)
 	return r->cancel && atomic_load_explicit(r->cancel, memory_order_relaxed) != RUNNER_GO;
 }
 
+void runner_enter(struct runner *r, enum state st, enum cause cause, int by, const char *reason)
+{
+	probe_enter(&r->probe, r->tr, r->task, st, cause, by, reason);
+}
+
 /*
- * Shows the time since the last reading as `ready` if the thread spent it
- * off the CPU.  Just when it was off is not known, so all of it is shown
- * ready: running is only claimed at instants the task itself saw the
- * clock, and two tasks on one core never show as running at once.
+ * MS ms of real computation that begins because of CAUSE; LOCK_BOUND work
+ * lets the hooks see each chunk.
  */
-static int note_off_cpu(struct runner *r, uint64_t now)
-{
-	uint64_t wall = now - r->last_ns;
-	int off = 0;
-
-	if (r->quick_ns && wall <= r->quick_ns + RUNNER_PREEMPT_NS) {
-		/*
-		 * No slower than the fastest chunk: it cannot hide a preemption,
-		 * so spare the system call (it would cost ~0.6% of every chunk).
-		 */
-		r->last_cpu_ns += wall;
-		if (wall < r->quick_ns)
-			r->quick_ns = wall;
-	} else {
-		uint64_t cpu_ns = thread_cpu_ns();
-		/* The estimate above may run ahead of the kernel's count by noise. */
-		uint64_t used = cpu_ns > r->last_cpu_ns ? cpu_ns - r->last_cpu_ns : 0;
-		off = wall > used + RUNNER_PREEMPT_NS;
-		if (!off && (!r->quick_ns || wall < r->quick_ns))
-			r->quick_ns = wall;
-		r->last_cpu_ns = cpu_ns;
-	}
-	if (off)
-		trace_enter(r->tr, r->task, r->last_ns, STATE_READY, -1, "preempted by the OS");
-	r->last_ns = now;
-	return off;
-}
-
-void runner_enter(struct runner *r, enum state st, const char *reason)
-{
-	uint64_t now = clock_now_ns();
-
-	if (r->cpu >= 0) /* leaving a running span: was it cut short? */
-		note_off_cpu(r, now);
-	r->cpu = st == STATE_RUNNING ? current_cpu() : -1;
-	r->last_ns = now;
-	r->last_cpu_ns = thread_cpu_ns();
-	trace_enter(r->tr, r->task, now, st, r->cpu, reason);
-}
-
-/* The probe at a chunk boundary: preemption and migration become spans. */
-#ifndef CONCTUI_NO_PROBES
-static void probe_chunk(struct runner *r, uint64_t now, const char *reason)
-{
-	int cpu = current_cpu();
-
-	if (note_off_cpu(r, now) || cpu != r->cpu) {
-		trace_enter(r->tr, r->task, now, STATE_RUNNING, cpu, reason);
-		r->cpu = cpu;
-	}
-}
-#endif
-
-/* MS ms of real computation; LOCK_BOUND work lets the hooks see each chunk. */
-static int compute(struct runner *r, double ms, const char *reason, int lock_bound)
+static int compute(struct runner *r, double ms, enum cause cause, const char *reason,
+		   int lock_bound)
 {
 	uint64_t chunks = work_chunks_for(ms);
 	uint64_t iters = work_chunk_iters();
 	uint64_t sink = 0;
 
-	runner_enter(r, STATE_RUNNING, reason);
+	runner_enter(r, STATE_RUNNING, cause, -1, reason);
 	for (uint64_t i = 0; i < chunks; i++) {
 		if (runner_cancelled(r))
 			return -ECANCELED;
@@ -132,7 +59,7 @@ static int compute(struct runner *r, double ms, const char *reason, int lock_bou
 #ifndef CONCTUI_NO_PROBES
 		/* make bench builds a copy without this, to measure what it costs. */
 		uint64_t now = clock_now_ns();
-		probe_chunk(r, now, reason);
+		probe_chunk(&r->probe, r->tr, r->task, now, reason);
 #else
 		uint64_t now = r->hooks ? clock_now_ns() : 0;
 #endif
@@ -180,13 +107,13 @@ static int blocking_wait(struct runner *r, const struct step *s)
 	release(r, s->kind);
 	if (s->kind == STEP_IO) {
 		snprintf(why, sizeof why, "awaiting response (%g ms)", s->ms);
-		runner_enter(r, STATE_IO, why);
+		runner_enter(r, STATE_IO, CAUSE_STEP, -1, why);
 		rc = r->latency_port ? latency_request(r->latency_port, s->ms, r->cancel)
 				     : -ENOTCONN;
 	} else {
 		snprintf(why, sizeof why, "%s %g ms",
 			 s->kind == STEP_BLOCK ? "blocking call: sleep" : "sleep", s->ms);
-		runner_enter(r, STATE_SLEEP, why);
+		runner_enter(r, STATE_SLEEP, CAUSE_STEP, -1, why);
 		rc = wait_until(r, clock_now_ns() + clock_ms_to_ns(s->ms), 0);
 	}
 	if (rc == 0)
@@ -200,14 +127,14 @@ static int spin(struct runner *r, double ms)
 	char why[TRACE_REASON_MAX];
 
 	snprintf(why, sizeof why, "spinner waits %g ms", ms);
-	for (;;) {
-		int rc = compute(r, RUNNER_FRAME_MS, "spinner frame", 1);
+	for (enum cause cause = CAUSE_STEP;; cause = CAUSE_TIMER) {
+		int rc = compute(r, RUNNER_FRAME_MS, cause, "spinner frame", 1);
 		if (rc < 0)
 			return rc;
 		if (!r->live || atomic_load(r->live) == 0)
 			return 0;
 		release(r, STEP_SPIN);
-		runner_enter(r, STATE_SLEEP, why);
+		runner_enter(r, STATE_SLEEP, CAUSE_STEP, -1, why);
 		rc = wait_until(r, clock_now_ns() + clock_ms_to_ns(ms), 1);
 		if (rc < 0)
 			return rc;
@@ -223,12 +150,12 @@ static int run_step(struct runner *r, const struct step *s)
 
 	switch (s->kind) {
 	case STEP_CPU:
-		return compute(r, s->ms, "computing", 1);
+		return compute(r, s->ms, CAUSE_STEP, "computing", 1);
 	case STEP_OFFLOAD:
-		return compute(r, s->ms, "computing (offloaded work)", 1);
+		return compute(r, s->ms, CAUSE_STEP, "computing (offloaded work)", 1);
 	case STEP_NATIVE:
 		release(r, s->kind);
-		rc = compute(r, s->ms, "native code, GIL released", 0);
+		rc = compute(r, s->ms, CAUSE_STEP, "native code, GIL released", 0);
 		if (rc == 0)
 			acquire(r);
 		return rc;
@@ -265,8 +192,12 @@ enum outcome runner_run(struct runner *r)
 	if (r->hooks && r->hooks->begin)
 		r->hooks->begin(r);
 	for (int rep = 0; rc == 0 && rep < r->spec->repeat; rep++)
-		for (int i = 0; rc == 0 && i < r->spec->nsteps; i++)
+		for (int i = 0; rc == 0 && i < r->spec->nsteps; i++) {
+			/* Steps are counted in the expanded list: repeats follow on. */
+			trace_set_step(r->tr, r->task, rep * r->spec->nsteps + i);
 			rc = runner_cancelled(r) ? -ECANCELED : run_step(r, &r->spec->steps[i]);
+		}
+	trace_set_step(r->tr, r->task, -1);
 	if (r->hooks && r->hooks->end)
 		r->hooks->end(r);
 
@@ -274,9 +205,8 @@ enum outcome runner_run(struct runner *r)
 			 : rc == -ECANCELED ? OUTCOME_CANCELLED
 					    : OUTCOME_FAILED;
 	uint64_t end = clock_now_ns();
-	if (r->cpu >= 0)
-		note_off_cpu(r, end);
-	trace_finish(r->tr, r->task, end, o, end_reason(r, rc, buf, sizeof buf));
+	probe_stop(&r->probe, r->tr, r->task, end);
+	trace_finish(r->tr, r->task, end, o, -1, end_reason(r, rc, buf, sizeof buf));
 	if (o == OUTCOME_DONE && r->wait == WAIT_FIRST && r->cancel) {
 		int go = RUNNER_GO;
 		atomic_compare_exchange_strong(r->cancel, &go, RUNNER_FIRST_DONE);

@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "probe.h"
 #include "scenario.h"
 #include "trace.h"
 
@@ -45,11 +46,8 @@ struct runner {
 	_Atomic int *live;		  /* non-spinner tasks not yet ended */
 	const struct runner_hooks *hooks; /* NULL for a plain thread */
 	void *ud;			  /* the hooks' data */
-	/* private: the probe's memory */
-	uint64_t last_ns;     /* previous chunk boundary */
-	uint64_t last_cpu_ns; /* the thread's CPU clock at last_ns */
-	uint64_t quick_ns;    /* fastest chunk seen, wall ns; 0: none yet */
-	int cpu;	      /* core of the open running span */
+	/* private */
+	struct probe probe; /* the task's thread's probe */
 };
 
 /* Sets R up for TASK of the scenario; the caller fills in the shared flags. */
@@ -61,8 +59,8 @@ void runner_init(struct runner *r, struct trace *tr, const struct scenario *sc, 
  */
 enum outcome runner_run(struct runner *r);
 
-/* The probe: enter STATE now with REASON, on the current core if running. */
-void runner_enter(struct runner *r, enum state st, const char *reason);
+/* The probe: enter STATE now because of CAUSE (BY or -1), on the current core if running. */
+void runner_enter(struct runner *r, enum state st, enum cause cause, int by, const char *reason);
 
 /* True once the task should stop (cancelled or interrupted). */
 int runner_cancelled(const struct runner *r);

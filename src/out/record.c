@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Fifteen digits round-trip through a double; seventeen would print noise. */
@@ -110,7 +111,10 @@ static json_t *span_json(const struct span *sp)
 
 	if (!o || put(o, "state", json_string(state_name(sp->state))) ||
 	    put(o, "t0", json_real(ms_of(sp->t0))) || put(o, "t1", json_real(ms_of(t1))) ||
-	    put(o, "cpu", json_integer(sp->cpu)) || put(o, "reason", text(sp->reason))) {
+	    put(o, "cpu", json_integer(sp->cpu)) || put(o, "reason", text(sp->reason)) ||
+	    put(o, "step", json_integer(sp->step)) ||
+	    put(o, "cause", json_string(cause_name(sp->cause))) ||
+	    put(o, "by", json_integer(sp->by))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -175,7 +179,7 @@ fail:
 static int put_meta(json_t *o, const struct trace *tr)
 {
 	const struct trace_meta *m = &tr->meta;
-	uint64_t dropped = trace_dropped(tr, -1);
+	uint64_t dropped = trace_dropped(tr, -1) + m->dropped;
 
 	if (put(o, "conctui", json_integer(RECORD_VERSION)) ||
 	    put(o, "scenario", text(m->scenario)) || put(o, "title", text(m->title)) ||
@@ -193,6 +197,38 @@ static int put_meta(json_t *o, const struct trace *tr)
 	return 0;
 }
 
+/* The hand-offs in time order (writers claim slots in nearly that order). */
+static int edge_by_time(const void *a, const void *b)
+{
+	const struct trace_edge *x = a, *y = b;
+
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+static json_t *edges_json(const struct trace *tr)
+{
+	uint32_t n = trace_edge_count(tr), k = 0;
+	struct trace_edge *e = n ? malloc(n * sizeof *e) : NULL;
+	json_t *list = json_array();
+
+	if (!list || (n && !e))
+		goto fail;
+	for (uint32_t i = 0; i < n; i++)
+		k += trace_get_edge(tr, i, &e[k]);
+	qsort(e, k, sizeof *e, edge_by_time);
+	for (uint32_t i = 0; i < k; i++)
+		if (json_array_append_new(list, json_pack("{s:i, s:i, s:f, s:s}", "from", e[i].from,
+							  "to", e[i].to, "t", ms_of(e[i].t), "kind",
+							  edge_kind_name(e[i].kind))))
+			goto fail;
+	free(e);
+	return list;
+fail:
+	free(e);
+	json_decref(list);
+	return NULL;
+}
+
 static json_t *record_json(const struct trace *tr)
 {
 	json_t *o = json_object(), *tasks = json_array();
@@ -207,7 +243,7 @@ static json_t *record_json(const struct trace *tr)
 		tasks = NULL;
 		goto fail;
 	}
-	if (lock >= 0 && put(o, "gil", gil_json(tr, lock))) {
+	if (put(o, "edges", edges_json(tr)) || (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -223,6 +223,23 @@ static json_t *object_list(struct reader *rd, json_t *obj, const char *at, const
 
 /* ---- reading: tasks, spans and the lock ---------------------------------- */
 
+/* The optional step, cause and by of a span (a record without them still reads). */
+static int read_why(struct reader *rd, json_t *js, const char *at, struct span *sp)
+{
+	char cause[24] = "";
+	json_int_t step = -1, by = -1;
+
+	if ((json_object_get(js, "step") && get_int(rd, js, at, "step", -1, INT32_MAX, &step)) ||
+	    (json_object_get(js, "by") && get_int(rd, js, at, "by", -1, TRACE_MAX_TASKS, &by)) ||
+	    (json_object_get(js, "cause") && get_string(rd, js, at, "cause", cause, sizeof cause)))
+		return -1;
+	sp->step = (int32_t)step;
+	sp->by = (int32_t)by;
+	/* A word from a newer build is kept as "not known", not refused. */
+	sp->cause = cause_parse(cause);
+	return 0;
+}
+
 static int read_span(struct reader *rd, struct trace *tr, int lane, json_t *js, const char *at,
 		     uint64_t *prev_t0)
 {
@@ -243,6 +260,8 @@ static int read_span(struct reader *rd, struct trace *tr, int lane, json_t *js, 
 	*prev_t0 = sp.t0;
 	sp.state = (enum state)st;
 	sp.cpu = (int32_t)cpu;
+	if (read_why(rd, js, at, &sp))
+		return -1;
 	if (trace_append(tr, lane, &sp))
 		return fail(rd, at, "too many spans in one lane");
 	return 0;
@@ -319,11 +338,47 @@ static int read_gil(struct reader *rd, struct trace *tr, json_t *jg, const char 
 	return 0;
 }
 
+/* The optional hand-offs between tasks; every end must be a task of the record. */
+static int read_edges(struct reader *rd, struct trace *tr, json_t *jr, const char *at)
+{
+	char where[160], kind[16];
+	json_t *list, *je;
+	json_int_t from, to;
+	size_t i;
+
+	if (!json_object_get(jr, "edges"))
+		return 0;
+	list = object_list(rd, jr, at, "edges");
+	if (!list)
+		return -1;
+	json_array_foreach(list, i, je)
+	{
+		struct trace_edge e;
+		int k;
+
+		element_path(where, sizeof where, at, "edges", i);
+		if (get_int(rd, je, where, "from", -1, tr->ntasks - 1, &from) ||
+		    get_int(rd, je, where, "to", -1, tr->ntasks - 1, &to) ||
+		    get_time(rd, je, where, "t", &e.t) ||
+		    get_string(rd, je, where, "kind", kind, sizeof kind))
+			return -1;
+		k = edge_kind_parse(kind);
+		if (k < 0)
+			continue; /* a kind from a newer build: the rest still reads */
+		e.from = (int32_t)from;
+		e.to = (int32_t)to;
+		e.kind = (enum edge_kind)k;
+		if (trace_append_edge(tr, &e))
+			return fail(rd, where, "too many edges (at most %u)", TRACE_EDGE_CAP);
+	}
+	return 0;
+}
+
 /* The run's facts; the trace exists already. */
 static int read_meta(struct reader *rd, struct trace *tr, json_t *jr, const char *at)
 {
 	struct trace_meta *m = &tr->meta;
-	json_int_t cores;
+	json_int_t cores, dropped;
 	double bytes;
 	int model;
 
@@ -344,6 +399,11 @@ static int read_meta(struct reader *rd, struct trace *tr, json_t *jr, const char
 		if (get_number(rd, jr, at, "bytes_per_task", &bytes))
 			return -1;
 		m->bytes_per_task = bytes;
+	}
+	if (json_object_get(jr, "dropped")) {
+		if (get_int(rd, jr, at, "dropped", 0, INT64_MAX, &dropped))
+			return -1;
+		m->dropped = (uint64_t)dropped;
 	}
 	return 0;
 }
@@ -400,6 +460,8 @@ static struct trace *read_record(struct reader *rd, json_t *jr, const char *at)
 			goto fail;
 	}
 	if (gil && read_gil(rd, tr, gil, member_path(where, sizeof where, at, "gil")))
+		goto fail;
+	if (read_edges(rd, tr, jr, at))
 		goto fail;
 	return tr;
 fail:

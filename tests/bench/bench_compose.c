@@ -37,8 +37,9 @@ static struct trace *synthetic(void)
 		for (int k = 0; k < SPANS / TASKS; k++) {
 			/* Lengths from 0.5 to 4.5 ms, varied so columns hold several spans. */
 			uint64_t len = 500000 + (uint64_t)((k * 7919 + l * 104729) % 4000) * 1000;
-			struct span sp = {t, t + len, k & 1 ? -1 : l % 2,
-					  k & 1 ? STATE_READY : STATE_RUNNING, ""};
+			struct span sp = {
+			    t,	t + len, k & 1 ? -1 : l % 2, k & 1 ? STATE_READY : STATE_RUNNING,
+			    "", -1,	 CAUSE_NONE,	     -1};
 			snprintf(sp.reason, sizeof sp.reason, "%s", why[k & 1]);
 			trace_append(tr, l, &sp);
 			t += len;

@@ -39,7 +39,7 @@ static double probe_cost_ns(struct trace *tr)
 	uint64_t t0 = clock_now_ns();
 	for (int i = 0; i < N; i++)
 		trace_enter(tr, 0, clock_now_ns(), (i & 1) ? STATE_READY : STATE_RUNNING,
-			    (i & 1) ? -1 : 0, reasons[i & 1]);
+			    (i & 1) ? -1 : 0, CAUSE_STEP, -1, reasons[i & 1]);
 	return (double)(clock_now_ns() - t0) / N;
 }
 
