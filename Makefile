@@ -13,6 +13,7 @@ DESTDIR ?=
 BINDIR := $(PREFIX)/bin
 DATADIR := $(PREFIX)/share/conctui
 MANDIR := $(PREFIX)/share/man/man1
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 
 DEB_PACKAGES := libncurses-dev libuv1-dev libinih-dev libjansson-dev libcmocka-dev pkg-config tmux \
 	clang clang-format libclang-rt-14-dev
@@ -210,14 +211,22 @@ bench: deps
 		CONCTUI_BIN=$(abspath conctui) CONCTUI_NOPROBE_BIN=$(abspath build/noprobe/conctui) \
 		CONCTUI_DATADIR=$(abspath assets) $$b || exit 1; done
 
+# The binary finds its data as <bindir>/../share/conctui, so the tree may be
+# installed under any PREFIX, or staged in DESTDIR and moved; DATADIR is
+# compiled in only as the last place it looks.  Every folder of assets/
+# (scenarios, and lessons or programs when there are some) goes to DATADIR.
+ASSET_DIRS := $(patsubst assets/%/,%,$(wildcard assets/*/))
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(ASSET_DIRS:%=$(DESTDIR)$(DATADIR)/%)
 	install -m 755 conctui $(DESTDIR)$(BINDIR)/conctui
-	install -m 644 assets/scenarios/*.ini $(DESTDIR)$(DATADIR)/scenarios/
+	for d in $(ASSET_DIRS); do \
+		install -m 644 assets/$$d/* $(DESTDIR)$(DATADIR)/$$d/ || exit 1; done
 	install -m 644 man/conctui.1 $(DESTDIR)$(MANDIR)/conctui.1
+	install -m 644 completion/conctui.bash $(DESTDIR)$(BASHCOMPDIR)/conctui
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/conctui $(DESTDIR)$(MANDIR)/conctui.1
+	rm -f $(DESTDIR)$(BINDIR)/conctui $(DESTDIR)$(MANDIR)/conctui.1 $(DESTDIR)$(BASHCOMPDIR)/conctui
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
