@@ -15,8 +15,6 @@ DATADIR := $(PREFIX)/share/conctui
 MANDIR := $(PREFIX)/share/man/man1
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 
-DEB_PACKAGES := libncurses-dev libuv1-dev libinih-dev libjansson-dev libcmocka-dev pkg-config tmux \
-	clang clang-format libclang-rt-14-dev
 PKGS := ncursesw libuv inih jansson
 
 CC ?= cc
@@ -74,19 +72,10 @@ FUZZ_RUNS ?= 100000
 
 all: $(BIN)
 
+# pkg-config for the libraries, PATH for the tools; apt-get only for what is
+# really missing, and without apt-get the packages to ask for elsewhere.
 deps:
-	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then echo "deps: all present ($(DEB_PACKAGES))"; exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then sudo=""; \
-	elif command -v sudo >/dev/null; then sudo="sudo"; \
-	else echo "deps: missing:$$missing -- run as root or install sudo" >&2; exit 1; fi; \
-	echo "deps: installing:$$missing"; \
-	$$sudo apt-get update -q && \
-	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing && \
-	echo "deps: installed:$$missing"
+	@sh scripts/deps.sh
 
 $(BIN): $(BUILD)/obj/cli/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
