@@ -6,6 +6,10 @@
 # "Scenarios ...:", "Lessons ...:", "Executors ...:", one indented name per
 # line). Both are asked of the conctui being completed, so ./conctui in a
 # build tree completes its own scenarios.
+#
+# Names are split on white space on purpose (they have none); file names
+# are split on newlines only.
+# shellcheck disable=SC2207
 
 # _conctui_bin: the program on the command line being completed, as a path.
 _conctui_bin()
@@ -58,7 +62,7 @@ _conctui_files()
 
 _conctui()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= bin opts long arg
+	local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin opts long arg
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
 	bin=$(_conctui_bin) || return 0

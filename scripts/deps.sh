@@ -4,6 +4,9 @@
 # PATH, and installs only what is really missing with apt-get (as root or
 # through sudo).  Without apt-get it names what is missing and the packages
 # to ask for elsewhere.  It says what it found and what it did.
+#
+# Lists of names are split on white space on purpose: no name has any.
+# shellcheck disable=SC2086
 set -u
 
 # One line per need: name, how it is checked (pc: pkg-config module, tool:
@@ -74,7 +77,6 @@ command -v pkg-config >/dev/null ||
 	echo "deps: (without pkg-config the libraries cannot be checked: all are counted missing)"
 
 if ! command -v apt-get >/dev/null; then
-	# shellcheck disable=SC2086
 	{
 		echo "deps: no apt-get here; install these with the system's package manager"
 		echo "  Fedora:   dnf install $(packages 4 $lacking)"
@@ -107,7 +109,6 @@ case " $debs " in
 	fi
 	;;
 esac
-# shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $debs || exit 1
 echo "deps: installed: $debs"
 
