@@ -13,9 +13,8 @@ DESTDIR ?=
 BINDIR := $(PREFIX)/bin
 DATADIR := $(PREFIX)/share/conctui
 MANDIR := $(PREFIX)/share/man/man1
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 
-DEB_PACKAGES := libncurses-dev libuv1-dev libinih-dev libjansson-dev libcmocka-dev pkg-config tmux \
-	clang clang-format libclang-rt-14-dev
 PKGS := ncursesw libuv inih jansson
 
 CC ?= cc
@@ -73,19 +72,10 @@ FUZZ_RUNS ?= 100000
 
 all: $(BIN)
 
+# pkg-config for the libraries, PATH for the tools; apt-get only for what is
+# really missing, and without apt-get the packages to ask for elsewhere.
 deps:
-	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then echo "deps: all present ($(DEB_PACKAGES))"; exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then sudo=""; \
-	elif command -v sudo >/dev/null; then sudo="sudo"; \
-	else echo "deps: missing:$$missing -- run as root or install sudo" >&2; exit 1; fi; \
-	echo "deps: installing:$$missing"; \
-	$$sudo apt-get update -q && \
-	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing && \
-	echo "deps: installed:$$missing"
+	@sh scripts/deps.sh
 
 $(BIN): $(BUILD)/obj/cli/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -210,14 +200,22 @@ bench: deps
 		CONCTUI_BIN=$(abspath conctui) CONCTUI_NOPROBE_BIN=$(abspath build/noprobe/conctui) \
 		CONCTUI_DATADIR=$(abspath assets) $$b || exit 1; done
 
+# The binary finds its data as <bindir>/../share/conctui, so the tree may be
+# installed under any PREFIX, or staged in DESTDIR and moved; DATADIR is
+# compiled in only as the last place it looks.  Every folder of assets/
+# (scenarios, and lessons or programs when there are some) goes to DATADIR.
+ASSET_DIRS := $(patsubst assets/%/,%,$(wildcard assets/*/))
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(ASSET_DIRS:%=$(DESTDIR)$(DATADIR)/%)
 	install -m 755 conctui $(DESTDIR)$(BINDIR)/conctui
-	install -m 644 assets/scenarios/*.ini $(DESTDIR)$(DATADIR)/scenarios/
+	for d in $(ASSET_DIRS); do \
+		install -m 644 assets/$$d/* $(DESTDIR)$(DATADIR)/$$d/ || exit 1; done
 	install -m 644 man/conctui.1 $(DESTDIR)$(MANDIR)/conctui.1
+	install -m 644 completion/conctui.bash $(DESTDIR)$(BASHCOMPDIR)/conctui
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/conctui $(DESTDIR)$(MANDIR)/conctui.1
+	rm -f $(DESTDIR)$(BINDIR)/conctui $(DESTDIR)$(MANDIR)/conctui.1 $(DESTDIR)$(BASHCOMPDIR)/conctui
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -13,12 +13,13 @@
 
 /*
  * Resolves NAME (a built-in scenario name or a path) to a file path in OUT.
- * Built-ins are looked up in $CONCTUI_DATADIR/scenarios, then next to the
- * binary (assets/scenarios), then in the installed data directory.
+ * Built-ins are NAME.ini in the "scenarios" subdirectory of the data
+ * directories, searched in the order datadir.h states ($CONCTUI_DATADIR, the
+ * build tree's assets/, <bindir>/../share/conctui, the compiled-in path).
  * Returns 0, or -1 with a message in ERR.
  */
 int scenario_resolve(const char *name, char *out, size_t outlen, char *err, size_t errlen);
-/* The directory of built-in scenarios found as above, or NULL. */
+/* The first directory of built-in scenarios in that order, or NULL. */
 const char *scenario_dir(void);
 
 #endif
