@@ -324,7 +324,7 @@ static int read_gil(struct reader *rd, struct trace *tr, json_t *jg, const char 
 		return -1;
 	json_array_foreach(holds, i, jh)
 	{
-		struct span sp = {.state = STATE_RUNNING};
+		struct span sp = {.state = STATE_RUNNING, .step = -1, .by = -1};
 		element_path(where, sizeof where, at, "holds", i);
 		if (get_int(rd, jh, where, "task", 0, tr->ntasks - 1, &task) ||
 		    get_time(rd, jh, where, "t0", &sp.t0) || get_time(rd, jh, where, "t1", &sp.t1))
