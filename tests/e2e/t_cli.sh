@@ -3,6 +3,8 @@
 # what and where, exit status 2, and nothing written; good runs round-trip.
 set -u
 BIN=${CONCTUI_BIN:-./conctui}
+# Built-in scenarios from this tree, wherever the binary is (sanitizer builds too).
+export CONCTUI_DATADIR=${CONCTUI_DATADIR:-$(cd "$(dirname "$0")/../.." && pwd)/assets}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
