@@ -214,7 +214,7 @@ static int process_limit_child(void)
 	/* Root is exempt from RLIMIT_NPROC: become nobody first. */
 	if (setrlimit(RLIMIT_NPROC, &lim) != 0 || (getuid() == 0 && setuid(65534) != 0))
 		return 3;
-	struct run *r = start("[scenario]\nname = lots\n[task C]\nsteps = sleep 300\n"
+	struct run *r = start("[scenario]\nname = lots\n[task C]\nsteps = sleep 60000\n"
 			      "count = 200\n",
 			      &sc);
 	struct trace *tr = finish_run(r, &sc, &rc, msg, sizeof msg);

@@ -193,7 +193,7 @@ static int thread_limit_child(void)
 	/* Root is exempt from RLIMIT_NPROC: become nobody first. */
 	if (setrlimit(RLIMIT_NPROC, &lim) != 0 || (getuid() == 0 && setuid(65534) != 0))
 		return 3;
-	struct trace *tr = run_text("[scenario]\nname = lots\n[task C]\nsteps = sleep 300\n"
+	struct trace *tr = run_text("[scenario]\nname = lots\n[task C]\nsteps = sleep 60000\n"
 				    "count = 200\n",
 				    "threads", &rc, msg, sizeof msg);
 	fprintf(stderr, "thread limit: %s\n", msg);
