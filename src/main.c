@@ -19,8 +19,7 @@ int main(int argc, char **argv)
 	char err[512];
 
 	if (options_parse(argc, argv, &o, err, sizeof err) < 0) {
-		fprintf(stderr, "conctui: %s\n", err);
-		options_usage(stderr);
+		fprintf(stderr, "conctui: %s\ntry 'conctui --help'\n", err);
 		return 2;
 	}
 	if (o.help) {

@@ -29,7 +29,18 @@ printf '[1, 2, 3]\n' >"$tmp/shape.json"
 mkdir "$tmp/dir.ini"
 
 expect_bad 'unknown option "--frobnicate"' --frobnicate
-expect_bad 'invalid value "0" for --scale' --batch --scale 0 seed-sleep
+expect_bad 'conctui: --scale 0: must be > 0 and <= 100' --batch --scale 0 seed-sleep
+expect_bad 'conctui: --gil fast: must be new, old or off' --gil fast seed-sleep
+expect_bad '--replay does not take --backend: a record cannot be re-run' --replay "$tmp/x.json" -b threads
+expect_bad '--replay does not take --scale' --batch --replay "$tmp/x.json" --scale 2
+expect_bad '--replay does not take --gil' --replay "$tmp/x.json" --gil old
+expect_bad '--replay does not take --switch-interval' --replay "$tmp/x.json" --switch-interval 2
+expect_bad '--costs does not take a SCENARIO' --costs seed-sleep
+
+# A bad option is one line and a hint, never the whole usage text.
+"$BIN" --scale 0 seed-sleep >/dev/null 2>"$tmp/err"
+[ "$(wc -l <"$tmp/err")" -eq 2 ] || fail "--scale 0: $(wc -l <"$tmp/err") lines on stderr, want 2"
+sed -n 2p "$tmp/err" | grep -qx "try 'conctui --help'" || fail "--scale 0: no hint line"
 expect_bad 'unknown executor "fibers"' --batch -b fibers seed-sleep
 expect_bad 'unknown scenario "no-such-thing"' --batch no-such-thing
 expect_bad "$tmp/bad.ini:3: unknown step \"cpuu\"" --batch "$tmp/bad.ini"
