@@ -77,6 +77,13 @@ double costs_green_start(int k);
 double costs_green_switch(int r);
 double costs_green_memory(int n, int *alive);
 
+/*
+ * --costs --json: { "conctui": 1, "rounds": N, "costs": [ { "unit": "thread",
+ * "how": "...", "start_us": 12.3, "switch_us": 4.5, "kib": 67.8, "alive": 1000 },
+ * ... ] }, one object per unit in COSTS_UNIT_MAP's order; a figure that could
+ * not be measured is null.  Returns 0 or -1.
+ */
+int costs_write_json(const struct costs_result *res, FILE *f);
 /* --costs: the exit status (0, or 1 when something could not be measured). */
 int costs_main(const struct options *o);
 
