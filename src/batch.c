@@ -13,6 +13,7 @@
 
 #include "chart.h"
 #include "chrome_trace.h"
+#include "compare.h"
 #include "executor.h"
 #include "record.h"
 #include "run.h"
@@ -206,12 +207,21 @@ static int batch_replay(const struct options *o)
 		return 2;
 	}
 	int rc = outputs_open(o, &out) < 0 ? 2 : 0;
-	for (int i = 0; rc == 0 && i < n; i++)
-		print_chart(o, trs[i]);
+	if (rc == 0 && n == 1)
+		print_chart(o, trs[0]);
 	if (rc == 0 && outputs_write(o, &out, trs, n) < 0)
 		rc = 1;
-	for (int i = 0; i < n; i++)
-		trace_destroy(trs[i]);
+	if (rc == 0 && n > 1) {
+		/* A compare file: the table and the verdict, as --compare printed them. */
+		struct compare_result res;
+		compare_from_traces(trs, n, &res);
+		if (!(o->json && strcmp(o->json, "-") == 0))
+			compare_print(&res, stdout, o->ascii);
+		compare_free(&res);
+	} else {
+		for (int i = 0; i < n; i++)
+			trace_destroy(trs[i]);
+	}
 	free(trs);
 	return rc;
 }

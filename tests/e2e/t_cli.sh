@@ -79,4 +79,12 @@ cmp -s "$tmp/live.txt" "$tmp/replay.txt" || fail "replayed chart differs from th
 "$BIN" --batch --json - "$tmp/good.ini" >"$tmp/stdout.json" || fail "--json - failed"
 head -c 1 "$tmp/stdout.json" | grep -q '{' || fail "--json - wrote something other than the record"
 
+# A compare file replays in batch as the table and verdict --compare printed.
+cmpfile=$(dirname "$0")/fixtures/spinner-cpu.json
+"$BIN" --batch --replay "$cmpfile" >"$tmp/cmp-batch.txt" || fail "batch replay of a compare file failed"
+"$BIN" --compare --replay "$cmpfile" >"$tmp/cmp-compare.txt" || fail "compare replay failed"
+grep -Eq '^executor +model +wall' "$tmp/cmp-batch.txt" || fail "batch replay of a compare file: no table"
+grep -q 'Nothing beat sequential' "$tmp/cmp-batch.txt" || fail "batch replay of a compare file: no verdict"
+cmp -s "$tmp/cmp-batch.txt" "$tmp/cmp-compare.txt" || fail "batch and compare replays of a compare file differ"
+
 [ "$fails" -eq 0 ]
