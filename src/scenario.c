@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "executor.h"
+
 /* Task names leave room for the digits `count` appends to copies. */
 #define NAME_MAX_LEN (TRACE_NAME_MAX - 8)
 
@@ -526,8 +528,12 @@ static bool scenario_key(struct parse *p, const char *key, const char *v, bool c
 		return fail(p, p->line, "unknown key \"%s\" in [scenario]", key);
 	if (!key_ok(p, key, v, cont, k->continues, k->bit, &p->sc_keys))
 		return false;
+	if (k->size && !set_text(p, key, (char *)p->sc + k->off, k->size, v, cont))
+		return false;
+	if (k->bit == KEY_BACKEND && !executor_find(v))
+		return fail(p, p->line, "unknown executor \"%s\" (conctui --list shows them)", v);
 	if (k->size)
-		return set_text(p, key, (char *)p->sc + k->off, k->size, v, cont);
+		return true;
 	if (k->bit == 0)
 		return add_narration(p, v, cont);
 	return set_setting(p, key, v);

@@ -511,7 +511,7 @@ static int check_input(const struct tui_opts *o)
 	if (o->replay) {
 		int n = record_read(o->replay, &trs, err, sizeof err);
 		if (n < 0) {
-			fprintf(stderr, "%s\n", err);
+			fprintf(stderr, "conctui: %s\n", err);
 			return 2;
 		}
 		for (int i = 0; i < n; i++)
@@ -522,7 +522,7 @@ static int check_input(const struct tui_opts *o)
 	const char *name = o->scenario ? o->scenario : "overview";
 	if (scenario_resolve(name, path, sizeof path, err, sizeof err) < 0 ||
 	    scenario_load(path, &sc, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "conctui: %s\n", err);
 		return 2;
 	}
 	scenario_free(&sc);
@@ -545,7 +545,7 @@ static int open_first(struct tui *t, const struct tui_opts *o)
 	else
 		rc = tui_session_overview(t->session, err, sizeof err);
 	if (rc < 0)
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "conctui: %s\n", err);
 	return rc;
 }
 

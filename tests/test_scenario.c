@@ -93,6 +93,8 @@ static void test_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(HEAD "colour = red\n" TASK, "t.ini:3: unknown key \"colour\" in [scenario]");
+	expect_error(HEAD "backend = nosuch\n" TASK,
+		     "t.ini:3: unknown executor \"nosuch\" (conctui --list shows them)");
 	expect_error(HEAD TASK "speed = 3\n", "t.ini:5: unknown key \"speed\" in [task A]");
 	expect_error(HEAD "= 3\n" TASK, "t.ini:3: missing key before \"=\"");
 	expect_error("title = x\n" HEAD TASK,

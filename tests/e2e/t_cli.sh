@@ -44,6 +44,9 @@ sed -n 2p "$tmp/err" | grep -qx "try 'conctui --help'" || fail "--scale 0: no hi
 expect_bad 'unknown executor "fibers"' --batch -b fibers seed-sleep
 expect_bad 'unknown scenario "no-such-thing"' --batch no-such-thing
 expect_bad "$tmp/bad.ini:3: unknown step \"cpuu\"" --batch "$tmp/bad.ini"
+printf '[scenario]\nbackend = nosuch\n[task A]\nsteps = sleep 10\n' >"$tmp/nobackend.ini"
+expect_bad "^conctui: $tmp/nobackend.ini:2: unknown executor \"nosuch\"" --batch "$tmp/nobackend.ini"
+expect_bad "^conctui: $tmp/nobackend.ini:2: unknown executor \"nosuch\"" "$tmp/nobackend.ini"
 expect_bad "$tmp/dir.ini: not a regular file" --batch "$tmp/dir.ini"
 expect_bad "$tmp/missing.ini: No such file or directory" --batch "$tmp/missing.ini"
 expect_bad 'truncated.json' --batch --replay "$tmp/truncated.json"
