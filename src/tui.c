@@ -496,6 +496,23 @@ static void on_signal(uv_signal_t *h, int signum)
 /* Main                                                                */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A terminal that cannot address the cursor (TERM=dumb, an unknown TERM)
+ * would get an empty screen: refuse it as if it were no terminal at all.
+ */
+static bool terminal_can_draw(void)
+{
+	int errret = 0;
+	bool ok;
+
+	if (setupterm(NULL, STDOUT_FILENO, &errret) != OK)
+		return false;
+	const char *cup = tigetstr("cup");
+	ok = cup && cup != (char *)-1;
+	del_curterm(cur_term);
+	return ok;
+}
+
 /* Everything that can be wrong with the command line, said before curses starts. */
 static int check_input(const struct tui_opts *o)
 {
@@ -528,6 +545,13 @@ static int check_input(const struct tui_opts *o)
 	scenario_free(&sc);
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		fprintf(stderr, "conctui: the interactive view needs a terminal (try --batch)\n");
+		return 2;
+	}
+	if (!terminal_can_draw()) {
+		const char *term = getenv("TERM");
+		fprintf(stderr,
+			"conctui: this terminal (TERM=%s) cannot move the cursor (try --batch)\n",
+			term && *term ? term : "unset");
 		return 2;
 	}
 	return 0;
