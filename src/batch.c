@@ -73,7 +73,8 @@ static void close_handle(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
-struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, int *interrupted)
+struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, int *interrupted,
+			int *failed)
 {
 	struct batch_wait bw = {0};
 	char err[512] = "";
@@ -90,10 +91,16 @@ struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, in
 		uv_signal_start(&bw.sigterm, on_signal, SIGTERM);
 		while (!run_finished(bw.run))
 			uv_run(&bw.loop, UV_RUN_DEFAULT);
-		if (run_wait(bw.run) < 0)
+		char why[256];
+		if (run_wait(bw.run) < 0) {
 			fprintf(stderr, "conctui: %s\n", run_error(bw.run));
-		else
+		} else {
+			if (!bw.interrupted && run_failure(bw.run, why, sizeof why)) {
+				fprintf(stderr, "conctui: %s\n", why);
+				*failed = 1;
+			}
 			tr = run_take_trace(bw.run);
+		}
 		run_free(bw.run);
 	} else {
 		fprintf(stderr, "conctui: %s\n", err);
@@ -246,8 +253,10 @@ int batch_main(const struct options *o)
 		scenario_free(&sc);
 		return 2;
 	}
-	struct trace *tr = batch_run(&sc, &o->run, &interrupted);
-	int rc = 0;
+	int failed = 0;
+	struct trace *tr = batch_run(&sc, &o->run, &interrupted, &failed);
+	/* A task that failed fails the run; its chart and record still show how. */
+	int rc = failed ? 1 : 0;
 	if (!tr || interrupted) {
 		if (interrupted)
 			fprintf(stderr, "conctui: interrupted\n");

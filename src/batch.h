@@ -24,9 +24,11 @@ int batch_load_scenario(const char *name, double scale, struct scenario *sc);
 /*
  * Runs SC to its end while SIGINT/SIGTERM interrupt it.  Returns the trace
  * (the caller destroys it), or NULL after printing why; *INTERRUPTED is set
- * when a signal stopped it.
+ * when a signal stopped it, *FAILED (after one line on stderr saying what
+ * happened) when a task ended `failed`.
  */
-struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, int *interrupted);
+struct trace *batch_run(const struct scenario *sc, const struct run_opts *ro, int *interrupted,
+			int *failed);
 
 /*
  * Output files are opened before a run, so that a bad path fails at once

@@ -502,6 +502,30 @@ static int server_alive(void)
 	return 0;
 }
 
+int latency_died(char *buf, size_t len)
+{
+	int status = 0, died = 0;
+
+	if (getpid() != atomic_load(&server_owner))
+		return 0;
+	pthread_mutex_lock(&server_lock);
+	if (server_pid > 0 && waitpid(server_pid, &status, WNOHANG) == server_pid) {
+		if (WIFSIGNALED(status))
+			snprintf(buf, len,
+				 "the latency server (pid %d) was killed by signal %d (%s)",
+				 (int)server_pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			snprintf(buf, len, "the latency server (pid %d) exited with status %d",
+				 (int)server_pid, WEXITSTATUS(status));
+		/* Forgotten: the next run that does I/O starts another. */
+		server_pid = 0;
+		atomic_store(&server_port, 0);
+		died = 1;
+	}
+	pthread_mutex_unlock(&server_lock);
+	return died;
+}
+
 /*
  * Call from the main thread: PR_SET_PDEATHSIG fires when the *thread* that
  * forked the server exits, not the process, so forking from a worker thread

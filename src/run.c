@@ -28,6 +28,7 @@ struct run {
 	_Atomic int cancel; /* enum runner_cancel, shared with the executor */
 	_Atomic bool finished;
 	uint64_t start_ns; /* absolute: t = 0 of the trace */
+	char lost[128];	   /* how the latency server died during the run, or "" */
 	void (*on_finish)(void *ud);
 	void *ud;
 };
@@ -84,6 +85,8 @@ static void *controller_main(void *arg)
 	uint64_t cpu0 = clock_cpu_ns();
 
 	r->rc = r->ex->run(&r->ctx);
+	if (scenario_has_step(r->sc, STEP_IO))
+		latency_died(r->lost, sizeof r->lost);
 	r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
 	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
 	atomic_store_explicit(&r->finished, true, memory_order_release);
@@ -156,6 +159,31 @@ int run_wait(struct run *r)
 const char *run_error(const struct run *r)
 {
 	return r->ctx.err[0] ? r->ctx.err : "the run failed";
+}
+
+const char *run_failure(const struct run *r, char *buf, size_t len)
+{
+	int failed = 0, first = -1;
+	struct span last = {0};
+
+	if (!run_finished(r))
+		return NULL;
+	for (int i = 0; i < r->tr->ntasks; i++)
+		if (trace_outcome(r->tr, i) == OUTCOME_FAILED && failed++ == 0)
+			first = i;
+	if (!failed)
+		return NULL;
+	uint32_t n = trace_count(r->tr, first);
+	if (n > 0)
+		trace_get(r->tr, first, n - 1, &last);
+	if (r->lost[0])
+		snprintf(buf, len, "%s during the run: %d task%s failed", r->lost, failed,
+			 failed == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%d task%s failed, the first %s (%s)", failed,
+			 failed == 1 ? "" : "s", trace_name(r->tr, first),
+			 last.reason[0] ? last.reason : "no reason recorded");
+	return buf;
 }
 
 void run_interrupt(struct run *r)

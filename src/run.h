@@ -37,6 +37,12 @@ bool run_finished(const struct run *r);
 /* Waits for the end; returns 0, or -1 with run_error(). */
 int run_wait(struct run *r);
 const char *run_error(const struct run *r);
+/*
+ * Once the run has ended: NULL when no task failed, else one sentence in
+ * BUF saying what happened ("the latency server (pid 12) was killed by
+ * signal 9 (Killed) during the run: 2 tasks failed"), returned.
+ */
+const char *run_failure(const struct run *r, char *buf, size_t len);
 /* Asks every task to stop now (SIGINT, q); the run then ends promptly. */
 void run_interrupt(struct run *r);
 struct trace *run_trace(const struct run *r);

@@ -515,8 +515,14 @@ void tui_session_poll(struct tui_session *s)
 		c->panels[i].now_ns = run_trace(r)->meta.wall_ns;
 		if (run_executor(r)->model == MODEL_SEQUENTIAL)
 			remember_baseline(s, run_trace(r));
-		if (run_wait(r) < 0)
+		char why[256];
+		if (run_wait(r) < 0) {
 			snprintf(c->flash, sizeof c->flash, "the run failed: %s", run_error(r));
+		} else if (run_failure(r, why, sizeof why)) {
+			/* On the status line now, and on stderr after the TUI ends. */
+			snprintf(c->flash, sizeof c->flash, "%.*s", (int)sizeof c->flash - 1, why);
+			fprintf(stderr, "conctui: %s\n", why);
+		}
 		if (i == 0 && s->kind == SESSION_SCENARIO) {
 			stats_compute(run_trace(r), &s->stats);
 			c->stats = &s->stats;
