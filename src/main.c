@@ -41,6 +41,8 @@ int main(int argc, char **argv)
 	struct tui_opts t = {
 	    .scenario = o.scenario,
 	    .replay = o.replay,
+	    .json = o.json,
+	    .trace = o.trace,
 	    .run = o.run,
 	    .scale = o.scale,
 	    .ascii = o.ascii,

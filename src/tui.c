@@ -16,6 +16,7 @@
 #include "tui.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -405,6 +406,9 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 	case VA_COSTS:
 		tui_session_costs(t->session);
 		return;
+	case VA_SAVE:
+		tui_session_save_named(t->session, c->flash, sizeof c->flash);
+		return;
 	case VA_REDRAW:
 		clearok(curscr, TRUE);
 		return;
@@ -513,6 +517,38 @@ static bool terminal_can_draw(void)
 	return ok;
 }
 
+/*
+ * --json and --trace are written when runs end, so their paths are checked
+ * now, without creating anything: stdout is the screen, and a file must be
+ * one that can be written in a directory that exists.
+ */
+static int check_outputs(const struct tui_opts *o)
+{
+	const char *paths[2] = {o->json, o->trace}, *names[2] = {"--json", "--trace"};
+
+	for (int i = 0; i < 2; i++) {
+		const char *p = paths[i];
+		if (!p)
+			continue;
+		if (strcmp(p, "-") == 0) {
+			fprintf(stderr,
+				"conctui: %s -: the TUI draws on stdout (give a FILE, or use "
+				"--batch)\n",
+				names[i]);
+			return -1;
+		}
+		char dir[4096];
+		const char *slash = strrchr(p, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - p) + 1 : 1,
+			 slash ? p : ".");
+		if (access(p, F_OK) == 0 ? access(p, W_OK) != 0 : access(dir, W_OK) != 0) {
+			fprintf(stderr, "conctui: cannot write %s: %s\n", p, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Everything that can be wrong with the command line, said before curses starts. */
 static int check_input(const struct tui_opts *o)
 {
@@ -525,6 +561,8 @@ static int check_input(const struct tui_opts *o)
 			o->run.backend);
 		return 2;
 	}
+	if (check_outputs(o) < 0)
+		return 2;
 	if (o->replay) {
 		int n = record_read(o->replay, &trs, err, sizeof err);
 		if (n < 0) {
@@ -601,6 +639,7 @@ int tui_main(const struct tui_opts *o)
 		fprintf(stderr, "conctui: out of memory\n");
 		return 1;
 	}
+	tui_session_outputs(t->session, o->json, o->trace);
 	redirect_stderr();
 	if (start_curses(t, o->colour) < 0) {
 		restore_stderr();
@@ -625,6 +664,9 @@ int tui_main(const struct tui_opts *o)
 		schedule(t);
 		uv_run(&t->loop, UV_RUN_DEFAULT);
 	}
+	/* A --json or --trace that could not be written is a failure at run time. */
+	if (t->status <= 0 && tui_session_write_failed(t->session))
+		t->status = 1;
 	/* Runs first (their threads may still wake us), then the handles. */
 	tui_session_free(t->session);
 	uv_walk(&t->loop, close_handle, NULL);

@@ -448,6 +448,7 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 	}
 	set_baseline(s);
 	view_player_reset(&c->pl, false);
+	tui_session_write_outputs(s);
 	return 0;
 }
 
@@ -543,6 +544,8 @@ void tui_session_poll(struct tui_session *s)
 		c->compare_done = s->seq == SEQ_COMPARE;
 		view_player_reset(&c->pl, false);
 	}
+	if (ended)
+		tui_session_write_outputs(s);
 }
 
 void tui_session_update(struct tui_session *s)

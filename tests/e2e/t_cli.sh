@@ -55,6 +55,10 @@ expect_bad 'binary.json' --batch --replay "$tmp/binary.json"
 expect_bad 'shape.json' --batch --replay "$tmp/shape.json"
 expect_bad "cannot write $tmp/nodir/x.json" --batch --json "$tmp/nodir/x.json" "$tmp/good.ini"
 expect_bad '--batch needs a SCENARIO' --batch
+# The TUI writes --json and --trace as runs end: checked before it starts.
+expect_bad '^conctui: --json -: the TUI draws on stdout' --json - seed-sleep
+expect_bad '^conctui: --trace -: the TUI draws on stdout' --trace - seed-sleep
+expect_bad "^conctui: cannot write $tmp/nodir/x.json" --json "$tmp/nodir/x.json" seed-sleep
 
 # A bad scenario writes nothing, even where an output was asked for.
 expect_bad "$tmp/bad.ini:3" --batch --json "$tmp/never.json" "$tmp/bad.ini"
