@@ -57,7 +57,7 @@ void options_usage(FILE *f)
 		"usage: conctui [OPTIONS] [SCENARIO]          the TUI (no SCENARIO: the overview)\n"
 		"       conctui --batch [OPTIONS] SCENARIO    run, print a chart and figures\n"
 		"       conctui --compare [OPTIONS] SCENARIO  compare every executor\n"
-		"       conctui --costs | --list | --replay FILE\n\n");
+		"       conctui --costs [--json FILE|-] | --list | --replay FILE\n\n");
 	for (int i = 0; i < NOPTIONS; i++) {
 		char left[40];
 		snprintf(left, sizeof left, "%s%c%s--%s %s", option_table[i].shortopt ? "-" : "",
