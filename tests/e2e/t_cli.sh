@@ -36,6 +36,8 @@ expect_bad '--replay does not take --scale' --batch --replay "$tmp/x.json" --sca
 expect_bad '--replay does not take --gil' --replay "$tmp/x.json" --gil old
 expect_bad '--replay does not take --switch-interval' --replay "$tmp/x.json" --switch-interval 2
 expect_bad '--costs does not take a SCENARIO' --costs seed-sleep
+# --batch --costs is --costs (no SCENARIO asked for); its --json path is checked before measuring.
+expect_bad "^conctui: cannot write $tmp/nodir/c.json" --batch --costs --json "$tmp/nodir/c.json"
 
 # A bad option is one line and a hint, never the whole usage text.
 "$BIN" --scale 0 seed-sleep >/dev/null 2>"$tmp/err"
