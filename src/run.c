@@ -79,13 +79,22 @@ static void fill_meta(struct run *r)
 		trace_set_name(r->tr, trace_lock_lane(r->tr), "GIL");
 }
 
+static bool any_failed(const struct trace *tr)
+{
+	for (int i = 0; i < tr->ntasks; i++)
+		if (trace_outcome(tr, i) == OUTCOME_FAILED)
+			return true;
+	return false;
+}
+
 static void *controller_main(void *arg)
 {
 	struct run *r = arg;
 	uint64_t cpu0 = clock_cpu_ns();
 
 	r->rc = r->ex->run(&r->ctx);
-	if (scenario_has_step(r->sc, STEP_IO))
+	/* A task that failed on I/O may have lost the server: say so if it did. */
+	if (scenario_has_step(r->sc, STEP_IO) && any_failed(r->tr))
 		latency_died(r->lost, sizeof r->lost);
 	r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
 	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
