@@ -295,7 +295,7 @@ static void test_cpu_bound_run(void **state)
 	unlink(path);
 }
 
-/* Runs compare_main on ARGV with stdout caught in OUT; returns its status. */
+/* Runs compare_cli_main on ARGV with stdout caught in OUT; returns its status. */
 static int run_main(int argc, char **argv, char *out, size_t len)
 {
 	struct options o;

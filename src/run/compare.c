@@ -111,13 +111,14 @@ int compare_run(const struct scenario *sc, const struct run_opts *ro, struct com
 	for (int i = 0; i < executor_count() && res->nrows < COMPARE_MAX_ROWS; i++) {
 		const struct executor *ex = executor_at(i);
 		struct compare_row *row = &res->rows[res->nrows++];
-		int interrupted = 0;
+		int interrupted = 0, failed = 0;
 
 		snprintf(row->name, sizeof row->name, "%s", ex->name);
 		row->model = ex->model;
 		if (!compare_skip_reason(ex, sc, row->skipped, sizeof row->skipped)) {
 			each.backend = ex->name;
-			row->tr = run_to_end(sc, &each, &interrupted);
+			row->tr = run_to_end(sc, &each, &interrupted, &failed);
+			res->failed += failed;
 			if (interrupted) {
 				res->interrupted = true;
 				snprintf(row->skipped, sizeof row->skipped, "interrupted");

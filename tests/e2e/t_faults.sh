@@ -69,4 +69,32 @@ kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 until_true 5 none_left || { fail "after SIGKILL: $(pgrep -f "$sc" | wc -l) processes left"; pkill -KILL -f "$sc"; }
 
+# The latency server dying mid-run: the tasks waiting on it fail, one line
+# says what happened, and the exit status is 1.  The server is the one child
+# of a threads run; the test waits for it to appear, not for a time.
+io="$tmp/io-$$.ini"
+printf '[scenario]\n[task C]\nsteps = io 20000\n' >"$io"
+"$BIN" --batch -b threads "$io" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+server=
+n=0
+while [ -z "$server" ] && [ "$n" -lt 100 ]; do
+	server=$(pgrep -P "$pid" | head -n 1)
+	sleep 0.1
+	n=$((n + 1))
+done
+[ -n "$server" ] || fail "no latency server appeared"
+start=$(now_ms)
+[ -n "$server" ] && kill -KILL "$server"
+wait "$pid"
+rc=$?
+took=$(( $(now_ms) - start ))
+[ "$rc" -eq 1 ] || fail "latency server killed: exit $rc, want 1"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "latency server killed: want one line on stderr, got: $(cat "$tmp/err")"
+grep -q '^conctui: the latency server (pid [0-9]*) was killed by signal 9.*: 1 task failed' "$tmp/err" ||
+	fail "latency server killed: stderr says $(cat "$tmp/err")"
+grep -Eq '^C .* failed$' "$tmp/out" || fail "latency server killed: task C did not end failed"
+# The wait was 20 s: the failure ended it long before.
+[ "$took" -lt 5000 ] || fail "latency server killed: took $took ms to end the run"
+
 [ "$fails" -eq 0 ]
