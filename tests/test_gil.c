@@ -26,6 +26,7 @@
 #include "stats.h"
 #include "timing_test_util.h"
 #include "trace.h"
+#include "proc_test_util.h"
 
 #define MS 1000000ull
 
@@ -47,19 +48,10 @@ static pid_t thread_id(void)
 /* The kernel's state letter for thread TID of this process ('S': asleep in a wait). */
 static char thread_state(pid_t tid)
 {
-	char path[64], buf[512], st = '?';
+	char path[64];
 
 	snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return '?';
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *close = strrchr(buf, ')'); /* the name may hold spaces */
-	if (close)
-		sscanf(close + 1, " %c", &st);
-	return st;
+	return proc_stat_state(path);
 }
 
 /* Waits until thread TID is blocked in the kernel: in its wait, not on its way there. */

@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "latency.h"
 #include "timing_test_util.h"
+#include "proc_test_util.h"
 
 /* ---------------------------------------------------------------------------
  * Helpers
@@ -532,19 +533,10 @@ static pid_t server_pid_from_proc(void)
 /* The state letter of process PID ('Z': dead, not yet reaped), '?' if it is gone. */
 static char process_state(pid_t pid)
 {
-	char path[64], buf[512], st = '?';
+	char path[64];
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return '?';
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *close = strrchr(buf, ')');
-	if (close)
-		sscanf(close + 1, " %c", &st);
-	return st;
+	return proc_stat_state(path);
 }
 
 /* A server that died behind our back is noticed and replaced. */
