@@ -169,6 +169,10 @@ const struct executor exec_threads = {
     .name = "threads",
     .model = MODEL_PARALLEL,
     .summary = "one pthread per task, on every core",
+    .unit = EXEC_UNIT_THREAD,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
+    .multicore = true,
     .run = threads_run,
 };
 
@@ -176,5 +180,8 @@ const struct executor exec_threads_1core = {
     .name = "threads-1core",
     .model = MODEL_PSEUDO,
     .summary = "one pthread per task, all pinned to one core: the OS time-slices them",
+    .unit = EXEC_UNIT_THREAD,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
     .run = threads_1core_run,
 };

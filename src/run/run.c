@@ -38,7 +38,7 @@ const struct executor *run_pick_executor(const struct scenario *sc, const struct
 {
 	const char *name = o && o->backend ? o->backend : sc->backend;
 
-	return executor_find(*name ? name : "sequential");
+	return *name ? executor_find(name) : executor_default();
 }
 
 static void fill_ctx(struct run *r, const struct run_opts *o)
