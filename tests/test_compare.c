@@ -47,26 +47,27 @@ static void parse(const char *text, struct scenario *sc)
 static void test_skip_rule(void **state)
 {
 	(void)state;
-	const struct executor threads = {.name = "threads", .model = MODEL_PARALLEL};
-	const struct executor procs = {.name = "processes", .model = MODEL_PARALLEL};
-	const struct executor aio = {.name = "asyncio", .model = MODEL_PSEUDO};
-	const struct executor seq = {.name = "sequential", .model = MODEL_SEQUENTIAL};
+	/* Judged by what each executor is (its unit, how many at once), not its name. */
+	const struct executor *threads = executor_find("threads");
+	const struct executor *procs = executor_find("processes");
+	const struct executor *aio = executor_find("asyncio");
+	const struct executor *seq = executor_find("sequential");
 	struct scenario many, few;
 	char buf[128];
 
 	parse("[scenario]\nname = many\n[task conn]\nsteps = io 1000\ncount = 10000\n", &many);
 	parse("[scenario]\nname = few\n[task A]\nsteps = sleep 800\n[task B]\nsteps = sleep 900\n",
 	      &few);
-	assert_non_null(compare_skip_reason(&threads, &many, buf, sizeof buf));
+	assert_non_null(compare_skip_reason(threads, &many, buf, sizeof buf));
 	assert_string_equal(buf, "skipped: 10000 tasks would need 10000 OS threads");
-	assert_non_null(compare_skip_reason(&procs, &many, buf, sizeof buf));
+	assert_non_null(compare_skip_reason(procs, &many, buf, sizeof buf));
 	assert_string_equal(buf, "skipped: 10000 tasks would need 10000 processes");
 	/* 10,000 s one at a time: hours. */
-	assert_non_null(compare_skip_reason(&seq, &many, buf, sizeof buf));
+	assert_non_null(compare_skip_reason(seq, &many, buf, sizeof buf));
 	assert_non_null(strstr(buf, "would take"));
-	assert_null(compare_skip_reason(&aio, &many, buf, sizeof buf));
-	assert_null(compare_skip_reason(&threads, &few, buf, sizeof buf));
-	assert_null(compare_skip_reason(&seq, &few, buf, sizeof buf));
+	assert_null(compare_skip_reason(aio, &many, buf, sizeof buf));
+	assert_null(compare_skip_reason(threads, &few, buf, sizeof buf));
+	assert_null(compare_skip_reason(seq, &few, buf, sizeof buf));
 	scenario_free(&many);
 	scenario_free(&few);
 }
@@ -194,6 +195,7 @@ static void test_verdict_threads_skipped(void **state)
 	/* As compare_run leaves a skipped row. */
 	struct compare_row *t = &res.rows[res.nrows++];
 	snprintf(t->name, sizeof t->name, "threads");
+	t->ex = executor_find("threads");
 	snprintf(t->skipped, sizeof t->skipped, "skipped: 1000 tasks would need 1000 OS threads");
 	compare_verdict(&res, v, sizeof v, true);
 	assert_non_null(strstr(v, "many connections -> asyncio: on one thread 1000 waits"));

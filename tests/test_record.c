@@ -77,6 +77,8 @@ static struct trace *gil_trace(void)
 	tr->meta.wall_ns = 123456789;
 	tr->meta.cpu_ns = 98765432;
 	tr->meta.bytes_per_task = 8192.5;
+	tr->meta.spinner = 1;
+	tr->meta.spinner_ms = 50;
 	snprintf(tr->meta.gil_mode, sizeof tr->meta.gil_mode, "new");
 	tr->meta.gil_interval_ms = 5;
 	tr->meta.gil_switches = 12;
@@ -183,6 +185,9 @@ static void test_round_trip(void **state)
 	assert_int_equal(back[0]->meta.gil_switches, 12);
 	assert_int_equal(back[0]->meta.model, MODEL_PSEUDO);
 	assert_true(back[0]->meta.bytes_per_task == 8192.5);
+	/* The spinner is data, so that a replay reads no reason text. */
+	assert_int_equal(back[0]->meta.spinner, 1);
+	assert_true(back[0]->meta.spinner_ms == 50);
 	assert_int_equal(trace_outcome(back[0], 2), OUTCOME_KILLED);
 	assert_string_equal(trace_name(back[0], 1), "io\u00e9");
 	for (int lane = 0; lane < tr->nlanes; lane++)

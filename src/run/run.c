@@ -52,7 +52,7 @@ const struct executor *run_pick_executor(const struct scenario *sc, const struct
 {
 	const char *name = o && o->backend ? o->backend : sc->backend;
 
-	return executor_find(*name ? name : "sequential");
+	return *name ? executor_find(name) : executor_default();
 }
 
 static void fill_ctx(struct run *r, const struct run_opts *o)
@@ -75,6 +75,20 @@ static void fill_ctx(struct run *r, const struct run_opts *o)
 	c->cancel = &r->cancel;
 }
 
+/* The first task with a `spin` step is the spinner the views watch. */
+static void fill_spinner(struct trace_meta *m, const struct scenario *sc)
+{
+	for (int i = 0; i < sc->ntasks; i++) {
+		const struct scenario_task *t = &sc->tasks[i];
+		for (int s = 0; s < t->nsteps; s++)
+			if (t->steps[s].kind == STEP_SPIN && t->steps[s].ms > 0) {
+				m->spinner = i;
+				m->spinner_ms = t->steps[s].ms;
+				return;
+			}
+	}
+}
+
 static void fill_meta(struct run *r)
 {
 	struct trace_meta *m = &r->tr->meta;
@@ -88,6 +102,7 @@ static void fill_meta(struct run *r)
 		snprintf(m->gil_mode, sizeof m->gil_mode, "%s", r->ctx.gil);
 		m->gil_interval_ms = r->ctx.switch_interval_ms;
 	}
+	fill_spinner(m, r->sc);
 	for (int i = 0; i < r->sc->ntasks; i++)
 		trace_set_name(r->tr, i, r->sc->tasks[i].name);
 	if (trace_lock_lane(r->tr) >= 0)

@@ -267,6 +267,7 @@ static void plan_compare(struct tui_session *s)
 		struct compare_row *row = &res->rows[res->nrows++];
 
 		snprintf(row->name, sizeof row->name, "%s", ex->name);
+		row->ex = ex;
 		row->model = ex->model;
 		if (!compare_skip_reason(ex, &s->sc, row->skipped, sizeof row->skipped) &&
 		    s->nplan < VIEW_MAX_PANELS)
