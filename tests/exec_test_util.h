@@ -35,6 +35,8 @@
 #include "stats.h"
 #include "trace.h"
 
+#include "scenario_test_util.h"
+
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
 #else
@@ -102,6 +104,36 @@ static inline struct trace *run_ok(const char *text, const char *backend)
 	struct run_opts o = {.backend = backend};
 
 	return run_ok_opts(text, &o);
+}
+
+/* Runs the built-in scenario NAME with options O; fails the test unless the run succeeds. */
+static inline struct trace *run_builtin(const char *name, const struct run_opts *o)
+{
+	struct scenario sc;
+	char path[PATH_MAX + 64], err[256];
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s.ini", builtin_dir(), name);
+	if (scenario_load(path, &sc, err, sizeof err) != 0)
+		fail_msg("scenario: %s", err);
+	struct run *r = run_start(&sc, o, NULL, NULL, err, sizeof err);
+	if (!r)
+		fail_msg("run_start: %s", err);
+	struct trace *tr = finish_run(r, &sc, &rc, err, sizeof err);
+	if (rc != 0)
+		fail_msg("run failed: %s", err);
+	return tr;
+}
+
+/* How many edges of KIND TR holds. */
+static inline int count_edges(const struct trace *tr, enum edge_kind kind)
+{
+	struct trace_edge e;
+	int n = 0;
+
+	for (uint32_t i = 0; i < trace_edge_count(tr); i++)
+		n += trace_get_edge(tr, i, &e) && e.kind == kind;
+	return n;
 }
 
 /* ---- reading a trace ---- */
