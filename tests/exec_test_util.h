@@ -203,6 +203,43 @@ static inline int ran_on_two_cores_at_once(const struct trace *tr)
 	return 0;
 }
 
+/*
+ * wait = first, read off the record: exactly one task ended done (the
+ * winner, returned), and each task that ended cancelled has its last span
+ * caused by cancel with by = the winner, and one edge cancel from the
+ * winner to it, at the winner's end; no other cancel edge.
+ */
+static inline int assert_cancelled_by_winner(const struct trace *tr)
+{
+	struct trace_edge e;
+	struct span sp;
+	int winner = -1, cancelled = 0;
+
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 1);
+	for (int i = 0; i < tr->ntasks; i++)
+		if (trace_outcome(tr, i) == OUTCOME_DONE)
+			winner = i;
+	for (int i = 0; i < tr->ntasks; i++) {
+		if (trace_outcome(tr, i) != OUTCOME_CANCELLED)
+			continue;
+		cancelled++;
+		trace_get(tr, i, trace_count(tr, i) - 1, &sp);
+		assert_int_equal(sp.cause, CAUSE_CANCEL);
+		assert_int_equal(sp.by, winner);
+		int edges = 0;
+		for (uint32_t k = 0; k < trace_edge_count(tr); k++)
+			if (trace_get_edge(tr, k, &e) && e.kind == EDGE_CANCEL && e.to == i) {
+				assert_int_equal(e.from, winner);
+				assert_true(e.t == trace_lane_end(tr, winner, 0));
+				edges++;
+			}
+		assert_int_equal(edges, 1);
+	}
+	assert_true(cancelled > 0);
+	assert_int_equal(count_edges(tr, EDGE_CANCEL), cancelled);
+	return winner;
+}
+
 /* ---- timing on a shared machine ---- */
 
 /* Busy time of the whole machine so far, all cores, in ms (/proc/stat). */
