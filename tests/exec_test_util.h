@@ -36,6 +36,8 @@
 #include "timing_test_util.h"
 #include "trace.h"
 
+#include "scenario_test_util.h"
+
 /* Seed 001's two CPU-bound tasks, the figure parallel models are judged on. */
 #define TWO_CPU "[scenario]\nname = two-cpu\n[task T]\nsteps = cpu 300\ncount = 2\n"
 
@@ -97,6 +99,36 @@ static inline struct trace *run_ok(const char *text, const char *backend)
 	struct run_opts o = {.backend = backend};
 
 	return run_ok_opts(text, &o);
+}
+
+/* Runs the built-in scenario NAME with options O; fails the test unless the run succeeds. */
+static inline struct trace *run_builtin(const char *name, const struct run_opts *o)
+{
+	struct scenario sc;
+	char path[PATH_MAX + 64], err[256];
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s.ini", builtin_dir(), name);
+	if (scenario_load(path, &sc, err, sizeof err) != 0)
+		fail_msg("scenario: %s", err);
+	struct run *r = run_start(&sc, o, NULL, NULL, err, sizeof err);
+	if (!r)
+		fail_msg("run_start: %s", err);
+	struct trace *tr = finish_run(r, &sc, &rc, err, sizeof err);
+	if (rc != 0)
+		fail_msg("run failed: %s", err);
+	return tr;
+}
+
+/* How many edges of KIND TR holds. */
+static inline int count_edges(const struct trace *tr, enum edge_kind kind)
+{
+	struct trace_edge e;
+	int n = 0;
+
+	for (uint32_t i = 0; i < trace_edge_count(tr); i++)
+		n += trace_get_edge(tr, i, &e) && e.kind == kind;
+	return n;
 }
 
 /* ---- reading a trace ---- */
@@ -164,6 +196,43 @@ static inline int ran_on_two_cores_at_once(const struct trace *tr)
 		}
 	}
 	return 0;
+}
+
+/*
+ * wait = first, read off the record: exactly one task ended done (the
+ * winner, returned), and each task that ended cancelled has its last span
+ * caused by cancel with by = the winner, and one edge cancel from the
+ * winner to it, at the winner's end; no other cancel edge.
+ */
+static inline int assert_cancelled_by_winner(const struct trace *tr)
+{
+	struct trace_edge e;
+	struct span sp;
+	int winner = -1, cancelled = 0;
+
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 1);
+	for (int i = 0; i < tr->ntasks; i++)
+		if (trace_outcome(tr, i) == OUTCOME_DONE)
+			winner = i;
+	for (int i = 0; i < tr->ntasks; i++) {
+		if (trace_outcome(tr, i) != OUTCOME_CANCELLED)
+			continue;
+		cancelled++;
+		trace_get(tr, i, trace_count(tr, i) - 1, &sp);
+		assert_int_equal(sp.cause, CAUSE_CANCEL);
+		assert_int_equal(sp.by, winner);
+		int edges = 0;
+		for (uint32_t k = 0; k < trace_edge_count(tr); k++)
+			if (trace_get_edge(tr, k, &e) && e.kind == EDGE_CANCEL && e.to == i) {
+				assert_int_equal(e.from, winner);
+				assert_true(e.t == trace_lane_end(tr, winner, 0));
+				edges++;
+			}
+		assert_int_equal(edges, 1);
+	}
+	assert_true(cancelled > 0);
+	assert_int_equal(count_edges(tr, EDGE_CANCEL), cancelled);
+	return winner;
 }
 
 /* ---- timing on a shared machine ---- */

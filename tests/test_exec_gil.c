@@ -320,6 +320,83 @@ static void test_voluntary_release_never_waits(void **state)
 /* ---- the old GIL and free-threading -------------------------------------------- */
 
 /* Fidelity 7: on two cores the old lock makes CPU-bound threads no faster. */
+/* The one edge gil at T: from FROM to TO; fails unless there is exactly one edge at T. */
+static void assert_handoff_edge(const struct trace *tr, uint64_t t, int from, int to)
+{
+	struct trace_edge e, found = {0};
+	int n = 0;
+
+	for (uint32_t i = 0; i < trace_edge_count(tr); i++)
+		if (trace_get_edge(tr, i, &e) && e.kind == EDGE_GIL && e.t == t) {
+			found = e;
+			n++;
+		}
+	assert_int_equal(n, 1);
+	assert_int_equal(found.from, from);
+	assert_int_equal(found.to, to);
+}
+
+/* TASK has a running span taken from FROM whose t0 lies within hold H. */
+static void assert_runs_in_hold(const struct trace *tr, int task, int from, const struct span *h)
+{
+	struct span sp;
+
+	for (uint32_t i = 0; i < trace_count(tr, task); i++) {
+		trace_get(tr, task, i, &sp);
+		if (sp.state == STATE_RUNNING && sp.cause == CAUSE_GIL_TAKE && sp.by == from &&
+		    sp.t0 >= h->t0 && sp.t0 <= h->t1)
+			return;
+	}
+	fail_msg("task %d: no running span taken from %d in the hold at %.3f ms", task, from,
+		 clock_ns_to_ms(h->t0));
+}
+
+/* Forced drops name who asked; waits never name the waiter itself. */
+static void assert_lock_causes(const struct trace *tr)
+{
+	struct span sp;
+
+	for (int task = 0; task < tr->ntasks; task++)
+		for (uint32_t i = 0; i < trace_count(tr, task); i++) {
+			trace_get(tr, task, i, &sp);
+			assert_int_not_equal(sp.cause, CAUSE_NONE);
+			if (sp.cause == CAUSE_GIL_DROP && strstr(sp.reason, "drop request"))
+				assert_true(sp.by >= 0 && sp.by != task);
+			if (sp.cause == CAUSE_GIL_WAIT || sp.cause == CAUSE_GIL_TAKE)
+				assert_int_not_equal(sp.by, task);
+		}
+}
+
+/*
+ * gil-battle's hand-offs as data: one edge gil per change of holder in the
+ * lock lane, at the start of the new hold, from the dropper to the taker,
+ * and the taker's running span begins within that hold.
+ */
+static void test_handoff_edges(void **state)
+{
+	(void)state;
+	struct run_opts o = {.backend = "gil", .gil = "new"};
+	struct trace *tr = run_builtin("gil-battle", &o);
+	int lock = trace_lock_lane(tr), changes = 0;
+	struct span prev = {.cpu = -1}, h;
+
+	assert_true(lock >= 0);
+	for (uint32_t i = 0; i < trace_count(tr, lock); i++, prev = h) {
+		trace_get(tr, lock, i, &h);
+		if (prev.cpu < 0 || h.cpu == prev.cpu)
+			continue;
+		changes++;
+		assert_handoff_edge(tr, h.t0, prev.cpu, h.cpu);
+		assert_int_equal(h.by, prev.cpu);
+		assert_runs_in_hold(tr, h.cpu, prev.cpu, &h);
+	}
+	print_message("gil-battle: %d hand-offs\n", changes);
+	assert_true(changes >= 10); /* 2 x 500 ms in turns of 5 ms */
+	assert_int_equal(count_edges(tr, EDGE_GIL), changes);
+	assert_lock_causes(tr);
+	trace_destroy(tr);
+}
+
 static void test_battle_old(void **state)
 {
 	(void)state;
@@ -444,6 +521,7 @@ int main(void)
 	    cmocka_unit_test(test_battle_new),
 	    cmocka_unit_test(test_convoy),
 	    cmocka_unit_test(test_voluntary_release_never_waits),
+	    cmocka_unit_test(test_handoff_edges),
 	    cmocka_unit_test(test_battle_old),
 	    cmocka_unit_test(test_battle_off),
 	    cmocka_unit_test(test_spinner_turns),

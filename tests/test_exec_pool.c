@@ -155,6 +155,56 @@ static void test_wait_first_cancels_the_rest(void **state)
 	assert_int_equal(rep.pills, 3);
 	/* Cancelled, not waited for: far from the losers' 5 s. */
 	assert_true(wall_ms(tr) < 0.5 * 5000);
+	assert_int_equal(assert_cancelled_by_winner(tr), 0);
+	trace_destroy(tr);
+}
+
+/* The edge job to JOB; fails unless there is exactly one. */
+static struct trace_edge job_edge_to(const struct trace *tr, int job)
+{
+	struct trace_edge e, found = {.from = -2};
+	int n = 0;
+
+	for (uint32_t i = 0; i < trace_edge_count(tr); i++)
+		if (trace_get_edge(tr, i, &e) && e.kind == EDGE_JOB && e.to == job) {
+			found = e;
+			n++;
+		}
+	assert_int_equal(n, 1);
+	return found;
+}
+
+/*
+ * Each job is handed to a worker once: one edge job to it, from the job
+ * that worker ran before (which had ended by then) or from -1 for the
+ * worker's first; a job is followed by at most one; and the job's first
+ * span after its queueing is caused by the hand-off.
+ */
+static void test_jobs_are_handed_over(void **state)
+{
+	(void)state;
+	struct exec_pool_report rep;
+	struct trace *tr = run_pool(PRIMES, 3, &rep);
+	int firsts = 0, next[20] = {0};
+	struct span sp;
+
+	assert_int_equal(tr->ntasks, 20);
+	for (int job = 0; job < tr->ntasks; job++) {
+		struct trace_edge e = job_edge_to(tr, job);
+		if (e.from < 0) {
+			firsts++;
+		} else {
+			assert_true(trace_lane_end(tr, e.from, 0) <= e.t);
+			assert_int_equal(++next[e.from], 1);
+		}
+		assert_true(trace_count(tr, job) >= 2);
+		trace_get(tr, job, 1, &sp); /* span 0: queued for a worker */
+		assert_int_equal(sp.cause, CAUSE_JOB);
+		assert_int_equal(sp.by, e.from);
+		assert_true(sp.t0 >= e.t);
+	}
+	assert_true(firsts >= 1 && firsts <= rep.workers);
+	assert_int_equal(count_edges(tr, EDGE_JOB), tr->ntasks);
 	trace_destroy(tr);
 }
 
@@ -245,6 +295,7 @@ int main(void)
 	    cmocka_unit_test(test_one_worker_runs_one_at_a_time),
 	    cmocka_unit_test(test_io_jobs_overlap),
 	    cmocka_unit_test(test_wait_first_cancels_the_rest),
+	    cmocka_unit_test(test_jobs_are_handed_over),
 	    cmocka_unit_test(test_killed_worker_takes_only_its_job),
 	    cmocka_unit_test(test_interrupt_ends_the_pool),
 	};

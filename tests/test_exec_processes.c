@@ -88,6 +88,17 @@ static void test_wait_first_cancels_the_rest(void **state)
 	trace_destroy(tr);
 }
 
+/* first-completed: the sleep of 0.8 s wins and its end cancels the other. */
+static void test_first_completed_cancel_edges(void **state)
+{
+	(void)state;
+	struct run_opts o = {.backend = "processes"};
+	struct trace *tr = run_builtin("first-completed", &o);
+
+	assert_int_equal(assert_cancelled_by_winner(tr), 0);
+	trace_destroy(tr);
+}
+
 /* The spinner counts the other tasks out through shared memory. */
 static void test_spinner_stops_when_the_others_end(void **state)
 {
@@ -252,6 +263,7 @@ int main(void)
 	    cmocka_unit_test(test_io_overlaps),
 	    cmocka_unit_test(test_every_step_kind),
 	    cmocka_unit_test(test_wait_first_cancels_the_rest),
+	    cmocka_unit_test(test_first_completed_cancel_edges),
 	    cmocka_unit_test(test_spinner_stops_when_the_others_end),
 	    cmocka_unit_test(test_spinner_turns_beside_cpu_work),
 	    cmocka_unit_test(test_killed_child_is_reported),

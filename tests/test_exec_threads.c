@@ -129,6 +129,17 @@ static void test_wait_first_cancels_the_rest(void **state)
 	trace_destroy(tr);
 }
 
+/* first-completed: the sleep of 0.8 s wins and its end cancels the other. */
+static void test_first_completed_cancel_edges(void **state)
+{
+	(void)state;
+	struct run_opts o = {.backend = "threads"};
+	struct trace *tr = run_builtin("first-completed", &o);
+
+	assert_int_equal(assert_cancelled_by_winner(tr), 0);
+	trace_destroy(tr);
+}
+
 /* Starts TEXT on BACKEND and interrupts it once every task is in its steps; returns the trace. */
 static struct trace *run_interrupted(const char *text, const char *backend)
 {
@@ -264,6 +275,7 @@ int main(void)
 	    cmocka_unit_test(test_io_overlaps),
 	    cmocka_unit_test(test_spinner_keeps_turning),
 	    cmocka_unit_test(test_wait_first_cancels_the_rest),
+	    cmocka_unit_test(test_first_completed_cancel_edges),
 	    cmocka_unit_test(test_interrupt_ends_the_run),
 	    cmocka_unit_test(test_ten_thousand_threads),
 	    cmocka_unit_test(test_thread_limit_is_reported),

@@ -53,6 +53,47 @@ static int max_active(const struct trace *tr)
 	return most;
 }
 
+/*
+ * Steps of one kind are never merged: four io steps in a row are io spans
+ * of steps 0, 1, 2 and 3 in that order -- one span each where nothing else
+ * happens between them (the GIL executor shows two, the release and the
+ * request) -- and every span says why it began.
+ */
+static void assert_steps_apart(const char *backend)
+{
+	struct trace *tr = run_text("[scenario]\nname = four-io\n"
+				    "[task A]\nsteps = io 100, io 100, io 100, io 100\n",
+				    backend);
+	int last = -1, nio = 0;
+	struct span sp;
+
+	assert_int_equal(trace_outcome(tr, 0), OUTCOME_DONE);
+	for (uint32_t i = 0; i < trace_count(tr, 0); i++) {
+		trace_get(tr, 0, i, &sp);
+		assert_int_not_equal(sp.cause, CAUSE_NONE);
+		if (sp.state != STATE_IO)
+			continue;
+		nio++;
+		/* The same step again, or the next one: never a step skipped or merged. */
+		assert_true(sp.step == last || sp.step == last + 1);
+		last = sp.step;
+	}
+	print_message("%s: %d io spans\n", backend, nio);
+	assert_int_equal(last, 3);
+	assert_int_equal(nio, strcmp(backend, "gil") == 0 ? 8 : 4);
+	trace_destroy(tr);
+}
+
+static void test_steps_never_merged(void **unused)
+{
+	(void)unused;
+	static const char *const backends[] = {"sequential", "threads", "threads-1core",
+					       "processes",  "pool",	"gil"};
+
+	for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
+		assert_steps_apart(backends[i]);
+}
+
 /* Seed 003: sync sleeps of 0.8 and 0.9 s take 1.70 s, one after the other. */
 static void test_seed_sleep_sequential(void **unused)
 {
@@ -264,6 +305,7 @@ int main(void)
 	    cmocka_unit_test(test_ten_requests_sequential),
 	    cmocka_unit_test(test_cpu_is_real_and_on_a_core),
 	    cmocka_unit_test(test_first_completed),
+	    cmocka_unit_test(test_steps_never_merged),
 	    cmocka_unit_test(test_spinner_alone_sequential),
 	    cmocka_unit_test(test_io_without_server_fails_task),
 	    cmocka_unit_test(test_interrupt),

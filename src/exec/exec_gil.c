@@ -99,15 +99,18 @@ static void gil_running_reason(const struct gil_thread *t, char *out)
 
 /* ---- taking and dropping ------------------------------------------------ */
 
-/* Waits for the lock as `lock` (WHY), then runs again as `running` (AGAIN). */
+/*
+ * Waits for the lock as `lock` (WHY; by its holder), then runs again as
+ * `running` (AGAIN; by the thread that handed the lock over).
+ */
 static void gil_wait_take(struct gil_thread *t, const char *why, const char *again)
 {
-	runner_enter(&t->r, STATE_LOCK, CAUSE_GIL_WAIT, -1, why);
+	runner_enter(&t->r, STATE_LOCK, CAUSE_GIL_WAIT, gil_holder(t->g), why);
 	if (gil_take(t->g, t->r.task) < 0)
 		return; /* cancelled: the runner stops at its next check */
 	t->held = true;
 	t->since_ns = clock_now_ns();
-	runner_enter(&t->r, STATE_RUNNING, CAUSE_GIL_TAKE, -1, again);
+	runner_enter(&t->r, STATE_RUNNING, CAUSE_GIL_TAKE, gil_handed_by(t->g), again);
 }
 
 /*
@@ -120,13 +123,17 @@ static int gil_let_go(struct gil_thread *t)
 	return gil_drop(t->g, t->r.task);
 }
 
-/* A switch inside CPU work: drop, (new: wait for the taker), take again. */
-static void gil_switch(struct gil_thread *t, const char *why)
+/*
+ * A switch inside CPU work: drop, (new: wait for the taker), take again.
+ * The lock span begins as a forced drop, asked for by ASKER (-1: the old
+ * lock's tick); its wait for the lock continues in the same span.
+ */
+static void gil_switch(struct gil_thread *t, const char *why, int asker)
 {
 	char again[TRACE_REASON_MAX];
 
 	gil_running_reason(t, again);
-	runner_enter(&t->r, STATE_LOCK, CAUSE_GIL_WAIT, -1, why);
+	runner_enter(&t->r, STATE_LOCK, CAUSE_GIL_DROP, asker, why);
 	gil_let_go(t);
 	gil_wait_take(t, why, again);
 }
@@ -149,9 +156,10 @@ static void gil_hook_chunk(struct runner *r, uint64_t now_ns)
 	if (gil_drop_requested(t->g)) {
 		snprintf(why, sizeof why, "drop request after %.1f ms: waits for GIL",
 			 clock_ns_to_ms(now_ns - t->since_ns));
-		gil_switch(t, why);
+		/* Nobody can reset the request before we let go: the asker is exact. */
+		gil_switch(t, why, gil_drop_asker(t->g));
 	} else if (gil_tick(t->g)) {
-		gil_switch(t, "100 ticks: released, re-taking the GIL");
+		gil_switch(t, "100 ticks: released, re-taking the GIL", -1);
 	}
 }
 
@@ -167,9 +175,10 @@ static void gil_hook_release(struct runner *r, enum step_kind why)
 	/*
 	 * As in CPython, a release that finds a drop request pending waits
 	 * until the asker has the lock; say so, since it delays the call.
+	 * The request is reset by then, but its asker stays recorded.
 	 */
 	if (gil_let_go(t))
-		runner_enter(r, gil_release_state(why), CAUSE_GIL_DROP, -1,
+		runner_enter(r, gil_release_state(why), CAUSE_GIL_DROP, gil_drop_asker(t->g),
 			     "GIL handed over on request");
 }
 
@@ -239,7 +248,7 @@ static int gil_start_threads(struct exec_ctx *ctx, struct gil_thread *th, int n)
 }
 
 static void gil_setup_threads(struct exec_ctx *ctx, struct gil *g, struct gil_thread *th,
-			      _Atomic int *live)
+			      _Atomic int *live, _Atomic int *winner)
 {
 	uint64_t now = clock_now_ns();
 
@@ -249,6 +258,7 @@ static void gil_setup_threads(struct exec_ctx *ctx, struct gil *g, struct gil_th
 		t->r.latency_port = ctx->latency_port;
 		t->r.cancel = ctx->cancel;
 		t->r.live = live;
+		t->r.winner = winner;
 		/* Free-threaded: plain threads, nothing to take or drop. */
 		t->r.hooks = g->mode == GIL_OFF ? NULL : &gil_hooks;
 		t->r.ud = t;
@@ -262,6 +272,7 @@ static int gil_exec_run(struct exec_ctx *ctx)
 {
 	int n = ctx->sc->ntasks, mode = gil_mode_from_name(ctx->gil), rc;
 	_Atomic int live = runner_live_tasks(ctx->sc);
+	_Atomic int winner = -1; /* wait = first: the task that won */
 	struct gil g;
 
 	if (mode < 0) {
@@ -282,7 +293,7 @@ static int gil_exec_run(struct exec_ctx *ctx)
 		return rc;
 	}
 	gil_set_cancel(&g, ctx->cancel);
-	gil_setup_threads(ctx, &g, th, &live);
+	gil_setup_threads(ctx, &g, th, &live, &winner);
 	rc = gil_start_threads(ctx, th, n);
 	for (int i = 0; i < n; i++)
 		if (th[i].started)

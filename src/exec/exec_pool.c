@@ -58,6 +58,7 @@ struct pool_worker {
 
 struct pool_shared {
 	_Atomic int cancel;	/* enum runner_cancel, the runners' flag */
+	_Atomic int winner;	/* wait = first: the job that won, -1 */
 	_Atomic int live;	/* non-spinner jobs not yet ended */
 	struct pool_worker w[]; /* one per worker */
 };
@@ -124,14 +125,18 @@ static void check_number(struct runner *r)
 	if (!j->check || runner_cancelled(r))
 		return;
 	snprintf(why, sizeof why, "is_prime(%" PRIu64 ")", j->res.number);
-	runner_enter(r, STATE_RUNNING, CAUSE_JOB, -1, why);
+	runner_enter(r, STATE_RUNNING, CAUSE_STEP, -1, why);
 	j->res.prime = work_is_prime(j->res.number);
 	j->res.checked = 1;
 }
 
 static const struct runner_hooks pool_hooks = {.end = check_number};
 
-static void run_job(struct pool *p, int w, int job)
+/*
+ * Worker W runs JOB, taken after job PREV (-1: its first): the hand-off is
+ * an edge `job`, and the job's first span begins because of it.
+ */
+static void run_job(struct pool *p, int w, int job, int prev)
 {
 	struct exec_ctx *ctx = p->ctx;
 	struct pool_job j = {.check = scenario_task_has_step(&ctx->sc->tasks[job], STEP_CPU)};
@@ -143,9 +148,13 @@ static void run_job(struct pool *p, int w, int job)
 	runner_init(&r, ctx->tr, ctx->sc, job);
 	r.latency_port = ctx->latency_port;
 	r.cancel = &p->sh->cancel;
+	r.winner = &p->sh->winner;
 	r.live = &p->sh->live;
 	r.hooks = &pool_hooks;
 	r.ud = &j;
+	r.first_cause = CAUSE_JOB;
+	r.first_by = prev;
+	trace_edge(ctx->tr, prev, job, clock_now_ns(), EDGE_JOB);
 	if (runner_run(&r) == OUTCOME_DONE) {
 		/* Who ran it, and its answer: a last zero-length span at the end. */
 		if (j.res.checked)
@@ -176,6 +185,7 @@ static int take_job(struct pool *p, int w)
 static _Noreturn void worker_main(struct pool *p, int w)
 {
 	struct pool_worker *me = &p->sh->w[w];
+	int prev = -1; /* the job this worker ran last */
 
 	if (worker_tie(p) < 0)
 		_exit(1);
@@ -188,7 +198,8 @@ static _Noreturn void worker_main(struct pool *p, int w)
 		if (job < 0 || job >= p->ctx->sc->ntasks)
 			_exit(2); /* the queue broke */
 		atomic_store(&me->job, job);
-		run_job(p, w, job);
+		run_job(p, w, job, prev);
+		prev = job;
 		atomic_store(&me->job, -1);
 		atomic_fetch_add(&me->jobs, 1);
 	}
@@ -298,9 +309,13 @@ static void finish_leftovers(struct pool *p)
 			     : why == RUNNER_INTERRUPTED ? "cancelled: run interrupted"
 							 : "cancelled: worker died";
 
+	int by = p->sh != MAP_FAILED ? runner_canceller(&p->sh->cancel, &p->sh->winner) : -1;
+
 	for (int i = 0; i < p->ctx->sc->ntasks; i++)
-		if (trace_outcome(p->ctx->tr, i) == OUTCOME_NONE)
-			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, -1, reason);
+		if (trace_outcome(p->ctx->tr, i) == OUTCOME_NONE) {
+			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, by, reason);
+			runner_note_cancel(p->ctx->tr, by, i);
+		}
 }
 static int start_workers(struct pool *p)
 {
@@ -347,6 +362,7 @@ static int pool_setup(struct pool *p, struct exec_ctx *ctx)
 	fcntl(p->job_w, F_SETFL, O_NONBLOCK);
 	fcntl(p->res_r, F_SETFL, O_NONBLOCK);
 	atomic_init(&p->sh->cancel, RUNNER_GO);
+	atomic_init(&p->sh->winner, -1);
 	atomic_init(&p->sh->live, runner_live_tasks(ctx->sc));
 	for (int w = 0; w < p->nworkers; w++)
 		atomic_init(&p->sh->w[w].job, -1);

@@ -32,6 +32,7 @@
 /* What the parent and every child share. */
 struct procs_shared {
 	_Atomic int cancel; /* enum runner_cancel, the runners' flag */
+	_Atomic int winner; /* wait = first: the task that won, -1 */
 	_Atomic int live;   /* non-spinner tasks not yet ended */
 };
 
@@ -99,6 +100,7 @@ static _Noreturn void child_main(struct procs *p, int task)
 	runner_init(&r, p->ctx->tr, p->ctx->sc, task);
 	r.latency_port = p->ctx->latency_port;
 	r.cancel = &p->sh->cancel;
+	r.winner = &p->sh->winner;
 	r.live = &p->sh->live;
 	runner_run(&r);
 	_exit(0);
@@ -173,12 +175,17 @@ static void wait_all(struct procs *p)
 		clock_sleep_until(clock_now_ns() + PROCS_POLL_NS);
 	}
 }
-/* Ends the lanes of tasks that never got a process. */
+/* Ends the lanes of tasks that never got a process (cancelled by a winner, if any). */
 static void never_started(struct procs *p, int from, const char *why)
 {
+	int by =
+	    p->sh && p->sh != MAP_FAILED ? runner_canceller(&p->sh->cancel, &p->sh->winner) : -1;
+
 	for (int i = from; i < p->ctx->sc->ntasks; i++)
-		if (trace_outcome(p->ctx->tr, i) == OUTCOME_NONE)
-			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, -1, why);
+		if (trace_outcome(p->ctx->tr, i) == OUTCOME_NONE) {
+			trace_finish(p->ctx->tr, i, clock_now_ns(), OUTCOME_CANCELLED, by, why);
+			runner_note_cancel(p->ctx->tr, by, i);
+		}
 }
 
 /* Forks the child of TASK; 0, or -1 with errno. */
@@ -255,6 +262,7 @@ static int procs_setup(struct procs *p, struct exec_ctx *ctx)
 		return -1;
 	}
 	atomic_init(&p->sh->cancel, RUNNER_GO);
+	atomic_init(&p->sh->winner, -1);
 	atomic_init(&p->sh->live, runner_live_tasks(ctx->sc));
 	p->group = start_anchor(p->parent);
 	if (p->group < 0) {

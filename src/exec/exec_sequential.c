@@ -12,6 +12,7 @@ static int sequential_run(struct exec_ctx *ctx)
 {
 	/* Nothing runs beside a task, so a spinner has no one to wait for. */
 	_Atomic int live = 0;
+	_Atomic int winner = -1; /* wait = first: the task that ended first */
 	uint64_t now = clock_now_ns();
 
 	for (int i = 0; i < ctx->sc->ntasks; i++)
@@ -21,6 +22,7 @@ static int sequential_run(struct exec_ctx *ctx)
 		runner_init(&r, ctx->tr, ctx->sc, i);
 		r.latency_port = ctx->latency_port;
 		r.cancel = ctx->cancel;
+		r.winner = &winner;
 		r.live = &live;
 		runner_run(&r);
 	}

@@ -32,6 +32,7 @@ struct threads_run {
 	struct runner *runners; /* one per task; a thread's argument */
 	pthread_t *threads;
 	_Atomic int live;    /* the runners' shared count of live tasks */
+	_Atomic int winner;  /* wait = first: the task that won, -1 */
 	_Atomic int started; /* threads that have begun to run */
 };
 
@@ -110,6 +111,7 @@ static int start_all(struct threads_run *t, pthread_attr_t *attr)
 		runner_init(r, ctx->tr, ctx->sc, i);
 		r->latency_port = ctx->latency_port;
 		r->cancel = ctx->cancel;
+		r->winner = &t->winner;
 		r->live = &t->live;
 		r->ud = t;
 		/* Written before the thread exists: the lane is still ours. */
@@ -132,6 +134,7 @@ static int threads_go(struct exec_ctx *ctx, int pin)
 
 	atomic_init(&t.live, runner_live_tasks(ctx->sc));
 	atomic_init(&t.started, 0);
+	atomic_init(&t.winner, -1);
 	t.runners = calloc((size_t)n, sizeof *t.runners);
 	t.threads = calloc((size_t)n, sizeof *t.threads);
 	if (!t.runners || !t.threads || (rc = make_attr(&attr, pin)) != 0) {

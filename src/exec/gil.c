@@ -64,6 +64,9 @@ int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct tra
 	g->lane = lane;
 	g->ticks = GIL_OLD_TICKS;
 	atomic_init(&g->last_holder, -1);
+	atomic_init(&g->holder, -1);
+	atomic_init(&g->handed_by, -1);
+	atomic_init(&g->drop_asker, -1);
 	atomic_init(&g->drop_request, 0);
 	atomic_init(&g->drop_requests, 0);
 	atomic_init(&g->switch_waits, 0);
@@ -121,27 +124,47 @@ static bool gil_timed_wait(struct gil *g, pthread_cond_t *c, pthread_mutex_t *mu
 /*
  * Bookkeeping of a take, called with m held: `locked`, the holder, the
  * switch count, and the hold's span in the lock lane.  Doing the trace
- * write under m is what keeps the lock lane single-writer.
+ * write under m is what keeps the lock lane single-writer.  Returns the
+ * thread the lock was handed over from (-1: none, or TASK itself) and puts
+ * the time of the take in *AT.
  */
-static void gil_mark_taken(struct gil *g, int task)
+static int gil_mark_taken(struct gil *g, int task, uint64_t *at)
 {
+	int from = atomic_load_explicit(&g->last_holder, memory_order_relaxed);
+
 	g->locked = 1;
-	if (atomic_load_explicit(&g->last_holder, memory_order_relaxed) != task) {
+	if (from != task) {
 		atomic_store_explicit(&g->last_holder, task, memory_order_relaxed);
 		g->switch_number++;
+	} else {
+		from = -1;
 	}
+	atomic_store_explicit(&g->holder, task, memory_order_relaxed);
+	atomic_store_explicit(&g->handed_by, from, memory_order_relaxed);
+	*at = clock_now_ns();
 	if (g->tr) {
 		char why[TRACE_REASON_MAX];
 		snprintf(why, sizeof why, "held by %s", trace_name(g->tr, task));
-		trace_enter(g->tr, g->lane, clock_now_ns(), STATE_RUNNING, task, CAUSE_GIL_TAKE, -1,
-			    why);
+		trace_enter(g->tr, g->lane, *at, STATE_RUNNING, task, CAUSE_GIL_TAKE, from, why);
 	}
+	return from;
+}
+
+/*
+ * The hand-off as an edge, written after m is let go (any thread may write
+ * edges) with the time of the take.
+ */
+static void gil_note_handoff(struct gil *g, int from, int task, uint64_t at)
+{
+	if (g->tr && from >= 0)
+		trace_edge(g->tr, from, task, at, EDGE_GIL);
 }
 
 /* Ends the hold's span; called by the holder with m held, before unlocking. */
 static void gil_mark_dropped(struct gil *g)
 {
 	g->locked = 0;
+	atomic_store_explicit(&g->holder, -1, memory_order_relaxed);
 	if (g->tr)
 		trace_close(g->tr, g->lane, clock_now_ns());
 }
@@ -151,6 +174,9 @@ static void gil_mark_dropped(struct gil *g)
 /* take_gil() of ceval_gil.c. */
 static int gil_take_new(struct gil *g, int task)
 {
+	uint64_t at;
+	int from;
+
 	pthread_mutex_lock(&g->m);
 	while (g->locked) {
 		if (gil_cancelled(g)) {
@@ -163,20 +189,25 @@ static int gil_take_new(struct gil *g, int task)
 		 * A whole interval passed and nobody else got the lock either:
 		 * ask the holder to let go (SET_GIL_DROP_REQUEST).  A wake-up
 		 * by the signal of a release is not a timeout, so a thread
-		 * that comes back from I/O to a free lock never asks.
+		 * that comes back from I/O to a free lock never asks.  The
+		 * flag only changes under m, so the asker is known exactly.
 		 */
 		if (timed_out && g->locked && g->switch_number == saved &&
-		    atomic_exchange(&g->drop_request, 1) == 0)
+		    !atomic_load(&g->drop_request)) {
+			atomic_store(&g->drop_asker, task);
+			atomic_store(&g->drop_request, 1);
 			atomic_fetch_add(&g->drop_requests, 1);
+		}
 	}
 	/* switch_m is taken before last_holder changes (see gil_drop_new). */
 	pthread_mutex_lock(&g->switch_m);
-	gil_mark_taken(g, task);
+	from = gil_mark_taken(g, task, &at);
 	pthread_cond_signal(&g->switch_cv);
 	pthread_mutex_unlock(&g->switch_m);
 	if (atomic_load(&g->drop_request))
 		atomic_store(&g->drop_request, 0); /* RESET_GIL_DROP_REQUEST */
 	pthread_mutex_unlock(&g->m);
+	gil_note_handoff(g, from, task, at);
 	return 0;
 }
 
@@ -219,6 +250,9 @@ static int gil_drop_new(struct gil *g, int task)
 /* PyThread_acquire_lock(lock, 1) of thread_pthread.h (mutex + condition). */
 static int gil_take_old(struct gil *g, int task)
 {
+	uint64_t at;
+	int from;
+
 	pthread_mutex_lock(&g->m);
 	while (g->locked) {
 		if (gil_cancelled(g)) {
@@ -228,8 +262,9 @@ static int gil_take_old(struct gil *g, int task)
 		/* CPython waits untimed; the timeout only lets cancellation in. */
 		gil_timed_wait(g, &g->cv, &g->m);
 	}
-	gil_mark_taken(g, task);
+	from = gil_mark_taken(g, task, &at);
 	pthread_mutex_unlock(&g->m);
+	gil_note_handoff(g, from, task, at);
 	return 0;
 }
 
@@ -277,6 +312,21 @@ bool gil_drop_requested(const struct gil *g)
 {
 	return g->mode == GIL_NEW &&
 	       atomic_load_explicit(&g->drop_request, memory_order_relaxed) != 0;
+}
+
+int gil_holder(const struct gil *g)
+{
+	return atomic_load_explicit(&g->holder, memory_order_relaxed);
+}
+
+int gil_handed_by(const struct gil *g)
+{
+	return atomic_load_explicit(&g->handed_by, memory_order_relaxed);
+}
+
+int gil_drop_asker(const struct gil *g)
+{
+	return atomic_load_explicit(&g->drop_asker, memory_order_relaxed);
 }
 
 /* The old ceval loop's `--_Py_Ticker < 0` check; only the holder calls it. */

@@ -16,7 +16,9 @@
  * Recording: with a trace, every hold becomes one span in the trace's lock
  * lane (state `running`, cpu = the holder's task id).  Only the holder
  * writes that lane, and it does so with the lock's mutex held, so the lane
- * keeps its single writer however many threads contend.
+ * keeps its single writer however many threads contend.  Each hand-off
+ * (a take by another thread than the last holder) is also an edge `gil`
+ * from the dropper to the taker, written just after the take with its time.
  */
 #ifndef CONCTUI_GIL_H
 #define CONCTUI_GIL_H
@@ -63,7 +65,11 @@ struct gil {
 	uint64_t switch_number;	  /* times the holder changed */
 	_Atomic int last_holder;  /* task id, -1 before the first take */
 	_Atomic int drop_request; /* a waiter asks the holder to let go */
-	int ticks;		  /* old mode: chunks left until the release */
+	/* private: who did what, for the record (causes and edges) */
+	_Atomic int holder;	/* task holding it now, -1 while free */
+	_Atomic int handed_by;	/* the holder before the current one; -1: none or itself */
+	_Atomic int drop_asker; /* the waiter that set drop_request last */
+	int ticks;		/* old mode: chunks left until the release */
 	/* private: counters, read with the accessors */
 	_Atomic uint64_t drop_requests; /* times drop_request went from 0 to 1 */
 	_Atomic uint64_t switch_waits;	/* drops that waited for another taker */
@@ -95,6 +101,15 @@ int gil_take(struct gil *g, int task);
 int gil_drop(struct gil *g, int task);
 /* The holder's cheap check, made at every chunk boundary. */
 bool gil_drop_requested(const struct gil *g);
+/*
+ * Who caused what, for a span's `by`: the task holding the lock now (-1
+ * while free); for the holder, the thread it took the lock from (-1 after
+ * a first take or a re-take); the waiter whose timeout set the latest drop
+ * request (-1 before any).
+ */
+int gil_holder(const struct gil *g);
+int gil_handed_by(const struct gil *g);
+int gil_drop_asker(const struct gil *g);
 /* Old mode, called by the holder once per chunk: true every GIL_OLD_TICKS. */
 bool gil_tick(struct gil *g);
 

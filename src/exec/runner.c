@@ -37,6 +37,12 @@ int runner_cancelled(const struct runner *r)
 
 void runner_enter(struct runner *r, enum state st, enum cause cause, int by, const char *reason)
 {
+	if (r->first_cause != CAUSE_NONE) {
+		/* The task's first span says why it began (a pool's job: taken by a worker). */
+		cause = r->first_cause;
+		by = r->first_by;
+		r->first_cause = CAUSE_NONE;
+	}
 	probe_enter(&r->probe, r->tr, r->task, st, cause, by, reason);
 }
 
@@ -184,6 +190,37 @@ static const char *end_reason(const struct runner *r, int rc, char *buf, size_t 
 	return buf;
 }
 
+int runner_canceller(_Atomic int *cancel, _Atomic int *winner)
+{
+	if (!cancel || !winner || atomic_load(cancel) != RUNNER_FIRST_DONE)
+		return -1;
+	return atomic_load(winner);
+}
+
+void runner_note_cancel(struct trace *tr, int winner, int task)
+{
+	struct trace_edge e = {.from = winner, .to = task, .kind = EDGE_CANCEL};
+
+	if (winner < 0 || winner == task)
+		return;
+	e.t = trace_lane_end(tr, winner, 0);
+	trace_append_edge(tr, &e);
+}
+
+/*
+ * wait = first: the first task to end well cancels the others.  It names
+ * itself the winner before it raises the flag, so that every task that
+ * sees the flag also sees who raised it.
+ */
+static void runner_claim_win(struct runner *r)
+{
+	int none = -1, go = RUNNER_GO;
+
+	if (r->winner && !atomic_compare_exchange_strong(r->winner, &none, r->task))
+		return; /* another task won */
+	atomic_compare_exchange_strong(r->cancel, &go, RUNNER_FIRST_DONE);
+}
+
 enum outcome runner_run(struct runner *r)
 {
 	char buf[TRACE_REASON_MAX];
@@ -204,13 +241,13 @@ enum outcome runner_run(struct runner *r)
 	enum outcome o = rc == 0	    ? OUTCOME_DONE
 			 : rc == -ECANCELED ? OUTCOME_CANCELLED
 					    : OUTCOME_FAILED;
+	int by = o == OUTCOME_CANCELLED ? runner_canceller(r->cancel, r->winner) : -1;
 	uint64_t end = clock_now_ns();
 	probe_stop(&r->probe, r->tr, r->task, end);
-	trace_finish(r->tr, r->task, end, o, -1, end_reason(r, rc, buf, sizeof buf));
-	if (o == OUTCOME_DONE && r->wait == WAIT_FIRST && r->cancel) {
-		int go = RUNNER_GO;
-		atomic_compare_exchange_strong(r->cancel, &go, RUNNER_FIRST_DONE);
-	}
+	trace_finish(r->tr, r->task, end, o, by, end_reason(r, rc, buf, sizeof buf));
+	runner_note_cancel(r->tr, by, r->task);
+	if (o == OUTCOME_DONE && r->wait == WAIT_FIRST && r->cancel)
+		runner_claim_win(r);
 	if (r->live && !scenario_task_has_step(r->spec, STEP_SPIN))
 		atomic_fetch_sub(r->live, 1);
 	return o;

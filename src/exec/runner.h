@@ -42,8 +42,11 @@ struct runner {
 	const struct scenario_task *spec;
 	enum wait_mode wait; /* WAIT_FIRST: finishing cancels the others */
 	int latency_port;
-	_Atomic int *cancel;		  /* enum runner_cancel; shared by the run */
-	_Atomic int *live;		  /* non-spinner tasks not yet ended */
+	_Atomic int *cancel;	/* enum runner_cancel; shared by the run */
+	_Atomic int *winner;	/* wait = first: the task that won, -1; shared like cancel */
+	_Atomic int *live;	/* non-spinner tasks not yet ended */
+	enum cause first_cause; /* of the first span the task opens; NONE: the step's */
+	int first_by;		/* its `by`, with first_cause */
 	const struct runner_hooks *hooks; /* NULL for a plain thread */
 	void *ud;			  /* the hooks' data */
 	/* private */
@@ -64,6 +67,19 @@ void runner_enter(struct runner *r, enum state st, enum cause cause, int by, con
 
 /* True once the task should stop (cancelled or interrupted). */
 int runner_cancelled(const struct runner *r);
+
+/*
+ * wait = first: the task whose end cancelled the others (*WINNER) when
+ * *CANCEL says so, else -1 (not cancelled, or interrupted).  Either
+ * pointer may be NULL.
+ */
+int runner_canceller(_Atomic int *cancel, _Atomic int *winner);
+/*
+ * Records that WINNER's end cancelled TASK: an edge `cancel` at the
+ * winner's end, which its lane already shows.  Called for each cancelled
+ * task once, by whoever ends its lane.
+ */
+void runner_note_cancel(struct trace *tr, int winner, int task);
 
 /* Tasks of SC that do not spin: the initial value of the shared *live. */
 int runner_live_tasks(const struct scenario *sc);
