@@ -143,16 +143,24 @@ static void loop_test_one_runs_at_a_time(void **state)
 static void loop_test_offload(void **state)
 {
 	(void)state;
-	struct trace *tr = loop_run_ok("[scenario]\nname = offload\n"
-				       "[task A]\nsteps = offload 300\n"
-				       "[task B]\nsteps = offload 300\n"
-				       "[task C]\nsteps = sleep 10\nrepeat = 20\n");
+	double others;
+	struct trace *tr = run_measured("[scenario]\nname = offload\n"
+					"[task A]\nsteps = offload 300\n"
+					"[task B]\nsteps = offload 300\n"
+					"[task C]\nsteps = sleep 10\nrepeat = 20\n",
+					LOOP_BACKEND, &others);
 
+	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 3);
+	if (!left_alone(tr, others)) {
+		/* Two pool threads cannot compute at once on cores others hold. */
+		print_message("the machine was busy (%.0f ms of CPU): not judged\n", others);
+		trace_destroy(tr);
+		skip();
+	}
 	double pool = loop_busy_ms(tr, 0) + loop_busy_ms(tr, 1);
 
 	print_message("wall %.0f ms, pool work %.0f ms, longest timer gap %.1f ms\n", wall_ms(tr),
 		      pool, loop_longest_awake(tr, 2));
-	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 3);
 	assert_true(stats_max_overlap(tr, STATE_RUNNING) >= 2);
 	/* Side by side: about one offload's time, not the two one after the other. */
 	assert_true(wall_ms(tr) < 0.75 * pool);
