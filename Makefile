@@ -143,8 +143,12 @@ test-unit: $(TESTS) $(BIN)
 test-e2e: $(BIN)
 	@CONCTUI_BIN=$(abspath $(BIN)) sh tests/e2e/run.sh
 
+# The sanitizer builds run the unit tests, and the ASan binary the e2e
+# suite too (CONCTUI_SANITIZED tells it to leave out timing judgements).
 test-san:
 	@$(MAKE) --no-print-directory SAN=asan test-unit
+	@$(MAKE) --no-print-directory SAN=asan build/asan/conctui
+	@CONCTUI_BIN=$(abspath build/asan/conctui) CONCTUI_SANITIZED=asan sh tests/e2e/run.sh
 	@$(MAKE) --no-print-directory SAN=tsan test-unit
 
 # libFuzzer (clang) on the scenario parser and the record reader.

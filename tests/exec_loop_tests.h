@@ -7,7 +7,9 @@
  * what it took: other processes share these cores), with bounds that a
  * wrong model cannot meet: sequential sleeps take 1.9x as long, a loop that
  * runs two tasks' CPU work at once takes 0.8x, a blocking offload stalls a
- * timer by 300 ms.  Sanitizer builds are slower, so a few bounds widen.
+ * timer by 300 ms.  Each such bound is judged by timing_retry (plain build,
+ * quiet machine, a few tries); what the trace shows about the model
+ * (overlaps, outcomes, order) is asserted on every run, sanitizers too.
  */
 #ifndef EXEC_LOOP_TESTS_H
 #define EXEC_LOOP_TESTS_H
@@ -96,18 +98,25 @@ static int loop_count_edges(const struct trace *tr, enum edge_kind kind, int fro
  * ------------------------------------------------------------------------ */
 
 /* Seed 003: the waits overlap, so the run takes the longer sleep, not the sum. */
-static void loop_test_seed_sleep(void **state)
+static bool seed_sleep_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	struct trace *tr = loop_run_ok("[scenario]\nname = seed-sleep\n"
 				       "[task A]\nsteps = sleep 800\n"
 				       "[task B]\nsteps = sleep 900\n");
 	double wall = wall_ms(tr);
 
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
-	assert_true(wall >= 900 && wall < 1.1 * 900);
-	assert_true(wall < 0.6 * 1700);
+	assert_int_equal(stats_max_overlap(tr, STATE_SLEEP), 2);
+	assert_true(wall >= 900);
 	trace_destroy(tr);
+	return wall < 1.1 * 900;
+}
+
+static void loop_test_seed_sleep(void **state)
+{
+	(void)state;
+	timing_retry("seed sleep", TIMING_TRIES, seed_sleep_once, NULL);
 }
 
 /*
@@ -117,9 +126,9 @@ static void loop_test_seed_sleep(void **state)
  * the run 3c + 300 = 750 ms, not 600 (parallel) and not 1200 (sequential);
  * c is what the run recorded, a quarter of the computing time.
  */
-static void loop_test_one_runs_at_a_time(void **state)
+static bool one_at_a_time_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	struct trace *tr =
 	    loop_run_ok("[scenario]\nname = interleave\n"
 			"[task T]\nsteps = cpu 150, sleep 300, cpu 150\ncount = 2\n");
@@ -131,42 +140,50 @@ static void loop_test_one_runs_at_a_time(void **state)
 	print_message("wall %.0f ms, cpu step %.0f ms: want %.0f ms\n", wall, c, want);
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 1);
-	assert_true(waited > 0.66 * c);
-	assert_true(wall > 0.9 * want && wall < 1.25 * want);
+	assert_true(waited > 0);
 	trace_destroy(tr);
+	return waited > 0.66 * c && wall > 0.9 * want && wall < 1.25 * want;
+}
+
+static void loop_test_one_runs_at_a_time(void **state)
+{
+	(void)state;
+	timing_retry("one at a time", TIMING_TRIES, one_at_a_time_once, NULL);
 }
 
 /*
  * run_in_executor: two offloads compute at once on the pool while the
  * loop keeps serving a task that sleeps 10 ms twenty times.
  */
-static void loop_test_offload(void **state)
+static bool offload_once(void *arg)
 {
-	(void)state;
-	double others;
-	struct trace *tr = run_measured("[scenario]\nname = offload\n"
-					"[task A]\nsteps = offload 300\n"
-					"[task B]\nsteps = offload 300\n"
-					"[task C]\nsteps = sleep 10\nrepeat = 20\n",
-					LOOP_BACKEND, &others);
+	(void)arg;
+	struct trace *tr = loop_run_ok("[scenario]\nname = offload\n"
+				       "[task A]\nsteps = offload 300\n"
+				       "[task B]\nsteps = offload 300\n"
+				       "[task C]\nsteps = sleep 10\nrepeat = 20\n");
 
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 3);
-	if (!left_alone(tr, others)) {
-		/* Two pool threads cannot compute at once on cores others hold. */
-		print_message("the machine was busy (%.0f ms of CPU): not judged\n", others);
-		trace_destroy(tr);
-		skip();
-	}
 	double pool = loop_busy_ms(tr, 0) + loop_busy_ms(tr, 1);
 
 	print_message("wall %.0f ms, pool work %.0f ms, longest timer gap %.1f ms\n", wall_ms(tr),
 		      pool, loop_longest_awake(tr, 2));
-	assert_true(stats_max_overlap(tr, STATE_RUNNING) >= 2);
-	/* Side by side: about one offload's time, not the two one after the other. */
-	assert_true(wall_ms(tr) < 0.75 * pool);
+	/*
+	 * Side by side: two running at once (a timing: the probe shows a pool
+	 * thread that others keep off its core as ready), and about one
+	 * offload's time, not the two one after the other.
+	 */
+	bool held = stats_max_overlap(tr, STATE_RUNNING) >= 2 && wall_ms(tr) < 0.75 * pool;
 	/* Offloading on the loop would stall C's timers for a whole 300 ms. */
-	assert_true(loop_longest_awake(tr, 2) < (SANITIZED ? 150 : 50));
+	held = held && loop_longest_awake(tr, 2) < 50;
 	trace_destroy(tr);
+	return held;
+}
+
+static void loop_test_offload(void **state)
+{
+	(void)state;
+	timing_retry("offload", TIMING_TRIES, offload_once, NULL);
 }
 
 /*
@@ -174,9 +191,9 @@ static void loop_test_offload(void **state)
  * cancelled at once rather than awaited.  Lateness of the winner's timer
  * (a loaded machine) shifts both ends alike, so it is allowed for.
  */
-static void loop_test_first_completed(void **state)
+static bool first_completed_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	char why[TRACE_REASON_MAX];
 	struct trace *tr = loop_run_ok("[scenario]\nname = first\nwait = first\n"
 				       "[task fast]\nsteps = sleep 800\n"
@@ -188,8 +205,7 @@ static void loop_test_first_completed(void **state)
 	assert_int_equal(trace_outcome(tr, 1), OUTCOME_CANCELLED);
 	last_reason(tr, 1, why, sizeof why);
 	assert_string_equal(why, "cancelled: another task finished first");
-	assert_true(won >= 800 && lost - won < 50);
-	assert_true(wall_ms(tr) >= 800 && wall_ms(tr) < 0.9 * 900 + (won - 800));
+	assert_true(won >= 800 && wall_ms(tr) >= 800);
 	/* The winner cancelled the other: a cancel edge, and its last span says by whom. */
 	struct span last;
 	trace_get(tr, 1, trace_count(tr, 1) - 1, &last);
@@ -197,7 +213,16 @@ static void loop_test_first_completed(void **state)
 	assert_int_equal(last.by, 0);
 	assert_int_equal(loop_count_edges(tr, EDGE_CANCEL, 0, 1), 1);
 	assert_int_equal(loop_count_edges(tr, EDGE_CANCEL, -1, -1), 1);
+	/* Cancelled at once: long before its own 900 ms would have ended. */
+	bool held = lost - won < 50 && wall_ms(tr) < 0.9 * 900 + (won - 800);
 	trace_destroy(tr);
+	return held;
+}
+
+static void loop_test_first_completed(void **state)
+{
+	(void)state;
+	timing_retry("first completed", TIMING_TRIES, first_completed_once, NULL);
 }
 
 /*
@@ -210,9 +235,9 @@ static void loop_test_first_completed(void **state)
  * the real figure at 10,000.  Sanitizers multiply the cost per connection
  * (and a TSan fiber costs ~1 MB), so their builds check fewer.
  */
-static void loop_test_many_waits(void **state)
+static bool many_waits_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	const int n = SANITIZED ? 200 : 2000;
 	char text[160];
 	struct trace *one = loop_run_ok("[scenario]\nname = one\n[task T]\nsteps = io 300\n");
@@ -226,10 +251,16 @@ static void loop_test_many_waits(void **state)
 		      wall_ms(tr), wall_ms(one), ratio, tr->meta.bytes_per_task);
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), n);
 	assert_int_equal(stats_max_overlap(tr, STATE_IO), n);
-	assert_true(ratio < (SANITIZED ? 3.0 : 2.0));
 	assert_true(tr->meta.bytes_per_task > 0);
 	trace_destroy(one);
 	trace_destroy(tr);
+	return ratio < 2.0;
+}
+
+static void loop_test_many_waits(void **state)
+{
+	(void)state;
+	timing_retry("many waits", TIMING_TRIES, many_waits_once, NULL);
 }
 
 /* The gaps (ms) between the starts of LANE's spinner frames, in order; their count. */
@@ -255,9 +286,9 @@ static int loop_frame_gaps(const struct trace *tr, int lane, double *gaps, int m
  * The median gap says how it turns; the largest that it never froze (a
  * frozen one shows the whole 1000 ms), with room for a loaded machine.
  */
-static void loop_test_spinner_turns(void **state)
+static bool spinner_turns_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	double gaps[64];
 	struct trace *tr = loop_run_ok("[scenario]\nname = spinner\n"
 				       "[task spinner]\nsteps = spin 100\n"
@@ -266,13 +297,20 @@ static void loop_test_spinner_turns(void **state)
 	double largest = stats_max_gap_ms(tr, 0, STATE_RUNNING);
 
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
-	assert_true(n >= 8);
+	/* It turned while slow slept: a frozen spinner draws one frame. */
+	assert_true(n >= 2);
 	/* The last gap is cut short when slow ends: leave it out. */
 	double median = stats_median(gaps, n - 1);
 	print_message("spinner: %d gaps, median %.1f ms, largest %.1f ms\n", n, median, largest);
-	assert_true(median > 99 && median < 115);
-	assert_true(largest < 400);
+	assert_true(median > 99);
 	trace_destroy(tr);
+	return n >= 8 && median < 115 && largest < 400;
+}
+
+static void loop_test_spinner_turns(void **state)
+{
+	(void)state;
+	timing_retry("spinner turns", TIMING_TRIES, spinner_turns_once, NULL);
 }
 
 /* Seed 004: a CPU-bound task on the loop freezes the spinner for its length. */
@@ -290,6 +328,18 @@ static void loop_test_spinner_freezes(void **state)
 	trace_destroy(tr);
 }
 
+/* True when LANE's latest span is a computation (running, or preempted in one). */
+static bool loop_computing(const struct trace *tr, int lane)
+{
+	uint32_t n = trace_count(tr, lane);
+	struct span sp;
+
+	if (n == 0)
+		return false;
+	trace_get(tr, lane, n - 1, &sp);
+	return sp.state == STATE_RUNNING || strcmp(sp.reason, "preempted by the OS") == 0;
+}
+
 /* Stopping a run (q, SIGINT) ends every kind of wait, and a computation, at once. */
 static void loop_test_interrupt(void **state)
 {
@@ -304,7 +354,12 @@ static void loop_test_interrupt(void **state)
 			   "[task C]\nsteps = sleep 100, cpu 5000\n";
 
 	struct run *r = start_run(text, &o, &sc);
-	clock_sleep_until(clock_now_ns() + 300 * CLOCK_NS_PER_MS);
+	struct timing_watch w;
+	/* C is past its sleep, inside its computation, when the interrupt comes. */
+	wait_every_lane(r, 1);
+	while (!loop_computing(run_trace(r), run_trace(r)->ntasks - 1) && !run_finished(r))
+		clock_sleep_until(clock_now_ns() + 2 * CLOCK_NS_PER_MS);
+	timing_watch_start(&w);
 	uint64_t t0 = clock_now_ns();
 	run_interrupt(r);
 	assert_int_equal(run_wait(r), 0);
@@ -312,7 +367,11 @@ static void loop_test_interrupt(void **state)
 	struct trace *tr = run_trace(r);
 
 	print_message("interrupt to end: %.1f ms\n", took);
-	assert_true(took < (SANITIZED ? 300 : 100));
+	/* Far from the 5 s the steps would take, in every build ... */
+	assert_true(took < 0.4 * 5000);
+	/* ... and prompt, where a clock's figure means something. */
+	if (timing_judged(&w))
+		assert_true(took < 100);
 	assert_int_equal(count_outcomes(tr, OUTCOME_CANCELLED), tr->ntasks);
 	run_free(r);
 	scenario_free(&sc);

@@ -1,7 +1,9 @@
 /*
  * test_chrome_trace.c -- the Chrome Trace Event output parses as JSON, has
  * the process and thread metadata, one complete event per span (instant
- * events for zero-length ones), and a GIL track whose events are the holds.
+ * events for zero-length ones), a GIL track whose events are the holds,
+ * a flow for every hand-off with each end inside the slices it joins, and
+ * counters for tasks running and the GIL's holder.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -196,6 +198,96 @@ static void test_gil_track(void **state)
 	trace_destroy(tr);
 }
 
+/* The events of phase PH and name NAME, in order, into OUT; their count. */
+static int events_of(json_t *events, const char *ph, const char *name, json_t **out, int max)
+{
+	size_t i;
+	json_t *ev;
+	int n = 0;
+
+	json_array_foreach(events, i, ev)
+	{
+		if (strcmp(json_string_value(json_object_get(ev, "ph")), ph) == 0 &&
+		    strcmp(json_string_value(json_object_get(ev, "name")), name) == 0 && n < max)
+			out[n++] = ev;
+	}
+	return n;
+}
+
+static double num(json_t *ev, const char *key)
+{
+	return json_number_value(json_object_get(ev, key));
+}
+
+/* A hand-off at 5 ms from A to B and at 10 ms back: two arrows, each end inside its slice. */
+static void test_flows(void **state)
+{
+	(void)state;
+	struct trace *tr = sample(TRACE_LOCK_LANE);
+	struct trace_edge ab = {5 * MS, 0, 1, EDGE_GIL}, ba = {10 * MS, 1, 0, EDGE_GIL};
+	struct trace_edge nowhere = {20 * MS, 0, 1, EDGE_GIL}; /* no slice holds it */
+
+	assert_int_equal(trace_append_edge(tr, &ab), 0);
+	assert_int_equal(trace_append_edge(tr, &ba), 0);
+	assert_int_equal(trace_append_edge(tr, &nowhere), 0);
+	json_t *root = parsed(tr), *events = json_object_get(root, "traceEvents");
+	json_t *s[4], *f[4];
+
+	assert_int_equal(events_of(events, "s", "gil", s, 4), 2);
+	assert_int_equal(events_of(events, "f", "gil", f, 4), 2);
+	/* A's running 0-5 ms hands over to B's running 5-10 ms. */
+	assert_int_equal(json_integer_value(json_object_get(s[0], "tid")), 1);
+	assert_true(num(s[0], "ts") > 0 && num(s[0], "ts") < 5000);
+	assert_int_equal(json_integer_value(json_object_get(f[0], "tid")), 2);
+	assert_true(num(f[0], "ts") > 5000 && num(f[0], "ts") < 10000);
+	assert_string_equal(json_string_value(json_object_get(f[0], "bp")), "e");
+	assert_true(json_equal(json_object_get(s[0], "id"), json_object_get(f[0], "id")));
+	/* B's running 5-10 ms hands back to A's running from 10 ms. */
+	assert_int_equal(json_integer_value(json_object_get(s[1], "tid")), 2);
+	assert_true(num(s[1], "ts") > 5000 && num(s[1], "ts") < 10000);
+	assert_int_equal(json_integer_value(json_object_get(f[1], "tid")), 1);
+	assert_true(num(f[1], "ts") > 10000 && num(f[1], "ts") < 12500);
+	json_decref(root);
+	trace_destroy(tr);
+}
+
+static void test_counters(void **state)
+{
+	(void)state;
+	struct trace *tr = sample(TRACE_LOCK_LANE);
+	json_t *root = parsed(tr), *events = json_object_get(root, "traceEvents");
+	json_t *c[16];
+	/* One task runs from 0 to 12.5 ms (A, B, A), then none. */
+	double run_ts[] = {0, 12500};
+	int running[] = {1, 0};
+	/* The holder: A, B, A, then nobody. */
+	double hold_ts[] = {0, 5000, 10000, 12500};
+	int holder[] = {0, 1, 0, -1};
+
+	assert_int_equal(events_of(events, "C", "tasks running", c, 16), 4);
+	/* At 5 and 10 ms one task stops as the other starts: still one. */
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(c[1], "args"), "running")), 1);
+	json_t *first = c[0], *last = c[3];
+	assert_true(num(first, "ts") == run_ts[0]);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(first, "args"), "running")),
+	    running[0]);
+	assert_true(num(last, "ts") == run_ts[1]);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(last, "args"), "running")),
+	    running[1]);
+	assert_int_equal(events_of(events, "C", "GIL holder", c, 16), 4);
+	for (int i = 0; i < 4; i++) {
+		assert_true(num(c[i], "ts") == hold_ts[i]);
+		assert_int_equal(
+		    json_integer_value(json_object_get(json_object_get(c[i], "args"), "task")),
+		    holder[i]);
+	}
+	json_decref(root);
+	trace_destroy(tr);
+}
+
 /* A write error is reported, not ignored. */
 static void test_write_error(void **state)
 {
@@ -216,6 +308,8 @@ int main(void)
 	    cmocka_unit_test(test_events_and_metadata),
 	    cmocka_unit_test(test_span_fields),
 	    cmocka_unit_test(test_gil_track),
+	    cmocka_unit_test(test_flows),
+	    cmocka_unit_test(test_counters),
 	    cmocka_unit_test(test_write_error),
 	};
 

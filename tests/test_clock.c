@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "clock.h"
+#include "timing_test_util.h"
 #include "work.h"
 
 static void test_conversions(void **unused)
@@ -54,12 +55,16 @@ static void test_cpu_time(void **unused)
 
 	c0 = clock_cpu_ns();
 	uint64_t w0 = clock_now_ns();
+	struct timing_watch w;
+	timing_watch_start(&w);
 	volatile uint64_t sink = work_crunch(work_iters_per_ms() * 100);
 	uint64_t busy = clock_cpu_ns() - c0, wall = clock_now_ns() - w0;
 
 	(void)sink;
 	assert_true(slept < busy / 5);
-	assert_true((double)busy / (double)wall > 0.5);
+	/* Other programs take the core from a computation: judged only when they did not. */
+	if (timing_judged(&w))
+		assert_true((double)busy / (double)wall > 0.5);
 }
 
 int main(void)

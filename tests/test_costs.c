@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "costs.h"
 #include "costs_print.h"
@@ -91,12 +92,47 @@ static void test_table(void **state)
 	free(text);
 }
 
+/* --costs --json: one object per unit with its figures; a missing one is null. */
+static void test_json(void **state)
+{
+	(void)state;
+	struct costs_result res = {.rounds = 3};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	for (int u = 0; u < COSTS_UNIT_COUNT; u++)
+		res.unit[u] = (struct costs_figures){u + 1.5, u + 0.25, 10.0 * u, 100 + u};
+	res.unit[COSTS_PROCESS].kib = -1;
+	assert_int_equal(costs_print_json(&res, f), 0);
+	fclose(f);
+	json_error_t jerr;
+	json_t *root = json_loadb(text, len, 0, &jerr);
+	assert_non_null(root);
+	assert_int_equal(json_integer_value(json_object_get(root, "conctui")), 1);
+	assert_int_equal(json_integer_value(json_object_get(root, "rounds")), 3);
+	json_t *units = json_object_get(root, "costs");
+	assert_int_equal(json_array_size(units), COSTS_UNIT_COUNT);
+	for (int u = 0; u < COSTS_UNIT_COUNT; u++) {
+		json_t *o = json_array_get(units, (size_t)u);
+		assert_string_equal(json_string_value(json_object_get(o, "unit")),
+				    costs_unit_name((enum costs_unit)u));
+		assert_true(json_real_value(json_object_get(o, "start_us")) == u + 1.5);
+		assert_true(json_real_value(json_object_get(o, "switch_us")) == u + 0.25);
+		assert_int_equal(json_integer_value(json_object_get(o, "alive")), 100 + u);
+	}
+	assert_true(json_is_null(json_object_get(json_array_get(units, COSTS_PROCESS), "kib")));
+	json_decref(root);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_figure),
 	    cmocka_unit_test(test_orders),
 	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_json),
 	};
 
 	return cmocka_run_group_tests(tests, measure_once, NULL);

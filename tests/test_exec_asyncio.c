@@ -19,13 +19,17 @@
 static void test_block_stalls_the_loop(void **state)
 {
 	(void)state;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr = loop_run_ok("[scenario]\nname = block\n"
 				       "[task B]\nsteps = sleep 100, sleep 100\n"
 				       "[task A]\nsteps = block 400\n");
 
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_true(loop_longest(tr, 0, STATE_READY) > 250);
-	assert_true(wall_ms(tr) > 0.95 * 500 && wall_ms(tr) < 1.2 * 500);
+	assert_true(wall_ms(tr) > 0.95 * 500);
+	if (timing_judged(&w))
+		assert_true(wall_ms(tr) < 1.2 * 500);
 	trace_destroy(tr);
 }
 

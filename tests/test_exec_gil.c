@@ -40,7 +40,7 @@ static struct trace *run_judged(const char *text, const char *backend, const cha
 	double others;
 	struct trace *tr = run_measured_opts(text, &o, &others);
 
-	*quiet = left_alone(tr, others);
+	*quiet = !SANITIZED && left_alone(tr, others);
 	if (!*quiet)
 		print_message("%s: not judged, others took %.0f ms of CPU\n", backend, others);
 	return tr;
@@ -68,7 +68,7 @@ static void assert_not_faster(const char *what, double gil, double seq)
 {
 	if (gil >= 1e9 || seq >= 1e9) {
 		print_message("%s: the machine was never idle enough to judge wall times\n", what);
-		return;
+		skip();
 	}
 	print_message("%s: best wall %.1f ms vs sequential %.1f ms (x%.2f)\n", what, gil, seq,
 		      gil / seq);
@@ -254,17 +254,22 @@ static double convoy_ms(const char *text, double interval_ms, int io_task, doubl
 	return med;
 }
 
-static void test_convoy(void **state)
+/* One try at the convoy's figures, for timing_retry. */
+static bool convoy_figures_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	double at5 = convoy_ms(CONVOY, 5, 1, 0.5, 1.6);
 	double at1 = convoy_ms(CONVOY, 1, 1, 0.5, 1.6);
 	double alone = convoy_ms(NO_HOG, 5, 0, 0, 0.2);
 
-	assert_true(within(at5, 0.5 * 5, 1.6 * 5));
-	assert_true(within(at1, 0.5 * 1, 1.6 * 1));
-	assert_true(at5 / at1 >= 2.5);
-	assert_true(alone < 0.2 * 5);
+	return within(at5, 0.5 * 5, 1.6 * 5) && within(at1, 0.5 * 1, 1.6 * 1) && at5 / at1 >= 2.5 &&
+	       alone < 0.2 * 5;
+}
+
+static void test_convoy(void **state)
+{
+	(void)state;
+	timing_retry("gil convoy", 2, convoy_figures_once, NULL);
 }
 
 /*
@@ -279,9 +284,9 @@ static void test_convoy(void **state)
 	"[task a]\nsteps = sleep 1, cpu 0.3\nrepeat = 30\n"                                        \
 	"[task b]\nsteps = sleep 1.3, cpu 0.3\nrepeat = 30\n"
 
-static void test_voluntary_release_never_waits(void **state)
+static bool voluntary_release_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	struct trace *tr = run_gil(SHORT_HOLDS, "new", 50);
 	struct span sp;
 	double len[64];
@@ -302,8 +307,14 @@ static void test_voluntary_release_never_waits(void **state)
 		      med, handed);
 	assert_int_equal(releases, 60);
 	assert_int_equal(handed, 0);
-	assert_true(med < 0.5);
 	trace_destroy(tr);
+	return med < 0.5;
+}
+
+static void test_voluntary_release_never_waits(void **state)
+{
+	(void)state;
+	timing_retry("gil voluntary release", TIMING_TRIES, voluntary_release_once, NULL);
 }
 
 /* ---- the old GIL and free-threading -------------------------------------------- */
@@ -376,12 +387,12 @@ static void test_battle_off(void **state)
  * turning; each frame waits for the GIL, so gaps are 100 ms plus up to
  * one interval.
  */
-static void test_spinner_turns(void **state)
+static bool spinner_turns_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	double gap = 0;
 
-	for (int k = 0; k < TRIES && !within(gap, 100, 100 + 4 * 5); k++) {
+	{
 		struct trace *tr =
 		    run_gil("[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
 			    "[task slow]\nsteps = cpu 600\n",
@@ -390,9 +401,16 @@ static void test_spinner_turns(void **state)
 		assert_all(tr, OUTCOME_DONE);
 		assert_lock_discipline(tr);
 		print_message("gil new: spinner's longest frame gap %.1f ms\n", gap);
+		assert_true(gap >= 100);
 		trace_destroy(tr);
 	}
-	assert_true(within(gap, 100, 100 + 4 * 5));
+	return within(gap, 100, 100 + 4 * 5);
+}
+
+static void test_spinner_turns(void **state)
+{
+	(void)state;
+	timing_retry("gil spinner", TRIES, spinner_turns_once, NULL);
 }
 
 /* Threads waiting for the lock (and a holder asked to drop) still end at once. */
@@ -407,14 +425,15 @@ static void test_interrupt(void **state)
 	struct run *r = start_run("[scenario]\nname = long\n[task T]\nsteps = cpu 10000\n"
 				  "count = 3\n",
 				  &o, &sc);
-	struct interrupter in = {.run = r, .after_ms = 120};
+	struct interrupter in = {.run = r, .spans = 2};
 	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
 	struct trace *tr = finish_run(r, &sc, &rc, NULL, 0);
 	pthread_join(t, NULL);
 	assert_int_equal(rc, 0);
 	print_message("gil new: interrupted after %.1f ms\n", wall_ms(tr));
 	assert_all(tr, OUTCOME_CANCELLED);
-	assert_true(wall_ms(tr) < 120 + 4 * 50);
+	/* Ended, not run to the end: 3 x 10 s of work behind one lock. */
+	assert_true(wall_ms(tr) < 0.5 * 10000);
 	assert_lock_discipline(tr);
 	trace_destroy(tr);
 }

@@ -20,7 +20,9 @@ static void test_waits_switch_implicitly(void **state)
 	assert_true(has_reason(tr, 0, "awaiting response (implicit switch)"));
 	/* bob's shorter sleep lets him finish first although alice started first. */
 	assert_true(trace_lane_end(tr, 1, 0) < trace_lane_end(tr, 0, 0));
-	assert_true(wall_ms(tr) < 0.8 * (210 + 205));
+	/* The two sleeps, and the two requests, overlap: neither waited for the other's. */
+	assert_int_equal(stats_max_overlap(tr, STATE_SLEEP), 2);
+	assert_int_equal(stats_max_overlap(tr, STATE_IO), 2);
 	trace_destroy(tr);
 }
 
@@ -28,13 +30,17 @@ static void test_waits_switch_implicitly(void **state)
 static void test_unpatched_block_stalls_the_hub(void **state)
 {
 	(void)state;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr = loop_run_ok("[scenario]\nname = block\n"
 				       "[task bob]\nsteps = sleep 100, sleep 100\n"
 				       "[task alice]\nsteps = block 400\n");
 
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 2);
 	assert_true(loop_longest(tr, 0, STATE_READY) > 250);
-	assert_true(wall_ms(tr) > 0.95 * 500 && wall_ms(tr) < 1.2 * 500);
+	assert_true(wall_ms(tr) > 0.95 * 500);
+	if (timing_judged(&w))
+		assert_true(wall_ms(tr) < 1.2 * 500);
 	trace_destroy(tr);
 }
 

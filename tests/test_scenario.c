@@ -89,6 +89,24 @@ static void test_unknown_section(void **state)
 		     "t.ini:4: unknown section \"[empty]\" (expected [scenario] or [task NAME])");
 }
 
+/* The parser keeps the line of `backend`; whether it names an executor is run_load_scenario's to
+ * say. */
+static void test_backend_line(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	char err[512] = "";
+
+	assert_int_equal(
+	    scenario_parse(HEAD "backend = nosuch\n" TASK, "t.ini", &sc, err, sizeof err), 0);
+	assert_string_equal(sc.backend, "nosuch");
+	assert_int_equal(sc.backend_line, 3);
+	scenario_free(&sc);
+	assert_int_equal(scenario_parse(HEAD TASK, "t.ini", &sc, err, sizeof err), 0);
+	assert_int_equal(sc.backend_line, 0);
+	scenario_free(&sc);
+}
+
 static void test_unknown_key(void **state)
 {
 	(void)state;
@@ -779,6 +797,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unknown_section),
 	    cmocka_unit_test(test_unknown_key),
+	    cmocka_unit_test(test_backend_line),
 	    cmocka_unit_test(test_unknown_step),
 	    cmocka_unit_test(test_missing_duration),
 	    cmocka_unit_test(test_negative_duration),

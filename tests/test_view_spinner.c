@@ -28,6 +28,8 @@ static struct trace *fx_threads(void)
 
 	trace_set_name(tr, 0, "spinner");
 	trace_set_name(tr, 1, "slow");
+	tr->meta.spinner = 0;
+	tr->meta.spinner_ms = 100;
 	for (int i = 0; i < 3; i++) {
 		fx_span(tr, 0, STATE_RUNNING, i * 100, i * 100 + 0.1, 0, "spinner frame");
 		fx_span(tr, 0, STATE_SLEEP, i * 100 + 0.1, (i + 1) * 100, -1,
@@ -55,6 +57,8 @@ static struct trace *fx_asyncio(void)
 
 	trace_set_name(tr, 0, "spinner");
 	trace_set_name(tr, 1, "slow");
+	tr->meta.spinner = 0;
+	tr->meta.spinner_ms = 100;
 	fx_span(tr, 0, STATE_READY, 0, 0.5, -1, "queued on the event loop");
 	fx_span(tr, 0, STATE_RUNNING, 0.5, 0.6, 0, "resumed by the event loop");
 	fx_span(tr, 0, STATE_RUNNING, 0.6, 0.7, 0, "spinner frame");
@@ -135,6 +139,34 @@ static void test_reading_a_spinner(void **unused)
 }
 
 /* The glyph is frame k's of \|/- , for the frames recorded before the cursor. */
+/*
+ * The spinner's lane and interval come from the trace's metadata, whatever
+ * the lane is called and whatever its reasons say.
+ */
+static void test_spinner_from_metadata(void **unused)
+{
+	(void)unused;
+	struct trace *tr = trace_create(2, 0);
+	struct view_spin s;
+
+	trace_set_name(tr, 0, "slow");
+	trace_set_name(tr, 1, "ticker");
+	for (int i = 0; i < 4; i++) {
+		fx_span(tr, 1, STATE_RUNNING, i * 50, i * 50 + 0.1, 0, "tick");
+		fx_span(tr, 1, STATE_SLEEP, i * 50 + 0.1, (i + 1) * 50, -1, "waits 999 ms");
+	}
+	fx_span(tr, 0, STATE_SLEEP, 0, 199, -1, "sleep 199 ms");
+	assert_false(view_spinner_at(tr, 100 * MS, 200 * MS, &s));
+	tr->meta.spinner = 1;
+	tr->meta.spinner_ms = 50;
+	assert_true(view_spinner_at(tr, 160 * MS, 200 * MS, &s));
+	assert_int_equal(s.lane, 1);
+	assert_int_equal(s.slow, 0);
+	assert_int_equal(s.interval, 50 * MS);
+	assert_int_equal(s.frames, 4);
+	trace_destroy(tr);
+}
+
 static void test_glyph_follows_the_frames(void **unused)
 {
 	(void)unused;
@@ -254,6 +286,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_reading_a_spinner),
+	    cmocka_unit_test(test_spinner_from_metadata),
 	    cmocka_unit_test(test_glyph_follows_the_frames),
 	    cmocka_unit_test(test_frozen_in_red),
 	    cmocka_unit_test(test_every_size),

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "timing_test_util.h"
 #include "work.h"
 
 /* Fastest of a few timings of MS ms of chunks: the least disturbed one. */
@@ -32,14 +33,27 @@ static double measured_ms(double ms)
 	return best;
 }
 
+/* One try: the same kernel, timed again; the ratio is what must hold. */
+static bool calibration_once(void *unused)
+{
+	(void)unused;
+	double got = measured_ms(50);
+
+	print_message("50 ms of chunks took %.1f ms\n", got);
+	return got / 50.0 > 0.9 && got / 50.0 < 1.1;
+}
+
+/*
+ * A statistical figure read from a clock: instrumented code runs at
+ * another speed than it calibrated at, and other programs slow the kernel
+ * down, so it is judged in the plain build on a quiet machine only.
+ */
 static void test_calibration_within_10_percent(void **unused)
 {
 	(void)unused;
 	work_calibrate();
-	double got = measured_ms(50);
-	/* The same kernel, timed again: the ratio is what must hold. */
-	assert_true(got / 50.0 > 0.9);
-	assert_true(got / 50.0 < 1.1);
+	TIMING_PLAIN_ONLY();
+	timing_retry("calibration", TIMING_TRIES, calibration_once, NULL);
 }
 
 static void test_chunks(void **unused)

@@ -13,6 +13,8 @@
 
 #include "chart.h"
 #include "chrome_trace.h"
+#include "compare.h"
+#include "compare_print.h"
 #include "executor.h"
 #include "record.h"
 #include "run.h"
@@ -25,7 +27,7 @@ int batch_load_scenario(const char *name, double scale, struct scenario *sc)
 	char path[4096], err[512];
 
 	if (scenario_resolve(name, path, sizeof path, err, sizeof err) < 0 ||
-	    scenario_load(path, sc, err, sizeof err) < 0) {
+	    run_load_scenario(path, sc, err, sizeof err) < 0) {
 		fprintf(stderr, "conctui: %s\n", err);
 		return -1;
 	}
@@ -136,12 +138,21 @@ static int batch_replay(const struct options *o)
 		return 2;
 	}
 	int rc = outputs_open(o, &out) < 0 ? 2 : 0;
-	for (int i = 0; rc == 0 && i < n; i++)
-		print_chart(o, trs[i]);
+	if (rc == 0 && n == 1)
+		print_chart(o, trs[0]);
 	if (rc == 0 && outputs_write(o, &out, trs, n) < 0)
 		rc = 1;
-	for (int i = 0; i < n; i++)
-		trace_destroy(trs[i]);
+	if (rc == 0 && n > 1) {
+		/* A compare file: the table and the verdict, as --compare printed them. */
+		struct compare_result res;
+		compare_from_traces(trs, n, &res);
+		if (!(o->json && strcmp(o->json, "-") == 0))
+			compare_print(&res, stdout, o->ascii);
+		compare_free(&res);
+	} else {
+		for (int i = 0; i < n; i++)
+			trace_destroy(trs[i]);
+	}
 	free(trs);
 	return rc;
 }
@@ -166,8 +177,10 @@ int batch_main(const struct options *o)
 		scenario_free(&sc);
 		return 2;
 	}
-	struct trace *tr = run_to_end(&sc, &o->run, &interrupted);
-	int rc = 0;
+	int failed = 0;
+	struct trace *tr = run_to_end(&sc, &o->run, &interrupted, &failed);
+	/* A task that failed fails the run; its chart and record still show how. */
+	int rc = failed ? 1 : 0;
 	if (!tr || interrupted) {
 		if (interrupted)
 			fprintf(stderr, "conctui: interrupted\n");
@@ -209,7 +222,7 @@ static void list_scenarios(const char *dir)
 		char path[4096], err[512];
 		struct scenario sc;
 		snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
-		if (scenario_load(path, &sc, err, sizeof err) == 0) {
+		if (run_load_scenario(path, &sc, err, sizeof err) == 0) {
 			printf("  %-16s %-14s %s\n", names[i], sc.backend, sc.title);
 			scenario_free(&sc);
 		} else {

@@ -19,8 +19,7 @@ int main(int argc, char **argv)
 	char err[512];
 
 	if (options_parse(argc, argv, &o, err, sizeof err) < 0) {
-		fprintf(stderr, "conctui: %s\n", err);
-		options_usage(stderr);
+		fprintf(stderr, "conctui: %s\ntry 'conctui --help'\n", err);
 		return 2;
 	}
 	if (o.help) {
@@ -42,6 +41,8 @@ int main(int argc, char **argv)
 	struct tui_opts t = {
 	    .scenario = o.scenario,
 	    .replay = o.replay,
+	    .json = o.json,
+	    .trace = o.trace,
 	    .run = o.run,
 	    .scale = o.scale,
 	    .ascii = o.ascii,

@@ -14,9 +14,11 @@
 	X(BACKEND, "backend", 'b', 1, "NAME", "run on this executor instead of the scenario's")    \
 	X(BATCH, "batch", 0, 0, "", "run, print a text timeline chart and the figures, exit")      \
 	X(COMPARE, "compare", 0, 0, "", "run on every executor that applies and compare")          \
-	X(COSTS, "costs", 0, 0, "", "measure what each model costs: start, switch, memory")        \
-	X(JSON, "json", 0, 1, "FILE|-", "write the run as JSON (the record format)")               \
-	X(TRACE, "trace", 0, 1, "FILE", "write Chrome Trace Event JSON (Perfetto)")                \
+	X(COSTS, "costs", 0, 0, "", "measure what each model costs (--json: as JSON)")             \
+	X(JSON, "json", 0, 1, "FILE|-",                                                            \
+	  "write the run as JSON (the record format; TUI: as it ends)")                            \
+	X(TRACE, "trace", 0, 1, "FILE",                                                            \
+	  "write Chrome Trace Event JSON (Perfetto; TUI: as it ends)")                             \
 	X(REPLAY, "replay", 0, 1, "FILE", "show a recorded run instead of running one")            \
 	X(SCALE, "scale", 0, 1, "X", "multiply every duration by X (0 < X <= 100)")                \
 	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")               \
@@ -55,7 +57,7 @@ void options_usage(FILE *f)
 		"usage: conctui [OPTIONS] [SCENARIO]          the TUI (no SCENARIO: the overview)\n"
 		"       conctui --batch [OPTIONS] SCENARIO    run, print a chart and figures\n"
 		"       conctui --compare [OPTIONS] SCENARIO  compare every executor\n"
-		"       conctui --costs | --list | --replay FILE\n\n");
+		"       conctui --costs [--json FILE|-] | --list | --replay FILE\n\n");
 	for (int i = 0; i < NOPTIONS; i++) {
 		char left[40];
 		snprintf(left, sizeof left, "%s%c%s--%s %s", option_table[i].shortopt ? "-" : "",
@@ -67,6 +69,31 @@ void options_usage(FILE *f)
 	fprintf(f, "\nSCENARIO is a built-in name (conctui --list) or a scenario file.\n"
 		   "Exit status: 0 success, 1 failure at run time, 2 bad usage or input.\n"
 		   "Keys in the TUI: press ? for help; the man page conctui(1) has all.\n");
+}
+
+/* What a valid value of option ID is, for the one-line error. */
+static const char *options_range(int id)
+{
+	static char buf[64];
+
+	switch (id) {
+	case OPT_SCALE:
+		snprintf(buf, sizeof buf, "must be > 0 and <= %g", OPTIONS_MAX_SCALE);
+		break;
+	case OPT_SWITCH:
+		snprintf(buf, sizeof buf, "must be > 0 and <= %g (milliseconds)",
+			 SCENARIO_MAX_SWITCH_MS);
+		break;
+	case OPT_WORKERS:
+		snprintf(buf, sizeof buf, "must be a whole number from 1 to %d",
+			 SCENARIO_MAX_WORKERS);
+		break;
+	case OPT_GIL:
+		return "must be new, old or off";
+	default:
+		return "not a valid value";
+	}
+	return buf;
 }
 
 static int parse_number(const char *s, double lo, double hi, double *out)
@@ -142,13 +169,44 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 	}
 	return 0;
 bad:
-	snprintf(err, len, "invalid value \"%s\" for --%s", arg,
-		 option_table[id - OPTION_BASE - 1].name);
+	snprintf(err, len, "--%s %s: %s", option_table[id - OPTION_BASE - 1].name, arg,
+		 options_range(id));
 	return -1;
+}
+
+/*
+ * Options that a mode cannot honour are refused, never ignored: a record
+ * is shown as it was recorded, and --costs measures the models, not a
+ * scenario.  GIVEN[i] is set for each option of the table on the line.
+ */
+static int check_combinations(const bool *given, const struct options *o, char *err, size_t len)
+{
+	static const int rerun[] = {OPT_BACKEND, OPT_GIL, OPT_SWITCH, OPT_SCALE, OPT_WORKERS};
+	static const int not_costs[] = {OPT_BACKEND, OPT_GIL,	  OPT_SWITCH, OPT_SCALE,
+					OPT_WORKERS, OPT_COMPARE, OPT_TRACE,  OPT_REPLAY};
+
+	for (size_t i = 0; o->replay && i < sizeof rerun / sizeof rerun[0]; i++)
+		if (given[rerun[i] - OPTION_BASE - 1]) {
+			snprintf(err, len, "--replay does not take --%s: a record cannot be re-run",
+				 option_table[rerun[i] - OPTION_BASE - 1].name);
+			return -1;
+		}
+	for (size_t i = 0; o->costs && i < sizeof not_costs / sizeof not_costs[0]; i++)
+		if (given[not_costs[i] - OPTION_BASE - 1]) {
+			snprintf(err, len, "--costs does not take --%s: it runs no scenario",
+				 option_table[not_costs[i] - OPTION_BASE - 1].name);
+			return -1;
+		}
+	if (o->costs && o->scenario) {
+		snprintf(err, len, "--costs does not take a SCENARIO: it runs none");
+		return -1;
+	}
+	return 0;
 }
 
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t len)
 {
+	bool given[NOPTIONS] = {false};
 	struct option longopts[NOPTIONS + 1];
 	char shortopts[2 * NOPTIONS + 2] = ":";
 	int c;
@@ -186,6 +244,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 				id = OPTION_BASE + 1 + i;
 		if (apply(id, optarg, o, err, len) < 0)
 			return -1;
+		given[id - OPTION_BASE - 1] = true;
 	}
 	if (optind < argc)
 		o->scenario = argv[optind++];
@@ -193,7 +252,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 		snprintf(err, len, "unexpected argument \"%s\"", argv[optind]);
 		return -1;
 	}
-	if ((o->batch || o->compare) && !o->scenario && !o->replay) {
+	if ((o->batch || o->compare) && !o->costs && !o->scenario && !o->replay) {
 		snprintf(err, len, "%s needs a SCENARIO", o->compare ? "--compare" : "--batch");
 		return -1;
 	}
@@ -201,5 +260,5 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 		snprintf(err, len, "give either --replay FILE or a SCENARIO, not both");
 		return -1;
 	}
-	return 0;
+	return check_combinations(given, o, err, len);
 }

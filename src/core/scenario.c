@@ -526,8 +526,13 @@ static bool scenario_key(struct parse *p, const char *key, const char *v, bool c
 		return fail(p, p->line, "unknown key \"%s\" in [scenario]", key);
 	if (!key_ok(p, key, v, cont, k->continues, k->bit, &p->sc_keys))
 		return false;
+	if (k->size && !set_text(p, key, (char *)p->sc + k->off, k->size, v, cont))
+		return false;
+	if (k->bit == KEY_BACKEND)
+		p->sc->backend_line =
+		    p->line; /* checked against the executors by run_load_scenario */
 	if (k->size)
-		return set_text(p, key, (char *)p->sc + k->off, k->size, v, cont);
+		return true;
 	if (k->bit == 0)
 		return add_narration(p, v, cont);
 	return set_setting(p, key, v);

@@ -58,6 +58,7 @@ struct scenario {
 	char title[128];
 	char source[64];
 	char backend[32]; /* the default executor */
+	int backend_line; /* the line that set it, 0 when the file did not */
 	char *narration[SCENARIO_MAX_NARRATION];
 	int nnarration;
 	int workers; /* pool size; 0 = one per core */

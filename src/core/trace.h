@@ -124,8 +124,11 @@ struct trace_meta {
 	int cores;	       /* online CPUs on the machine that ran it */
 	uint64_t wall_ns;      /* start to end of the run */
 	uint64_t cpu_ns;       /* CPU time the run consumed, all processes */
-	double bytes_per_task; /* RSS growth / tasks, 0 when not measured */
+	double bytes_per_task; /* memory per task (core/meter.h), 0 when not measured */
 	uint64_t dropped;      /* spans a replayed record had lost when it was made */
+	/* The spinner (the task with a `spin` step), for the views: never read from reasons. */
+	int spinner;	   /* its lane, meaningful when spinner_ms > 0 */
+	double spinner_ms; /* the wait between its frames; 0: the run has no spinner */
 	/* The lock lane, meaningful when the trace has one. */
 	char gil_mode[8]; /* "new", "old" or "off" */
 	double gil_interval_ms;

@@ -405,5 +405,10 @@ const struct executor exec_asyncio = {
     .model = MODEL_PSEUDO,
     .summary = "stackless coroutines on one libuv loop; its own ready queue and timer heap",
     .flags = 0,
+    .unit = EXEC_UNIT_COROUTINE,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
+    .one_os_thread = true,
+    .python = "asyncio",
     .run = asyncio_run,
 };

@@ -330,5 +330,9 @@ const struct executor exec_callbacks = {
     .model = MODEL_PSEUDO,
     .summary = "the same work as chains of libuv callbacks (callback hell, the js-way)",
     .flags = 0,
+    .unit = EXEC_UNIT_CALLBACK,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
+    .one_os_thread = true,
     .run = callbacks_run,
 };

@@ -299,5 +299,10 @@ const struct executor exec_gil = {
     .model = MODEL_PSEUDO,
     .summary = "one pthread per task; Python code must hold a simulated CPython GIL",
     .flags = EXECUTOR_LOCK_LANE,
+    .unit = EXEC_UNIT_THREAD,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
+    .gil = true,
+    .python = "threading",
     .run = gil_exec_run,
 };

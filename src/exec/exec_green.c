@@ -485,5 +485,10 @@ const struct executor exec_green = {
     .model = MODEL_PSEUDO,
     .summary = "ucontext green threads on a libuv hub; io and sleep switch implicitly (gevent)",
     .flags = 0,
+    .unit = EXEC_UNIT_GREEN,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
+    .one_os_thread = true,
+    .python = "gevent",
     .run = green_run,
 };

@@ -398,5 +398,9 @@ const struct executor exec_pool = {
     .model = MODEL_PARALLEL,
     .summary = "N worker processes take jobs from a queue; a poison pill ends each",
     .flags = EXECUTOR_SHARED,
+    .unit = EXEC_UNIT_PROCESS,
+    .at_once = EXEC_AT_ONCE_WORKERS,
+    .multicore = true,
+    .python = "multiprocessing.Pool",
     .run = pool_run,
 };

@@ -299,5 +299,10 @@ const struct executor exec_processes = {
     .model = MODEL_PARALLEL,
     .summary = "one fork()ed process per task; spans go to a MAP_SHARED trace",
     .flags = EXECUTOR_SHARED,
+    .unit = EXEC_UNIT_PROCESS,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
+    .multicore = true,
+    .python = "multiprocessing.Process",
     .run = processes_run,
 };

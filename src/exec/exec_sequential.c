@@ -31,5 +31,8 @@ const struct executor exec_sequential = {
     .name = "sequential",
     .model = MODEL_SEQUENTIAL,
     .summary = "one thread runs the tasks one after another",
+    .unit = EXEC_UNIT_THREAD,
+    .at_once = EXEC_AT_ONCE_ONE,
+    .one_os_thread = true,
     .run = sequential_run,
 };

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "meter.h"
 #include "runner.h"
 
 /*
@@ -42,20 +43,6 @@ static void *thread_main(void *arg)
 	atomic_fetch_add(&tr->started, 1);
 	runner_run(r);
 	return NULL;
-}
-
-/* Resident memory of the whole process in bytes, or -1. */
-static long resident_bytes(void)
-{
-	long pages = -1, resident = -1;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-		resident = -1;
-	fclose(f);
-	return resident < 0 ? -1 : resident * sysconf(_SC_PAGESIZE);
 }
 
 /* Core 0 if we may use it, else the first core the process is allowed on. */
@@ -103,17 +90,15 @@ static void abandon(struct threads_run *t, int i, int rc)
 		 rc == EAGAIN ? " (the thread limit, ulimit -u / kernel.threads-max)" : "");
 }
 
-/* Once every thread runs (or after a short wait): RSS growth per thread. */
-static void measure_memory(struct threads_run *t, long rss0)
+/* Once every thread runs (or after a short wait): memory per thread, by the one meter. */
+static void measure_memory(struct threads_run *t, const struct meter *m)
 {
 	int n = t->ctx->sc->ntasks;
 	uint64_t give_up = clock_now_ns() + THREADS_SETTLE_NS;
 
 	while (atomic_load(&t->started) < n && clock_now_ns() < give_up)
 		clock_sleep_until(clock_now_ns() + CLOCK_NS_PER_MS);
-	long rss1 = resident_bytes();
-	if (rss0 >= 0 && rss1 > rss0)
-		t->ctx->tr->meta.bytes_per_task = (double)(rss1 - rss0) / n;
+	t->ctx->tr->meta.bytes_per_task = meter_per_task(m, n);
 }
 
 static int start_all(struct threads_run *t, pthread_attr_t *attr)
@@ -156,10 +141,11 @@ static int threads_go(struct exec_ctx *ctx, int pin)
 		free(t.threads);
 		return -1;
 	}
-	long rss0 = resident_bytes();
+	struct meter m;
+	meter_start(&m, ctx->tr);
 	rc = start_all(&t, &attr);
 	if (rc == 0) {
-		measure_memory(&t, rss0);
+		measure_memory(&t, &m);
 		for (int i = 0; i < n; i++)
 			pthread_join(t.threads[i], NULL);
 	}
@@ -183,6 +169,10 @@ const struct executor exec_threads = {
     .name = "threads",
     .model = MODEL_PARALLEL,
     .summary = "one pthread per task, on every core",
+    .unit = EXEC_UNIT_THREAD,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
+    .multicore = true,
     .run = threads_run,
 };
 
@@ -190,5 +180,8 @@ const struct executor exec_threads_1core = {
     .name = "threads-1core",
     .model = MODEL_PSEUDO,
     .summary = "one pthread per task, all pinned to one core: the OS time-slices them",
+    .unit = EXEC_UNIT_THREAD,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
     .run = threads_1core_run,
 };

@@ -21,6 +21,11 @@ const struct executor *executor_find(const char *name)
 	return NULL;
 }
 
+const struct executor *executor_default(void)
+{
+	return &exec_sequential;
+}
+
 int executor_count(void)
 {
 	return NEXECUTORS;
@@ -29,4 +34,39 @@ int executor_count(void)
 const struct executor *executor_at(int i)
 {
 	return i >= 0 && i < NEXECUTORS ? executors[i] : NULL;
+}
+
+static const struct {
+	const char *one, *many;
+	bool os;
+} units[] = {
+#define X(e, one, many, os) {one, many, os},
+    EXEC_UNITS(X)
+#undef X
+};
+
+static const char *const at_once_names[] = {
+#define X(e, name) name,
+    EXEC_AT_ONCE(X)
+#undef X
+};
+
+const char *exec_unit_name(enum exec_unit u)
+{
+	return u < EXEC_UNIT_COUNT ? units[u].one : "?";
+}
+
+const char *exec_unit_plural(enum exec_unit u)
+{
+	return u < EXEC_UNIT_COUNT ? units[u].many : "?";
+}
+
+bool exec_unit_is_os(enum exec_unit u)
+{
+	return u < EXEC_UNIT_COUNT && units[u].os;
+}
+
+const char *exec_at_once_name(enum exec_at_once a)
+{
+	return a < EXEC_AT_ONCE_COUNT ? at_once_names[a] : "?";
 }

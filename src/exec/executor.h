@@ -8,6 +8,7 @@
 #define CONCTUI_EXECUTOR_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "scenario.h"
@@ -27,11 +28,58 @@ struct exec_ctx {
 	char err[256];		   /* the message when run returns < 0 */
 };
 
+/*
+ * What runs one task.  X(NAME, one, many, os): OS = the kernel schedules
+ * it and a task of its own costs a thread or a process.
+ */
+#define EXEC_UNITS(X)                                                                              \
+	X(THREAD, "thread", "OS threads", true)                                                    \
+	X(PROCESS, "process", "processes", true)                                                   \
+	X(COROUTINE, "coroutine", "coroutines", false)                                             \
+	X(GREEN, "green thread", "green threads", false)                                           \
+	X(CALLBACK, "callback chain", "callback chains", false)
+
+enum exec_unit {
+#define X(e, one, many, os) EXEC_UNIT_##e,
+	EXEC_UNITS(X)
+#undef X
+	    EXEC_UNIT_COUNT
+};
+
+/* How many tasks are under way at once. */
+#define EXEC_AT_ONCE(X)                                                                            \
+	X(ONE, "one at a time")                                                                    \
+	X(WORKERS, "one per worker")                                                               \
+	X(ALL, "all at once")
+
+enum exec_at_once {
+#define X(e, name) EXEC_AT_ONCE_##e,
+	EXEC_AT_ONCE(X)
+#undef X
+	    EXEC_AT_ONCE_COUNT
+};
+
+const char *exec_unit_name(enum exec_unit u);	/* "thread" */
+const char *exec_unit_plural(enum exec_unit u); /* "OS threads" */
+bool exec_unit_is_os(enum exec_unit u);		/* a thread or a process */
+const char *exec_at_once_name(enum exec_at_once a);
+
+/*
+ * An executor and the facts about it that --compare and the views judge by,
+ * so that nothing outside src/exec/ needs to know an executor's name.
+ */
 struct executor {
 	const char *name;
 	enum model model;
 	const char *summary; /* one line for --list and the man page */
 	unsigned flags;	     /* enum executor_flags */
+	enum exec_unit unit; /* what runs one task */
+	enum exec_at_once at_once;
+	bool unit_per_task; /* every task gets a unit of its own */
+	bool one_os_thread; /* every task shares one OS thread */
+	bool multicore;	    /* tasks can compute on several cores at once */
+	bool gil;	    /* computing needs a GIL (unless --gil off) */
+	const char *python; /* the Python construct it stands for; NULL: none */
 	/* Runs every task of ctx->sc to its end; 0, or negative with ctx->err. */
 	int (*run)(struct exec_ctx *ctx);
 };
@@ -42,6 +90,8 @@ enum executor_flags {
 };
 
 const struct executor *executor_find(const char *name);
+/* The executor of a scenario that names none: tasks one after another. */
+const struct executor *executor_default(void);
 int executor_count(void);
 const struct executor *executor_at(int i);
 

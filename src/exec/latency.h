@@ -25,6 +25,12 @@
 int latency_start(char *err, size_t errlen);
 /* The running server's port, or 0. */
 int latency_port(void);
+/*
+ * 1 when the server this process started has died since (a kill, a crash),
+ * with a sentence saying how in BUF; it is then forgotten, so that the next
+ * latency_start starts another.  0 while it lives or when none was started.
+ */
+int latency_died(char *buf, size_t len);
 /* Ends and reaps the server (also registered with atexit). */
 void latency_stop(void);
 

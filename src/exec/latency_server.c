@@ -503,6 +503,58 @@ static int server_alive(void)
 }
 
 /*
+ * True when nothing listens on the server's port any more.  A killed
+ * server closes its sockets before it can be reaped, so a client may see
+ * the reset first: a refused connect then says the exit is under way.
+ */
+static int server_gone(int port)
+{
+	struct sockaddr_in a = {
+	    .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int refused;
+
+	if (fd < 0)
+		return 0;
+	refused = connect(fd, (struct sockaddr *)&a, sizeof a) != 0 && errno == ECONNREFUSED;
+	close(fd);
+	return refused;
+}
+
+int latency_died(char *buf, size_t len)
+{
+	int status = 0, died = 0;
+	pid_t r;
+
+	if (getpid() != atomic_load(&server_owner))
+		return 0;
+	pthread_mutex_lock(&server_lock);
+	r = server_pid > 0 ? waitpid(server_pid, &status, WNOHANG) : -1;
+	if (r == 0 && server_gone(atomic_load(&server_port)))
+		do /* it is exiting: its status comes at once */
+			r = waitpid(server_pid, &status, 0);
+		while (r < 0 && errno == EINTR);
+	if (server_pid > 0 && r == server_pid) {
+		if (WIFSIGNALED(status))
+			snprintf(buf, len,
+				 "the latency server (pid %d) was killed by signal %d (%s)",
+				 (int)server_pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			snprintf(buf, len, "the latency server (pid %d) exited with status %d",
+				 (int)server_pid, WEXITSTATUS(status));
+		/* Forgotten: the next run that does I/O starts another. */
+		server_pid = 0;
+		atomic_store(&server_port, 0);
+		died = 1;
+	}
+	pthread_mutex_unlock(&server_lock);
+	return died;
+}
+
+/*
  * Call from the main thread: PR_SET_PDEATHSIG fires when the *thread* that
  * forked the server exits, not the process, so forking from a worker thread
  * would kill the server when that worker ends.

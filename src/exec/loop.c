@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -63,48 +62,10 @@ static int loop_check_fds(struct exec_ctx *ctx)
 	return 0;
 }
 
-/* Resident bytes of the whole process. */
-static int64_t loop_rss(void)
-{
-	long pages = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-		resident = 0;
-	fclose(f);
-	return (int64_t)resident * sysconf(_SC_PAGESIZE);
-}
-
-/*
- * Resident bytes of the trace's mapping: the recorder is not the thing
- * measured, and each of 10,000 lanes touches a page of its own.
- */
-static int64_t loop_trace_rss(const struct trace *tr)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	size_t n = (tr->map_size + (size_t)page - 1) / (size_t)page;
-	unsigned char *vec = malloc(n);
-	int64_t in = 0;
-
-	if (!vec)
-		return 0;
-	if (mincore((void *)tr, tr->map_size, vec) == 0)
-		for (size_t i = 0; i < n; i++)
-			in += vec[i] & 1;
-	free(vec);
-	return in * page;
-}
-
 void loop_measure(struct loop *l)
 {
-	int64_t grew = loop_rss() - l->rss0;
-	int64_t trace_grew = loop_trace_rss(l->ctx->tr) - l->trace_rss0;
-
 	l->measured = true;
-	grew -= trace_grew;
-	l->bytes_per_task = grew > 0 ? (double)grew / l->ctx->sc->ntasks : 0;
+	l->bytes_per_task = meter_per_task(&l->meter, l->ctx->sc->ntasks);
 }
 
 /* ---------------------------------------------------------------------------
@@ -209,8 +170,7 @@ int loop_init(struct loop *l, struct exec_ctx *ctx, const struct loop_ops *ops, 
 		l->live += !scenario_task_has_step(&ctx->sc->tasks[i], STEP_SPIN);
 	if (loop_check_fds(ctx) < 0)
 		return -1;
-	l->rss0 = loop_rss();
-	l->trace_rss0 = loop_trace_rss(ctx->tr);
+	meter_start(&l->meter, ctx->tr);
 	if ((rc = uv_loop_init(&l->uv)) != 0) {
 		snprintf(ctx->err, sizeof ctx->err, "cannot start an event loop: %s",
 			 uv_strerror(rc));

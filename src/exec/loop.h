@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "executor.h"
+#include "meter.h"
 #include "probe.h"
 
 /* How often the loop looks at *ctx->cancel while nothing else happens. */
@@ -61,8 +62,7 @@ struct loop {
 	bool shut;	       /* every task has ended */
 	bool measured;	       /* bytes_per_task is known */
 	double bytes_per_task; /* written to the trace's meta at the end */
-	int64_t rss0;	       /* bytes resident before the tasks were made */
-	int64_t trace_rss0;    /* of which the trace's pages */
+	struct meter meter;    /* started before the tasks were made */
 	struct probe probe;    /* the loop thread's: every task's work on it */
 	int cur;	       /* the task holding the loop thread now, -1: none */
 	int last;	       /* the task that last held it, -1: none yet */
@@ -88,7 +88,7 @@ bool loop_cancelled(const struct loop *l);
 void loop_task_end(struct loop *l, int task, int rc);
 /* Runs cancel_all once if the cancel flag is up; true if it is. */
 bool loop_check_cancel(struct loop *l);
-/* RSS growth per task since loop_init, the trace's own pages left out. */
+/* Memory per task since loop_init, by the one meter (meter.h). */
 void loop_measure(struct loop *l);
 
 /* The run queue.  Items pushed while a batch runs wait for the next turn. */

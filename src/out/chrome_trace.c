@@ -8,6 +8,12 @@
  * task that held it.  A zero-length span (a task's final "killed by
  * SIGKILL") becomes an instant event, so its reason is not lost.
  *
+ * Each hand-off between tasks (an edge of the trace) is a flow: an arrow
+ * from a point inside the slice of the task that handed over to a point
+ * inside the slice of the task that took over.  Two counter tracks follow
+ * the run: how many tasks were running, and on the GIL executor which task
+ * held the lock (-1: none).
+ *
  * Every event is built and escaped by jansson and written as it is made,
  * one per line: a trace can hold two million spans, and a tree of them all
  * would cost far more memory than the run did.
@@ -16,6 +22,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdlib.h>
 
 #include "record.h"
 
@@ -122,6 +129,146 @@ static void lane_events(struct writer *w, const struct trace *tr, int lane, int 
 	}
 }
 
+/* ---- flows: the edges ------------------------------------------------------ */
+
+/*
+ * The span of LANE that holds time T: with BEFORE, the one that ends at or
+ * after T and starts before it (the slice handing over); else the one that
+ * starts at or before T and ends after it (the slice taking over).  False
+ * when there is none.
+ */
+static bool span_at(const struct trace *tr, int lane, uint64_t t, bool before, struct span *out)
+{
+	uint32_t lo = 0, hi = trace_count(tr, lane);
+
+	/* The first span that starts after T (or at T, when BEFORE). */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		trace_get(tr, lane, mid, out);
+		if (before ? out->t0 < t : out->t0 <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Zero-length spans cannot hold a flow's end: look further back. */
+	for (; lo > 0; lo--) {
+		trace_get(tr, lane, lo - 1, out);
+		uint64_t t1 = out->t1 == TRACE_OPEN ? out->t0 : out->t1;
+		if (t1 > out->t0)
+			return before ? t1 >= t : t1 > t;
+	}
+	return false;
+}
+
+/* A time strictly inside SP, as close to its end (AT_END) or start as 1 µs allows. */
+static uint64_t inside(const struct span *sp, bool at_end)
+{
+	uint64_t t1 = sp->t1 == TRACE_OPEN ? sp->t0 : sp->t1, len = t1 - sp->t0;
+	uint64_t in = len > 2000 ? 1000 : len / 2;
+
+	return at_end ? t1 - in : sp->t0 + in;
+}
+
+static void flow_events(struct writer *w, const struct trace *tr)
+{
+	uint32_t n = trace_edge_count(tr);
+	struct trace_edge e;
+	struct span from, to;
+
+	for (uint32_t i = 0; i < n && !w->failed; i++) {
+		if (!trace_get_edge(tr, i, &e) || e.from < 0 || e.to < 0 || e.from >= tr->ntasks ||
+		    e.to >= tr->ntasks || !span_at(tr, e.from, e.t, true, &from) ||
+		    !span_at(tr, e.to, e.t, false, &to))
+			continue;
+		const char *kind = edge_kind_name(e.kind);
+		emit(w, json_pack("{s:s, s:s, s:s, s:I, s:i, s:i, s:f}", "name", kind, "cat",
+				  "handoff", "ph", "s", "id", (json_int_t)i + 1, "pid", CHROME_PID,
+				  "tid", e.from + 1, "ts", us_of(inside(&from, true))));
+		emit(w, json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:f}", "name", kind, "cat",
+				  "handoff", "ph", "f", "bp", "e", "id", (json_int_t)i + 1, "pid",
+				  CHROME_PID, "tid", e.to + 1, "ts", us_of(inside(&to, false))));
+	}
+}
+
+/* ---- counters ------------------------------------------------------------- */
+
+struct change {
+	uint64_t t;
+	int delta; /* +1 a task starts running, -1 it stops */
+};
+
+static int change_order(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->delta - y->delta; /* ends before starts at one instant */
+}
+
+static void counter(struct writer *w, const char *name, const char *key, uint64_t t, int value)
+{
+	emit(w, json_pack("{s:s, s:s, s:i, s:f, s:{s:i}}", "name", name, "ph", "C", "pid",
+			  CHROME_PID, "ts", us_of(t), "args", key, value));
+}
+
+/* "tasks running": a value at every instant the number changes. */
+static void running_counter(struct writer *w, const struct trace *tr)
+{
+	size_t n = 0, cap = 0;
+	struct change *c = NULL;
+	struct span sp;
+
+	for (int lane = 0; lane < tr->ntasks; lane++) {
+		uint32_t k = trace_count(tr, lane);
+		for (uint32_t i = 0; i < k; i++) {
+			trace_get(tr, lane, i, &sp);
+			uint64_t t1 = sp.t1 == TRACE_OPEN ? sp.t0 : sp.t1;
+			if (sp.state != STATE_RUNNING || t1 <= sp.t0)
+				continue;
+			if (n + 2 > cap) {
+				cap = cap ? cap * 2 : 1024;
+				struct change *m = realloc(c, cap * sizeof *c);
+				if (!m) {
+					w->failed = 1;
+					free(c);
+					return;
+				}
+				c = m;
+			}
+			c[n++] = (struct change){sp.t0, +1};
+			c[n++] = (struct change){t1, -1};
+		}
+	}
+	qsort(c, n, sizeof *c, change_order);
+	int running = 0;
+	for (size_t i = 0; i < n && !w->failed; i++) {
+		running += c[i].delta;
+		if (i + 1 == n || c[i + 1].t != c[i].t)
+			counter(w, "tasks running", "running", c[i].t, running);
+	}
+	free(c);
+}
+
+/* "GIL holder": the task holding the lock, -1 between holds. */
+static void holder_counter(struct writer *w, const struct trace *tr, int lock)
+{
+	uint32_t n = trace_count(tr, lock);
+	uint64_t end = 0;
+	struct span sp;
+
+	for (uint32_t i = 0; i < n && !w->failed; i++) {
+		trace_get(tr, lock, i, &sp);
+		uint64_t t1 = sp.t1 == TRACE_OPEN ? sp.t0 : sp.t1;
+		if (i > 0 && sp.t0 > end)
+			counter(w, "GIL holder", "task", end, -1);
+		counter(w, "GIL holder", "task", sp.t0, sp.cpu);
+		end = t1;
+	}
+	if (n > 0)
+		counter(w, "GIL holder", "task", end, -1);
+}
+
 int chrome_trace_write(const struct trace *tr, FILE *f)
 {
 	struct writer w = {f, 0, 0};
@@ -140,6 +287,10 @@ int chrome_trace_write(const struct trace *tr, FILE *f)
 		lane_events(&w, tr, lock, tr->ntasks + 1);
 	for (int lane = 0; lane < tr->ntasks && !w.failed; lane++)
 		lane_events(&w, tr, lane, lane + 1);
+	flow_events(&w, tr);
+	running_counter(&w, tr);
+	if (lock >= 0)
+		holder_counter(&w, tr, lock);
 	if (w.failed || fputs("\n]}\n", f) == EOF || fflush(f) != 0) {
 		if (errno == 0)
 			errno = w.failed ? ENOMEM : EIO;

@@ -4,6 +4,7 @@
  */
 #include "costs_print.h"
 
+#include <jansson.h>
 #include <string.h>
 
 /* ---- printing ------------------------------------------------------------------- */
@@ -109,4 +110,36 @@ void costs_print(const struct costs_result *res, FILE *f, bool ascii)
 		   "coroutine awaits\n  through the loop; a green thread calls swapcontext.  "
 		   "memory: anonymous PSS + page tables.\n");
 	costs_meaning(res, f, ascii);
+}
+
+/* A figure, or null when it could not be measured. */
+static json_t *costs_json_number(double v)
+{
+	return v < 0 ? json_null() : json_real(v);
+}
+
+int costs_print_json(const struct costs_result *res, FILE *f)
+{
+	json_t *root = json_object(), *units = json_array();
+	int rc;
+
+	json_object_set_new(root, "conctui", json_integer(1));
+	json_object_set_new(root, "rounds", json_integer(res->rounds));
+	for (int u = 0; u < COSTS_UNIT_COUNT; u++) {
+		const struct costs_figures *fig = &res->unit[u];
+		json_t *o = json_object();
+		json_object_set_new(o, "unit", json_string(costs_unit_name((enum costs_unit)u)));
+		json_object_set_new(o, "how", json_string(costs_unit_how((enum costs_unit)u)));
+		json_object_set_new(o, "start_us", costs_json_number(fig->start_us));
+		json_object_set_new(o, "switch_us", costs_json_number(fig->switch_us));
+		json_object_set_new(o, "kib", costs_json_number(fig->kib));
+		json_object_set_new(o, "alive", json_integer(fig->alive));
+		json_array_append_new(units, o);
+	}
+	json_object_set_new(root, "costs", units);
+	rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	json_decref(root);
+	if (rc == 0)
+		rc = fputc('\n', f) == EOF ? -1 : 0;
+	return rc;
 }

@@ -175,6 +175,19 @@ fail:
 	return NULL;
 }
 
+/* The spinner's lane and interval, so that a replay needs no reason text. */
+static json_t *spinner_json(const struct trace_meta *m)
+{
+	json_t *o = json_object();
+
+	if (o && (put(o, "task", json_integer(m->spinner)) ||
+		  put(o, "interval_ms", json_real(m->spinner_ms)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* The run's facts, in the order DESIGN.md shows them, plus our extensions. */
 static int put_meta(json_t *o, const struct trace *tr)
 {
@@ -190,6 +203,8 @@ static int put_meta(json_t *o, const struct trace *tr)
 	    put(o, "cpu_ms", json_real(ms_of(m->cpu_ns))))
 		return -1;
 	if (m->bytes_per_task > 0 && put(o, "bytes_per_task", json_real(m->bytes_per_task)))
+		return -1;
+	if (m->spinner_ms > 0 && put(o, "spinner", spinner_json(m)))
 		return -1;
 	/* Informative only: a trace read back cannot hold a count of lost spans. */
 	if (dropped > 0 && put(o, "dropped", json_integer((json_int_t)dropped)))

@@ -324,7 +324,7 @@ static int read_gil(struct reader *rd, struct trace *tr, json_t *jg, const char 
 		return -1;
 	json_array_foreach(holds, i, jh)
 	{
-		struct span sp = {.state = STATE_RUNNING};
+		struct span sp = {.state = STATE_RUNNING, .step = -1, .by = -1};
 		element_path(where, sizeof where, at, "holds", i);
 		if (get_int(rd, jh, where, "task", 0, tr->ntasks - 1, &task) ||
 		    get_time(rd, jh, where, "t0", &sp.t0) || get_time(rd, jh, where, "t1", &sp.t1))
@@ -374,6 +374,28 @@ static int read_edges(struct reader *rd, struct trace *tr, json_t *jr, const cha
 	return 0;
 }
 
+/* The optional "spinner": {"task": L, "interval_ms": X}. */
+static int read_spinner(struct reader *rd, struct trace *tr, json_t *jr, const char *at)
+{
+	json_t *js = member(rd, jr, at, "spinner", JSON_OBJECT, "an object");
+	char where[160], bad[192];
+	json_int_t task;
+	double ms;
+
+	if (!js)
+		return -1;
+	member_path(where, sizeof where, at, "spinner");
+	if (get_int(rd, js, where, "task", 0, tr->ntasks - 1, &task) ||
+	    get_number(rd, js, where, "interval_ms", &ms))
+		return -1;
+	if (ms <= 0)
+		return fail(rd, member_path(bad, sizeof bad, where, "interval_ms"),
+			    "%g ms (more than 0 expected)", ms);
+	tr->meta.spinner = (int)task;
+	tr->meta.spinner_ms = ms;
+	return 0;
+}
+
 /* The run's facts; the trace exists already. */
 static int read_meta(struct reader *rd, struct trace *tr, json_t *jr, const char *at)
 {
@@ -400,6 +422,8 @@ static int read_meta(struct reader *rd, struct trace *tr, json_t *jr, const char
 			return -1;
 		m->bytes_per_task = bytes;
 	}
+	if (json_object_get(jr, "spinner") && read_spinner(rd, tr, jr, at))
+		return -1;
 	if (json_object_get(jr, "dropped")) {
 		if (get_int(rd, jr, at, "dropped", 0, INT64_MAX, &dropped))
 			return -1;

@@ -20,24 +20,6 @@
 
 /* ---- which executors apply ---------------------------------------------- */
 
-/* Executors that give each task an OS thread or a process of its own. */
-static const char *compare_unit_per_task(const char *name)
-{
-	static const struct {
-		const char *executor, *unit;
-	} table[] = {
-	    {"threads", "OS threads"},
-	    {"threads-1core", "OS threads"},
-	    {"gil", "OS threads"},
-	    {"processes", "processes"},
-	};
-
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (strcmp(name, table[i].executor) == 0)
-			return table[i].unit;
-	return NULL;
-}
-
 /* Milliseconds the tasks would take one after another (spinners aside). */
 static double compare_serial_ms(const struct scenario *sc)
 {
@@ -55,15 +37,15 @@ static double compare_serial_ms(const struct scenario *sc)
 const char *compare_skip_reason(const struct executor *ex, const struct scenario *sc, char *buf,
 				size_t len)
 {
-	const char *unit = compare_unit_per_task(ex->name);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int slots = ex->model == MODEL_SEQUENTIAL   ? 1
-		    : strcmp(ex->name, "pool") == 0 ? (sc->workers ? sc->workers : (int)cores)
-						    : 0;
+	int slots = ex->at_once == EXEC_AT_ONCE_ONE	  ? 1
+		    : ex->at_once == EXEC_AT_ONCE_WORKERS ? (sc->workers ? sc->workers : (int)cores)
+							  : 0;
 
-	if (unit && sc->ntasks > COMPARE_MAX_OS_UNITS) {
+	/* A thread or a process of its own for each of 10,000 tasks. */
+	if (ex->unit_per_task && exec_unit_is_os(ex->unit) && sc->ntasks > COMPARE_MAX_OS_UNITS) {
 		snprintf(buf, len, "skipped: %d tasks would need %d %s", sc->ntasks, sc->ntasks,
-			 unit);
+			 exec_unit_plural(ex->unit));
 		return buf;
 	}
 	/* One (or a few) at a time, a server of 10,000 connections takes hours. */
@@ -111,13 +93,15 @@ int compare_run(const struct scenario *sc, const struct run_opts *ro, struct com
 	for (int i = 0; i < executor_count() && res->nrows < COMPARE_MAX_ROWS; i++) {
 		const struct executor *ex = executor_at(i);
 		struct compare_row *row = &res->rows[res->nrows++];
-		int interrupted = 0;
+		int interrupted = 0, failed = 0;
 
 		snprintf(row->name, sizeof row->name, "%s", ex->name);
+		row->ex = ex;
 		row->model = ex->model;
 		if (!compare_skip_reason(ex, sc, row->skipped, sizeof row->skipped)) {
 			each.backend = ex->name;
-			row->tr = run_to_end(sc, &each, &interrupted);
+			row->tr = run_to_end(sc, &each, &interrupted, &failed);
+			res->failed += failed;
 			if (interrupted) {
 				res->interrupted = true;
 				snprintf(row->skipped, sizeof row->skipped, "interrupted");
@@ -146,6 +130,7 @@ void compare_from_traces(struct trace **trs, int n, struct compare_result *res)
 		}
 		struct compare_row *row = &res->rows[res->nrows++];
 		snprintf(row->name, sizeof row->name, "%s", trs[i]->meta.backend);
+		row->ex = executor_find(trs[i]->meta.backend);
 		row->model = trs[i]->meta.model;
 		row->tr = trs[i];
 		stats_compute(trs[i], &row->st);
@@ -175,9 +160,61 @@ const struct compare_row *compare_find(const struct compare_result *res, const c
 	return NULL;
 }
 
+/* ---- rows by what their executor is ---------------------------------------- */
+
+/* Which rows a verdict speaks of, by the facts of their executor. */
+typedef bool compare_kind(const struct compare_row *row);
+
+/* The baseline: tasks one after another. */
+static bool compare_is_sequential(const struct compare_row *row)
+{
+	return row->model == MODEL_SEQUENTIAL;
+}
+
+/* An OS thread per task, free to use every core: plain threads. */
+static bool compare_is_threads(const struct compare_row *row)
+{
+	const struct executor *ex = row->ex;
+
+	return ex && ex->unit == EXEC_UNIT_THREAD && ex->unit_per_task && ex->multicore && !ex->gil;
+}
+
+/* Threads that take a GIL to compute. */
+static bool compare_is_gil(const struct compare_row *row)
+{
+	return row->ex && row->ex->gil;
+}
+
+/* Separate processes, which use several cores whatever the GIL. */
+static bool compare_is_processes(const struct compare_row *row)
+{
+	return row->ex && row->ex->unit == EXEC_UNIT_PROCESS && row->ex->multicore;
+}
+
+/* Coroutines on an event loop: asyncio. */
+static bool compare_is_coroutines(const struct compare_row *row)
+{
+	return row->ex && row->ex->unit == EXEC_UNIT_COROUTINE;
+}
+
+/* Python's ways that stay on one core: threads under the GIL, asyncio, gevent. */
+static bool compare_is_python_serial(const struct compare_row *row)
+{
+	return row->ex && row->ex->python && !row->ex->multicore && row->model != MODEL_SEQUENTIAL;
+}
+
+/* The first row of KIND (skipped or not), or NULL. */
+static const struct compare_row *compare_first(const struct compare_result *res, compare_kind *kind)
+{
+	for (int i = 0; i < res->nrows; i++)
+		if (kind(&res->rows[i]))
+			return &res->rows[i];
+	return NULL;
+}
+
 double compare_speedup(const struct compare_result *res, const struct compare_row *row)
 {
-	const struct compare_row *seq = compare_find(res, "sequential");
+	const struct compare_row *seq = compare_first(res, compare_is_sequential);
 
 	if (!row || !row->tr || !seq || !seq->tr || row->st.wall_ms <= 0)
 		return 0;
@@ -210,16 +247,10 @@ __attribute__((format(printf, 3, 4))) static void compare_append(char *buf, size
 	va_end(ap);
 }
 
-static double compare_speedup_of(const struct compare_result *res, const char *name)
+/* The speedup of the first row of KIND, 0 when there is none or it did not run. */
+static double compare_speedup_of(const struct compare_result *res, compare_kind *kind)
 {
-	return compare_speedup(res, compare_find(res, name));
-}
-
-static bool compare_ran(const struct compare_result *res, const char *name)
-{
-	const struct compare_row *row = compare_find(res, name);
-
-	return row && row->tr;
+	return compare_speedup(res, compare_first(res, kind));
 }
 
 /*
@@ -229,7 +260,7 @@ static bool compare_ran(const struct compare_result *res, const char *name)
  */
 static double compare_cpu_share(const struct compare_result *res)
 {
-	const struct compare_row *row = compare_find(res, "sequential");
+	const struct compare_row *row = compare_first(res, compare_is_sequential);
 
 	for (int i = 0; (!row || !row->tr) && i < res->nrows; i++)
 		row = &res->rows[i];
@@ -246,38 +277,54 @@ struct compare_words {
 	const char *arrow, *times, *dash;
 };
 
-/* Appends "name N.N×" for each of NAMES that ran, SEP before the first; returns how many. */
+/* Appends "name N.N×" for each row of KIND that ran, SEP before the first; returns how many. */
 static int compare_append_speedups(const struct compare_result *res, const struct compare_words *w,
-				   char *buf, size_t len, const char *sep, const char *const *names)
+				   char *buf, size_t len, const char *sep, compare_kind *kind)
 {
 	int n = 0;
 
-	for (; *names; names++) {
-		double s = compare_speedup_of(res, *names);
+	for (int i = 0; i < res->nrows; i++) {
+		const struct compare_row *r = &res->rows[i];
+		double s = kind(r) ? compare_speedup(res, r) : 0;
 		if (s > 0)
-			compare_append(buf, len, "%s%s %.1f%s", n++ ? ", " : sep, *names, s,
+			compare_append(buf, len, "%s%s %.1f%s", n++ ? ", " : sep, r->name, s,
 				       w->times);
 	}
 	return n;
+}
+
+/* The fastest row of KIND that ran (the first of equals), or NULL. */
+static const struct compare_row *compare_fastest(const struct compare_result *res,
+						 compare_kind *kind)
+{
+	const struct compare_row *best = NULL;
+
+	for (int i = 0; i < res->nrows; i++) {
+		const struct compare_row *r = &res->rows[i];
+		if (kind(r) && r->tr &&
+		    (!best || compare_speedup(res, r) > compare_speedup(res, best)))
+			best = r;
+	}
+	return best;
 }
 
 /* CPU-bound: who used several cores, measured as speedups. */
 static bool compare_verdict_cpu(const struct compare_result *res, const struct compare_words *w,
 				char *buf, size_t len)
 {
-	static const char *const serial[] = {"gil", "asyncio", "green", NULL};
-	double proc = compare_speedup_of(res, "processes"), pool = compare_speedup_of(res, "pool");
-	double best = proc >= pool ? proc : pool, gil = compare_speedup_of(res, "gil");
-	double threads = compare_speedup_of(res, "threads");
-	const struct compare_row *g = compare_find(res, "gil");
+	const struct compare_row *procs = compare_fastest(res, compare_is_processes);
+	double best = compare_speedup(res, procs), gil = compare_speedup_of(res, compare_is_gil);
+	const struct compare_row *t = compare_first(res, compare_is_threads);
+	const struct compare_row *g = compare_first(res, compare_is_gil);
+	double threads = compare_speedup(res, t);
 	bool gil_off = g && g->tr && strcmp(g->tr->meta.gil_mode, "off") == 0;
 
 	if (gil_off && gil >= COMPARE_BEATS) {
 		snprintf(buf, len,
 			 "CPU-bound %s multiprocessing, or Python without its GIL: with "
-			 "--gil off threads used several cores too (gil %.1f%s faster than "
+			 "--gil off threads used several cores too (%s %.1f%s faster than "
 			 "sequential)",
-			 w->arrow, gil, w->times);
+			 w->arrow, g->name, gil, w->times);
 		return true;
 	}
 	if (gil >= COMPARE_BEATS)
@@ -286,24 +333,23 @@ static bool compare_verdict_cpu(const struct compare_result *res, const struct c
 		snprintf(buf, len,
 			 "CPU-bound %s multiprocessing: under the GIL only separate "
 			 "processes use several cores (%s %.1f%s faster than sequential",
-			 w->arrow, proc >= pool ? "processes" : "pool", best, w->times);
+			 w->arrow, procs->name, best, w->times);
 		if (threads >= COMPARE_BEATS)
-			compare_append(buf, len, ", threads without a GIL %.1f%s", threads,
+			compare_append(buf, len, ", %s without a GIL %.1f%s", t->name, threads,
 				       w->times);
 	} else if (threads >= COMPARE_BEATS && gil > 0) {
-		snprintf(
-		    buf, len,
-		    "CPU-bound %s multiprocessing: threads without a GIL used several "
-		    "cores (threads %.1f%s faster than sequential), under the GIL they took turns "
-		    "(",
-		    w->arrow, threads, w->times);
-		compare_append_speedups(res, w, buf, len, "", serial);
+		snprintf(buf, len,
+			 "CPU-bound %s multiprocessing: threads without a GIL used several "
+			 "cores (%s %.1f%s faster than sequential), under the GIL they took turns "
+			 "(",
+			 w->arrow, t->name, threads, w->times);
+		compare_append_speedups(res, w, buf, len, "", compare_is_python_serial);
 		compare_append(buf, len, ")");
 		return true;
 	} else {
 		return false;
 	}
-	compare_append_speedups(res, w, buf, len, "; ", serial);
+	compare_append_speedups(res, w, buf, len, "; ", compare_is_python_serial);
 	compare_append(buf, len, ")");
 	return true;
 }
@@ -311,8 +357,8 @@ static bool compare_verdict_cpu(const struct compare_result *res, const struct c
 /* Whether asyncio's measured memory per task is the least of all runs that measured it. */
 static bool compare_asyncio_leanest(const struct compare_result *res)
 {
-	const struct compare_row *a = compare_find(res, "asyncio"),
-				 *t = compare_find(res, "threads");
+	const struct compare_row *a = compare_first(res, compare_is_coroutines),
+				 *t = compare_first(res, compare_is_threads);
 
 	if (!a || !a->tr || !t || !t->tr || a->tr->meta.bytes_per_task <= 0 ||
 	    t->tr->meta.bytes_per_task <= 0)
@@ -330,8 +376,8 @@ static bool compare_asyncio_leanest(const struct compare_result *res)
 static bool compare_verdict_asyncio(const struct compare_result *res, const struct compare_words *w,
 				    char *buf, size_t len)
 {
-	const struct compare_row *a = compare_find(res, "asyncio"),
-				 *t = compare_find(res, "threads");
+	const struct compare_row *a = compare_first(res, compare_is_coroutines),
+				 *t = compare_first(res, compare_is_threads);
 
 	if (!a || !a->tr || !t)
 		return false;
@@ -339,9 +385,10 @@ static bool compare_verdict_asyncio(const struct compare_result *res, const stru
 		/* Threads were skipped: too many tasks for a thread each. */
 		double waiting = a->st.state_ms[STATE_IO] + a->st.state_ms[STATE_SLEEP];
 		snprintf(buf, len,
-			 "I/O-bound, many connections %s asyncio: on one thread %.0f waits "
+			 "I/O-bound, many connections %s %s: on one thread %.0f waits "
 			 "overlapped on average; a thread per connection would need %d OS threads",
-			 w->arrow, a->st.wall_ms > 0 ? waiting / a->st.wall_ms : 0, res->ntasks);
+			 w->arrow, a->name, a->st.wall_ms > 0 ? waiting / a->st.wall_ms : 0,
+			 res->ntasks);
 		return true;
 	}
 	double sa = compare_speedup(res, a), st = compare_speedup(res, t);
@@ -349,11 +396,11 @@ static bool compare_verdict_asyncio(const struct compare_result *res, const stru
 	    !compare_asyncio_leanest(res))
 		return false;
 	snprintf(buf, len,
-		 "I/O-bound, many connections %s asyncio: the waits overlap on one thread "
-		 "at the least memory per task (asyncio %.1f%s, %.1f KiB a task; threads %.1f%s, "
+		 "I/O-bound, many connections %s %s: the waits overlap on one thread "
+		 "at the least memory per task (%s %.1f%s, %.1f KiB a task; %s %.1f%s, "
 		 "%.1f KiB a task)",
-		 w->arrow, sa, w->times, a->tr->meta.bytes_per_task / 1024, st, w->times,
-		 t->tr->meta.bytes_per_task / 1024);
+		 w->arrow, a->name, a->name, sa, w->times, a->tr->meta.bytes_per_task / 1024,
+		 t->name, st, w->times, t->tr->meta.bytes_per_task / 1024);
 	return true;
 }
 
@@ -361,16 +408,21 @@ static bool compare_verdict_asyncio(const struct compare_result *res, const stru
 static bool compare_verdict_overlap(const struct compare_result *res, const struct compare_words *w,
 				    char *buf, size_t len)
 {
-	const char *tname = compare_ran(res, "threads") ? "threads" : "gil";
-	double st = compare_speedup_of(res, tname), sa = compare_speedup_of(res, "asyncio");
+	/* Plain threads, or threads under the GIL when those did not run. */
+	const struct compare_row *threads = compare_first(res, compare_is_threads);
+	const struct compare_row *t =
+	    threads && threads->tr ? threads : compare_first(res, compare_is_gil);
+	const struct compare_row *a = compare_first(res, compare_is_coroutines);
+	double st = compare_speedup(res, t), sa = compare_speedup(res, a);
 	double lo = st < sa ? st : sa, hi = st < sa ? sa : st;
 
 	if (lo < COMPARE_BEATS || lo < 0.6 * hi)
 		return false;
 	snprintf(buf, len,
-		 "I/O-bound %s threads or asyncio: the waits overlap (%s %.1f%s, asyncio "
+		 "I/O-bound %s %s or %s: the waits overlap (%s %.1f%s, %s "
 		 "%.1f%s faster than sequential",
-		 w->arrow, tname, st, w->times, sa, w->times);
+		 w->arrow, threads ? threads->name : t->name, a->name, t->name, st, w->times,
+		 a->name, sa, w->times);
 	for (int i = 0; i < res->nrows; i++) {
 		const struct compare_row *r = &res->rows[i];
 		double s = compare_speedup(res, r);
@@ -380,10 +432,10 @@ static bool compare_verdict_overlap(const struct compare_result *res, const stru
 	compare_append(buf, len, ")");
 	if (compare_asyncio_leanest(res))
 		compare_append(buf, len,
-			       "; asyncio takes the least memory per task (%.1f KiB, "
-			       "threads %.1f KiB), which decides it for many connections",
-			       compare_find(res, "asyncio")->tr->meta.bytes_per_task / 1024,
-			       compare_find(res, "threads")->tr->meta.bytes_per_task / 1024);
+			       "; %s takes the least memory per task (%.1f KiB, "
+			       "%s %.1f KiB), which decides it for many connections",
+			       a->name, a->tr->meta.bytes_per_task / 1024, threads->name,
+			       threads->tr->meta.bytes_per_task / 1024);
 	return true;
 }
 

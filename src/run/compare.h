@@ -28,7 +28,8 @@
 
 /* One executor's line of the table. */
 struct compare_row {
-	char name[32]; /* the executor */
+	char name[32];		   /* the executor */
+	const struct executor *ex; /* its facts; NULL for a recorded backend not built in */
 	enum model model;
 	char skipped[128]; /* why it was not run; "" when it ran */
 	struct trace *tr;  /* the run's trace (owned), NULL when skipped */
@@ -68,7 +69,7 @@ void compare_from_traces(struct trace **trs, int n, struct compare_result *res);
 
 void compare_free(struct compare_result *res);
 
-/* The row of executor NAME, or NULL; skipped rows are returned too. */
+/* The row of executor NAME (a name read from data), or NULL; skipped rows are returned too. */
 const struct compare_row *compare_find(const struct compare_result *res, const char *name);
 /* Sequential's wall time / ROW's, or 0 when either did not run. */
 double compare_speedup(const struct compare_result *res, const struct compare_row *row);

@@ -3,10 +3,11 @@
  * concurrent program is made of, measured here with the real mechanisms:
  * pthreads, fork, a coroutine loop, ucontext green threads.
  *
- * Memory is measured the same way for every model: the growth of the
- * anonymous memory (proportional set size, Pss_Anon in smaps_rollup) plus
- * the page tables (VmPTE) of every process involved, while N units exist
- * at once, divided by N.  For processes this counts only what each child
+ * Memory is measured the same way for every model, by the one meter that
+ * the executors use too (core/meter.h): the growth of the anonymous memory
+ * (proportional set size, Pss_Anon in smaps_rollup) plus the page tables
+ * (VmPTE) of every process involved, while N units exist at once, divided
+ * by N.  For processes this counts only what each child
  * really adds -- the pages copied on write and its page tables -- and not
  * the pages it shares with its parent, which summing RSS would count 200
  * times; shared library pages (Pss_File) are left out, since a child does
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "meter.h"
 #include "stats.h"
 
 /*
@@ -61,38 +63,7 @@ const char *costs_unit_how(enum costs_unit u)
 	return u < COSTS_UNIT_COUNT ? costs_units[u].how : "?";
 }
 
-/* ---- memory: anonymous PSS and page tables of a process ------------------ */
-
-/* The value of the "KEY: N kB" line of a /proc file, in KiB; -1 if none. */
-static double costs_proc_kib(pid_t pid, const char *file, const char *key)
-{
-	char path[64], line[256];
-	size_t klen = strlen(key);
-	double v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-			v = strtod(line + klen + 1, NULL);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
-double costs_memory_kib(pid_t pid)
-{
-	double anon = costs_proc_kib(pid, "smaps_rollup", "Pss_Anon");
-	double pte = costs_proc_kib(pid, "status", "VmPTE");
-
-	if (anon < 0) /* before Linux 5.14: all of Pss, shared library pages too */
-		anon = costs_proc_kib(pid, "smaps_rollup", "Pss");
-
-	return anon < 0 || pte < 0 ? -1 : anon + pte;
-}
+/* ---- memory: by the one meter (core/meter.h) ----------------------------- */
 
 /*
  * What was added between two readings; -1 when either failed.  Never less
@@ -242,7 +213,7 @@ static double costs_thread_memory(int n, int *alive)
 	struct costs_gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
 			       PTHREAD_COND_INITIALIZER, 0, false};
 	pthread_t *t = calloc((size_t)n, sizeof *t);
-	double before = costs_memory_kib(getpid()), after;
+	double before = meter_process_kib(getpid()), after;
 	int made = 0;
 
 	while (t && made < n && pthread_create(&t[made], NULL, costs_thread_wait, &g) == 0)
@@ -250,7 +221,7 @@ static double costs_thread_memory(int n, int *alive)
 	pthread_mutex_lock(&g.m);
 	while (g.n < made)
 		pthread_cond_wait(&g.arrived, &g.m);
-	after = costs_memory_kib(getpid());
+	after = meter_process_kib(getpid());
 	g.opened = true;
 	pthread_cond_broadcast(&g.open);
 	pthread_mutex_unlock(&g.m);
@@ -326,7 +297,7 @@ static double costs_process_memory(int n, int *alive)
 {
 	pid_t *pids = calloc((size_t)n, sizeof *pids);
 	int gate[2], ready[2], made = 0;
-	double before = costs_memory_kib(getpid()), after = 0;
+	double before = meter_process_kib(getpid()), after = 0;
 	char c;
 
 	if (!pids || pipe(gate) < 0) {
@@ -344,9 +315,9 @@ static double costs_process_memory(int n, int *alive)
 	close(ready[1]);
 	for (int i = 0; i < made && read(ready[0], &c, 1) == 1; i++)
 		;
-	after = costs_memory_kib(getpid());
+	after = meter_process_kib(getpid());
 	for (int i = 0; i < made && after >= 0; i++) {
-		double kib = costs_memory_kib(pids[i]);
+		double kib = meter_process_kib(pids[i]);
 		after = kib < 0 ? -1 : after + kib;
 	}
 	close(gate[1]);

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "meter.h"
+
 #define COSTS_ROUNDS 7
 
 /*    ENUM       name            how it is made                          alive at once */
@@ -56,14 +58,11 @@ const char *costs_unit_how(enum costs_unit u);
 int costs_measure(struct costs_result *res);
 
 /*
- * Shared by costs.c, costs_coro.c and costs_green.c.  costs_memory_kib:
- * the anonymous PSS plus page tables of process PID in KiB, -1 if unknown;
- * costs_growth: after - before, at least 0, -1 if either is unknown.  The
- * measurements of coroutines and green threads: ns to start and end one
- * (average of K), ns per switch (R round trips), KiB while N exist (*ALIVE
- * made); -1 on error.
+ * Shared by costs.c, costs_coro.c and costs_green.c (memory is read with
+ * meter_process_kib, core/meter.h).  costs_growth: after - before, at least 0, -1 if either is
+ * unknown.  The measurements of coroutines and green threads: ns to start and end one (average of
+ * K), ns per switch (R round trips), KiB while N exist (*ALIVE made); -1 on error.
  */
-double costs_memory_kib(pid_t pid);
 double costs_growth(double before_kib, double after_kib);
 double costs_coro_start(int k);
 double costs_coro_switch(int r);

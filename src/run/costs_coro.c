@@ -111,10 +111,10 @@ double costs_coro_memory(int n, int *alive)
 	int made = 0;
 
 	malloc_trim(0); /* so that freed memory of an earlier round is not reused */
-	before = costs_memory_kib(getpid());
+	before = meter_process_kib(getpid());
 	while (made < n && costs_coro_new(&l, 1))
 		made++;
-	after = costs_memory_kib(getpid());
+	after = meter_process_kib(getpid());
 	costs_loop_run(&l);
 	*alive = made;
 	return costs_growth(before, after);

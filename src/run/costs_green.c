@@ -177,10 +177,10 @@ double costs_green_memory(int n, int *alive)
 	if (!gs)
 		return -1;
 	malloc_trim(0);
-	before = costs_memory_kib(getpid());
+	before = meter_process_kib(getpid());
 	while (made < n && (gs[made] = costs_green_new(1)))
 		made++;
-	after = costs_memory_kib(getpid());
+	after = meter_process_kib(getpid());
 	for (int i = 0; i < made; i++)
 		costs_green_free(gs[i]);
 	free(gs);

@@ -30,15 +30,29 @@ struct run {
 	_Atomic int cancel; /* enum runner_cancel, shared with the executor */
 	_Atomic bool finished;
 	uint64_t start_ns; /* absolute: t = 0 of the trace */
+	char lost[128];	   /* how the latency server died during the run, or "" */
 	void (*on_finish)(void *ud);
 	void *ud;
 };
+
+int run_load_scenario(const char *path, struct scenario *sc, char *err, size_t errlen)
+{
+	if (scenario_load(path, sc, err, errlen) < 0)
+		return -1;
+	if (sc->backend_line && !executor_find(sc->backend)) {
+		snprintf(err, errlen, "%s:%d: unknown executor \"%s\" (conctui --list shows them)",
+			 path, sc->backend_line, sc->backend);
+		scenario_free(sc);
+		return -1;
+	}
+	return 0;
+}
 
 const struct executor *run_pick_executor(const struct scenario *sc, const struct run_opts *o)
 {
 	const char *name = o && o->backend ? o->backend : sc->backend;
 
-	return executor_find(*name ? name : "sequential");
+	return *name ? executor_find(name) : executor_default();
 }
 
 static void fill_ctx(struct run *r, const struct run_opts *o)
@@ -61,6 +75,20 @@ static void fill_ctx(struct run *r, const struct run_opts *o)
 	c->cancel = &r->cancel;
 }
 
+/* The first task with a `spin` step is the spinner the views watch. */
+static void fill_spinner(struct trace_meta *m, const struct scenario *sc)
+{
+	for (int i = 0; i < sc->ntasks; i++) {
+		const struct scenario_task *t = &sc->tasks[i];
+		for (int s = 0; s < t->nsteps; s++)
+			if (t->steps[s].kind == STEP_SPIN && t->steps[s].ms > 0) {
+				m->spinner = i;
+				m->spinner_ms = t->steps[s].ms;
+				return;
+			}
+	}
+}
+
 static void fill_meta(struct run *r)
 {
 	struct trace_meta *m = &r->tr->meta;
@@ -74,10 +102,19 @@ static void fill_meta(struct run *r)
 		snprintf(m->gil_mode, sizeof m->gil_mode, "%s", r->ctx.gil);
 		m->gil_interval_ms = r->ctx.switch_interval_ms;
 	}
+	fill_spinner(m, r->sc);
 	for (int i = 0; i < r->sc->ntasks; i++)
 		trace_set_name(r->tr, i, r->sc->tasks[i].name);
 	if (trace_lock_lane(r->tr) >= 0)
 		trace_set_name(r->tr, trace_lock_lane(r->tr), "GIL");
+}
+
+static bool any_failed(const struct trace *tr)
+{
+	for (int i = 0; i < tr->ntasks; i++)
+		if (trace_outcome(tr, i) == OUTCOME_FAILED)
+			return true;
+	return false;
 }
 
 static void *controller_main(void *arg)
@@ -86,6 +123,9 @@ static void *controller_main(void *arg)
 	uint64_t cpu0 = clock_cpu_ns();
 
 	r->rc = r->ex->run(&r->ctx);
+	/* A task that failed on I/O may have lost the server: say so if it did. */
+	if (scenario_has_step(r->sc, STEP_IO) && any_failed(r->tr))
+		latency_died(r->lost, sizeof r->lost);
 	r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
 	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
 	atomic_store_explicit(&r->finished, true, memory_order_release);
@@ -158,6 +198,31 @@ int run_wait(struct run *r)
 const char *run_error(const struct run *r)
 {
 	return r->ctx.err[0] ? r->ctx.err : "the run failed";
+}
+
+const char *run_failure(const struct run *r, char *buf, size_t len)
+{
+	int failed = 0, first = -1;
+	struct span last = {0};
+
+	if (!run_finished(r))
+		return NULL;
+	for (int i = 0; i < r->tr->ntasks; i++)
+		if (trace_outcome(r->tr, i) == OUTCOME_FAILED && failed++ == 0)
+			first = i;
+	if (!failed)
+		return NULL;
+	uint32_t n = trace_count(r->tr, first);
+	if (n > 0)
+		trace_get(r->tr, first, n - 1, &last);
+	if (r->lost[0])
+		snprintf(buf, len, "%s during the run: %d task%s failed", r->lost, failed,
+			 failed == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%d task%s failed, the first %s (%s)", failed,
+			 failed == 1 ? "" : "s", trace_name(r->tr, first),
+			 last.reason[0] ? last.reason : "no reason recorded");
+	return buf;
 }
 
 void run_interrupt(struct run *r)
@@ -238,7 +303,8 @@ static void close_handle(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
-struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted)
+struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted,
+			 int *failed)
 {
 	struct run_wait_state bw = {0};
 	char err[512] = "";
@@ -255,10 +321,16 @@ struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, i
 		uv_signal_start(&bw.sigterm, on_signal, SIGTERM);
 		while (!run_finished(bw.run))
 			uv_run(&bw.loop, UV_RUN_DEFAULT);
-		if (run_wait(bw.run) < 0)
+		char why[256];
+		if (run_wait(bw.run) < 0) {
 			fprintf(stderr, "conctui: %s\n", run_error(bw.run));
-		else
+		} else {
+			if (!bw.interrupted && run_failure(bw.run, why, sizeof why)) {
+				fprintf(stderr, "conctui: %s\n", why);
+				*failed = 1;
+			}
 			tr = run_take_trace(bw.run);
+		}
 		run_free(bw.run);
 	} else {
 		fprintf(stderr, "conctui: %s\n", err);

@@ -37,6 +37,12 @@ bool run_finished(const struct run *r);
 /* Waits for the end; returns 0, or -1 with run_error(). */
 int run_wait(struct run *r);
 const char *run_error(const struct run *r);
+/*
+ * Once the run has ended: NULL when no task failed, else one sentence in
+ * BUF saying what happened ("the latency server (pid 12) was killed by
+ * signal 9 (Killed) during the run: 2 tasks failed"), returned.
+ */
+const char *run_failure(const struct run *r, char *buf, size_t len);
 /* Asks every task to stop now (SIGINT, q); the run then ends promptly. */
 void run_interrupt(struct run *r);
 struct trace *run_trace(const struct run *r);
@@ -47,10 +53,21 @@ uint64_t run_elapsed_ns(const struct run *r);
 void run_free(struct run *r);
 struct trace *run_take_trace(struct run *r);
 
-/* Runs SC to its end on this thread, SIGINT and SIGTERM interrupting it
+/*
+ * Runs SC to its end on this thread, SIGINT and SIGTERM interrupting it
  * (*INTERRUPTED is then 1); the trace (the caller's), or NULL after saying
- * why on stderr. */
-struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted);
+ * why on stderr.  *FAILED is set, after one line on stderr saying what
+ * happened, when a task ended `failed`.
+ */
+struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted,
+			 int *failed);
+
+/*
+ * Loads the scenario file PATH into SC (scenario_load) and checks what only
+ * the executors know: that its backend is one of them.  0, or -1 with one
+ * line "file:line: message" in ERR and nothing left to free.
+ */
+int run_load_scenario(const char *path, struct scenario *sc, char *err, size_t errlen);
 
 /* Resolves the executor SC would run on with O; NULL if unknown. */
 const struct executor *run_pick_executor(const struct scenario *sc, const struct run_opts *o);

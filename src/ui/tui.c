@@ -16,6 +16,7 @@
 #include "tui.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -405,6 +406,9 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 	case VA_COSTS:
 		tui_session_costs(t->session);
 		return;
+	case VA_SAVE:
+		tui_session_save_named(t->session, c->flash, sizeof c->flash);
+		return;
 	case VA_REDRAW:
 		clearok(curscr, TRUE);
 		return;
@@ -496,6 +500,55 @@ static void on_signal(uv_signal_t *h, int signum)
 /* Main                                                                */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A terminal that cannot address the cursor (TERM=dumb, an unknown TERM)
+ * would get an empty screen: refuse it as if it were no terminal at all.
+ */
+static bool terminal_can_draw(void)
+{
+	int errret = 0;
+	bool ok;
+
+	if (setupterm(NULL, STDOUT_FILENO, &errret) != OK)
+		return false;
+	const char *cup = tigetstr("cup");
+	ok = cup && cup != (char *)-1;
+	del_curterm(cur_term);
+	return ok;
+}
+
+/*
+ * --json and --trace are written when runs end, so their paths are checked
+ * now, without creating anything: stdout is the screen, and a file must be
+ * one that can be written in a directory that exists.
+ */
+static int check_outputs(const struct tui_opts *o)
+{
+	const char *paths[2] = {o->json, o->trace}, *names[2] = {"--json", "--trace"};
+
+	for (int i = 0; i < 2; i++) {
+		const char *p = paths[i];
+		if (!p)
+			continue;
+		if (strcmp(p, "-") == 0) {
+			fprintf(stderr,
+				"conctui: %s -: the TUI draws on stdout (give a FILE, or use "
+				"--batch)\n",
+				names[i]);
+			return -1;
+		}
+		char dir[4096];
+		const char *slash = strrchr(p, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - p) + 1 : 1,
+			 slash ? p : ".");
+		if (access(p, F_OK) == 0 ? access(p, W_OK) != 0 : access(dir, W_OK) != 0) {
+			fprintf(stderr, "conctui: cannot write %s: %s\n", p, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Everything that can be wrong with the command line, said before curses starts. */
 static int check_input(const struct tui_opts *o)
 {
@@ -508,10 +561,12 @@ static int check_input(const struct tui_opts *o)
 			o->run.backend);
 		return 2;
 	}
+	if (check_outputs(o) < 0)
+		return 2;
 	if (o->replay) {
 		int n = record_read(o->replay, &trs, err, sizeof err);
 		if (n < 0) {
-			fprintf(stderr, "%s\n", err);
+			fprintf(stderr, "conctui: %s\n", err);
 			return 2;
 		}
 		for (int i = 0; i < n; i++)
@@ -521,13 +576,20 @@ static int check_input(const struct tui_opts *o)
 	}
 	const char *name = o->scenario ? o->scenario : "overview";
 	if (scenario_resolve(name, path, sizeof path, err, sizeof err) < 0 ||
-	    scenario_load(path, &sc, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
+	    run_load_scenario(path, &sc, err, sizeof err) < 0) {
+		fprintf(stderr, "conctui: %s\n", err);
 		return 2;
 	}
 	scenario_free(&sc);
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		fprintf(stderr, "conctui: the interactive view needs a terminal (try --batch)\n");
+		return 2;
+	}
+	if (!terminal_can_draw()) {
+		const char *term = getenv("TERM");
+		fprintf(stderr,
+			"conctui: this terminal (TERM=%s) cannot move the cursor (try --batch)\n",
+			term && *term ? term : "unset");
 		return 2;
 	}
 	return 0;
@@ -545,7 +607,7 @@ static int open_first(struct tui *t, const struct tui_opts *o)
 	else
 		rc = tui_session_overview(t->session, err, sizeof err);
 	if (rc < 0)
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "conctui: %s\n", err);
 	return rc;
 }
 
@@ -577,6 +639,7 @@ int tui_main(const struct tui_opts *o)
 		fprintf(stderr, "conctui: out of memory\n");
 		return 1;
 	}
+	tui_session_outputs(t->session, o->json, o->trace);
 	redirect_stderr();
 	if (start_curses(t, o->colour) < 0) {
 		restore_stderr();
@@ -601,6 +664,9 @@ int tui_main(const struct tui_opts *o)
 		schedule(t);
 		uv_run(&t->loop, UV_RUN_DEFAULT);
 	}
+	/* A --json or --trace that could not be written is a failure at run time. */
+	if (t->status <= 0 && tui_session_write_failed(t->session))
+		t->status = 1;
 	/* Runs first (their threads may still wake us), then the handles. */
 	tui_session_free(t->session);
 	uv_walk(&t->loop, close_handle, NULL);

@@ -11,6 +11,8 @@
 struct tui_opts {
 	const char *scenario; /* built-in name or path; NULL: the overview */
 	const char *replay;   /* a --json record to show instead of running; or NULL */
+	const char *json;     /* --json FILE: each run written as it ends; or NULL */
+	const char *trace;    /* --trace FILE: the same as a Chrome trace; or NULL */
 	struct run_opts run;  /* backend, gil, switch interval, workers (run.h) */
 	double scale;	      /* --scale, 1.0 default: multiply durations */
 	bool ascii;	      /* --ascii: ASCII only */

@@ -129,7 +129,7 @@ static int load(struct tui_session *s, const char *name, char *err, size_t errle
 
 	if (scenario_resolve(name, path, sizeof path, err, errlen) < 0)
 		return -1;
-	if (scenario_load(path, &sc, err, errlen) < 0)
+	if (run_load_scenario(path, &sc, err, errlen) < 0)
 		return -1;
 	if (s->scale != 1.0)
 		scenario_scale(&sc, s->scale);
@@ -267,6 +267,7 @@ static void plan_compare(struct tui_session *s)
 		struct compare_row *row = &res->rows[res->nrows++];
 
 		snprintf(row->name, sizeof row->name, "%s", ex->name);
+		row->ex = ex;
 		row->model = ex->model;
 		if (!compare_skip_reason(ex, &s->sc, row->skipped, sizeof row->skipped) &&
 		    s->nplan < VIEW_MAX_PANELS)
@@ -435,7 +436,7 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 		scenario_free(&s->sc);
 	s->have_sc =
 	    scenario_resolve(c->scenario, file, sizeof file, ignored, sizeof ignored) == 0 &&
-	    scenario_load(file, &s->sc, ignored, sizeof ignored) == 0;
+	    run_load_scenario(file, &s->sc, ignored, sizeof ignored) == 0;
 	if (s->have_sc) {
 		c->narration = (const char *const *)s->sc.narration;
 		c->nnarration = s->sc.nnarration;
@@ -448,6 +449,7 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 	}
 	set_baseline(s);
 	view_player_reset(&c->pl, false);
+	tui_session_write_outputs(s);
 	return 0;
 }
 
@@ -515,8 +517,14 @@ void tui_session_poll(struct tui_session *s)
 		c->panels[i].now_ns = run_trace(r)->meta.wall_ns;
 		if (run_executor(r)->model == MODEL_SEQUENTIAL)
 			remember_baseline(s, run_trace(r));
-		if (run_wait(r) < 0)
+		char why[256];
+		if (run_wait(r) < 0) {
 			snprintf(c->flash, sizeof c->flash, "the run failed: %s", run_error(r));
+		} else if (run_failure(r, why, sizeof why)) {
+			/* On the status line now, and on stderr after the TUI ends. */
+			snprintf(c->flash, sizeof c->flash, "%.*s", (int)sizeof c->flash - 1, why);
+			fprintf(stderr, "conctui: %s\n", why);
+		}
 		if (i == 0 && s->kind == SESSION_SCENARIO) {
 			stats_compute(run_trace(r), &s->stats);
 			c->stats = &s->stats;
@@ -537,6 +545,8 @@ void tui_session_poll(struct tui_session *s)
 		c->compare_done = s->seq == SEQ_COMPARE;
 		view_player_reset(&c->pl, false);
 	}
+	if (ended)
+		tui_session_write_outputs(s);
 }
 
 void tui_session_update(struct tui_session *s)

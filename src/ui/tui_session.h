@@ -56,6 +56,25 @@ void tui_session_menu_backends(struct tui_session *s);
 /* Acts on the menu's chosen item, then closes the menu. */
 void tui_session_choose(struct tui_session *s);
 
+/*
+ * --json and --trace in the TUI: JSON and TRACE (either may be NULL) are
+ * written each time the runs on screen have all ended (again after r), and
+ * for a replayed record when it opens.  Several runs make a compare file;
+ * the Chrome trace is the first run's.
+ */
+void tui_session_outputs(struct tui_session *s, const char *json, const char *trace);
+/*
+ * Writes what is on screen: the record (or a compare file) into JSON and
+ * the first run as a Chrome trace into TRACE, either NULL.  Returns 0 with
+ * "wrote FILE" in MSG, or -1 with why (nothing has ended yet, a bad path).
+ */
+int tui_session_save(struct tui_session *s, const char *json, const char *trace, char *msg,
+		     size_t len);
+/* Key w: tui_session_save into conctui-SCENARIO-YYYYmmdd-HHMMSS.json here. */
+int tui_session_save_named(struct tui_session *s, char *msg, size_t len);
+/* True when writing --json or --trace has failed this session (exit status 1). */
+bool tui_session_write_failed(const struct tui_session *s);
+
 /* On the UI thread after a wake: take in finished runs, start the next. */
 void tui_session_poll(struct tui_session *s);
 /* Before each frame: how far live runs have got. */

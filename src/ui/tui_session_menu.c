@@ -38,7 +38,7 @@ void tui_session_menu_scenarios(struct tui_session *s)
 		struct scenario sc;
 
 		snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
-		if (scenario_load(path, &sc, err, sizeof err) == 0) {
+		if (run_load_scenario(path, &sc, err, sizeof err) == 0) {
 			snprintf(label, sizeof label, "%-16s %s", names[i], sc.title);
 			scenario_free(&sc);
 			view_menu_add(m, names[i], label, false);

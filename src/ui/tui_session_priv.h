@@ -57,6 +57,14 @@ struct tui_session {
 	struct baseline base[NBASELINES];
 	void (*wake)(void *);
 	void *wake_ud;
+	const char *json, *trace; /* --json, --trace: written as runs end, or NULL */
+	bool write_failed;	  /* one of them could not be written */
 };
+
+/*
+ * After runs end (and when a record opens): writes --json and --trace once
+ * every run on screen has ended; says so on the status line (tui_session_save.c).
+ */
+void tui_session_write_outputs(struct tui_session *s);
 
 #endif

@@ -36,6 +36,7 @@ const struct view_key view_keys[] = {
     {VA_OVERVIEW, "o", {'o'}, "the overview", NULL},
     {VA_COMPARE, "c", {'c'}, "compare every executor", NULL},
     {VA_COSTS, "C", {'C'}, "what each model costs", NULL},
+    {VA_SAVE, "w", {'w'}, "save the run to a file", NULL},
     {VA_HELP, "?", {'?'}, "this help", "? Help"},
     {VA_CLOSE, "Esc", {VK_ESC}, "close / back", NULL},
     {VA_REDRAW, "Ctrl-L", {VK_CTRL_L}, "redraw the screen", NULL},

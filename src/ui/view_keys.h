@@ -61,6 +61,7 @@ enum view_action {
 	VA_OVERVIEW,
 	VA_COMPARE,
 	VA_COSTS,
+	VA_SAVE,
 	VA_HELP,
 	VA_CLOSE,
 	VA_REDRAW,

@@ -15,61 +15,34 @@
 #include "view_lanes.h"
 
 #define PROBE_LANES 64			 /* tasks searched for a spinner */
-#define PROBE_SPANS 8			 /* spans of each looked at: a spinner draws at once */
 #define DEFAULT_INTERVAL_NS 100000000ull /* seed 004's 0.1 s, when the trace does not say */
 
 /* ------------------------------------------------------------------ */
 /* Reading a spinner from a trace                                      */
 /* ------------------------------------------------------------------ */
 
-static bool is_spinner_reason(const char *r)
-{
-	return strncmp(r, "spinner", 7) == 0;
-}
-
+/*
+ * The spinner's lane, from the trace's metadata (run.c writes it from the
+ * scenario's `spin` step).  A record made before that metadata existed
+ * names its spinner task "spinner", as the scenarios do.
+ */
 int view_spinner_lane(const struct trace *tr)
 {
-	struct span sp;
-
 	if (!tr)
 		return -1;
-	for (int l = 0; l < tr->ntasks && l < PROBE_LANES; l++) {
-		uint32_t n = trace_count(tr, l);
-		for (uint32_t k = 0; k < n && k < PROBE_SPANS; k++) {
-			trace_get(tr, l, k, &sp);
-			if (is_spinner_reason(sp.reason))
-				return l;
-		}
-	}
-	/* Not started yet: the scenarios call it "spinner". */
+	if (tr->meta.spinner_ms > 0 && tr->meta.spinner >= 0 && tr->meta.spinner < tr->ntasks)
+		return tr->meta.spinner;
 	for (int l = 0; l < tr->ntasks && l < PROBE_LANES; l++)
 		if (strcmp(trace_name(tr, l), "spinner") == 0)
 			return l;
 	return -1;
 }
 
-/* "spinner waits 100 ms", "spinner: await asyncio.sleep 100 ms": the wait it names. */
-static uint64_t interval_of(const struct trace *tr, int lane)
+/* The wait between frames, from the metadata; a guess for older records. */
+static uint64_t interval_of(const struct trace *tr)
 {
-	uint32_t n = trace_count(tr, lane);
-	struct span sp;
-
-	for (uint32_t k = 0; k < n && k < 4 * PROBE_SPANS; k++) {
-		trace_get(tr, lane, k, &sp);
-		if (sp.state == STATE_RUNNING || !is_spinner_reason(sp.reason))
-			continue;
-		for (const char *p = sp.reason; *p; p++) {
-			char *end;
-			double ms;
-			if (*p < '0' || *p > '9')
-				continue;
-			ms = strtod(p, &end);
-			if (strncmp(end, " ms", 3) == 0 && ms > 0)
-				return (uint64_t)(ms * 1e6);
-			p = end - 1;
-		}
-	}
-	return DEFAULT_INTERVAL_NS;
+	return tr->meta.spinner_ms > 0 ? (uint64_t)(tr->meta.spinner_ms * 1e6)
+				       : DEFAULT_INTERVAL_NS;
 }
 
 /* The first task other than the spinner: the slow call it waits for. */
@@ -125,7 +98,7 @@ bool view_spinner_at(const struct trace *tr, uint64_t t, uint64_t now, struct vi
 	if (s->lane < 0)
 		return false;
 	s->slow = slow_lane(tr, s->lane);
-	s->interval = interval_of(tr, s->lane);
+	s->interval = interval_of(tr);
 	while (next_frame(tr, s->lane, &k, &prev_end, &start) && start <= t) {
 		if (s->frames > 0 && start - s->last > s->max_gap)
 			s->max_gap = start - s->last;

@@ -8,6 +8,10 @@ BIN=${CONCTUI_BIN:-$ROOT/conctui}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 # Built-in scenarios from this tree, wherever the binary is (sanitizer builds too).
 export CONCTUI_DATADIR=${CONCTUI_DATADIR:-$ROOT/assets}
+# Set (asan, tsan) when BIN is a sanitizer build: a time measured there
+# is the instrumentation's, so timing judgements are left out (timing_ok).
+SANITIZED=${CONCTUI_SANITIZED:-}
+timing_ok() { [ -z "$SANITIZED" ]; }
 SOCK=conctui-e2e-$$
 TEST=$(basename "$0" .sh)
 

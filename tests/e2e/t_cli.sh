@@ -3,6 +3,8 @@
 # what and where, exit status 2, and nothing written; good runs round-trip.
 set -u
 BIN=${CONCTUI_BIN:-./conctui}
+# Built-in scenarios from this tree, wherever the binary is (sanitizer builds too).
+export CONCTUI_DATADIR=${CONCTUI_DATADIR:-$(cd "$(dirname "$0")/../.." && pwd)/assets}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -29,10 +31,26 @@ printf '[1, 2, 3]\n' >"$tmp/shape.json"
 mkdir "$tmp/dir.ini"
 
 expect_bad 'unknown option "--frobnicate"' --frobnicate
-expect_bad 'invalid value "0" for --scale' --batch --scale 0 seed-sleep
+expect_bad 'conctui: --scale 0: must be > 0 and <= 100' --batch --scale 0 seed-sleep
+expect_bad 'conctui: --gil fast: must be new, old or off' --gil fast seed-sleep
+expect_bad '--replay does not take --backend: a record cannot be re-run' --replay "$tmp/x.json" -b threads
+expect_bad '--replay does not take --scale' --batch --replay "$tmp/x.json" --scale 2
+expect_bad '--replay does not take --gil' --replay "$tmp/x.json" --gil old
+expect_bad '--replay does not take --switch-interval' --replay "$tmp/x.json" --switch-interval 2
+expect_bad '--costs does not take a SCENARIO' --costs seed-sleep
+# --batch --costs is --costs (no SCENARIO asked for); its --json path is checked before measuring.
+expect_bad "^conctui: cannot write $tmp/nodir/c.json" --batch --costs --json "$tmp/nodir/c.json"
+
+# A bad option is one line and a hint, never the whole usage text.
+"$BIN" --scale 0 seed-sleep >/dev/null 2>"$tmp/err"
+[ "$(wc -l <"$tmp/err")" -eq 2 ] || fail "--scale 0: $(wc -l <"$tmp/err") lines on stderr, want 2"
+sed -n 2p "$tmp/err" | grep -qx "try 'conctui --help'" || fail "--scale 0: no hint line"
 expect_bad 'unknown executor "fibers"' --batch -b fibers seed-sleep
 expect_bad 'unknown scenario "no-such-thing"' --batch no-such-thing
 expect_bad "$tmp/bad.ini:3: unknown step \"cpuu\"" --batch "$tmp/bad.ini"
+printf '[scenario]\nbackend = nosuch\n[task A]\nsteps = sleep 10\n' >"$tmp/nobackend.ini"
+expect_bad "^conctui: $tmp/nobackend.ini:2: unknown executor \"nosuch\"" --batch "$tmp/nobackend.ini"
+expect_bad "^conctui: $tmp/nobackend.ini:2: unknown executor \"nosuch\"" "$tmp/nobackend.ini"
 expect_bad "$tmp/dir.ini: not a regular file" --batch "$tmp/dir.ini"
 expect_bad "$tmp/missing.ini: No such file or directory" --batch "$tmp/missing.ini"
 expect_bad 'truncated.json' --batch --replay "$tmp/truncated.json"
@@ -41,15 +59,20 @@ expect_bad 'binary.json' --batch --replay "$tmp/binary.json"
 expect_bad 'shape.json' --batch --replay "$tmp/shape.json"
 expect_bad "cannot write $tmp/nodir/x.json" --batch --json "$tmp/nodir/x.json" "$tmp/good.ini"
 expect_bad '--batch needs a SCENARIO' --batch
+# The TUI writes --json and --trace as runs end: checked before it starts.
+expect_bad '^conctui: --json -: the TUI draws on stdout' --json - seed-sleep
+expect_bad '^conctui: --trace -: the TUI draws on stdout' --trace - seed-sleep
+expect_bad "^conctui: cannot write $tmp/nodir/x.json" --json "$tmp/nodir/x.json" seed-sleep
 
 # A bad scenario writes nothing, even where an output was asked for.
 expect_bad "$tmp/bad.ini:3" --batch --json "$tmp/never.json" "$tmp/bad.ini"
 [ -e "$tmp/never.json" ] && fail "a bad scenario still created its --json file"
 
 # A bad output path is found before the run starts: no sleep happens.
+# The run would sleep 10 x 500 ms: far longer than the program takes to start.
 start=$(date +%s%N)
-"$BIN" --batch --trace "$tmp/nodir/t.json" --scale 20 "$tmp/good.ini" >/dev/null 2>&1
-[ $(( ($(date +%s%N) - start) / 1000000 )) -lt 150 ] || fail "the run started before the output path was checked"
+"$BIN" --batch --trace "$tmp/nodir/t.json" --scale 500 "$tmp/good.ini" >/dev/null 2>&1
+[ $(( ($(date +%s%N) - start) / 1000000 )) -lt 2500 ] || fail "the run started before the output path was checked"
 
 # Help and version.
 "$BIN" --help >"$tmp/help" || fail "--help exit status"
@@ -67,5 +90,13 @@ done
 cmp -s "$tmp/live.txt" "$tmp/replay.txt" || fail "replayed chart differs from the live one"
 "$BIN" --batch --json - "$tmp/good.ini" >"$tmp/stdout.json" || fail "--json - failed"
 head -c 1 "$tmp/stdout.json" | grep -q '{' || fail "--json - wrote something other than the record"
+
+# A compare file replays in batch as the table and verdict --compare printed.
+cmpfile=$(dirname "$0")/fixtures/spinner-cpu.json
+"$BIN" --batch --replay "$cmpfile" >"$tmp/cmp-batch.txt" || fail "batch replay of a compare file failed"
+"$BIN" --compare --replay "$cmpfile" >"$tmp/cmp-compare.txt" || fail "compare replay failed"
+grep -Eq '^executor +model +wall' "$tmp/cmp-batch.txt" || fail "batch replay of a compare file: no table"
+grep -q 'Nothing beat sequential' "$tmp/cmp-batch.txt" || fail "batch replay of a compare file: no verdict"
+cmp -s "$tmp/cmp-batch.txt" "$tmp/cmp-compare.txt" || fail "batch and compare replays of a compare file differ"
 
 [ "$fails" -eq 0 ]
