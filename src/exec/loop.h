@@ -111,8 +111,9 @@ bool loop_timer_early(uv_timer_t *t, uv_timer_cb cb, uint64_t deadline);
  * recorded when it happens.  A task that takes the loop thread from another
  * one (loop_resume, and loop_compute or loop_block when it does not hold it
  * yet) begins with cause `loop_resume`, by the task that held it last, and
- * a `loop` edge from that task; one that already holds it moves on with
- * cause `step`.  Running spans go through the loop thread's probe.
+ * a `loop` edge from that task (by -1 and no edge when that was itself:
+ * nobody ran in between); one that already holds it moves on with cause
+ * `step`.  Running spans go through the loop thread's probe.
  */
 
 /* TASK's spans from now on belong to step I of repetition REP. */
