@@ -7,6 +7,11 @@
 #define LOOP_BACKEND "asyncio"
 #include "exec_loop_tests.h"
 
+#include <sched.h>
+#include <stdatomic.h>
+
+#include "probe.h"
+
 /*
  * time.sleep in a coroutine: B's timer is due at 100 ms, but B runs again
  * only when A's blocking call returns the loop at 400 ms.
@@ -43,12 +48,91 @@ static void test_coroutines_are_small(void **state)
 	trace_destroy(tr);
 }
 
+/* Spins on the CPU until *ARG goes up: a competitor for the loop's core. */
+static void *compete(void *arg)
+{
+	atomic_int *stop = arg;
+	uint64_t sink = 0;
+
+	while (!atomic_load_explicit(stop, memory_order_relaxed))
+		sink += sink * 31 + 7;
+	return (void *)(uintptr_t)sink;
+}
+
+/*
+ * The probe's preemptions in TR: each `ready` span caused by `preempt` says
+ * "preempted by the OS", by nobody, and is the middle of running, ready,
+ * and running again (`resume`, REASON) or the next span, end to start.
+ * Returns how many were found at a chunk boundary (followed by `resume`).
+ */
+static int probe_preemptions(const struct trace *tr, const char *reason)
+{
+	struct span a, b, c;
+	int n = 0;
+
+	for (int l = 0; l < tr->ntasks; l++)
+		for (uint32_t i = 1; i + 1 < trace_count(tr, l); i++) {
+			trace_get(tr, l, i, &b);
+			if (b.cause != CAUSE_PREEMPT)
+				continue;
+			trace_get(tr, l, i - 1, &a);
+			trace_get(tr, l, i + 1, &c);
+			assert_int_equal(b.state, STATE_READY);
+			assert_string_equal(b.reason, "preempted by the OS");
+			assert_int_equal(b.by, -1);
+			assert_int_equal(a.state, STATE_RUNNING);
+			assert_int_equal(a.t1, b.t0);
+			assert_int_equal(c.t0, b.t1);
+			if (c.cause != CAUSE_RESUME)
+				continue; /* cut short by leaving running: the next step began */
+			assert_int_equal(c.state, STATE_RUNNING);
+			assert_string_equal(c.reason, reason);
+			n++;
+		}
+	return n;
+}
+
+/*
+ * The same CPU-bound work, judged by the same rule: on threads-1core two
+ * threads take turns on one core; on asyncio the loop thread shares its
+ * core with a spinning thread.  Either way the OS takes the core away
+ * every few milliseconds, and both records show it the probe's way.
+ */
+static void test_preemption_as_on_threads_1core(void **state)
+{
+	(void)state;
+	cpu_set_t all, one;
+	atomic_int stop = 0;
+	pthread_t rival;
+
+	assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+	CPU_ZERO(&one);
+	CPU_SET(probe_current_cpu(), &one);
+	/* Threads made from now on, the loop's included, inherit the one core. */
+	assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+	assert_int_equal(pthread_create(&rival, NULL, compete, &stop), 0);
+	struct trace *loop = loop_run_ok(TWO_CPU);
+	atomic_store(&stop, 1);
+	pthread_join(rival, NULL);
+	sched_setaffinity(0, sizeof all, &all);
+	struct trace *threads = run_ok(TWO_CPU, "threads-1core");
+
+	int on_loop = probe_preemptions(loop, "computing (blocks the loop)");
+	int on_threads = probe_preemptions(threads, "computing");
+	print_message("preemptions: asyncio %d, threads-1core %d\n", on_loop, on_threads);
+	assert_true(on_loop > 0);
+	assert_true(on_threads > 0);
+	trace_destroy(loop);
+	trace_destroy(threads);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    LOOP_COMMON_TESTS,
 	    cmocka_unit_test(test_block_stalls_the_loop),
 	    cmocka_unit_test(test_coroutines_are_small),
+	    cmocka_unit_test(test_preemption_as_on_threads_1core),
 	    LOOP_LAST_TEST,
 	};
 

@@ -123,13 +123,14 @@ static void aio_rearm(struct aio *a)
  * Awaits: park the coroutine, and wake it when the awaited thing is done
  * ------------------------------------------------------------------------ */
 
-/* C becomes runnable at WHEN, resuming with RC. */
-static void coro_wake(struct aio *a, struct coro *c, int rc, uint64_t when)
+/* C becomes runnable at WHEN because of CAUSE (BY: who caused it), resuming with RC. */
+static void coro_wake(struct aio *a, struct coro *c, int rc, uint64_t when, enum cause cause,
+		      int by)
 {
 	c->rc = rc;
 	c->resumed = 1;
 	c->state = CORO_READY;
-	trace_enter(a->loop.ctx->tr, c->task, when, STATE_READY, -1, CAUSE_NONE, -1, AIO_QUEUED);
+	trace_enter(a->loop.ctx->tr, c->task, when, STATE_READY, -1, cause, by, AIO_QUEUED);
 	loop_runq_push(&a->ready, &c->node);
 }
 
@@ -142,7 +143,7 @@ static void aio_wake(uv_timer_t *t)
 	while (a->nheap > 0 && a->heap[0]->deadline <= now) {
 		struct coro *c = a->heap[0];
 		heap_remove(a, c);
-		coro_wake(a, c, 0, c->deadline);
+		coro_wake(a, c, 0, c->deadline, CAUSE_TIMER, -1);
 	}
 	aio_rearm(a);
 }
@@ -153,7 +154,7 @@ static int await_sleep(struct aio *a, struct coro *c, double ms, const char *why
 
 	c->deadline = now + clock_ms_to_ns(ms);
 	c->state = CORO_TIMER;
-	trace_enter(a->loop.ctx->tr, c->task, now, STATE_SLEEP, -1, CAUSE_STEP, -1, why);
+	loop_wait(&a->loop, c->task, STATE_SLEEP, CAUSE_YIELD, why);
 	a->heap[a->nheap++] = c;
 	heap_up(a, a->nheap - 1);
 	if (a->heap[0] == c)
@@ -166,7 +167,7 @@ static void coro_io_done(uv_loop_t *loop, void *ud, int rc)
 	struct coro *c = ud;
 
 	c->req = NULL;
-	coro_wake(((struct loop *)loop->data)->ud, c, rc, clock_now_ns());
+	coro_wake(((struct loop *)loop->data)->ud, c, rc, clock_now_ns(), CAUSE_IO_DONE, -1);
 }
 
 static int await_io(struct aio *a, struct coro *c, double ms)
@@ -175,7 +176,7 @@ static int await_io(struct aio *a, struct coro *c, double ms)
 	int rc;
 
 	snprintf(why, sizeof why, "await response (io %g ms)", ms);
-	trace_enter(a->loop.ctx->tr, c->task, clock_now_ns(), STATE_IO, -1, CAUSE_STEP, -1, why);
+	loop_wait(&a->loop, c->task, STATE_IO, CAUSE_YIELD, why);
 	rc = loop_req_start(&a->loop.uv, a->loop.ctx->latency_port, ms, coro_io_done, c, &c->req);
 	if (rc < 0)
 		return rc;
@@ -186,15 +187,14 @@ static int await_io(struct aio *a, struct coro *c, double ms)
 static void coro_pool_done(struct loop *l, void *ud, int rc)
 {
 	/* The pool thread recorded `ready` when it finished: the lane is ours again. */
-	coro_wake(l->ud, ud, rc, clock_now_ns());
+	coro_wake(l->ud, ud, rc, clock_now_ns(), CAUSE_IO_DONE, -1);
 }
 
 static int await_pool(struct aio *a, struct coro *c, double ms)
 {
 	int rc;
 
-	trace_enter(a->loop.ctx->tr, c->task, clock_now_ns(), STATE_BLOCKED, -1, CAUSE_STEP, -1,
-		    "awaiting run_in_executor");
+	loop_wait(&a->loop, c->task, STATE_BLOCKED, CAUSE_YIELD, "awaiting run_in_executor");
 	rc = loop_offload(&a->loop, c->task, ms, AIO_QUEUED, coro_pool_done, c);
 	if (rc < 0)
 		return rc;
@@ -263,6 +263,7 @@ static int coro_advance(struct aio *a, struct coro *c)
 
 	for (; c->rep < t->repeat; c->rep++, c->step = 0)
 		for (; c->step < t->nsteps; c->step++) {
+			loop_set_step(&a->loop, c->task, c->rep, c->step);
 			int rc = coro_step(a, c, &t->steps[c->step]);
 			if (rc != 0)
 				return rc;
@@ -275,10 +276,14 @@ static void coro_resume(struct loop *l, struct loop_node *n)
 {
 	struct aio *a = l->ud;
 	struct coro *c = (struct coro *)n;
+	const struct scenario_task *t = &l->ctx->sc->tasks[c->task];
 	int rc = c->rc;
 
 	if (rc == 0) {
-		loop_enter(l, c->task, STATE_RUNNING, "resumed by the event loop");
+		/* The step whose await completed, or the first one. */
+		if (c->rep < t->repeat && c->step < t->nsteps)
+			loop_set_step(l, c->task, c->rep, c->step);
+		loop_resume(l, c->task, "resumed by the event loop");
 		rc = coro_advance(a, c);
 		if (rc == 1)
 			return;
@@ -305,12 +310,15 @@ static void aio_cancel_all(struct loop *l)
 		case CORO_TIMER:
 			/* Past its deadline, it was ready and waiting for a busy loop. */
 			heap_remove(a, c);
-			coro_wake(a, c, -ECANCELED, c->deadline < now ? c->deadline : now);
+			if (c->deadline < now)
+				coro_wake(a, c, -ECANCELED, c->deadline, CAUSE_TIMER, -1);
+			else
+				coro_wake(a, c, -ECANCELED, now, CAUSE_CANCEL, l->winner);
 			break;
 		case CORO_IO:
 			loop_req_cancel(c->req);
 			c->req = NULL;
-			coro_wake(a, c, -ECANCELED, now);
+			coro_wake(a, c, -ECANCELED, now, CAUSE_CANCEL, l->winner);
 			break;
 		case CORO_READY:
 			c->rc = -ECANCELED;
@@ -335,7 +343,10 @@ static void aio_quiet(struct loop *l)
 		    t->steps[c->step].kind == STEP_SPIN) {
 			/* A deadline already past: the loop was too busy to notice. */
 			heap_remove(a, c);
-			coro_wake(a, c, 0, c->deadline < now ? c->deadline : now);
+			if (c->deadline < now)
+				coro_wake(a, c, 0, c->deadline, CAUSE_TIMER, -1);
+			else
+				coro_wake(a, c, 0, now, CAUSE_STEP, l->quiet_by);
 		}
 	}
 	aio_rearm(a);

@@ -34,6 +34,7 @@ struct chain {
 	int task;	      /* its lane */
 	int rep;	      /* repetition of the step list */
 	int step;	      /* the step it is on */
+	int woken_by;	      /* the task that cut its timer short, -1: none */
 	enum cb_wait wait;
 };
 
@@ -42,7 +43,7 @@ struct cbs {
 	struct chain *chains; /* one per task */
 };
 
-static void chain_next(struct cbs *s, struct chain *c);
+static void chain_next(struct cbs *s, struct chain *c, enum cause cause);
 
 static struct cbs *cbs_of(uv_loop_t *loop)
 {
@@ -75,7 +76,7 @@ static void chain_done(struct cbs *s, struct chain *c, int rc)
 		c->step = 0;
 		c->rep++;
 	}
-	chain_next(s, c);
+	chain_next(s, c, CAUSE_YIELD);
 }
 
 /* ---------------------------------------------------------------------------
@@ -84,11 +85,11 @@ static void chain_done(struct cbs *s, struct chain *c, int rc)
 
 static void chain_timer_fired(uv_timer_t *t);
 
-static void chain_sleep(struct chain *c, uint64_t deadline, const char *why)
+static void chain_sleep(struct chain *c, uint64_t deadline, enum cause cause, const char *why)
 {
 	struct loop *l = c->timer.loop->data;
 
-	loop_enter(l, c->task, STATE_SLEEP, why);
+	loop_wait(l, c->task, STATE_SLEEP, cause, why);
 	c->deadline = deadline;
 	c->wait = CB_TIMER;
 	loop_timer_arm(&c->timer, chain_timer_fired, deadline);
@@ -106,7 +107,7 @@ static void chain_spin_fired(struct cbs *s, struct chain *c)
 		return;
 	}
 	snprintf(why, sizeof why, "spinner: setTimeout %g ms pending", ms);
-	chain_sleep(c, clock_now_ns() + clock_ms_to_ns(ms), why);
+	chain_sleep(c, clock_now_ns() + clock_ms_to_ns(ms), CAUSE_YIELD, why);
 }
 
 static void chain_timer_fired(uv_timer_t *t)
@@ -117,14 +118,15 @@ static void chain_timer_fired(uv_timer_t *t)
 	if (loop_timer_early(t, chain_timer_fired, c->deadline))
 		return;
 	/* Due since the deadline: a busy loop makes a callback wait, `ready`. */
-	trace_enter(s->loop.ctx->tr, c->task, c->deadline, STATE_READY, -1, CAUSE_NONE, -1,
-		    CB_QUEUED);
+	trace_enter(s->loop.ctx->tr, c->task, c->deadline, STATE_READY, -1,
+		    c->woken_by >= 0 ? CAUSE_STEP : CAUSE_TIMER, c->woken_by, CB_QUEUED);
+	c->woken_by = -1;
 	c->wait = CB_NONE;
 	if (chain_step(s, c)->kind == STEP_SPIN) {
 		chain_spin_fired(s, c);
 		return;
 	}
-	loop_enter(&s->loop, c->task, STATE_RUNNING, "callback: timer fired");
+	loop_resume(&s->loop, c->task, "callback: timer fired");
 	chain_done(s, c, 0);
 }
 
@@ -164,7 +166,7 @@ static void chain_response(uv_loop_t *loop, void *ud, int rc)
 	struct cbs *s = cbs_of(loop);
 
 	c->req = NULL;
-	loop_enter(&s->loop, c->task, STATE_RUNNING, "callback: on_response");
+	loop_resume(&s->loop, c->task, "callback: on_response");
 	chain_done(s, c, rc);
 }
 
@@ -172,7 +174,7 @@ static void chain_pool_done(struct loop *l, void *ud, int rc)
 {
 	struct chain *c = ud;
 
-	loop_enter(l, c->task, STATE_RUNNING, "callback: on_done");
+	loop_resume(l, c->task, "callback: on_done");
 	chain_done(l->ud, c, rc);
 }
 
@@ -180,7 +182,8 @@ static void chain_pool_done(struct loop *l, void *ud, int rc)
  * Starting a step: hand the loop the callback that goes on
  * ------------------------------------------------------------------------ */
 
-static void chain_next(struct cbs *s, struct chain *c)
+/* Starts the chain's next step; its first span begins because of CAUSE. */
+static void chain_next(struct cbs *s, struct chain *c, enum cause cause)
 {
 	struct loop *l = &s->loop;
 	const struct step *st;
@@ -196,24 +199,25 @@ static void chain_next(struct cbs *s, struct chain *c)
 		return;
 	}
 	st = chain_step(s, c);
+	loop_set_step(l, c->task, c->rep, c->step);
 	switch (st->kind) {
 	case STEP_SLEEP:
 		snprintf(why, sizeof why, "setTimeout %g ms, callback pending", st->ms);
-		chain_sleep(c, clock_now_ns() + clock_ms_to_ns(st->ms), why);
+		chain_sleep(c, clock_now_ns() + clock_ms_to_ns(st->ms), cause, why);
 		return;
 	case STEP_IO:
-		loop_enter(l, c->task, STATE_IO, "request sent, on_response pending");
+		loop_wait(l, c->task, STATE_IO, cause, "request sent, on_response pending");
 		rc = loop_req_start(&l->uv, l->ctx->latency_port, st->ms, chain_response, c,
 				    &c->req);
 		c->wait = CB_IO;
 		break;
 	case STEP_OFFLOAD:
-		loop_enter(l, c->task, STATE_BLOCKED, "work queued, on_done pending");
+		loop_wait(l, c->task, STATE_BLOCKED, cause, "work queued, on_done pending");
 		rc = loop_offload(l, c->task, st->ms, CB_QUEUED, chain_pool_done, c);
 		c->wait = CB_POOL;
 		break;
 	default: /* cpu, native, block, spin: a queued callback does the work */
-		loop_enter(l, c->task, STATE_READY, CB_QUEUED);
+		loop_wait(l, c->task, STATE_READY, cause, CB_QUEUED);
 		c->wait = CB_IMMEDIATE;
 		uv_timer_start(&c->timer, chain_immediate, 0, 0);
 		return;
@@ -239,7 +243,7 @@ static void cbs_cancel_all(struct loop *l)
 			/* Past its deadline, its callback was due and waiting for a busy loop. */
 			if (c->deadline < now)
 				trace_enter(l->ctx->tr, c->task, c->deadline, STATE_READY, -1,
-					    CAUSE_NONE, -1, CB_QUEUED);
+					    CAUSE_TIMER, -1, CB_QUEUED);
 			/* fall through */
 		case CB_IMMEDIATE:
 			uv_timer_stop(&c->timer);
@@ -266,8 +270,10 @@ static void cbs_quiet(struct loop *l)
 		struct chain *c = &s->chains[i];
 		if (c->wait == CB_TIMER && chain_step(s, c)->kind == STEP_SPIN) {
 			/* Due now, or since its deadline if a busy loop kept it waiting. */
-			if (c->deadline > now)
+			if (c->deadline > now) {
 				c->deadline = now;
+				c->woken_by = l->quiet_by;
+			}
 			uv_timer_start(&c->timer, chain_timer_fired, 0, 0);
 		}
 	}
@@ -301,13 +307,14 @@ static int callbacks_run(struct exec_ctx *ctx)
 		for (int i = 0; i < n; i++) {
 			struct chain *c = &s->chains[i];
 			c->task = i;
+			c->woken_by = -1;
 			uv_timer_init(&s->loop.uv, &c->timer);
 			c->timer.data = c;
 		}
 		/* The main script: it starts every chain, then the loop takes over. */
 		for (int i = 0; i < n && !s->loop.shut; i++)
 			if (s->chains[i].wait == CB_NONE)
-				chain_next(s, &s->chains[i]);
+				chain_next(s, &s->chains[i], CAUSE_START);
 		if (!s->loop.shut)
 			loop_measure(&s->loop);
 		rc = loop_run(&s->loop);

@@ -151,14 +151,13 @@ static int green_park(struct green *g)
  * The patched calls: they look blocking, and switch to the hub
  * ------------------------------------------------------------------------ */
 
-/* G's wait is over at WHEN: it queues for the hub, resuming with RC. */
-static void green_wake(struct green *g, int rc, uint64_t when)
+/* G's wait is over at WHEN because of CAUSE (BY: who caused it): it queues, resuming with RC. */
+static void green_wake(struct green *g, int rc, uint64_t when, enum cause cause, int by)
 {
 	g->wait = GREEN_NONE;
 	g->rc = rc;
 	g->queued = true;
-	trace_enter(g->hub->loop.ctx->tr, g->task, when, STATE_READY, -1, CAUSE_NONE, -1,
-		    GREEN_QUEUED);
+	trace_enter(g->hub->loop.ctx->tr, g->task, when, STATE_READY, -1, cause, by, GREEN_QUEUED);
 	loop_runq_push(&g->hub->runq, &g->node);
 }
 
@@ -167,7 +166,7 @@ static void green_timer_fired(uv_timer_t *t)
 	struct green *g = t->data;
 
 	if (!loop_timer_early(t, green_timer_fired, g->deadline))
-		green_wake(g, 0, g->deadline);
+		green_wake(g, 0, g->deadline, CAUSE_TIMER, -1);
 }
 
 /* time.sleep, patched: a libev/libuv timer, then a switch to the hub. */
@@ -176,7 +175,7 @@ static int green_sleep(struct green *g, double ms, const char *why)
 	uint64_t now = clock_now_ns();
 
 	g->deadline = now + clock_ms_to_ns(ms);
-	trace_enter(g->hub->loop.ctx->tr, g->task, now, STATE_SLEEP, -1, CAUSE_STEP, -1, why);
+	loop_wait(&g->hub->loop, g->task, STATE_SLEEP, CAUSE_YIELD, why);
 	g->wait = GREEN_TIMER;
 	loop_timer_arm(&g->timer, green_timer_fired, g->deadline);
 	return green_park(g);
@@ -188,7 +187,7 @@ static void green_io_done(uv_loop_t *loop, void *ud, int rc)
 
 	(void)loop;
 	g->req = NULL;
-	green_wake(g, rc, clock_now_ns());
+	green_wake(g, rc, clock_now_ns(), CAUSE_IO_DONE, -1);
 }
 
 /* A socket request, patched: the hub watches the socket meanwhile. */
@@ -197,7 +196,7 @@ static int green_io(struct green *g, double ms)
 	struct loop *l = &g->hub->loop;
 	int rc;
 
-	loop_enter(l, g->task, STATE_IO, "awaiting response (implicit switch)");
+	loop_wait(l, g->task, STATE_IO, CAUSE_YIELD, "awaiting response (implicit switch)");
 	rc = loop_req_start(&l->uv, l->ctx->latency_port, ms, green_io_done, g, &g->req);
 	if (rc < 0)
 		return rc;
@@ -208,7 +207,7 @@ static int green_io(struct green *g, double ms)
 static void green_pool_done(struct loop *l, void *ud, int rc)
 {
 	(void)l;
-	green_wake(ud, rc, clock_now_ns());
+	green_wake(ud, rc, clock_now_ns(), CAUSE_IO_DONE, -1);
 }
 
 /* gevent's threadpool: the work runs on a pool thread, this one parks. */
@@ -217,7 +216,7 @@ static int green_offload(struct green *g, double ms)
 	struct loop *l = &g->hub->loop;
 	int rc;
 
-	loop_enter(l, g->task, STATE_BLOCKED, "thread pool job (implicit switch)");
+	loop_wait(l, g->task, STATE_BLOCKED, CAUSE_YIELD, "thread pool job (implicit switch)");
 	rc = loop_offload(l, g->task, ms, GREEN_QUEUED, green_pool_done, g);
 	if (rc < 0)
 		return rc;
@@ -286,6 +285,7 @@ static int green_body(struct green *g)
 		for (int i = 0; i < t->nsteps; i++) {
 			if (loop_cancelled(l))
 				return -ECANCELED;
+			loop_set_step(l, g->task, rep, i);
 			int rc = green_step(g, &t->steps[i]);
 			if (rc < 0)
 				return rc;
@@ -362,14 +362,19 @@ static void hub_resume(struct loop *l, struct loop_node *n)
 	int rc;
 
 	g->queued = false;
-	if (!g->stack && (rc = green_start(h, g)) < 0) {
-		uv_close((uv_handle_t *)&g->timer, NULL);
-		g->ended = true;
-		loop_task_end(l, g->task, rc);
-		return;
+	if (!g->stack) {
+		if ((rc = green_start(h, g)) < 0) {
+			uv_close((uv_handle_t *)&g->timer, NULL);
+			g->ended = true;
+			loop_task_end(l, g->task, rc);
+			return;
+		}
+		/* Its first run is its first step's. */
+		if (l->ctx->sc->tasks[g->task].nsteps > 0)
+			loop_set_step(l, g->task, 0, 0);
 	}
 	if (g->rc == 0)
-		loop_enter(l, g->task, STATE_RUNNING, "resumed by the hub");
+		loop_resume(l, g->task, "resumed by the hub");
 	hub_switch_to(h, g);
 	if (g->ended)
 		green_free(h, g);
@@ -390,11 +395,14 @@ static void hub_cancel_all(struct loop *l)
 		if (g->wait == GREEN_TIMER) {
 			/* Past its deadline, it was ready and waiting for a busy hub. */
 			uv_timer_stop(&g->timer);
-			green_wake(g, -ECANCELED, g->deadline < now ? g->deadline : now);
+			if (g->deadline < now)
+				green_wake(g, -ECANCELED, g->deadline, CAUSE_TIMER, -1);
+			else
+				green_wake(g, -ECANCELED, now, CAUSE_CANCEL, l->winner);
 		} else if (g->wait == GREEN_IO) {
 			loop_req_cancel(g->req);
 			g->req = NULL;
-			green_wake(g, -ECANCELED, now);
+			green_wake(g, -ECANCELED, now, CAUSE_CANCEL, l->winner);
 		} else if (g->queued) {
 			g->rc = -ECANCELED;
 		}
@@ -413,7 +421,10 @@ static void hub_quiet(struct loop *l)
 		if (!g->ended && g->spinning && g->wait == GREEN_TIMER) {
 			/* A deadline already past: the hub was too busy to notice. */
 			uv_timer_stop(&g->timer);
-			green_wake(g, 0, g->deadline < now ? g->deadline : now);
+			if (g->deadline < now)
+				green_wake(g, 0, g->deadline, CAUSE_TIMER, -1);
+			else
+				green_wake(g, 0, now, CAUSE_STEP, l->quiet_by);
 		}
 	}
 }

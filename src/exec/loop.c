@@ -6,7 +6,6 @@
 #include "loop.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +16,6 @@
 #include "runner.h"
 #include "work.h"
 
-/* A chunk this much slower than the fastest lost the CPU (as in runner.c). */
-#define LOOP_PREEMPT_NS 300000ull
 /* A blocking call looks at the cancel flag this often. */
 #define LOOP_BLOCK_SLICE_NS (5 * CLOCK_NS_PER_MS)
 /* One spinner frame: a little real drawing work (as in runner.c). */
@@ -108,6 +105,17 @@ static void loop_shut(struct loop *l)
 		l->ops->shut(l);
 }
 
+/* TASK finished first: it cancels every task still unfinished, now. */
+static void loop_won(struct loop *l, int task, uint64_t now)
+{
+	struct trace *tr = l->ctx->tr;
+
+	l->winner = task;
+	for (int i = 0; i < l->ctx->sc->ntasks; i++)
+		if (i != task && trace_outcome(tr, i) == OUTCOME_NONE)
+			trace_edge(tr, task, i, now, EDGE_CANCEL);
+}
+
 void loop_task_end(struct loop *l, int task, int rc)
 {
 	const struct scenario *sc = l->ctx->sc;
@@ -125,13 +133,22 @@ void loop_task_end(struct loop *l, int task, int rc)
 		snprintf(buf, sizeof buf, "failed: %s", strerror(-rc));
 		why = buf;
 	}
-	trace_finish(l->ctx->tr, task, clock_now_ns(), o, -1, why);
+	uint64_t now = clock_now_ns();
+	if (l->cur == task) {
+		probe_stop(&l->probe, l->ctx->tr, task, now);
+		l->cur = -1;
+	}
+	trace_finish(l->ctx->tr, task, now, o, o == OUTCOME_CANCELLED ? l->winner : -1, why);
 	l->left--;
-	if (!scenario_task_has_step(&sc->tasks[task], STEP_SPIN) && --l->live == 0 && l->ops->quiet)
+	if (!scenario_task_has_step(&sc->tasks[task], STEP_SPIN) && --l->live == 0 &&
+	    l->ops->quiet) {
+		l->quiet_by = task;
 		l->ops->quiet(l);
+	}
 	if (o == OUTCOME_DONE && sc->wait == WAIT_FIRST) {
 		int go = RUNNER_GO;
-		atomic_compare_exchange_strong(l->ctx->cancel, &go, RUNNER_FIRST_DONE);
+		if (atomic_compare_exchange_strong(l->ctx->cancel, &go, RUNNER_FIRST_DONE))
+			loop_won(l, task, now);
 		loop_check_cancel(l);
 	}
 	if (l->left == 0)
@@ -147,6 +164,8 @@ int loop_init(struct loop *l, struct exec_ctx *ctx, const struct loop_ops *ops, 
 	l->ops = ops;
 	l->ud = ud;
 	l->left = ctx->sc->ntasks;
+	l->cur = l->last = l->winner = l->quiet_by = -1;
+	probe_init(&l->probe);
 	for (int i = 0; i < ctx->sc->ntasks; i++)
 		l->live += !scenario_task_has_step(&ctx->sc->tasks[i], STEP_SPIN);
 	if (loop_check_fds(ctx) < 0)
@@ -273,51 +292,76 @@ bool loop_timer_early(uv_timer_t *t, uv_timer_cb cb, uint64_t deadline)
  * Work on the loop thread, and off it
  * ------------------------------------------------------------------------ */
 
-static int loop_cpu(void)
+void loop_set_step(struct loop *l, int task, int rep, int i)
 {
-	int c = sched_getcpu();
-
-	return c < 0 ? 0 : c;
+	trace_set_step(l->ctx->tr, task, rep * l->ctx->sc->tasks[task].nsteps + i);
 }
 
-void loop_enter(struct loop *l, int task, enum state st, const char *reason)
+/*
+ * TASK takes the loop thread: from another task (a hand-off, recorded as
+ * an edge now) or, holding it already, for its next step.  The cause and
+ * the task that caused it go in *CAUSE and *BY.
+ */
+static void loop_take(struct loop *l, int task, enum cause *cause, int *by)
 {
-	trace_enter(l->ctx->tr, task, clock_now_ns(), st, st == STATE_RUNNING ? loop_cpu() : -1,
-		    CAUSE_STEP, -1, reason);
+	if (l->cur == task) {
+		*cause = CAUSE_STEP;
+		*by = -1;
+		return;
+	}
+	uint64_t now = clock_now_ns();
+	if (l->cur >= 0) /* never left it: its work ends here */
+		probe_stop(&l->probe, l->ctx->tr, l->cur, now);
+	*cause = CAUSE_LOOP_RESUME;
+	*by = l->last != task ? l->last : -1;
+	if (*by >= 0)
+		trace_edge(l->ctx->tr, *by, task, now, EDGE_LOOP);
+	l->cur = l->last = task;
 }
 
-int loop_compute(struct loop *l, int task, double ms, const char *reason)
+void loop_resume(struct loop *l, int task, const char *reason)
+{
+	enum cause cause;
+	int by;
+
+	loop_take(l, task, &cause, &by);
+	probe_enter(&l->probe, l->ctx->tr, task, STATE_RUNNING, cause, by, reason);
+}
+
+void loop_wait(struct loop *l, int task, enum state st, enum cause cause, const char *reason)
+{
+	if (l->cur == task) {
+		probe_enter(&l->probe, l->ctx->tr, task, st, cause, -1, reason);
+		l->cur = -1;
+		return;
+	}
+	trace_enter(l->ctx->tr, task, clock_now_ns(), st, -1, cause, -1, reason);
+}
+
+/* MS ms of chunks for TASK, already `running`; P is the calling thread's probe. */
+static int loop_chunks(struct loop *l, struct probe *p, int task, double ms, const char *reason)
 {
 	struct trace *tr = l->ctx->tr;
-	uint64_t chunks = work_chunks_for(ms), iters = work_chunk_iters();
-	uint64_t sink = 0, fastest = UINT64_MAX, last = clock_now_ns();
-	int cpu = loop_cpu();
+	uint64_t chunks = work_chunks_for(ms), iters = work_chunk_iters(), sink = 0;
 
-	trace_enter(tr, task, last, STATE_RUNNING, cpu, CAUSE_STEP, -1, reason);
 	for (uint64_t i = 0; i < chunks; i++) {
 		if (loop_cancelled(l))
 			return -ECANCELED;
 		sink ^= work_crunch(iters);
-		uint64_t now = clock_now_ns(), took = now - last;
-		int c = loop_cpu();
-		if (took < fastest) {
-			fastest = took;
-		} else if (took > fastest + LOOP_PREEMPT_NS) {
-			/* The chunk's own work ended now; the rest of it was a wait. */
-			trace_enter(tr, task, last, STATE_READY, -1, CAUSE_PREEMPT, -1,
-				    "preempted by the OS");
-			trace_enter(tr, task, now - fastest, STATE_RUNNING, c, CAUSE_RESUME, -1,
-				    reason);
-			cpu = c;
-		}
-		if (c != cpu) {
-			trace_enter(tr, task, now, STATE_RUNNING, c, CAUSE_RESUME, -1, reason);
-			cpu = c;
-		}
-		last = now;
+		probe_chunk(p, tr, task, clock_now_ns(), reason);
 	}
 	atomic_store_explicit(&loop_sink, sink, memory_order_relaxed);
 	return 0;
+}
+
+int loop_compute(struct loop *l, int task, double ms, const char *reason)
+{
+	enum cause cause;
+	int by;
+
+	loop_take(l, task, &cause, &by);
+	probe_enter(&l->probe, l->ctx->tr, task, STATE_RUNNING, cause, by, reason);
+	return loop_chunks(l, &l->probe, task, ms, reason);
 }
 
 int loop_frame(struct loop *l, int task)
@@ -327,9 +371,13 @@ int loop_frame(struct loop *l, int task)
 
 int loop_block(struct loop *l, int task, double ms, const char *reason)
 {
-	uint64_t now = clock_now_ns(), deadline = now + clock_ms_to_ns(ms);
+	uint64_t now, deadline;
+	enum cause cause;
+	int by;
 
-	trace_enter(l->ctx->tr, task, now, STATE_SLEEP, -1, CAUSE_STEP, -1, reason);
+	loop_take(l, task, &cause, &by);
+	probe_enter(&l->probe, l->ctx->tr, task, STATE_SLEEP, cause, by, reason);
+	deadline = clock_now_ns() + clock_ms_to_ns(ms);
 	while ((now = clock_now_ns()) < deadline) {
 		if (loop_cancelled(l))
 			return -ECANCELED;
@@ -355,10 +403,14 @@ struct loop_work {
 static void loop_work_run(uv_work_t *w)
 {
 	struct loop_work *j = w->data;
+	struct trace *tr = j->l->ctx->tr;
+	struct probe p; /* this thread's, for this job */
+	const char *why = "offloaded to the thread pool";
 
-	j->rc = loop_compute(j->l, j->task, j->ms, "offloaded to the thread pool");
-	trace_enter(j->l->ctx->tr, j->task, clock_now_ns(), STATE_READY, -1, CAUSE_NONE, -1,
-		    j->after);
+	probe_init(&p);
+	probe_enter(&p, tr, j->task, STATE_RUNNING, CAUSE_JOB, -1, why);
+	j->rc = loop_chunks(j->l, &p, j->task, j->ms, why);
+	probe_enter(&p, tr, j->task, STATE_READY, CAUSE_IO_DONE, -1, j->after);
 }
 
 static void loop_work_after(uv_work_t *w, int status)

@@ -6,8 +6,8 @@
  * thread pool, a FIFO of runnable tasks, precise timers, and the figures
  * (descriptor limit, memory per task).
  *
- * Everything here runs on the loop's thread, except loop_compute, which a
- * pool thread also calls for the task whose lane it owns meanwhile.
+ * Everything here runs on the loop's thread; loop_offload's work runs on a
+ * pool thread, which owns the task's lane meanwhile and has a probe of its own.
  */
 #ifndef CONCTUI_LOOP_H
 #define CONCTUI_LOOP_H
@@ -18,6 +18,7 @@
 
 #include "executor.h"
 #include "meter.h"
+#include "probe.h"
 
 /* How often the loop looks at *ctx->cancel while nothing else happens. */
 #define LOOP_WATCH_MS 20
@@ -62,6 +63,11 @@ struct loop {
 	bool measured;	       /* bytes_per_task is known */
 	double bytes_per_task; /* written to the trace's meta at the end */
 	struct meter meter;    /* started before the tasks were made */
+	struct probe probe;    /* the loop thread's: every task's work on it */
+	int cur;	       /* the task holding the loop thread now, -1: none */
+	int last;	       /* the task that last held it, -1: none yet */
+	int winner;	       /* read-only: with wait = first, the task that won, -1 */
+	int quiet_by;	       /* the last live task, which quieted the spinners */
 };
 
 /*
@@ -100,12 +106,29 @@ void loop_runq_close(struct loop_runq *q);
 void loop_timer_arm(uv_timer_t *t, uv_timer_cb cb, uint64_t deadline);
 bool loop_timer_early(uv_timer_t *t, uv_timer_cb cb, uint64_t deadline);
 
-/* Records TASK entering ST now with REASON (on the current core if running). */
-void loop_enter(struct loop *l, int task, enum state st, const char *reason);
+/*
+ * The loop thread changes hands only through these, so each hand-off is
+ * recorded when it happens.  A task that takes the loop thread from another
+ * one (loop_resume, and loop_compute or loop_block when it does not hold it
+ * yet) begins with cause `loop_resume`, by the task that held it last, and
+ * a `loop` edge from that task (by -1 and no edge when that was itself:
+ * nobody ran in between); one that already holds it moves on with cause
+ * `step`.  Running spans go through the loop thread's probe.
+ */
+
+/* TASK's spans from now on belong to step I of repetition REP. */
+void loop_set_step(struct loop *l, int task, int rep, int i);
+/* The loop resumes TASK: it runs, with REASON. */
+void loop_resume(struct loop *l, int task, const char *reason);
+/*
+ * TASK waits in ST because of CAUSE (`yield` when it gives up the loop,
+ * `start` for its first wait), giving the loop thread back if it held it.
+ */
+void loop_wait(struct loop *l, int task, enum state st, enum cause cause, const char *reason);
 /*
  * MS ms of real computation for TASK in chunks, recorded as `running`
- * with REASON, preemption by the OS as `ready`; stops early (-ECANCELED)
- * when the cancel flag goes up.  Safe on a pool thread that owns the lane.
+ * with REASON, preemption by the OS as `ready` (the probe's rule); stops
+ * early (-ECANCELED) when the cancel flag goes up.
  */
 int loop_compute(struct loop *l, int task, double ms, const char *reason);
 /* A call that blocks the loop thread for MS ms, recorded as `sleep` with REASON. */
@@ -117,8 +140,8 @@ int loop_frame(struct loop *l, int task);
  * MS ms of computation on libuv's thread pool (run_in_executor).  The
  * caller has recorded TASK's wait and must not write its lane until DONE
  * runs on the loop thread with 0 or -ECANCELED.  The pool thread records
- * the work as `running`, and then `ready` with AFTER (the task is queued
- * for the loop to notice).
+ * the work as `running` (cause `job`), and then `ready` with AFTER (cause
+ * `io_done`: its result is queued for the loop to notice, as a response is).
  */
 int loop_offload(struct loop *l, int task, double ms, const char *after,
 		 void (*done)(struct loop *l, void *ud, int rc), void *ud);

@@ -1,0 +1,170 @@
+/*
+ * test_probe.c -- the one rule for "the OS took the CPU away", on chunks
+ * whose time off the CPU is known by construction: a busy chunk spends
+ * its wall time on the CPU, a chunk that sleeps inside spends most of it
+ * off.  The thread is pinned to one core, so no chunk moves.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sched.h>
+
+#include "clock.h"
+#include "probe.h"
+#include "trace.h"
+
+#define BUSY_NS 50000ull	     /* a chunk of real work */
+#define NAP_NS (2 * CLOCK_NS_PER_MS) /* a chunk's time off the CPU: 100 thresholds */
+#define PLAIN_TRIES 50		     /* plain chunks; the OS may cut one short */
+
+/* Burns BUSY_NS of this thread's CPU time. */
+static void busy(void)
+{
+	uint64_t end = clock_thread_cpu_ns() + BUSY_NS;
+
+	while (clock_thread_cpu_ns() < end)
+		;
+}
+
+/* A busy chunk that sleeps NAP_NS in the middle: off the CPU for that long. */
+static void busy_with_nap(void)
+{
+	busy();
+	clock_sleep_until(clock_now_ns() + NAP_NS);
+	busy();
+}
+
+static struct trace *new_trace(void)
+{
+	struct trace *tr = trace_create(1, 0);
+
+	assert_non_null(tr);
+	trace_start(tr, clock_now_ns());
+	return tr;
+}
+
+static struct span span_at(const struct trace *tr, uint32_t i)
+{
+	struct span sp;
+
+	trace_get(tr, 0, i, &sp);
+	return sp;
+}
+
+/* Spans I and I+1 are the probe's preempted chunk: ready (preempt), then running (resume). */
+static void assert_preempted(const struct trace *tr, uint32_t i, const char *reason)
+{
+	struct span before = span_at(tr, i - 1), off = span_at(tr, i), back = span_at(tr, i + 1);
+
+	assert_int_equal(off.state, STATE_READY);
+	assert_int_equal(off.cause, CAUSE_PREEMPT);
+	assert_int_equal(off.by, -1);
+	assert_string_equal(off.reason, "preempted by the OS");
+	assert_int_equal(off.t0, before.t1);
+	assert_int_equal(back.state, STATE_RUNNING);
+	assert_int_equal(back.cause, CAUSE_RESUME);
+	assert_string_equal(back.reason, reason);
+	assert_int_equal(back.t0, off.t1);
+	assert_true(back.cpu >= 0);
+}
+
+/*
+ * Plain chunks add nothing; the rare one the OS did cut short (this
+ * machine is shared) must look exactly like a preemption.  If the OS cut
+ * every one, the machine gave the test no chance: a skip, not a pass.
+ */
+static void test_plain_chunk_records_nothing(void **state)
+{
+	(void)state;
+	struct probe p;
+	struct trace *tr = new_trace();
+	int plain = 0;
+
+	probe_init(&p);
+	probe_enter(&p, tr, 0, STATE_RUNNING, CAUSE_STEP, -1, "computing");
+	for (int i = 0; i < PLAIN_TRIES; i++) {
+		uint32_t n = trace_count(tr, 0);
+		busy();
+		if (probe_chunk(&p, tr, 0, clock_now_ns(), "computing") == 0) {
+			assert_int_equal(trace_count(tr, 0), n);
+			plain++;
+		} else {
+			assert_int_equal(trace_count(tr, 0), n + 2);
+			assert_preempted(tr, n, "computing");
+		}
+	}
+	print_message("%d of %d plain chunks ran uninterrupted\n", plain, PLAIN_TRIES);
+	trace_destroy(tr);
+	if (plain == 0)
+		skip();
+}
+
+/* A chunk with a sleep inside: ready (preempt) for the whole chunk, then running (resume). */
+static void test_chunk_off_the_cpu_is_preempted(void **state)
+{
+	(void)state;
+	struct probe p;
+	struct trace *tr = new_trace();
+
+	probe_init(&p);
+	probe_enter(&p, tr, 0, STATE_RUNNING, CAUSE_STEP, -1, "computing");
+	busy();
+	probe_chunk(&p, tr, 0, clock_now_ns(), "computing");
+	uint32_t n = trace_count(tr, 0);
+	uint64_t before = clock_now_ns() - tr->epoch_ns;
+	busy_with_nap();
+	uint64_t now = clock_now_ns();
+
+	assert_int_equal(probe_chunk(&p, tr, 0, now, "computing"), 1);
+	assert_int_equal(trace_count(tr, 0), n + 2);
+	assert_preempted(tr, n, "computing");
+	/* The whole chunk is shown off the CPU: when within it is not known. */
+	assert_true(span_at(tr, n).t0 <= before);
+	assert_int_equal(span_at(tr, n).t1, now - tr->epoch_ns);
+	trace_destroy(tr);
+}
+
+/* Leaving running (a wait, or the end) after time off the CPU shows that time first. */
+static void test_leaving_after_time_off_the_cpu(void **state)
+{
+	(void)state;
+	struct probe p;
+	struct trace *tr = new_trace();
+
+	probe_init(&p);
+	probe_enter(&p, tr, 0, STATE_RUNNING, CAUSE_STEP, -1, "computing");
+	busy_with_nap();
+	probe_enter(&p, tr, 0, STATE_SLEEP, CAUSE_YIELD, -1, "sleep 1 ms");
+	assert_int_equal(trace_count(tr, 0), 3);
+	assert_int_equal(span_at(tr, 1).cause, CAUSE_PREEMPT);
+	assert_int_equal(span_at(tr, 2).state, STATE_SLEEP);
+	assert_int_equal(span_at(tr, 2).cause, CAUSE_YIELD);
+
+	/* A wait is not running: sleeping in it is not preemption. */
+	clock_sleep_until(clock_now_ns() + NAP_NS);
+	probe_enter(&p, tr, 0, STATE_RUNNING, CAUSE_LOOP_RESUME, 0, "resumed");
+	assert_int_equal(trace_count(tr, 0), 4);
+	busy_with_nap();
+	probe_stop(&p, tr, 0, clock_now_ns());
+	assert_int_equal(trace_count(tr, 0), 5);
+	assert_int_equal(span_at(tr, 4).cause, CAUSE_PREEMPT);
+	trace_destroy(tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_plain_chunk_records_nothing),
+	    cmocka_unit_test(test_chunk_off_the_cpu_is_preempted),
+	    cmocka_unit_test(test_leaving_after_time_off_the_cpu),
+	};
+	cpu_set_t one;
+
+	/* One core: a chunk that moves starts a new running span, which is not under test. */
+	CPU_ZERO(&one);
+	CPU_SET(probe_current_cpu(), &one);
+	sched_setaffinity(0, sizeof one, &one);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
