@@ -116,18 +116,26 @@ static int worker_tie(struct pool *p)
 	return child_tie(p->parent, keep, 2);
 }
 
-/* The runner's end hook: seed 004's check(n), on the job's lane. */
+/*
+ * The runner's end hook: seed 004's check(n), on the job's lane; then who
+ * ran the job and its answer, the reason of its last span if it ends done.
+ */
 static void check_number(struct runner *r)
 {
 	struct pool_job *j = r->ud;
 	char why[TRACE_REASON_MAX];
 
-	if (!j->check || runner_cancelled(r))
-		return;
-	snprintf(why, sizeof why, "is_prime(%" PRIu64 ")", j->res.number);
-	runner_enter(r, STATE_RUNNING, CAUSE_STEP, -1, why);
-	j->res.prime = work_is_prime(j->res.number);
-	j->res.checked = 1;
+	if (j->check && !runner_cancelled(r)) {
+		snprintf(why, sizeof why, "is_prime(%" PRIu64 ")", j->res.number);
+		runner_enter(r, STATE_RUNNING, CAUSE_STEP, -1, why);
+		j->res.prime = work_is_prime(j->res.number);
+		j->res.checked = 1;
+	}
+	if (j->res.checked)
+		snprintf(r->done_note, sizeof r->done_note, "worker %d: is_prime(%" PRIu64 ") = %s",
+			 j->res.worker + 1, j->res.number, j->res.prime ? "True" : "False");
+	else
+		snprintf(r->done_note, sizeof r->done_note, "worker %d", j->res.worker + 1);
 }
 
 static const struct runner_hooks pool_hooks = {.end = check_number};
@@ -141,7 +149,6 @@ static void run_job(struct pool *p, int w, int job, int prev)
 	struct exec_ctx *ctx = p->ctx;
 	struct pool_job j = {.check = scenario_task_has_step(&ctx->sc->tasks[job], STEP_CPU)};
 	struct runner r;
-	char why[TRACE_REASON_MAX];
 
 	j.res = (struct pool_result){
 	    .job = job, .worker = w, .number = pool_numbers[job % POOL_NNUMBERS]};
@@ -155,15 +162,7 @@ static void run_job(struct pool *p, int w, int job, int prev)
 	r.first_cause = CAUSE_JOB;
 	r.first_by = prev;
 	trace_edge(ctx->tr, prev, job, clock_now_ns(), EDGE_JOB);
-	if (runner_run(&r) == OUTCOME_DONE) {
-		/* Who ran it, and its answer: a last zero-length span at the end. */
-		if (j.res.checked)
-			snprintf(why, sizeof why, "worker %d: is_prime(%" PRIu64 ") = %s", w + 1,
-				 j.res.number, j.res.prime ? "True" : "False");
-		else
-			snprintf(why, sizeof why, "worker %d", w + 1);
-		trace_finish(ctx->tr, job, clock_now_ns(), OUTCOME_DONE, -1, why);
-	}
+	runner_run(&r);
 	/* results.put(): one message, atomic on the pipe. */
 	while (write(p->res_w, &j.res, sizeof j.res) < 0 && errno == EINTR)
 		;

@@ -180,7 +180,7 @@ static int run_step(struct runner *r, const struct step *s)
 static const char *end_reason(const struct runner *r, int rc, char *buf, size_t len)
 {
 	if (rc == 0)
-		return NULL;
+		return r->done_note[0] ? r->done_note : NULL;
 	if (rc == -ECANCELED) {
 		int why = r->cancel ? atomic_load(r->cancel) : RUNNER_INTERRUPTED;
 		return why == RUNNER_FIRST_DONE ? "cancelled: another task finished first"

@@ -42,7 +42,8 @@ struct runner {
 	const struct scenario_task *spec;
 	enum wait_mode wait; /* WAIT_FIRST: finishing cancels the others */
 	int latency_port;
-	_Atomic int *cancel;	/* enum runner_cancel; shared by the run */
+	_Atomic int *cancel;		  /* enum runner_cancel; shared by the run */
+	char done_note[TRACE_REASON_MAX]; /* the last span's reason if it ends done ("": none) */
 	_Atomic int *winner;	/* wait = first: the task that won, -1; shared like cancel */
 	_Atomic int *live;	/* non-spinner tasks not yet ended */
 	enum cause first_cause; /* of the first span the task opens; NONE: the step's */
