@@ -14,6 +14,9 @@
 #include "clock.h"
 #include "probe.h"
 #include "trace.h"
+#include "work.h"
+
+#include "exec_test_util.h"
 
 #define BUSY_NS 50000ull	     /* a chunk of real work */
 #define NAP_NS (2 * CLOCK_NS_PER_MS) /* a chunk's time off the CPU: 100 thresholds */
@@ -153,12 +156,39 @@ static void test_leaving_after_time_off_the_cpu(void **state)
 	trace_destroy(tr);
 }
 
+/*
+ * Every executor's CPU work passes through the one probe, once for every
+ * chunk: the same scenario on threads-1core, asyncio and the rest counts
+ * exactly the chunks its cpu steps are made of, lane by lane, so every
+ * picture is measured by the same rule for preemption.
+ */
+static void test_every_executor_uses_the_probe(void **state)
+{
+	(void)state;
+	const char *text = "[scenario]\nname = p\n[task A]\nsteps = cpu 20, sleep 1, cpu 10\n"
+			   "[task B]\nsteps = cpu 15\n";
+	uint64_t want[2] = {work_chunks_for(20) + work_chunks_for(10), work_chunks_for(15)};
+
+	for (int i = 0; i < executor_count(); i++) {
+		const struct executor *ex = executor_at(i);
+		struct trace *tr = run_ok(text, ex->name);
+		for (int lane = 0; lane < 2; lane++) {
+			if (trace_chunks(tr, lane) != want[lane])
+				fail_msg("%s, task %d: %llu chunks probed, %llu made", ex->name,
+					 lane, (unsigned long long)trace_chunks(tr, lane),
+					 (unsigned long long)want[lane]);
+		}
+		trace_destroy(tr);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plain_chunk_records_nothing),
 	    cmocka_unit_test(test_chunk_off_the_cpu_is_preempted),
 	    cmocka_unit_test(test_leaving_after_time_off_the_cpu),
+	    cmocka_unit_test(test_every_executor_uses_the_probe),
 	};
 	cpu_set_t one;
 

@@ -77,6 +77,8 @@ int probe_chunk(struct probe *p, struct trace *tr, int lane, uint64_t now_ns, co
 	int cpu = probe_current_cpu();
 	int off = note_off_cpu(p, tr, lane, now_ns);
 
+	trace_count_chunk(tr, lane);
+
 	if (off || cpu != p->cpu) {
 		trace_enter(tr, lane, now_ns, STATE_RUNNING, cpu, CAUSE_RESUME, -1, reason);
 		p->cpu = cpu;

@@ -75,6 +75,7 @@ struct trace_lane {
 	_Atomic uint32_t dropped; /* spans that did not fit */
 	_Atomic int outcome;	  /* enum outcome */
 	int32_t step;		  /* the writer's current step, for spans it opens */
+	_Atomic uint64_t chunks;  /* chunk boundaries the probe saw (one writer) */
 };
 
 static uint32_t lane_capacity(int ntasks)
@@ -127,6 +128,7 @@ struct trace *trace_create(int ntasks, unsigned flags)
 		atomic_init(&ln->dropped, 0);
 		atomic_init(&ln->outcome, OUTCOME_NONE);
 		ln->step = -1;
+		atomic_init(&ln->chunks, 0);
 	}
 	return tr;
 }
@@ -144,6 +146,7 @@ void trace_reset(struct trace *tr)
 		atomic_store(&tr->lanes[i].dropped, 0);
 		atomic_store(&tr->lanes[i].outcome, OUTCOME_NONE);
 		tr->lanes[i].step = -1;
+		atomic_store(&tr->lanes[i].chunks, 0);
 	}
 	/* Every slot below edge_next was published, so none is being written. */
 	uint32_t n = atomic_load(&tr->edge_next);
@@ -322,6 +325,20 @@ int trace_append(struct trace *tr, int lane, const struct span *sp)
 void trace_set_outcome(struct trace *tr, int lane, enum outcome o)
 {
 	atomic_store_explicit(&tr->lanes[lane].outcome, (int)o, memory_order_release);
+}
+
+void trace_count_chunk(struct trace *tr, int lane)
+{
+	_Atomic uint64_t *n = &tr->lanes[lane].chunks;
+
+	/* One writer: a load and a store, with no locked instruction on the hot path. */
+	atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+}
+
+uint64_t trace_chunks(const struct trace *tr, int lane)
+{
+	return atomic_load_explicit(&tr->lanes[lane].chunks, memory_order_relaxed);
 }
 
 /* ---- edges: many writers, each claims a slot -------------------------------- */

@@ -211,6 +211,14 @@ uint32_t trace_count(const struct trace *tr, int lane);
 void trace_get(const struct trace *tr, int lane, uint32_t i, struct span *out);
 enum outcome trace_outcome(const struct trace *tr, int lane);
 /*
+ * Chunk boundaries the probe has seen on LANE: probe_chunk counts each, so
+ * a test can tell that an executor's CPU work went through the one probe.
+ * trace_count_chunk is the lane writer's (a plain store, no lock).
+ */
+void trace_count_chunk(struct trace *tr, int lane);
+uint64_t trace_chunks(const struct trace *tr, int lane);
+
+/*
  * Edges: trace_edge_count() slots have been handed out; trace_get_edge()
  * copies slot I and returns false while its writer has not finished it.
  * Edges are in the order their writers claimed slots, near time order.
