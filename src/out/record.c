@@ -230,7 +230,8 @@ static json_t *edges_json(const struct trace *tr)
 		goto fail;
 	for (uint32_t i = 0; i < n; i++)
 		k += trace_get_edge(tr, i, &e[k]);
-	qsort(e, k, sizeof *e, edge_by_time);
+	if (k > 1)
+		qsort(e, k, sizeof *e, edge_by_time);
 	for (uint32_t i = 0; i < k; i++)
 		if (json_array_append_new(list, json_pack("{s:i, s:i, s:f, s:s}", "from", e[i].from,
 							  "to", e[i].to, "t", ms_of(e[i].t), "kind",
