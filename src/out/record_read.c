@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 #define RECORD_MAX_MS 1e12	     /* about 31 years: beyond is nonsense */
 #define RECORD_MAX_BYTES (1ul << 30) /* the largest file record_read takes */
 #define RECORD_MAX_COMPARE 1024	     /* records in one compare file */
@@ -120,11 +122,8 @@ static void copy_field(char *dst, size_t cap, const char *src)
 {
 	size_t n = strlen(src);
 
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n >= cap)
+		n = escape_utf8_cut(src, cap - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
