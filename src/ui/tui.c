@@ -30,6 +30,7 @@
 #include <uv.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "executor.h"
 #include "grid.h"
 #include "record.h"
@@ -557,8 +558,10 @@ static int check_input(const struct tui_opts *o)
 	struct trace **trs;
 
 	if (o->run.backend && !executor_find(o->run.backend)) {
+		char q[ESCAPE_ECHO_SIZE];
+
 		fprintf(stderr, "conctui: unknown executor \"%s\" (conctui --list shows them)\n",
-			o->run.backend);
+			escape_echo(q, o->run.backend));
 		return 2;
 	}
 	if (check_outputs(o) < 0)
