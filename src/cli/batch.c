@@ -232,11 +232,15 @@ static void list_scenarios(const char *dir)
 		char path[4096], err[512];
 		struct scenario sc;
 		snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
+		char name[256], backend[256], title[1024];
+		escape_text(name, sizeof name, names[i], -1, 0);
 		if (run_load_scenario(path, &sc, err, sizeof err) == 0) {
-			printf("  %-16s %-14s %s\n", names[i], sc.backend, sc.title);
+			printf("  %-16s %-14s %s\n", name,
+			       escape_text(backend, sizeof backend, sc.backend, -1, 0),
+			       escape_text(title, sizeof title, sc.title, -1, 0));
 			scenario_free(&sc);
 		} else {
-			printf("  %-16s (%s)\n", names[i], err);
+			printf("  %-16s (%s)\n", name, err);
 		}
 		free(names[i]);
 	}
