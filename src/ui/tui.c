@@ -645,8 +645,11 @@ int tui_main(const struct tui_opts *o)
 	tui_session_outputs(t->session, o->json, o->trace);
 	redirect_stderr();
 	if (start_curses(t, o->colour) < 0) {
+		char term[ESCAPE_ECHO_SIZE];
+
 		restore_stderr();
-		fprintf(stderr, "conctui: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
+		fprintf(stderr, "conctui: cannot start the terminal (TERM=%s)\n",
+			escape_echo(term, getenv("TERM")));
 		return 1;
 	}
 	t->ctx.colour = t->colour;
