@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "latency.h"
 #include "runner.h"
 #include "work.h"
@@ -126,8 +127,10 @@ struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 	unsigned flags;
 
 	if (!ex) {
+		char q[ESCAPE_ECHO_SIZE];
+
 		snprintf(err, errlen, "unknown executor \"%s\" (conctui --list shows them)",
-			 o && o->backend ? o->backend : sc->backend);
+			 escape_echo(q, o && o->backend ? o->backend : sc->backend));
 		return NULL;
 	}
 	if (scenario_has_step(sc, STEP_IO) && latency_start(err, errlen) < 0)

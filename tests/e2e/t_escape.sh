@@ -50,6 +50,7 @@ sc "$LONG$BAD = 1" "" unknown-key
 sc "workers = 2$BAD" "" workers
 sc "wait = all$BAD" "" wait
 sc "gil = new$BAD" "" gil
+sc "backend = t$BAD" "" backend
 sc "switch_interval = 5$BAD" "" switch-interval
 sc "" "[bogus$BADS]" section
 sc "" "[task B]\nsteps = cpu$BAD 5" step-kind
@@ -57,7 +58,7 @@ sc "" "[task B]\nsteps = cpu 5$BAD" duration
 sc "" "[task B]\nsteps = cpu 5 $LONG$BAD" step-extra
 sc "" "[task B]\nsteps = cpu 5\ncount = 2$BAD" count
 sc "" "[task B]\nsteps = cpu 5\n$BAD = 1" task-key
-for f in task-name unknown-key workers wait gil switch-interval section step-kind duration \
+for f in task-name unknown-key workers wait gil backend switch-interval section step-kind duration \
 	step-extra count task-key; do
 	echoed "scenario $f" --batch "$tmp/$f.ini"
 done
