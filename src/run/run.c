@@ -41,8 +41,11 @@ int run_load_scenario(const char *path, struct scenario *sc, char *err, size_t e
 	if (scenario_load(path, sc, err, errlen) < 0)
 		return -1;
 	if (sc->backend_line && !executor_find(sc->backend)) {
+		char file[512], q[ESCAPE_ECHO_SIZE];
+
 		snprintf(err, errlen, "%s:%d: unknown executor \"%s\" (conctui --list shows them)",
-			 path, sc->backend_line, sc->backend);
+			 escape_text(file, sizeof file, path, -1, 0), sc->backend_line,
+			 escape_echo(q, sc->backend));
 		scenario_free(sc);
 		return -1;
 	}
