@@ -246,6 +246,21 @@ static void test_widths(void **state)
 	}
 }
 
+/* A name holding control bytes or bad UTF-8 shows escaped, never raw. */
+static void test_names_escaped(void **state)
+{
+	(void)state;
+	struct trace *tr = awkward_trace();
+	struct chart_opts o = {.width = 100};
+	char *text = charted(tr, &o);
+
+	for (const char *p = text; *p; p++)
+		assert_true(*p == '\n' || ((unsigned char)*p >= 0x20 && *p != 0x7f));
+	assert_non_null(strstr(text, "tab\\there\\x01"));
+	free(text);
+	trace_destroy(tr);
+}
+
 static void test_unicode_glyphs(void **state)
 {
 	(void)state;
@@ -284,9 +299,13 @@ static void test_dropped_and_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_golden),	   cmocka_unit_test(test_more_tasks),
-	    cmocka_unit_test(test_max_rows),	   cmocka_unit_test(test_widths),
-	    cmocka_unit_test(test_unicode_glyphs), cmocka_unit_test(test_dropped_and_empty),
+	    cmocka_unit_test(test_golden),
+	    cmocka_unit_test(test_more_tasks),
+	    cmocka_unit_test(test_max_rows),
+	    cmocka_unit_test(test_widths),
+	    cmocka_unit_test(test_names_escaped),
+	    cmocka_unit_test(test_unicode_glyphs),
+	    cmocka_unit_test(test_dropped_and_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

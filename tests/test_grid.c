@@ -65,9 +65,17 @@ static void test_utf8_and_wide(void **state)
 	assert_string_equal(row(g, 0), " z\u6587x");
 	/* A wide character does not fit in one last column. */
 	assert_int_equal(grid_text(g, 9, 1, -1, "\u4e2d", grid_plain), 0);
-	/* Bad UTF-8 becomes U+FFFD, controls become '?'. */
-	grid_text(g, 0, 1, -1, "a\xff\tb", grid_plain);
-	assert_string_equal(row(g, 1), "a\ufffd?b");
+	/* Bad UTF-8 and controls show as escapes; one that does not fit is left out. */
+	assert_int_equal(grid_text(g, 0, 1, -1, "a\xff\tb", grid_plain), 8);
+	assert_string_equal(row(g, 1), "a\\xff\\tb");
+	assert_int_equal(grid_text_width("a\xff\tb"), 8);
+	grid_clear(g);
+	assert_int_equal(grid_text(g, 0, 0, 5, "ab\x1b[31m", grid_plain), 2);
+	assert_string_equal(row(g, 0), "ab");
+	/* A code point put directly is never a control either. */
+	grid_put(g, 0, 1, 0x1b, grid_plain);
+	grid_put(g, 1, 1, 0x9b, grid_plain);
+	assert_string_equal(row(g, 1), "??");
 	grid_free(g);
 }
 

@@ -306,6 +306,22 @@ static void test_edges_and_causes(void **state)
 	free_traces(out, 1);
 }
 
+/* An outcome of "d\\ne" (found by the fuzzer) is echoed as one escaped line. */
+static void test_echo_escaped(void **state)
+{
+	(void)state;
+	const char *bad = HEAD "\"tasks\": [{\"id\": 0, \"name\": \"A\", \"outcome\": \"d\\ne\", "
+			       "\"start_ms\": 0, \"end_ms\": 1, \"spans\": []}]}";
+	const char *esc =
+	    HEAD "\"tasks\": [" TASK0 "\"spans\": [" SPAN("\"\\u001b[2J\\u009b\"", "0", "1") "]}]}";
+	char err[512] = "";
+	struct trace **out = NULL;
+
+	assert_int_equal(record_read_buffer(bad, strlen(bad), "x.json", &out, err, sizeof err), -1);
+	assert_string_equal(err, "x.json: tasks[0].outcome: unknown outcome \"d\\ne\"");
+	expect_error(esc, "unknown state \"\\x1b[2J\\u009b\"");
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -511,6 +527,7 @@ int main(void)
 	    cmocka_unit_test(test_truncations),	 cmocka_unit_test(test_corruptions),
 	    cmocka_unit_test(test_files),	 cmocka_unit_test(test_clean_text),
 	    cmocka_unit_test(test_cut_name),	 cmocka_unit_test(test_edges_and_causes),
+	    cmocka_unit_test(test_echo_escaped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

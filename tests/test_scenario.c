@@ -107,6 +107,24 @@ static void test_backend_line(void **state)
 	scenario_free(&sc);
 }
 
+#define L10 "LLLLLLLLLL"
+
+/* What an error echoes from the file is escaped and shortened: one inert line. */
+static void test_echo_escaped(void **state)
+{
+	(void)state;
+	expect_error(
+	    HEAD "[task a\rb\x1b[31mRED]\nsteps = cpu 5\n",
+	    "t.ini:3: bad task name \"a\\rb\\x1b[31mRED\" (use letters, digits, '-' and '_')");
+	expect_error(HEAD "wait = \"x\\\xff\n" TASK,
+		     "t.ini:3: wait must be \"all\" or \"first\", not \"\\\"x\\\\\\xff\"");
+	expect_error(HEAD "[task A]\nsteps = cpu\x7f 5\n", "t.ini:4: unknown step \"cpu\\x7f\"");
+	/* 71 characters: the echo keeps 59 and an ellipsis, 60 columns. */
+	expect_error(HEAD "k" L10 L10 L10 L10 L10 L10 L10 " = 1\n" TASK,
+		     "t.ini:3: unknown key \"k" L10 L10 L10 L10 L10
+		     "LLLLLLLL\u2026\" in [scenario]");
+}
+
 static void test_unknown_key(void **state)
 {
 	(void)state;
@@ -798,6 +816,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_section),
 	    cmocka_unit_test(test_unknown_key),
 	    cmocka_unit_test(test_backend_line),
+	    cmocka_unit_test(test_echo_escaped),
 	    cmocka_unit_test(test_unknown_step),
 	    cmocka_unit_test(test_missing_duration),
 	    cmocka_unit_test(test_negative_duration),

@@ -15,6 +15,7 @@
 #include "chrome_trace.h"
 #include "compare.h"
 #include "compare_print.h"
+#include "escape.h"
 #include "executor.h"
 #include "record.h"
 #include "run.h"
@@ -45,8 +46,12 @@ FILE *batch_open_output(const char *path)
 	if (strcmp(path, "-") == 0)
 		return stdout;
 	f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "conctui: cannot write %s: %s\n", path, strerror(errno));
+	if (!f) {
+		char file[512];
+
+		fprintf(stderr, "conctui: cannot write %s: %s\n",
+			escape_text(file, sizeof file, path, -1, 0), strerror(errno));
+	}
 	return f;
 }
 
@@ -57,7 +62,10 @@ int batch_close_output(FILE *f, const char *path)
 	if (f == stdout)
 		return fflush(f) == 0 && !bad ? 0 : -1;
 	if (fclose(f) != 0 || bad) {
-		fprintf(stderr, "conctui: cannot write %s\n", path);
+		char file[512];
+
+		fprintf(stderr, "conctui: cannot write %s\n",
+			escape_text(file, sizeof file, path, -1, 0));
 		return -1;
 	}
 	return 0;
@@ -168,8 +176,10 @@ int batch_main(const struct options *o)
 	if (batch_load_scenario(o->scenario, o->scale, &sc) < 0)
 		return 2;
 	if (!run_pick_executor(&sc, &o->run)) {
+		char q[ESCAPE_ECHO_SIZE];
+
 		fprintf(stderr, "conctui: unknown executor \"%s\" (conctui --list shows them)\n",
-			o->run.backend ? o->run.backend : sc.backend);
+			escape_echo(q, o->run.backend ? o->run.backend : sc.backend));
 		scenario_free(&sc);
 		return 2;
 	}
@@ -222,11 +232,15 @@ static void list_scenarios(const char *dir)
 		char path[4096], err[512];
 		struct scenario sc;
 		snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
+		char name[256], backend[256], title[1024];
+		escape_text(name, sizeof name, names[i], -1, 0);
 		if (run_load_scenario(path, &sc, err, sizeof err) == 0) {
-			printf("  %-16s %-14s %s\n", names[i], sc.backend, sc.title);
+			printf("  %-16s %-14s %s\n", name,
+			       escape_text(backend, sizeof backend, sc.backend, -1, 0),
+			       escape_text(title, sizeof title, sc.title, -1, 0));
 			scenario_free(&sc);
 		} else {
-			printf("  %-16s (%s)\n", names[i], err);
+			printf("  %-16s (%s)\n", name, err);
 		}
 		free(names[i]);
 	}

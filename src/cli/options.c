@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 /*     id           long name          short arg  argument     help */
 #define OPTION_MAP(X)                                                                              \
 	X(BACKEND, "backend", 'b', 1, "NAME", "run on this executor instead of the scenario's")    \
@@ -168,9 +170,11 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 		break;
 	}
 	return 0;
-bad:
-	snprintf(err, len, "--%s %s: %s", option_table[id - OPTION_BASE - 1].name, arg,
-		 options_range(id));
+bad:;
+	char q[ESCAPE_ECHO_SIZE];
+
+	snprintf(err, len, "--%s %s: %s", option_table[id - OPTION_BASE - 1].name,
+		 escape_echo(q, arg), options_range(id));
 	return -1;
 }
 
@@ -208,7 +212,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 {
 	bool given[NOPTIONS] = {false};
 	struct option longopts[NOPTIONS + 1];
-	char shortopts[2 * NOPTIONS + 2] = ":";
+	char shortopts[2 * NOPTIONS + 2] = ":", q[ESCAPE_ECHO_SIZE];
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -236,7 +240,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 			    is_short ? (char[]){'-', (char)optopt, 0} : argv[optind - 1];
 			snprintf(err, len,
 				 c == '?' ? "unknown option \"%s\"" : "option \"%s\" needs a value",
-				 what);
+				 escape_echo(q, what));
 			return -1;
 		}
 		for (int i = 0; c < OPTION_BASE && i < NOPTIONS; i++)
@@ -249,7 +253,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 	if (optind < argc)
 		o->scenario = argv[optind++];
 	if (optind < argc) {
-		snprintf(err, len, "unexpected argument \"%s\"", argv[optind]);
+		snprintf(err, len, "unexpected argument \"%s\"", escape_echo(q, argv[optind]));
 		return -1;
 	}
 	if ((o->batch || o->compare) && !o->costs && !o->scenario && !o->replay) {

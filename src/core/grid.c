@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 const struct grid_style grid_plain = {COLOUR_DEFAULT, COLOUR_DEFAULT, 0};
 
 /* ------------------------------------------------------------------ */
@@ -75,31 +77,15 @@ int grid_utf8_put(uint32_t cp, char *out)
 	return 4;
 }
 
-/*
- * A small fixed table rather than wcwidth(): the answer must not depend on
- * the locale, so that tests and the terminal agree on where cells fall.
- */
+/* The one column table (escape.c), so the chart and the screen agree. */
 int grid_cp_width(uint32_t cp)
 {
-	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) ||
-	    (cp >= 0xfe00 && cp <= 0xfe0f))
-		return 0;
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
-	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	return 1;
+	return escape_cp_width(cp);
 }
 
 int grid_text_width(const char *s)
 {
-	int w = 0;
-
-	while (*s)
-		w += grid_cp_width(grid_utf8_next(&s));
-	return w;
+	return escape_cols(s, 0);
 }
 
 char grid_ascii_fold(uint32_t cp)
@@ -250,25 +236,41 @@ int grid_put(struct grid *g, int x, int y, uint32_t cp, struct grid_style st)
 	return w;
 }
 
+/*
+ * Text is rendered by escape.c first, so a control character or a bad byte
+ * from a file shows as its escape (\x1b) and no view can draw one raw.  An
+ * escape is drawn whole or not at all.
+ */
 int grid_text(struct grid *g, int x, int y, int maxw, const char *s, struct grid_style st)
 {
 	int used = 0;
+	size_t left;
 
 	if (!s || y < 0 || y >= g->h)
 		return 0;
 	if (maxw < 0 || x + maxw > g->w)
 		maxw = g->w - x;
-	while (*s && used < maxw) {
-		const char *next = s;
-		uint32_t cp = grid_utf8_next(&next);
-		int w = g->ascii && cp >= 0x80 ? 1 : grid_cp_width(cp);
+	left = strlen(s);
+	while (left > 0 && used < maxw) {
+		char piece[ESCAPE_CHAR_MAX + 1];
+		size_t plen;
+		int cols;
+		size_t n = escape_char(s, left, 0, piece, &plen, &cols);
+		const char *q = piece;
 
-		if (used + w > maxw)
+		if (g->ascii && (unsigned char)piece[0] >= 0x80)
+			cols = 1; /* folded to one ASCII character */
+		if (used + cols > maxw)
 			break;
-		if (x + used >= 0)
-			grid_put(g, x + used, y, cp, st);
-		used += w;
-		s = next;
+		piece[plen] = '\0';
+		while (*q) {
+			uint32_t cp = grid_utf8_next(&q);
+			if (x + used >= 0)
+				grid_put(g, x + used, y, cp, st);
+			used += g->ascii && cp >= 0x80 ? 1 : grid_cp_width(cp);
+		}
+		s += n;
+		left -= n;
 	}
 	return used;
 }

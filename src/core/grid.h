@@ -63,7 +63,8 @@ const struct grid_cell *grid_at(const struct grid *g, int x, int y);
 int grid_put(struct grid *g, int x, int y, uint32_t cp, struct grid_style st);
 /*
  * Writes UTF-8 text at X, Y using at most MAXW columns (clipped to the
- * grid too); returns the columns used.  Control characters show as '?'.
+ * grid too); returns the columns used.  Control characters and bytes that
+ * are not UTF-8 show as escapes (escape.h); grid_put shows them as '?'.
  */
 int grid_text(struct grid *g, int x, int y, int maxw, const char *s, struct grid_style st);
 int grid_textf(struct grid *g, int x, int y, int maxw, struct grid_style st, const char *fmt, ...)
@@ -86,7 +87,7 @@ size_t grid_row_text(const struct grid *g, int y, char *buf, size_t len);
 
 /* Display columns of a code point (0, 1 or 2), not depending on the locale. */
 int grid_cp_width(uint32_t cp);
-/* Display columns of UTF-8 text. */
+/* Display columns of UTF-8 text, as grid_text draws it. */
 int grid_text_width(const char *s);
 /* Decodes one UTF-8 character at *S and advances *S; bad bytes give U+FFFD. */
 uint32_t grid_utf8_next(const char **s);

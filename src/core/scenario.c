@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
+
 /* Task names leave room for the digits `count` appends to copies. */
 #define NAME_MAX_LEN (TRACE_NAME_MAX - 8)
 
@@ -114,7 +116,7 @@ struct parse {
 __attribute__((format(printf, 3, 4))) static bool fail(struct parse *p, int line, const char *fmt,
 						       ...)
 {
-	char msg[256];
+	char msg[256], safe[512], file[512];
 	va_list ap;
 
 	if (p->failed)
@@ -124,10 +126,13 @@ __attribute__((format(printf, 3, 4))) static bool fail(struct parse *p, int line
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* Values were escaped where they were put in; this holds for any that were not. */
+	escape_text(safe, sizeof safe, msg, -1, 0);
+	escape_text(file, sizeof file, p->file, -1, 0);
 	if (p->err && p->errlen && line > 0)
-		snprintf(p->err, p->errlen, "%s:%d: %s", p->file, line, msg);
+		snprintf(p->err, p->errlen, "%s:%d: %s", file, line, safe);
 	else if (p->err && p->errlen)
-		snprintf(p->err, p->errlen, "%s: %s", p->file, msg);
+		snprintf(p->err, p->errlen, "%s: %s", file, safe);
 	return false;
 }
 
@@ -204,15 +209,18 @@ static struct step *push_step(struct parse *p)
 /* Checks the duration word of a step; the step's kind is already known. */
 static bool step_duration(struct parse *p, enum step_kind k, const char *w, size_t n, double *ms)
 {
+	char q[ESCAPE_ECHO_SIZE];
+
 	if (n == 0)
 		return fail(p, p->line, "missing duration after \"%s\"", step_name(k));
 	if (!parse_number(w, n, ms))
-		return fail(p, p->line, "bad duration \"%.*s\": not a number of ms", (int)n, w);
+		return fail(p, p->line, "bad duration \"%s\": not a number of ms",
+			    escape_echon(q, w, n));
 	if (*ms < 0 || w[0] == '-')
-		return fail(p, p->line, "negative duration \"%.*s\"", (int)n, w);
+		return fail(p, p->line, "negative duration \"%s\"", escape_echon(q, w, n));
 	if (*ms > SCENARIO_MAX_MS)
-		return fail(p, p->line, "duration %.*s is beyond the limit of %.0f ms", (int)n, w,
-			    SCENARIO_MAX_MS);
+		return fail(p, p->line, "duration %s is beyond the limit of %.0f ms",
+			    escape_echon(q, w, n), SCENARIO_MAX_MS);
 	if (k == STEP_SPIN && *ms <= 0)
 		return fail(p, p->line, "spin needs a duration above 0 ms");
 	return true;
@@ -239,7 +247,7 @@ static bool parse_step(struct parse *p, struct tmpl *t, const char *s, size_t le
 	size_t kn = next_word(&cur, end, &kw);
 	size_t dn = next_word(&cur, end, &dw);
 	size_t xn = next_word(&cur, end, &xw);
-	char kind[16];
+	char kind[16], q1[ESCAPE_ECHO_SIZE], q2[ESCAPE_ECHO_SIZE];
 	struct step *st;
 	double ms;
 	int k = -1;
@@ -250,13 +258,13 @@ static bool parse_step(struct parse *p, struct tmpl *t, const char *s, size_t le
 		k = step_from_name(kind);
 	}
 	if (k < 0)
-		return fail(p, p->line, "unknown step \"%.*s\"", (int)kn, kw);
+		return fail(p, p->line, "unknown step \"%s\"", escape_echon(q1, kw, kn));
 	if (!step_duration(p, (enum step_kind)k, dw, dn, &ms))
 		return false;
 	if (xn > 0)
 		return fail(p, p->line,
-			    "unexpected \"%.*s\" after \"%.*s\" (separate steps with commas)",
-			    (int)xn, xw, (int)(dw + dn - kw), kw);
+			    "unexpected \"%s\" after \"%s\" (separate steps with commas)",
+			    escape_echon(q1, xw, xn), escape_echon(q2, kw, (size_t)(dw + dn - kw)));
 	if (t->nsteps == SCENARIO_MAX_STEPS)
 		return fail(p, p->line, "too many steps in task \"%s\" (at most %d)", t->name,
 			    SCENARIO_MAX_STEPS);
@@ -272,6 +280,7 @@ static bool parse_step(struct parse *p, struct tmpl *t, const char *s, size_t le
 static bool parse_steps(struct parse *p, struct tmpl *t, const char *value)
 {
 	const char *s = value;
+	char q[ESCAPE_ECHO_SIZE];
 
 	for (;;) {
 		const char *comma = strchr(s, ',');
@@ -279,7 +288,8 @@ static bool parse_steps(struct parse *p, struct tmpl *t, const char *value)
 		size_t len = trim(&item, comma ? (size_t)(comma - s) : strlen(s));
 
 		if (len == 0)
-			return fail(p, p->line, "empty step between commas in \"%s\"", value);
+			return fail(p, p->line, "empty step between commas in \"%s\"",
+				    escape_echo(q, value));
 		if (!parse_step(p, t, item, len))
 			return false;
 		if (!comma || !*skip_blanks(comma + 1))
@@ -317,20 +327,21 @@ static struct tmpl *push_tmpl(struct parse *p)
 /* Opens [task NAME]; NAME (LEN bytes, trimmed) is checked here, at its line. */
 static bool open_task(struct parse *p, const char *name, size_t len)
 {
+	char q[ESCAPE_ECHO_SIZE];
 	struct tmpl *t;
 
 	if (len == 0)
 		return fail(p, p->line, "a task section needs a name: [task NAME]");
 	if (len > NAME_MAX_LEN)
-		return fail(p, p->line, "task name \"%.*s\" is too long (at most %d characters)",
-			    (int)len, name, NAME_MAX_LEN);
+		return fail(p, p->line, "task name \"%s\" is too long (at most %d characters)",
+			    escape_echon(q, name, len), NAME_MAX_LEN);
 	if (!valid_task_name(name, len))
-		return fail(p, p->line, "bad task name \"%.*s\" (use letters, digits, '-' and '_')",
-			    (int)len, name);
+		return fail(p, p->line, "bad task name \"%s\" (use letters, digits, '-' and '_')",
+			    escape_echon(q, name, len));
 	for (int i = 0; i < p->ntmpls; i++)
 		if (strlen(p->tmpls[i].name) == len && memcmp(p->tmpls[i].name, name, len) == 0)
-			return fail(p, p->line, "duplicate task \"%.*s\" (first at line %d)",
-				    (int)len, name, p->tmpls[i].line);
+			return fail(p, p->line, "duplicate task \"%s\" (first at line %d)",
+				    escape_echon(q, name, len), p->tmpls[i].line);
 	if (!(t = push_tmpl(p)))
 		return false;
 	memcpy(t->name, name, len);
@@ -345,6 +356,8 @@ static bool open_task(struct parse *p, const char *name, size_t len)
 /* Opens the section named by the LEN bytes at S (the text between the brackets). */
 static bool open_section(struct parse *p, const char *s, size_t len)
 {
+	char q[ESCAPE_ECHO_SIZE];
+
 	len = trim(&s, len);
 	if (len == 8 && memcmp(s, "scenario", 8) == 0) {
 		if (p->have_scenario)
@@ -358,8 +371,8 @@ static bool open_section(struct parse *p, const char *s, size_t len)
 
 		return open_task(p, name, trim(&name, len - 4));
 	}
-	return fail(p, p->line, "unknown section \"[%.*s]\" (expected [scenario] or [task NAME])",
-		    (int)len, s);
+	return fail(p, p->line, "unknown section \"[%s]\" (expected [scenario] or [task NAME])",
+		    escape_echon(q, s, len));
 }
 
 /* Ends the current section: a task must have steps, and the copies must fit. */
@@ -451,6 +464,7 @@ static bool add_narration(struct parse *p, const char *v, bool cont)
 static bool set_setting(struct parse *p, const char *key, const char *v)
 {
 	struct scenario *sc = p->sc;
+	char q[ESCAPE_ECHO_SIZE];
 	double ms;
 	long n;
 
@@ -458,23 +472,25 @@ static bool set_setting(struct parse *p, const char *key, const char *v)
 		if ((n = parse_count(v, 1, SCENARIO_MAX_WORKERS)) < 0)
 			return fail(p, p->line,
 				    "workers must be an integer from 1 to %d, not \"%s\"",
-				    SCENARIO_MAX_WORKERS, v);
+				    SCENARIO_MAX_WORKERS, escape_echo(q, v));
 		sc->workers = (int)n;
 	} else if (strcmp(key, "wait") == 0) {
 		if (strcmp(v, "all") != 0 && strcmp(v, "first") != 0)
-			return fail(p, p->line, "wait must be \"all\" or \"first\", not \"%s\"", v);
+			return fail(p, p->line, "wait must be \"all\" or \"first\", not \"%s\"",
+				    escape_echo(q, v));
 		sc->wait = strcmp(v, "first") == 0 ? WAIT_FIRST : WAIT_ALL;
 	} else if (strcmp(key, "gil") == 0) {
 		if (strcmp(v, "new") != 0 && strcmp(v, "old") != 0 && strcmp(v, "off") != 0)
 			return fail(p, p->line,
-				    "gil must be \"new\", \"old\" or \"off\", not \"%s\"", v);
+				    "gil must be \"new\", \"old\" or \"off\", not \"%s\"",
+				    escape_echo(q, v));
 		strcpy(sc->gil, v);
 	} else {
 		if (!parse_number(v, strlen(v), &ms) || !(ms > 0) || ms > SCENARIO_MAX_SWITCH_MS)
 			return fail(p, p->line,
 				    "switch_interval must be a number of ms above 0 and at most "
 				    "%.0f, not \"%s\"",
-				    SCENARIO_MAX_SWITCH_MS, v);
+				    SCENARIO_MAX_SWITCH_MS, escape_echo(q, v));
 		sc->switch_interval_ms = ms;
 	}
 	return true;
@@ -518,12 +534,13 @@ static bool key_ok(struct parse *p, const char *key, const char *v, bool cont, b
 static bool scenario_key(struct parse *p, const char *key, const char *v, bool cont)
 {
 	const struct scenario_key *k = NULL;
+	char q[ESCAPE_ECHO_SIZE];
 
 	for (size_t i = 0; i < sizeof scenario_keys / sizeof *scenario_keys; i++)
 		if (strcmp(scenario_keys[i].key, key) == 0)
 			k = &scenario_keys[i];
 	if (!k)
-		return fail(p, p->line, "unknown key \"%s\" in [scenario]", key);
+		return fail(p, p->line, "unknown key \"%s\" in [scenario]", escape_echo(q, key));
 	if (!key_ok(p, key, v, cont, k->continues, k->bit, &p->sc_keys))
 		return false;
 	if (k->size && !set_text(p, key, (char *)p->sc + k->off, k->size, v, cont))
@@ -541,11 +558,13 @@ static bool scenario_key(struct parse *p, const char *key, const char *v, bool c
 static bool task_key(struct parse *p, struct tmpl *t, const char *key, const char *v, bool cont)
 {
 	bool steps = strcmp(key, "steps") == 0, repeat = strcmp(key, "repeat") == 0;
+	char q[ESCAPE_ECHO_SIZE];
 	unsigned bit;
 	long n;
 
 	if (!steps && !repeat && strcmp(key, "count") != 0)
-		return fail(p, p->line, "unknown key \"%s\" in [task %s]", key, t->name);
+		return fail(p, p->line, "unknown key \"%s\" in [task %s]", escape_echo(q, key),
+			    t->name);
 	if (steps && !cont) {
 		/* "steps =" may be followed by the list on indented lines. */
 		if (t->keys & KEY_STEPS)
@@ -562,7 +581,7 @@ static bool task_key(struct parse *p, struct tmpl *t, const char *key, const cha
 	n = parse_count(v, 1, repeat ? SCENARIO_MAX_REPEAT : SCENARIO_MAX_COUNT);
 	if (n < 0)
 		return fail(p, p->line, "%s must be an integer from 1 to %d, not \"%s\"", key,
-			    repeat ? SCENARIO_MAX_REPEAT : SCENARIO_MAX_COUNT, v);
+			    repeat ? SCENARIO_MAX_REPEAT : SCENARIO_MAX_COUNT, escape_echo(q, v));
 	if (repeat) {
 		t->repeat = (int)n;
 	} else {
@@ -577,6 +596,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
 {
 	struct parse *p = user;
 	bool cont = p->indented && p->prev_key;
+	char q[ESCAPE_ECHO_SIZE];
 
 	(void)section;
 	if (p->failed)
@@ -589,7 +609,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	else if (p->sec == SEC_TASK)
 		task_key(p, &p->tmpls[p->ntmpls - 1], key, v, cont);
 	else
-		fail(p, p->line, "\"%s\" is outside any section (start with [scenario])", key);
+		fail(p, p->line, "\"%s\" is outside any section (start with [scenario])",
+		     escape_echo(q, key));
 	return !p->failed;
 }
 
@@ -777,9 +798,11 @@ int scenario_parse(const char *text, const char *filename, struct scenario *sc, 
 static int load_error(const char *path, struct scenario *sc, const char *msg, char *err,
 		      size_t errlen)
 {
+	char file[512];
+
 	memset(sc, 0, sizeof *sc);
 	if (err && errlen)
-		snprintf(err, errlen, "%s: %s", path, msg);
+		snprintf(err, errlen, "%s: %s", escape_text(file, sizeof file, path, -1, 0), msg);
 	return -1;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "datadir.h"
+#include "escape.h"
 
 /* The subdirectory of a data directory that holds the built-in scenarios. */
 #define SCENARIO_SUBDIR "scenarios"
@@ -29,7 +30,7 @@ int scenario_resolve(const char *name, char *out, size_t outlen, char *err, size
 {
 	bool path =
 	    strchr(name, '/') || (strlen(name) >= 4 && strcmp(strchr(name, '\0') - 4, ".ini") == 0);
-	char file[NAME_MAX + 1];
+	char file[NAME_MAX + 1], q[ESCAPE_ECHO_SIZE];
 	int w;
 
 	/* A path is taken as it is: scenario_load says what is wrong with it, if anything. */
@@ -44,8 +45,9 @@ int scenario_resolve(const char *name, char *out, size_t outlen, char *err, size
 	if (outlen)
 		out[0] = '\0';
 	if (err && errlen && path)
-		snprintf(err, errlen, "%s: path too long", name);
+		snprintf(err, errlen, "%s: path too long", escape_echo(q, name));
 	else if (err && errlen)
-		snprintf(err, errlen, "unknown scenario \"%s\" (conctui --list shows them)", name);
+		snprintf(err, errlen, "unknown scenario \"%s\" (conctui --list shows them)",
+			 escape_echo(q, name));
 	return -1;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "escape.h"
+
 /* A span as stored: only t1 changes after publication, so only t1 is atomic. */
 struct trace_slot {
 	uint64_t t0;
@@ -195,9 +197,8 @@ static void copy_reason(char *dst, const char *reason)
 	size_t n = reason ? strnlen(reason, TRACE_REASON_MAX - 1) : 0;
 
 	/* A cut inside a UTF-8 sequence drops the whole character ("—"). */
-	if (n == TRACE_REASON_MAX - 1 && ((unsigned char)reason[n] & 0xC0) == 0x80)
-		while (n > 0 && ((unsigned char)reason[n] & 0xC0) == 0x80)
-			n--;
+	if (n == TRACE_REASON_MAX - 1 && reason[n])
+		n = escape_utf8_cut(reason, n);
 
 	memcpy(dst, reason ? reason : "", n);
 	dst[n] = '\0';

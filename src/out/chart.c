@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "chart_priv.h"
-#include "record.h"
+#include "escape.h"
 #include "stats.h"
 
 #define CHART_DEFAULT_WIDTH 100
@@ -28,54 +28,29 @@
 /* ---- the line writer ---------------------------------------------------- */
 
 /*
- * East Asian wide characters take two columns.  Only the large blocks are
- * listed; a chart does not need wcwidth() and the locale it depends on.
+ * Appends S until the line is full.  Text is rendered by escape.c, so a
+ * control character or a bad byte from a file shows as its escape (\x1b),
+ * whole or not at all.  A line holds at most four bytes per column used,
+ * so a run of zero-width marks cannot overflow it either.
  */
-static bool is_wide(uint32_t c)
-{
-	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) ||
-	       (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-	       (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-	       (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
-	       (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd);
-}
-
-/*
- * The character at P: its length in bytes (*LEN) and its width in columns,
- * or 0 when it cannot be shown as it is (a control byte, broken UTF-8).
- */
-static int next_char(const unsigned char *p, size_t *len)
-{
-	size_t want = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
-	uint32_t c = want == 1 ? *p : *p & (0x7f >> want);
-
-	for (*len = 1; *len < want && (p[*len] & 0xc0) == 0x80; (*len)++)
-		c = c << 6 | (p[*len] & 0x3f);
-	if (*len != want || *p < 0x20 || *p == 0x7f || (*p >= 0x80 && *p < 0xc2) || *p >= 0xf5)
-		return 0;
-	return is_wide(c) ? 2 : 1;
-}
-
-/* Appends S until the line is full; a character that cannot be shown is '?'. */
 void chart_add(struct chart *ch, const char *s)
 {
 	struct chart_line *l = &ch->line;
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len;
+	size_t left = strlen(s);
 
-	while (*p && l->cols < ch->width) {
-		int cols = next_char(p, &len);
-		if (cols == 0) {
-			l->buf[l->len++] = '?';
-			cols = 1;
-		} else if (l->cols + cols > ch->width) {
+	while (left > 0 && l->cols < ch->width) {
+		char piece[ESCAPE_CHAR_MAX];
+		size_t len;
+		int cols;
+		size_t used = escape_char(s, left, 0, piece, &len, &cols);
+
+		if (l->cols + cols > ch->width || l->len + len > (size_t)(l->cols + cols) * 4)
 			break;
-		} else {
-			memcpy(l->buf + l->len, p, len);
-			l->len += len;
-		}
-		p += len;
+		memcpy(l->buf + l->len, piece, len);
+		l->len += len;
 		l->cols += cols;
+		s += used;
+		left -= used;
 	}
 }
 
@@ -115,27 +90,17 @@ void chart_emit(struct chart *ch)
 /* Adds a name, cleaned of bytes that are not UTF-8, in at most COLS columns. */
 void chart_add_name(struct chart *ch, const char *name, int cols)
 {
-	char clean[TRACE_NAME_MAX * 2];
 	int limit = ch->line.cols + cols;
 	int width = ch->width;
 
-	record_clean_text(name, clean, sizeof clean);
 	ch->width = limit < width ? limit : width;
-	chart_add(ch, clean);
+	chart_add(ch, name);
 	ch->width = width;
 }
 
 int chart_text_cols(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len;
-	int n = 0;
-
-	for (; *p; p += len) {
-		int cols = next_char(p, &len);
-		n += cols ? cols : 1;
-	}
-	return n;
+	return escape_cols(s, 0);
 }
 
 /* ---- columns and time --------------------------------------------------- */
@@ -239,16 +204,15 @@ static void task_row(struct chart *ch, int lane)
 static void header(struct chart *ch)
 {
 	const struct trace_meta *m = &ch->tr->meta;
-	char buf[sizeof m->title + sizeof m->scenario];
 
-	chart_add(ch, *m->scenario ? record_clean_text(m->scenario, buf, sizeof buf) : "a run");
+	chart_add(ch, *m->scenario ? m->scenario : "a run");
 	if (*m->title) {
 		chart_add(ch, ch->ascii ? " - " : " \u2014 ");
-		chart_add(ch, record_clean_text(m->title, buf, sizeof buf));
+		chart_add(ch, m->title);
 	}
 	chart_add(ch, "; ");
 	if (*m->backend) {
-		chart_add(ch, record_clean_text(m->backend, buf, sizeof buf));
+		chart_add(ch, m->backend);
 		chart_add(ch, " ");
 	}
 	chart_addf(ch, "(%s)", model_name(m->model));

@@ -6,24 +6,16 @@
 
 #include <string.h>
 
+#include "escape.h"
+
 #define COMPARE_WIDTH 100 /* columns of the table */
 
 /* ---- the table ------------------------------------------------------------- */
 
-/* Columns a UTF-8 string takes: one per character (the glyphs used here). */
-static int compare_columns(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 /* Writes S in a cell of WIDTH columns, right-aligned when RIGHT. */
 static void compare_cell(FILE *f, const char *s, int width, bool right)
 {
-	int pad = width - compare_columns(s);
+	int pad = width - escape_cols(s, 0);
 
 	if (right)
 		fprintf(f, "%*s%s", pad > 0 ? pad : 0, "", s);
@@ -82,8 +74,8 @@ static void compare_wrap(FILE *f, const char *text)
 	while (*text) {
 		size_t n = strcspn(text, " ");
 		char word[256];
-		snprintf(word, sizeof word, "%.*s", (int)n, text);
-		int w = compare_columns(word);
+		escape_textn(word, sizeof word, text, n, -1, 0);
+		int w = escape_cols(word, 0);
 		if (col > 0 && col + 1 + w > COMPARE_WIDTH) {
 			fputc('\n', f);
 			col = 0;
@@ -101,14 +93,16 @@ static void compare_wrap(FILE *f, const char *text)
 void compare_print(const struct compare_result *res, FILE *f, bool ascii)
 {
 	double max_wall = 0;
-	char verdict[512];
+	char verdict[512], name[1024], title[1024];
 
 	for (int i = 0; i < res->nrows; i++)
 		if (res->rows[i].tr && res->rows[i].st.wall_ms > max_wall)
 			max_wall = res->rows[i].st.wall_ms;
-	fprintf(f, "%s %s %s (%d task%s, %d core%s)\n\n", res->scenario, ascii ? "-" : "\u2014",
-		res->title, res->ntasks, res->ntasks == 1 ? "" : "s", res->cores,
-		res->cores == 1 ? "" : "s");
+	/* The scenario's name and title are text from its file. */
+	fprintf(f, "%s %s %s (%d task%s, %d core%s)\n\n",
+		escape_text(name, sizeof name, res->scenario, -1, 0), ascii ? "-" : "\u2014",
+		escape_text(title, sizeof title, res->title, -1, 0), res->ntasks,
+		res->ntasks == 1 ? "" : "s", res->cores, res->cores == 1 ? "" : "s");
 	fprintf(f, "%-*s %-*s %*s %*s %*s  %s\n", COMPARE_COL_NAME, "executor", COMPARE_COL_MODEL,
 		"model", COMPARE_COL_TIME, "wall", COMPARE_COL_TIME, "CPU", COMPARE_COL_SPEEDUP,
 		"speedup", "wall time");

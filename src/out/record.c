@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 /* Fifteen digits round-trip through a double; seventeen would print noise. */
 #define RECORD_DUMP_FLAGS JSON_REAL_PRECISION(15)
 
@@ -23,43 +25,6 @@
 static double ms_of(uint64_t ns)
 {
 	return (double)ns / 1e6;
-}
-
-/*
- * The length of the valid UTF-8 sequence at P (LEFT bytes remain), 0 when
- * it is invalid, -1 when it is cut off by the end.  As strict as jansson:
- * no overlong forms, no surrogates, nothing above U+10FFFF.
- */
-static int utf8_seq(const unsigned char *p, size_t left)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	int len;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	for (int i = 1; i < len; i++) {
-		if ((size_t)i >= left)
-			return -1;
-		if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
-			return 0;
-	}
-	return len;
 }
 
 /*
@@ -73,7 +38,7 @@ const char *record_clean_text(const char *s, char *buf, size_t cap)
 	size_t left = strlen(s), n = 0;
 
 	while (left > 0) {
-		int len = utf8_seq(p, left);
+		int len = escape_utf8_len((const char *)p, left);
 		if (len < 0 || n + (size_t)(len ? len : 1) >= cap)
 			break;
 		if (len == 0) {

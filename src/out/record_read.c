@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+
 #define RECORD_MAX_MS 1e12	     /* about 31 years: beyond is nonsense */
 #define RECORD_MAX_BYTES (1ul << 30) /* the largest file record_read takes */
 #define RECORD_MAX_COMPARE 1024	     /* records in one compare file */
@@ -32,14 +34,17 @@ struct reader {
 __attribute__((format(printf, 3, 4))) static int fail(struct reader *rd, const char *at,
 						      const char *fmt, ...)
 {
-	char msg[256];
+	char msg[256], safe[512], name[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* Values were escaped where they were put in; this holds for any that were not. */
+	escape_text(safe, sizeof safe, msg, -1, 0);
+	escape_text(name, sizeof name, rd->name, -1, 0);
 	if (rd->errlen > 0)
-		snprintf(rd->err, rd->errlen, "%s: %s%s%s", rd->name, at, *at ? ": " : "", msg);
+		snprintf(rd->err, rd->errlen, "%s: %s%s%s", name, at, *at ? ": " : "", safe);
 	return -1;
 }
 
@@ -120,11 +125,8 @@ static void copy_field(char *dst, size_t cap, const char *src)
 {
 	size_t n = strlen(src);
 
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n >= cap)
+		n = escape_utf8_cut(src, cap - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
@@ -189,14 +191,14 @@ static int get_name(struct reader *rd, json_t *obj, const char *at, const char *
 		    int (*lookup)(const char *), const char *what, int *out)
 {
 	json_t *v = member(rd, obj, at, key, JSON_STRING, "a string");
-	char where[160];
+	char where[160], q[ESCAPE_ECHO_SIZE];
 
 	if (!v)
 		return -1;
 	*out = lookup(json_string_value(v));
 	if (*out < 0)
 		return fail(rd, member_path(where, sizeof where, at, key), "unknown %s \"%s\"",
-			    what, json_string_value(v));
+			    what, escape_echo(q, json_string_value(v)));
 	return 0;
 }
 
@@ -306,7 +308,7 @@ static int read_gil(struct reader *rd, struct trace *tr, json_t *jg, const char 
 	json_int_t switches, drops, task;
 	int lane = trace_lock_lane(tr);
 	json_t *holds, *jh;
-	char where[160];
+	char where[160], q[ESCAPE_ECHO_SIZE];
 	size_t i;
 
 	if (get_string(rd, jg, at, "mode", m->gil_mode, sizeof m->gil_mode) ||
@@ -316,7 +318,7 @@ static int read_gil(struct reader *rd, struct trace *tr, json_t *jg, const char 
 		return -1;
 	if (strcmp(m->gil_mode, "new") && strcmp(m->gil_mode, "old") && strcmp(m->gil_mode, "off"))
 		return fail(rd, member_path(where, sizeof where, at, "mode"),
-			    "unknown mode \"%s\" (new, old or off)", m->gil_mode);
+			    "unknown mode \"%s\" (new, old or off)", escape_echo(q, m->gil_mode));
 	m->gil_switches = (uint64_t)switches;
 	m->gil_drop_requests = (uint64_t)drops;
 	holds = object_list(rd, jg, at, "holds");
@@ -554,9 +556,13 @@ int record_read_buffer(const char *buf, size_t len, const char *name, struct tra
 			    (size_t)(nul - buf));
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
+		char file[512], text[ESCAPE_ECHO_SIZE * 2];
+
+		/* jansson quotes the text it stopped at, which came from the file. */
 		if (errlen > 0)
-			snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s", name, je.line,
-				 je.column, je.text);
+			snprintf(err, errlen, "%s:%d:%d: invalid JSON: %s",
+				 escape_text(file, sizeof file, name, -1, 0), je.line, je.column,
+				 escape_text(text, sizeof text, je.text, ESCAPE_ECHO_COLS * 2, 0));
 		return -1;
 	}
 	if (!json_is_object(root))
@@ -608,14 +614,17 @@ int record_read(const char *path, struct trace ***out, char *err, size_t errlen)
 	char *buf;
 	int n;
 
+	char file[512];
+
 	*out = NULL;
+	escape_text(file, sizeof file, name, -1, 0);
 	if (!f) {
-		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
 	}
 	buf = slurp(f, &len);
 	if (!buf) {
-		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		if (!is_stdin)
 			fclose(f);
 		return -1;

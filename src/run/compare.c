@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
+
 #define COMPARE_WIDTH 100      /* columns of the table */
 #define COMPARE_BEATS 1.5      /* a speedup that counts as "beat sequential" */
 #define COMPARE_MANY 3.0       /* a speedup that shows many waits overlapping */
@@ -88,8 +90,12 @@ int compare_run(const struct scenario *sc, const struct run_opts *ro, struct com
 	struct run_opts each = ro ? *ro : (struct run_opts){0};
 
 	compare_header(sc, res);
-	if (progress)
-		fprintf(progress, "conctui: running %s on each executor in turn\n", sc->name);
+	if (progress) {
+		char name[ESCAPE_ECHO_SIZE];
+
+		fprintf(progress, "conctui: running %s on each executor in turn\n",
+			escape_text(name, sizeof name, sc->name, -1, 0));
+	}
 	for (int i = 0; i < executor_count() && res->nrows < COMPARE_MAX_ROWS; i++) {
 		const struct executor *ex = executor_at(i);
 		struct compare_row *row = &res->rows[res->nrows++];

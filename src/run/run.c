@@ -15,6 +15,7 @@
 #include <uv.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "latency.h"
 #include "runner.h"
 #include "work.h"
@@ -40,8 +41,11 @@ int run_load_scenario(const char *path, struct scenario *sc, char *err, size_t e
 	if (scenario_load(path, sc, err, errlen) < 0)
 		return -1;
 	if (sc->backend_line && !executor_find(sc->backend)) {
+		char file[512], q[ESCAPE_ECHO_SIZE];
+
 		snprintf(err, errlen, "%s:%d: unknown executor \"%s\" (conctui --list shows them)",
-			 path, sc->backend_line, sc->backend);
+			 escape_text(file, sizeof file, path, -1, 0), sc->backend_line,
+			 escape_echo(q, sc->backend));
 		scenario_free(sc);
 		return -1;
 	}
@@ -141,8 +145,10 @@ struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 	unsigned flags;
 
 	if (!ex) {
+		char q[ESCAPE_ECHO_SIZE];
+
 		snprintf(err, errlen, "unknown executor \"%s\" (conctui --list shows them)",
-			 o && o->backend ? o->backend : sc->backend);
+			 escape_echo(q, o && o->backend ? o->backend : sc->backend));
 		return NULL;
 	}
 	if (scenario_has_step(sc, STEP_IO) && latency_start(err, errlen) < 0)

@@ -30,6 +30,7 @@
 #include <uv.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "executor.h"
 #include "grid.h"
 #include "record.h"
@@ -557,8 +558,10 @@ static int check_input(const struct tui_opts *o)
 	struct trace **trs;
 
 	if (o->run.backend && !executor_find(o->run.backend)) {
+		char q[ESCAPE_ECHO_SIZE];
+
 		fprintf(stderr, "conctui: unknown executor \"%s\" (conctui --list shows them)\n",
-			o->run.backend);
+			escape_echo(q, o->run.backend));
 		return 2;
 	}
 	if (check_outputs(o) < 0)
@@ -642,8 +645,11 @@ int tui_main(const struct tui_opts *o)
 	tui_session_outputs(t->session, o->json, o->trace);
 	redirect_stderr();
 	if (start_curses(t, o->colour) < 0) {
+		char term[ESCAPE_ECHO_SIZE];
+
 		restore_stderr();
-		fprintf(stderr, "conctui: cannot start the terminal (TERM=%s)\n", getenv("TERM"));
+		fprintf(stderr, "conctui: cannot start the terminal (TERM=%s)\n",
+			escape_echo(term, getenv("TERM")));
 		return 1;
 	}
 	t->ctx.colour = t->colour;
