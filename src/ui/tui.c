@@ -543,7 +543,9 @@ static int check_outputs(const struct tui_opts *o)
 		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - p) + 1 : 1,
 			 slash ? p : ".");
 		if (access(p, F_OK) == 0 ? access(p, W_OK) != 0 : access(dir, W_OK) != 0) {
-			fprintf(stderr, "conctui: cannot write %s: %s\n", p, strerror(errno));
+			char q[ESCAPE_ECHO_SIZE];
+			fprintf(stderr, "conctui: cannot write %s: %s\n", escape_echo(q, p),
+				strerror(errno));
 			return -1;
 		}
 	}

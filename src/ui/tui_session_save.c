@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "chrome_trace.h"
+#include "escape.h"
 #include "record.h"
 
 void tui_session_outputs(struct tui_session *s, const char *json, const char *trace)
@@ -42,10 +43,11 @@ static int write_file(const char *path, struct trace **trs, int n, bool chrome, 
 		      size_t len)
 {
 	FILE *f = fopen(path, "w");
+	char q[ESCAPE_ECHO_SIZE];
 	int rc;
 
 	if (!f) {
-		snprintf(msg, len, "cannot write %s: %s", path, strerror(errno));
+		snprintf(msg, len, "cannot write %s: %s", escape_echo(q, path), strerror(errno));
 		return -1;
 	}
 	if (chrome)
@@ -54,7 +56,8 @@ static int write_file(const char *path, struct trace **trs, int n, bool chrome, 
 		rc = n > 1 ? record_write_compare(trs, n, f) : record_write(trs[0], f);
 	rc |= ferror(f);
 	if (fclose(f) != 0 || rc) {
-		snprintf(msg, len, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
+		snprintf(msg, len, "cannot write %s: %s", escape_echo(q, path),
+			 strerror(errno ? errno : EIO));
 		return -1;
 	}
 	return 0;
@@ -74,8 +77,9 @@ int tui_session_save(struct tui_session *s, const char *json, const char *trace,
 		return -1;
 	if (trace && write_file(trace, trs, n, true, msg, len) < 0)
 		return -1;
-	snprintf(msg, len, "wrote %.70s%s%.70s", json ? json : "", json && trace ? " and " : "",
-		 trace ? trace : "");
+	char qj[ESCAPE_ECHO_SIZE], qt[ESCAPE_ECHO_SIZE];
+	snprintf(msg, len, "wrote %s%s%s", json ? escape_echo(qj, json) : "",
+		 json && trace ? " and " : "", trace ? escape_echo(qt, trace) : "");
 	return 0;
 }
 
