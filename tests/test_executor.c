@@ -94,12 +94,34 @@ static void test_facts_are_consistent(void **unused)
 	assert_int_equal(executor_find("pool")->at_once, EXEC_AT_ONCE_WORKERS);
 }
 
+/* Facts pick what DESIGN.md names: the overview's three pictures and the spinner's four runs. */
+static void test_match_by_facts(void **state)
+{
+	(void)state;
+	struct executor_want seq = {MODEL_SEQUENTIAL, EXEC_UNIT_THREAD, -1, -1};
+	struct executor_want one_core = {MODEL_PSEUDO, EXEC_UNIT_THREAD, 1, 0};
+	struct executor_want parallel = {MODEL_PARALLEL, EXEC_UNIT_THREAD, 1, 0};
+	struct executor_want process = {MODEL_PARALLEL, EXEC_UNIT_PROCESS, 1, 0};
+	struct executor_want coroutine = {-1, EXEC_UNIT_COROUTINE, 1, 0};
+	struct executor_want gil = {-1, EXEC_UNIT_THREAD, 1, 1};
+	struct executor_want none = {MODEL_SEQUENTIAL, EXEC_UNIT_COROUTINE, -1, -1};
+
+	assert_string_equal(executor_match(&seq)->name, "sequential");
+	assert_string_equal(executor_match(&one_core)->name, "threads-1core");
+	assert_string_equal(executor_match(&parallel)->name, "threads");
+	assert_string_equal(executor_match(&process)->name, "processes");
+	assert_string_equal(executor_match(&coroutine)->name, "asyncio");
+	assert_string_equal(executor_match(&gil)->name, "gil");
+	assert_null(executor_match(&none));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_design_executors),
 	    cmocka_unit_test(test_table_is_well_formed),
 	    cmocka_unit_test(test_facts_are_consistent),
+	    cmocka_unit_test(test_match_by_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,23 @@ const struct executor *executor_find(const char *name)
 	return NULL;
 }
 
+/* Does FACT match WANT (-1: anything does)? */
+static bool fact_is(int want, int fact)
+{
+	return want < 0 || want == fact;
+}
+
+const struct executor *executor_match(const struct executor_want *w)
+{
+	for (int i = 0; i < NEXECUTORS; i++) {
+		const struct executor *ex = executors[i];
+		if (fact_is(w->model, (int)ex->model) && fact_is(w->unit, (int)ex->unit) &&
+		    fact_is(w->per_task, ex->unit_per_task) && fact_is(w->gil, ex->gil))
+			return ex;
+	}
+	return NULL;
+}
+
 const struct executor *executor_default(void)
 {
 	return &exec_sequential;

@@ -89,7 +89,17 @@ enum executor_flags {
 	EXECUTOR_SHARED = 1 << 1,    /* the trace must be MAP_SHARED (fork) */
 };
 
+/* What a caller asks of an executor: each field a value, or -1 for any. */
+struct executor_want {
+	int model;    /* enum model */
+	int unit;     /* enum exec_unit */
+	int per_task; /* unit_per_task */
+	int gil;      /* needs a GIL */
+};
+
 const struct executor *executor_find(const char *name);
+/* The first registered executor with every fact W asks for, or NULL. */
+const struct executor *executor_match(const struct executor_want *w);
 /* The executor of a scenario that names none: tasks one after another. */
 const struct executor *executor_default(void);
 int executor_count(void);

@@ -21,19 +21,31 @@
 #include "tui_costs.h"
 #include "view_spinner.h"
 
-/* The overview's three pictures, in the order seed 000 draws them. */
+/*
+ * The overview's three pictures, in the order seed 000 draws them: the same
+ * OS threads run one after another, time-sliced on one core, and on every
+ * core.
+ */
 static const struct {
-	const char *backend;
+	struct executor_want want;
 	const char *title;
 } overview_runs[] = {
-    {"sequential", "Sequential"},
-    {"threads-1core", "Pseudo-parallel (one core, interleaved)"},
-    {"threads", "Parallel (several cores)"},
+    {{MODEL_SEQUENTIAL, EXEC_UNIT_THREAD, -1, -1}, "Sequential"},
+    {{MODEL_PSEUDO, EXEC_UNIT_THREAD, 1, 0}, "Pseudo-parallel (one core, interleaved)"},
+    {{MODEL_PARALLEL, EXEC_UNIT_THREAD, 1, 0}, "Parallel (several cores)"},
 };
 #define NOVERVIEW 3
 
-/* Seed 004's spinner, the four ways the seed writes it. */
-static const char *const spinner_runs[] = {"threads", "processes", "asyncio", "gil"};
+/*
+ * Seed 004's spinner, the four ways the seed writes it: threads, a
+ * process, a coroutine, and threads under the GIL.
+ */
+static const struct executor_want spinner_runs[] = {
+    {MODEL_PARALLEL, EXEC_UNIT_THREAD, 1, 0},
+    {MODEL_PARALLEL, EXEC_UNIT_PROCESS, 1, 0},
+    {-1, EXEC_UNIT_COROUTINE, 1, 0},
+    {-1, EXEC_UNIT_THREAD, 1, 1},
+};
 #define NSPINNER 4
 
 struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts *ro, double scale,
@@ -299,11 +311,14 @@ static void sequence_start(struct tui_session *s, enum sequence_kind k)
 	switch (k) {
 	case SEQ_OVERVIEW:
 		for (int i = 0; i < NOVERVIEW; i++)
-			plan_add(s, overview_runs[i].backend, overview_runs[i].title);
+			plan_add(s, executor_match(&overview_runs[i].want)->name,
+				 overview_runs[i].title);
 		break;
 	case SEQ_SPINNER:
-		for (int i = 0; i < NSPINNER; i++)
-			plan_add(s, spinner_runs[i], spinner_runs[i]);
+		for (int i = 0; i < NSPINNER; i++) {
+			const char *name = executor_match(&spinner_runs[i])->name;
+			plan_add(s, name, name);
+		}
 		view_show(c, &view_spinner);
 		break;
 	case SEQ_COMPARE:
