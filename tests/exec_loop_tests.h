@@ -254,7 +254,12 @@ static bool many_waits_once(void *arg)
 	assert_true(tr->meta.bytes_per_task > 0);
 	trace_destroy(one);
 	trace_destroy(tr);
-	return ratio < 2.0;
+	/*
+	 * The waits overlap: one after another they would take 2000 times one.
+	 * How close to one they come is a speed target for make bench
+	 * (c10k_vs_one), not a test; here 3x leaves room for a busy machine.
+	 */
+	return ratio < 3.0;
 }
 
 static void loop_test_many_waits(void **state)
