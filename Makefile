@@ -67,7 +67,7 @@ BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
 FUZZERS := scenario record
 FUZZ_RUNS ?= 100000
 
-.PHONY: all deps run check format format-check layers test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench install uninstall \
+.PHONY: all deps run check build-tests format format-check layers test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench install uninstall \
 	clean
 
 all: $(BIN)
@@ -109,10 +109,13 @@ run: deps
 	./conctui
 
 # Every test: unit tests, end-to-end tests in tmux, then the sanitizer builds.
+# Builds use every core (JOBS); the tests themselves run one at a time, so
+# that timing checks see a machine the build is not using.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
 	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory layers
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) build-tests
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory test-san
@@ -145,10 +148,14 @@ test-e2e: $(BIN)
 
 # The sanitizer builds run the unit tests, and the ASan binary the e2e
 # suite too (CONCTUI_SANITIZED tells it to leave out timing judgements).
+# The binary and every test binary of this build (SAN=...), built in parallel.
+build-tests: $(BIN) $(TESTS)
+
 test-san:
+	@$(MAKE) --no-print-directory SAN=asan -j$(JOBS) build-tests
 	@$(MAKE) --no-print-directory SAN=asan test-unit
-	@$(MAKE) --no-print-directory SAN=asan build/asan/conctui
 	@CONCTUI_BIN=$(abspath build/asan/conctui) CONCTUI_SANITIZED=asan sh tests/e2e/run.sh
+	@$(MAKE) --no-print-directory SAN=tsan -j$(JOBS) build-tests
 	@$(MAKE) --no-print-directory SAN=tsan test-unit
 
 # libFuzzer (clang) on the scenario parser and the record reader.
@@ -161,7 +168,7 @@ FUZZ_SEED ?= 1
 FUZZ_TIME ?= 600
 FUZZ_FLAGS := -max_len=8192 -timeout=10
 fuzzers:
-	@$(MAKE) --no-print-directory CC=clang SAN=fuzz $(FUZZERS:%=build/fuzz/fuzz/fuzz_%)
+	@$(MAKE) --no-print-directory CC=clang SAN=fuzz -j$(JOBS) $(FUZZERS:%=build/fuzz/fuzz/fuzz_%)
 
 test-fuzz: fuzzers
 	@for f in $(FUZZERS); do \
