@@ -220,7 +220,9 @@ static void test_many_tasks_summary(void **state)
 	view_compose(g, &c);
 	snprintf(want, sizeof want, "\u25b2 %d above", c.page);
 	assert_true(fx_find(g, want) > 0);
-	assert_true(fx_find(g, "conn0 ") < 0);
+	/* conn0 has no row now (the strips' key may still name it). */
+	for (int r = 0; r < g->h; r++)
+		assert_true(strncmp(fx_row(g, r), " conn0 ", 7) != 0);
 	view_act(&c, VA_END);
 	for (int i = 0; i < 20; i++)
 		view_act(&c, VA_PAGE_DOWN);

@@ -13,7 +13,7 @@
 
 /*     id           long name          short arg  argument     help */
 #define OPTION_MAP(X)                                                                              \
-	X(BACKEND, "backend", 'b', 1, "NAME", "run on this executor instead of the scenario's")    \
+	X(BACKEND, "backend", 'b', 1, "NAME", "run on this executor, not the scenario's default")  \
 	X(BATCH, "batch", 0, 0, "", "run, print a text timeline chart and the figures, exit")      \
 	X(COMPARE, "compare", 0, 0, "", "run on every executor that applies and compare")          \
 	X(COSTS, "costs", 0, 0, "", "measure what each model costs (--json: as JSON)")             \
@@ -70,7 +70,10 @@ void options_usage(FILE *f)
 	}
 	fprintf(f, "\nSCENARIO is a built-in name (conctui --list) or a scenario file.\n"
 		   "Exit status: 0 success, 1 failure at run time, 2 bad usage or input.\n"
-		   "Keys in the TUI: press ? for help; the man page conctui(1) has all.\n");
+		   "Keys in the TUI: Space pause, Right/Left step to the next/previous change,\n"
+		   "m what a step stops at (a task, a run, GIL hand-offs, preemptions, loop\n"
+		   "switches), y jump to its cause (why?) and Y back, g the start (paused);\n"
+		   "? lists every key, and the man page conctui(1) has all.\n");
 }
 
 /* What a valid value of option ID is, for the one-line error. */

@@ -19,8 +19,20 @@ enum state_colour {
 	COLOUR_RED,
 	COLOUR_MAGENTA,
 	COLOUR_WHITE,
+	/*
+	 * Task colours for the cores and GIL strips: hues no state uses, so a
+	 * task's chip never reads as a state.  A terminal without 256 colours
+	 * shows them without colour (the letters and the key still tell).
+	 */
+	COLOUR_TASK_0,
+	COLOUR_TASK_1,
+	COLOUR_TASK_2,
+	COLOUR_TASK_3,
+	COLOUR_TASK_4,
+	COLOUR_TASK_5,
 	COLOUR_COUNT
 };
+#define COLOUR_TASKS (COLOUR_COUNT - COLOUR_TASK_0) /* task colours, used in turn */
 
 /*    ENUM     json name  legend label              glyph    ascii colour */
 #define STATE_MAP(X)                                                                               \

@@ -396,8 +396,11 @@ static void run_figures(struct chart *ch, const struct stats *st)
 	chart_addf(ch, " %s", fmt_ms(a, sizeof a, st->wall_ms));
 	it.count = 1;
 	item(ch, &it, "cpu %s", fmt_ms(b, sizeof b, st->cpu_ms));
-	item(ch, &it, "at most %d task%s running at once", st->max_running,
-	     st->max_running == 1 ? "" : "s");
+	if (st->max_running > 0)
+		item(ch, &it, "at most %d task%s running at once", st->max_running,
+		     st->max_running == 1 ? "" : "s");
+	else
+		item(ch, &it, "no task ran on a CPU"); /* only waits: never "at most 0" */
 	items_end(ch);
 	items_begin(ch, &it, "time in states:", ", ");
 	for (int s = 0; s < STATE_COUNT; s++)

@@ -145,7 +145,7 @@ static void redirect_stderr(void)
 /* Curses: start, colours, blit                                        */
 /* ------------------------------------------------------------------ */
 
-static const short curses_colour[COLOUR_COUNT] = {
+static const short curses_colour[COLOUR_TASK_0] = {
     [COLOUR_DEFAULT] = -1,
     [COLOUR_GREEN] = COLOR_GREEN,
     [COLOUR_YELLOW] = COLOR_YELLOW,
@@ -156,20 +156,36 @@ static const short curses_colour[COLOUR_COUNT] = {
     [COLOUR_WHITE] = COLOR_WHITE,
 };
 
+/* The task colours in the 256-colour palette: orange, pink, brown, lavender, olive, grey. */
+static const short task_colour[COLOUR_TASKS] = {208, 211, 130, 141, 100, 246};
+static bool have_task_colours; /* the terminal has 256 colours and the pairs for them */
+
+/* The state colours' pairs first (8 x 8), then one per task colour (on the default). */
 static short pair_of(int fg, int bg)
 {
-	return (short)(1 + fg * COLOUR_COUNT + bg);
+	if (fg >= COLOUR_TASK_0 || bg >= COLOUR_TASK_0) {
+		if (have_task_colours && fg >= COLOUR_TASK_0)
+			return (short)(1 + COLOUR_TASK_0 * COLOUR_TASK_0 + fg - COLOUR_TASK_0);
+		fg = fg >= COLOUR_TASK_0 ? COLOUR_DEFAULT : fg;
+		bg = bg >= COLOUR_TASK_0 ? COLOUR_DEFAULT : bg;
+	}
+	return (short)(1 + fg * COLOUR_TASK_0 + bg);
 }
 
-/* One pair per (fg, bg) of the state colours: 64, made once. */
+/* One pair per (fg, bg) of the state colours: 64, made once; task colours if there is room. */
 static bool start_colours(void)
 {
-	if (!has_colors() || start_color() == ERR || COLOR_PAIRS <= COLOUR_COUNT * COLOUR_COUNT)
+	int base = COLOUR_TASK_0 * COLOUR_TASK_0;
+
+	if (!has_colors() || start_color() == ERR || COLOR_PAIRS <= base)
 		return false;
 	use_default_colors();
-	for (int f = 0; f < COLOUR_COUNT; f++)
-		for (int b = 0; b < COLOUR_COUNT; b++)
+	for (int f = 0; f < COLOUR_TASK_0; f++)
+		for (int b = 0; b < COLOUR_TASK_0; b++)
 			init_pair(pair_of(f, b), curses_colour[f], curses_colour[b]);
+	have_task_colours = COLORS >= 256 && COLOR_PAIRS > base + COLOUR_TASKS;
+	for (int k = 0; have_task_colours && k < COLOUR_TASKS; k++)
+		init_pair((short)(1 + base + k), task_colour[k], -1);
 	return true;
 }
 
@@ -375,8 +391,8 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 			tui_session_choose(t->session);
 		return;
 	}
-	if (c->help && a != VA_QUIT) {
-		view_act(c, a); /* any key closes the help */
+	if (c->help) {
+		view_act(c, a); /* any key closes the help, q too: it quits from the screen */
 		return;
 	}
 	switch (a) {

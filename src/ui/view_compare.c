@@ -224,7 +224,7 @@ static void compose(struct grid *g, struct view_ctx *c)
 {
 	view_header(g, c, 0);
 	view_tabs(g, c, 1);
-	view_caption(g, c, g->h - 2);
+	view_caption(g, c, g->h - 1 - VIEW_CAPTION_ROWS);
 	view_keybar(g, c, g->h - 1);
 	if (!applies(c))
 		return;
@@ -232,7 +232,7 @@ static void compose(struct grid *g, struct view_ctx *c)
 		c->compare_sel = c->compare->nrows - 1;
 	int y = table(g, c, 2);
 	y = verdict(g, c, y);
-	timelines(g, c, y, g->h - 2);
+	timelines(g, c, y, g->h - 1 - VIEW_CAPTION_ROWS);
 }
 
 /* j/k and the page keys pick an executor's row (its timeline scrolls into view). */

@@ -62,23 +62,31 @@ static int panel_lanes(struct grid *g, struct view_ctx *c, const struct view_axi
 		view_lanes_owners(g, c, ax, tr, now, &cpu, 1, y);
 	}
 	if (total == 0 && y < ymax)
-		grid_text(g, 1, y++, g->w - 2, "no task has run on a core yet",
+		grid_text(g, 1, y++, g->w - 2,
+			  c->panels[p].live ? "no task has run on a core yet"
+					    : "no task ran on a core in this run",
 			  view_style(c, ROLE_DIM));
 	return y - y0;
 }
 
 static void compose(struct grid *g, struct view_ctx *c)
 {
-	int nw = 11, y = 3, ymax = g->h - 3;
+	int nw = 11, y = 3, ymax = g->h - 2 - VIEW_CAPTION_ROWS;
 	struct view_axis ax;
 
 	view_header(g, c, 0);
 	view_tabs(g, c, 1);
 	view_keybar(g, c, g->h - 1);
-	view_caption(g, c, g->h - 2);
-	grid_text(g, 1, g->h - 3, g->w - 2,
-		  "each lane: the task running on that core (busy % up to the cursor)",
-		  view_style(c, ROLE_DIM));
+	view_caption(g, c, g->h - 1 - VIEW_CAPTION_ROWS);
+	const struct trace *tr0 = c->npanels > 0 ? c->panels[0].tr : NULL;
+	if (tr0 && !view_lanes_letters_are_names(tr0)) {
+		/* The key says whose letter each chip is; it takes the explanation's row. */
+		view_lanes_key(g, c, tr0, 1, g->h - 2 - VIEW_CAPTION_ROWS, g->w - 2);
+	} else {
+		grid_text(g, 1, g->h - 2 - VIEW_CAPTION_ROWS, g->w - 2,
+			  "each lane: the task running on that core (busy % up to the cursor)",
+			  view_style(c, ROLE_DIM));
+	}
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
 	view_lanes_ticks(g, c, &ax, 2);
 	for (int p = 0; p < c->npanels && y < ymax; p++) {

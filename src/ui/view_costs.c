@@ -78,11 +78,11 @@ static int c10k(struct grid *g, const struct view_ctx *c, int y, int ymax)
 
 static void compose(struct grid *g, struct view_ctx *c)
 {
-	int y = 2, ymax = g->h - 2;
+	int y = 2, ymax = g->h - 1 - VIEW_CAPTION_ROWS;
 
 	view_header(g, c, 0);
 	view_tabs(g, c, 1);
-	view_caption(g, c, g->h - 2);
+	view_caption(g, c, g->h - 1 - VIEW_CAPTION_ROWS);
 	view_keybar(g, c, g->h - 1);
 	if (!c->costs) {
 		grid_text(g, 1, y + 1, g->w - 2,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "view_help.h"
+#include "view_why.h"
 
 const struct view *const view_table[] = {&view_timeline, &view_cores,	&view_detail,
 					 &view_spinner,	 &view_compare, &view_costs};
@@ -170,6 +171,24 @@ static const struct {
     [VIEW_DONE] = {" \u25a0 DONE ", ROLE_BADGE_DONE},
 };
 
+/* "| steps: task B " on the status line while stepping follows something. */
+static void step_mode_text(const struct view_ctx *c, char *buf, size_t len)
+{
+	struct view_step_filter f;
+
+	buf[0] = '\0';
+	if (c->pl.step_mode == STEP_ALL || len == 0)
+		return;
+	view_step_filter(c, &f);
+	const struct trace *tr = f.panel < c->npanels ? c->panels[f.panel].tr : NULL;
+	if (f.mode == STEP_TASK && tr && f.lane >= 0 && f.lane < tr->ntasks)
+		snprintf(buf, len, "\u2502 steps: %.20s ", trace_name(tr, f.lane));
+	else if (f.mode == STEP_RUN && f.panel < c->npanels)
+		snprintf(buf, len, "\u2502 steps: %.20s ", c->panels[f.panel].title);
+	else
+		snprintf(buf, len, "\u2502 steps: %s ", view_step_mode_name(f.mode));
+}
+
 void view_header(struct grid *g, const struct view_ctx *c, int y)
 {
 	struct grid_style hd = view_style(c, ROLE_HEADER), hb = view_style(c, ROLE_HEADER_BOLD);
@@ -187,8 +206,9 @@ void view_header(struct grid *g, const struct view_ctx *c, int y)
 	n = snprintf(right, sizeof right, "t=%s / %s \u2502 %g\u00d7 ", now, end,
 		     view_player_speed(&c->pl));
 	if (c->pl.zoom > 0)
-		snprintf(right + n, sizeof right - (size_t)n, "\u2502 zoom %llu\u00d7 ",
-			 1ull << c->pl.zoom);
+		n += snprintf(right + n, sizeof right - (size_t)n, "\u2502 zoom %llu\u00d7 ",
+			      1ull << c->pl.zoom);
+	step_mode_text(c, right + n, sizeof right - (size_t)n);
 	int rw = grid_text_width(right);
 	int limit = g->w - bw - rw - 1;
 	grid_text(g, limit + 1, y, rw, right, hd);
@@ -337,14 +357,26 @@ void view_figures(struct grid *g, const struct view_ctx *c, int y)
 
 void view_caption(struct grid *g, const struct view_ctx *c, int y)
 {
-	char buf[512];
+	struct grid_style st = view_style(c, ROLE_CAPTION);
+	char buf[1024];
+	int w = g->w - 2;
 
 	if (c->flash[0]) {
-		grid_text(g, 1, y, g->w - 2, c->flash, view_style(c, ROLE_FLASH));
+		view_wrap(g, 1, y, w, VIEW_CAPTION_ROWS, c->flash, view_style(c, ROLE_FLASH));
 		return;
 	}
 	view_caption_text(c, buf, sizeof buf);
-	grid_text(g, 1, y, g->w - 2, buf, view_style(c, ROLE_CAPTION));
+	char *arrow = strstr(buf, " \u2192 ");
+	if (grid_text_width(buf) <= w || !arrow) {
+		view_wrap(g, 1, y, w, VIEW_CAPTION_ROWS, buf, st);
+		return;
+	}
+	/* Too long for a row: the cause on the first, "-> the effect" below it. */
+	*arrow = '\0';
+	int rows = view_wrap(g, 1, y, w, VIEW_CAPTION_ROWS - 1, buf, st);
+	if (rows > VIEW_CAPTION_ROWS - 1)
+		rows = VIEW_CAPTION_ROWS - 1;
+	view_wrap(g, 3, y + rows, w - 2, VIEW_CAPTION_ROWS - rows, arrow + 1, st);
 }
 
 int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struct grid_style st)
@@ -455,12 +487,71 @@ void view_select(struct view_ctx *c, int task)
 	c->detail_top = 0;
 }
 
+void view_step_filter(const struct view_ctx *c, struct view_step_filter *f)
+{
+	const struct view_player *pl = &c->pl;
+
+	f->mode = pl->step_mode;
+	f->panel = pl->has_focus ? pl->focus.panel : 0;
+	/* One run on screen: the selected task; several: the one under the cursor. */
+	f->lane = f->panel == 0 && !c->overview && c->npanels == 1 ? c->sel
+		  : pl->has_focus				   ? pl->focus.lane
+								   : 0;
+}
+
 static void step(struct view_ctx *c, int dir)
 {
-	if (!view_player_step(&c->pl, c->panels, c->npanels, dir)) {
-		snprintf(c->flash, sizeof c->flash, "no %s state change",
-			 dir > 0 ? "later recorded" : "earlier");
+	struct view_step_filter f;
+
+	view_step_filter(c, &f);
+	if (!view_player_step_over(&c->pl, c->panels, c->npanels, dir, &f)) {
+		snprintf(c->flash, sizeof c->flash, "no %s %s (stepping over %s: m changes it)",
+			 dir > 0 ? "later" : "earlier",
+			 f.mode == STEP_ALL ? "recorded state change" : "one",
+			 view_step_mode_name(f.mode));
 		return;
+	}
+	if (c->pl.focus.panel == 0 && !c->overview)
+		view_select(c, c->pl.focus.lane);
+}
+
+/* The next step mode; "one run" only when several runs are on screen. */
+static void step_mode_cycle(struct view_ctx *c)
+{
+	enum view_step_mode m = c->pl.step_mode;
+
+	do
+		m = (enum view_step_mode)((m + 1) % STEP_MODE_COUNT);
+	while (m == STEP_RUN && c->npanels < 2);
+	c->pl.step_mode = m;
+}
+
+/* Jumps to the event that made the one under the cursor happen (y), or back (Y). */
+static void why(struct view_ctx *c, bool back)
+{
+	struct view_event e, cause;
+
+	if (back) {
+		if (c->why_depth == 0) {
+			snprintf(c->flash, sizeof c->flash,
+				 "nothing to go back to (y follows a cause)");
+			return;
+		}
+		view_player_jump(&c->pl, &c->why_stack[--c->why_depth]);
+	} else {
+		if (!view_event_current(&c->pl, c->panels, c->npanels, &e) ||
+		    !view_why_cause(&c->panels[e.panel], &e, &cause)) {
+			snprintf(c->flash, sizeof c->flash,
+				 "no earlier cause recorded for this change");
+			return;
+		}
+		if (c->why_depth == VIEW_WHY_DEPTH) {
+			memmove(c->why_stack, c->why_stack + 1,
+				(VIEW_WHY_DEPTH - 1) * sizeof c->why_stack[0]);
+			c->why_depth--;
+		}
+		c->why_stack[c->why_depth++] = e;
+		view_player_jump(&c->pl, &cause);
 	}
 	if (c->pl.focus.panel == 0 && !c->overview)
 		view_select(c, c->pl.focus.lane);
@@ -471,8 +562,7 @@ bool view_act(struct view_ctx *c, enum view_action a)
 	uint64_t fit = view_fit(c);
 
 	if (c->help) {
-		if (a == VA_QUIT)
-			return false;
+		/* Any key closes the help; q too, so a reflex q never quits by surprise. */
 		c->help = false;
 		return true;
 	}
@@ -485,6 +575,15 @@ bool view_act(struct view_ctx *c, enum view_action a)
 		break;
 	case VA_NEXT:
 		step(c, 1);
+		break;
+	case VA_STEP_MODE:
+		step_mode_cycle(c);
+		break;
+	case VA_WHY:
+		why(c, false);
+		break;
+	case VA_WHY_BACK:
+		why(c, true);
 		break;
 	case VA_PREV:
 		step(c, -1);

@@ -25,6 +25,7 @@
 #define VIEW_MIN_H 16
 
 #define VIEW_MAX_CORES 256 /* core lanes a view can list */
+#define VIEW_WHY_DEPTH 32  /* causes followed that the back key can undo */
 
 struct compare_result;
 struct costs_result;
@@ -110,6 +111,10 @@ struct view_ctx {
 	struct view_menu menu;
 	char flash[160]; /* a one-off message, cleared by the next key */
 
+	/* The "why" key's trail: the events it jumped from, newest last. */
+	struct view_event why_stack[VIEW_WHY_DEPTH];
+	int why_depth; /* entries used */
+
 	/* Caches for composing. */
 	struct view_cores cores[VIEW_MAX_PANELS];
 };
@@ -148,6 +153,8 @@ void view_compose(struct grid *g, struct view_ctx *c);
  * (runs, menus' choices, quitting).
  */
 bool view_act(struct view_ctx *c, enum view_action a);
+/* What -> and <- step over now: the mode, and the run and task it follows. */
+void view_step_filter(const struct view_ctx *c, struct view_step_filter *f);
 /* Selects task TASK of panel 0 and scrolls it into view. */
 void view_select(struct view_ctx *c, int task);
 
@@ -173,7 +180,9 @@ void view_legend(struct grid *g, const struct view_ctx *c, int x, int y);
 void view_figures(struct grid *g, const struct view_ctx *c, int y);
 /* A bar of V out of MAX over W cells from X, Y, in eighths of a cell. */
 void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st);
-/* Writes the caption (or the flash message) on row Y. */
+/* Rows the caption has of its own: the cause, then "-> the effect" when long. */
+#define VIEW_CAPTION_ROWS 2
+/* Writes the caption (or the flash message) on rows Y .. Y + VIEW_CAPTION_ROWS - 1. */
 void view_caption(struct grid *g, const struct view_ctx *c, int y);
 /* Narration wrapped to the width; returns the lines it needs (draws at most MAX). */
 int view_narration(struct grid *g, const struct view_ctx *c, int y, int max);

@@ -149,12 +149,12 @@ static void compare_section(struct grid *g, struct view_ctx *c, int y, int ymax)
 
 static void compose(struct grid *g, struct view_ctx *c)
 {
-	int y = 3, ymax = g->h - 2;
+	int y = 3, ymax = g->h - 1 - VIEW_CAPTION_ROWS;
 
 	view_header(g, c, 0);
 	view_tabs(g, c, 1);
 	view_keybar(g, c, g->h - 1);
-	view_caption(g, c, g->h - 2);
+	view_caption(g, c, g->h - 1 - VIEW_CAPTION_ROWS);
 	if (c->npanels > 1) {
 		compare_section(g, c, y, ymax);
 		return;

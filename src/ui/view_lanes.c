@@ -290,9 +290,59 @@ int view_lanes_panel_cores(struct view_ctx *c, int p, const int **cpus)
 	return vc->n;
 }
 
-/* A colour per task, so neighbouring chips differ (colour mode only). */
-static const enum state_colour task_colours[] = {COLOUR_GREEN,	 COLOUR_CYAN, COLOUR_YELLOW,
-						 COLOUR_MAGENTA, COLOUR_BLUE, COLOUR_RED};
+char view_lanes_letter(int lane)
+{
+	static const char letters[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+	return lane >= 0 && lane < (int)sizeof letters - 1 ? letters[lane] : '+';
+}
+
+struct grid_style view_lanes_task_style(const struct view_ctx *c, int lane)
+{
+	struct grid_style st = {COLOUR_DEFAULT, COLOUR_DEFAULT, GRID_REVERSE};
+
+	/* Task colours are hues no state has: a chip never reads as a state. */
+	if (c->colour && lane >= 0)
+		st.fg = (uint8_t)(COLOUR_TASK_0 + lane % COLOUR_TASKS);
+	return st;
+}
+
+bool view_lanes_letters_are_names(const struct trace *tr)
+{
+	for (int l = 0; l < tr->ntasks; l++) {
+		const char *n = trace_name(tr, l);
+		if (n[0] != view_lanes_letter(l) || n[1])
+			return false;
+	}
+	return true;
+}
+
+int view_lanes_key(struct grid *g, const struct view_ctx *c, const struct trace *tr, int x, int y,
+		   int w)
+{
+	int end = x + w, x0 = x;
+
+	if (view_lanes_letters_are_names(tr))
+		return 0;
+	x += grid_text(g, x, y, end - x, "key:", view_style(c, ROLE_DIM));
+	for (int l = 0; l < tr->ntasks && l < 62; l++) {
+		const char *n = trace_name(tr, l);
+		int need = 2 + 2 + grid_text_width(n);
+		if (x + need + 12 > end && l + 1 < tr->ntasks) {
+			grid_textf(g, x, y, end - x, view_style(c, ROLE_DIM), "  +%d more",
+				   tr->ntasks - l);
+			return x - x0;
+		}
+		x += l > 0 ? 2 : 1;
+		grid_put(g, x++, y, (uint32_t)view_lanes_letter(l), view_lanes_task_style(c, l));
+		x += grid_textf(g, x, y, end - x, grid_plain, " %s", n);
+	}
+	if (tr->ntasks > 62 && x + 12 < end)
+		x += grid_textf(g, x, y, end - x, view_style(c, ROLE_DIM), "  +%d more",
+				tr->ntasks - 62);
+	return x - x0;
+}
 
 /*
  * Spreads span [s0, s1) owned by TASK over the columns of row OWNER.
@@ -318,19 +368,18 @@ static void claim(const struct view_axis *ax, const uint64_t *edges, uint64_t en
 	}
 }
 
+/* Each stretch of one owner: a chip in its task colour, its letter (the key says whose). */
 static void draw_chips(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
-		       const struct trace *tr, const int *owner, int y)
+		       const int *owner, int y)
 {
 	for (int i = 0; i < ax->w;) {
 		int j = i;
 		while (j < ax->w && owner[j] == owner[i])
 			j++;
 		if (owner[i] >= 0) {
-			struct grid_style st = {COLOUR_DEFAULT, COLOUR_DEFAULT, GRID_REVERSE};
-			if (c->colour)
-				st.fg = (uint8_t)task_colours[owner[i] % 6];
+			struct grid_style st = view_lanes_task_style(c, owner[i]);
 			grid_fill(g, ax->x + i, y, j - i, 1, ' ', st);
-			grid_text(g, ax->x + i, y, j - i, trace_name(tr, owner[i]), st);
+			grid_put(g, ax->x + i, y, (uint32_t)view_lanes_letter(owner[i]), st);
 		}
 		i = j;
 	}
@@ -387,7 +436,7 @@ void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct vi
 		}
 	}
 	for (int r = 0; r < n; r++)
-		draw_chips(g, c, ax, tr, owner + r * ax->w, y + r);
+		draw_chips(g, c, ax, owner + r * ax->w, y + r);
 out:
 	free(owner);
 	free(best);

@@ -10,6 +10,7 @@
 #ifndef CONCTUI_VIEW_LANES_H
 #define CONCTUI_VIEW_LANES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "grid.h"
@@ -43,6 +44,18 @@ void view_lanes_task(struct grid *g, const struct view_ctx *c, const struct view
 int view_lanes_cores(const struct trace *tr, uint64_t upto, int *cpus, int max);
 /* The cores panel P used (cached in C); returns how many, sets *CPUS. */
 int view_lanes_panel_cores(struct view_ctx *c, int p, const int **cpus);
+/* The letter that stands for task LANE in the strips: A-Z, a-z, 0-9, then '+'. */
+char view_lanes_letter(int lane);
+/* The style of task LANE's chips: reversed, in a task colour no state uses. */
+struct grid_style view_lanes_task_style(const struct view_ctx *c, int lane);
+/* True when every task is named by its own letter (A, B...): no key is needed. */
+bool view_lanes_letters_are_names(const struct trace *tr);
+/*
+ * The strips' key on row Y from X, W columns: "key: A fib33  B fib34 ...";
+ * returns the columns used (0 when the letters are the names).
+ */
+int view_lanes_key(struct grid *g, const struct view_ctx *c, const struct trace *tr, int x, int y,
+		   int w);
 /*
  * Owner chips: for each core of CPUS, which task ran on it, one row each
  * from row Y; with CPU == -1 in CPUS, the lock lane's holder instead.

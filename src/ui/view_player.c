@@ -19,9 +19,11 @@ static const double speeds[] = {0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0};
 void view_player_reset(struct view_player *pl, bool live)
 {
 	int speed = pl->speed;
+	enum view_step_mode mode = pl->step_mode;
 
 	*pl = (struct view_player){0};
 	pl->speed = speed > 0 && speed < NSPEEDS ? speed : SPEED_ONE;
+	pl->step_mode = mode >= 0 && mode < STEP_MODE_COUNT ? mode : STEP_ALL;
 	pl->follow = live;
 }
 
@@ -121,7 +123,9 @@ void view_player_toggle(struct view_player *pl, const struct view_panel *p, int 
 
 void view_player_home(struct view_player *pl)
 {
+	/* Back to the start to look at it: paused, even after the end (DONE). */
 	pl->cursor = 0;
+	pl->paused = true;
 	pl->follow = false;
 	pl->has_focus = false;
 	pl->scrolled = false;
@@ -201,21 +205,57 @@ static uint32_t lane_search(const struct trace *tr, int panel, int lane, uint32_
 	return lo;
 }
 
+/* Whether event K of LANE is one that F steps over. */
+static bool event_kept(const struct trace *tr, int lane, uint32_t k,
+		       const struct view_step_filter *f)
+{
+	struct span sp;
+
+	if (!f || f->mode <= STEP_RUN)
+		return true;
+	if (k >= trace_count(tr, lane))
+		return false; /* a lane's end is no hand-off */
+	trace_get(tr, lane, k, &sp);
+	switch (f->mode) {
+	case STEP_GIL:
+		return sp.cause == CAUSE_GIL_TAKE && sp.by >= 0 && sp.by != lane;
+	case STEP_PREEMPT:
+		return sp.cause == CAUSE_PREEMPT;
+	case STEP_LOOP:
+		return sp.cause == CAUSE_LOOP_RESUME;
+	default:
+		return true;
+	}
+}
+
 /*
- * The nearest event after A (BACK: before A) over every lane of every
- * panel: each lane is binary-searched, and the closest candidate wins.
+ * The nearest event after A (BACK: before A) over the lanes F allows (every
+ * lane of every panel when F is NULL): each lane is binary-searched, walked
+ * on to the first event F keeps, and the closest candidate wins.
  */
 static bool event_step(const struct view_panel *p, int n, const struct view_event *a,
-		       struct view_event *out, bool back)
+		       struct view_event *out, bool back, const struct view_step_filter *f)
 {
 	bool found = false;
+	bool one_run = f && (f->mode == STEP_RUN || f->mode == STEP_TASK);
 
 	for (int pi = 0; pi < n; pi++) {
 		const struct trace *tr = p[pi].tr;
+		if (one_run && pi != f->panel)
+			continue;
 		for (int l = 0; tr && l < tr->ntasks; l++) {
+			if (f && f->mode == STEP_TASK && l != f->lane)
+				continue;
 			struct span last;
 			uint32_t m = lane_events(tr, l, &last);
 			uint32_t i = lane_search(tr, pi, l, m, &last, a, back);
+			if (back) {
+				while (i > 0 && !event_kept(tr, l, i - 1, f))
+					i--;
+			} else {
+				while (i < m && !event_kept(tr, l, i, f))
+					i++;
+			}
 			if (back ? i == 0 : i >= m)
 				continue;
 			uint32_t k = back ? i - 1 : i;
@@ -231,13 +271,13 @@ static bool event_step(const struct view_panel *p, int n, const struct view_even
 bool view_event_next(const struct view_panel *p, int n, const struct view_event *a,
 		     struct view_event *out)
 {
-	return event_step(p, n, a, out, false);
+	return event_step(p, n, a, out, false, NULL);
 }
 
 bool view_event_prev(const struct view_panel *p, int n, const struct view_event *a,
 		     struct view_event *out)
 {
-	return event_step(p, n, a, out, true);
+	return event_step(p, n, a, out, true, NULL);
 }
 
 bool view_event_current(const struct view_player *pl, const struct view_panel *p, int n,
@@ -253,6 +293,12 @@ bool view_event_current(const struct view_player *pl, const struct view_panel *p
 
 bool view_player_step(struct view_player *pl, const struct view_panel *p, int n, int dir)
 {
+	return view_player_step_over(pl, p, n, dir, NULL);
+}
+
+bool view_player_step_over(struct view_player *pl, const struct view_panel *p, int n, int dir,
+			   const struct view_step_filter *f)
+{
 	struct view_event a, e;
 	bool ok;
 
@@ -263,10 +309,10 @@ bool view_player_step(struct view_player *pl, const struct view_panel *p, int n,
 		a = (struct view_event){pl->cursor, pl->cursor ? INT_MAX : -1, 0, 0};
 	} else {
 		a = (struct view_event){pl->cursor, INT_MAX, INT_MAX, UINT32_MAX};
-		if (view_event_prev(p, n, &a, &e) && e.t == pl->cursor)
+		if (event_step(p, n, &a, &e, true, f) && e.t == pl->cursor)
 			a = e; /* already there: go one further back */
 	}
-	ok = dir > 0 ? view_event_next(p, n, &a, &e) : view_event_prev(p, n, &a, &e);
+	ok = event_step(p, n, &a, &e, dir < 0, f);
 	pl->paused = true;
 	pl->follow = false;
 	if (!ok)
@@ -276,6 +322,26 @@ bool view_player_step(struct view_player *pl, const struct view_panel *p, int n,
 	pl->has_focus = true;
 	pl->scrolled = false;
 	return true;
+}
+
+void view_player_jump(struct view_player *pl, const struct view_event *e)
+{
+	pl->cursor = e->t;
+	pl->focus = *e;
+	pl->has_focus = true;
+	pl->paused = true;
+	pl->follow = false;
+	pl->scrolled = false;
+}
+
+const char *view_step_mode_name(enum view_step_mode m)
+{
+	static const char *const names[] = {
+#define X(e, n) n,
+	    STEP_MODE_MAP(X)
+#undef X
+	};
+	return m >= 0 && m < STEP_MODE_COUNT ? names[m] : "?";
 }
 
 /* ------------------------------------------------------------------ */

@@ -36,6 +36,33 @@ struct view_event {
 	uint32_t idx; /* span index; the lane's span count for its end */
 };
 
+/* What -> and <- step over; the key m cycles through them. */
+#define STEP_MODE_MAP(X)                                                                           \
+	X(ALL, "every change")	     /* every event of every run */                                \
+	X(TASK, "one task")	     /* the selected task's changes only */                        \
+	X(RUN, "one run")	     /* the changes of the selected run (several on screen) */     \
+	X(GIL, "GIL hand-offs")	     /* a task takes the GIL from another */                       \
+	X(PREEMPT, "OS preemptions") /* the OS takes a core from a task */                         \
+	X(LOOP, "loop switches")     /* the loop resumes a task */
+
+/* clang-format off */
+enum view_step_mode {
+#define X(e, n) STEP_##e,
+	STEP_MODE_MAP(X)
+#undef X
+	STEP_MODE_COUNT
+};
+/* clang-format on */
+
+/* Which events a step may land on: the mode, and the run and task it follows. */
+struct view_step_filter {
+	enum view_step_mode mode;
+	int panel; /* STEP_TASK, STEP_RUN: the run followed */
+	int lane;  /* STEP_TASK: the task followed */
+};
+
+const char *view_step_mode_name(enum view_step_mode m);
+
 struct view_player {
 	uint64_t cursor; /* ns: the instant the screen shows */
 	bool paused;
@@ -46,6 +73,7 @@ struct view_player {
 	bool scrolled;	 /* moved by hand: do not chase the cursor */
 	bool has_focus;	 /* the caption explains `focus` */
 	struct view_event focus;
+	enum view_step_mode step_mode; /* what -> and <- step over */
 };
 
 /* A fresh player at t = 0: following now for a live run, else playing. */
@@ -72,6 +100,11 @@ void view_player_home(struct view_player *pl);
 void view_player_end_key(struct view_player *pl, const struct view_panel *p, int n);
 /* Steps to the next (DIR > 0) or previous change and pauses; false if none. */
 bool view_player_step(struct view_player *pl, const struct view_panel *p, int n, int dir);
+/* The same over the events F keeps only (NULL: every one). */
+bool view_player_step_over(struct view_player *pl, const struct view_panel *p, int n, int dir,
+			   const struct view_step_filter *f);
+/* Puts the cursor on event E, paused, the caption explaining it. */
+void view_player_jump(struct view_player *pl, const struct view_event *e);
 
 /* The first event after A (or the last before it); false if none. */
 bool view_event_next(const struct view_panel *p, int n, const struct view_event *a,

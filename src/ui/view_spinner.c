@@ -293,14 +293,14 @@ static void block(struct grid *g, struct view_ctx *c, const struct view_axis *ax
 static void compose(struct grid *g, struct view_ctx *c)
 {
 	int n = c->npanels > 0 ? c->npanels : 1;
-	int top = 3, bottom = g->h - 3; /* legend, caption, key bar */
+	int top = 3, bottom = g->h - 2 - VIEW_CAPTION_ROWS; /* legend, caption, key bar */
 	int per = (bottom - top) / n, nw = 8;
 	struct view_axis ax;
 
 	view_header(g, c, 0);
 	view_tabs(g, c, 1);
-	view_legend(g, c, 1, g->h - 3);
-	view_caption(g, c, g->h - 2);
+	view_legend(g, c, 1, g->h - 2 - VIEW_CAPTION_ROWS);
+	view_caption(g, c, g->h - 1 - VIEW_CAPTION_ROWS);
 	view_keybar(g, c, g->h - 1);
 	if (per > 5)
 		per = 5;

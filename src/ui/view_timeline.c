@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "view_arrow.h"
 #include "view_ctx.h"
 #include "view_lanes.h"
 
@@ -90,7 +91,7 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 {
 	const struct view_panel *p = &c->panels[0];
 	const struct trace *tr = p->tr;
-	int H = g->h, bottom = H - 4; /* legend, figures, caption, key bar */
+	int H = g->h, bottom = H - 3 - VIEW_CAPTION_ROWS; /* legend, figures, caption, keys */
 
 	view_legend(g, c, 1, bottom);
 	view_figures(g, c, bottom + 1);
@@ -117,6 +118,9 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 	rest -= rows;
 	int nlanes = min(lanes, max(rest, 0));
 	rest -= nlanes;
+	/* The strips' key (letter -> task), unless the tasks are named by their letters. */
+	int key = nlanes > 0 && rest > 0 && !view_lanes_letters_are_names(tr);
+	rest -= key;
 	int gap = nlanes > 0 && rest > 0;
 	rest -= gap;
 	int narr = min(min(narration_rows(g, c), 2), max(rest, 0));
@@ -153,6 +157,8 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 			grid_fill(g, 0, y + 1, nw + 1, 1, ' ',
 				  lane == c->sel ? view_style(c, ROLE_SELECTED) : grid_plain);
 	}
+	struct view_arrow_rows ar = {c->top, rows, 3, pitch, bar};
+	view_arrow_draw(g, c, &ax, &ar);
 	if (hidden) {
 		int below = ntasks - c->top - rows;
 		grid_textf(
@@ -163,6 +169,8 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 	y += gap;
 	if (nlanes > 0)
 		y += lane_rows(g, c, &ax, 0, nw, y, nlanes);
+	if (key)
+		y += view_lanes_key(g, c, tr, nw + 1, y, g->w - nw - 2) >= 0;
 	if (narr > 0)
 		view_narration(g, c, y + (rest > 0), narr);
 }
@@ -206,11 +214,11 @@ static void compose_panels(struct grid *g, struct view_ctx *c)
 	struct view_axis ax;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
 	view_lanes_ticks(g, c, &ax, 2);
-	view_legend(g, c, 1, H - 3);
-	view_caption(g, c, H - 2);
+	view_legend(g, c, 1, H - 2 - VIEW_CAPTION_ROWS);
+	view_caption(g, c, H - 1 - VIEW_CAPTION_ROWS);
 
 	/* Each panel: a title row and as many task rows as share out evenly. */
-	int avail = H - 3 - 3 - n, each = max(avail / max(n, 1), 1), y = 3;
+	int avail = H - 3 - (2 + VIEW_CAPTION_ROWS) - n, each = max(avail / max(n, 1), 1), y = 3;
 	for (int i = 0; i < n; i++) {
 		const struct view_panel *p = &c->panels[i];
 		int ntasks = p->tr ? p->tr->ntasks : 0;
