@@ -291,6 +291,9 @@ static void test_dropped_and_empty(void **state)
 	text = charted(empty, NULL);
 	assert_true(strncmp(text, "a run; (sequential)\n    0.0 ", 28) == 0);
 	assert_non_null(strstr(text, "1 task: 1 running"));
+	/* Nothing ran: said so, never "at most 0 tasks running at once". */
+	assert_non_null(strstr(text, "no task ran on a CPU"));
+	assert_null(strstr(text, "at most 0"));
 	free(text);
 	trace_destroy(tr);
 	trace_destroy(empty);

@@ -172,12 +172,294 @@ static void test_preempt_and_loop(void **state)
 	trace_destroy(tr);
 }
 
+/* The forced drop of test_gil_forced_drop_both_sides, as a fixture. */
+static struct trace *forced_drop_trace(void)
+{
+	struct trace *tr = trace_create(2, TRACE_LOCK_LANE);
+
+	trace_set_name(tr, 0, "A");
+	trace_set_name(tr, 1, "B");
+	cx_span(tr, 0, STATE_RUNNING, 0, 5.1, 0, CAUSE_GIL_TAKE, -1, "computing");
+	cx_span(tr, 0, STATE_LOCK, 5.1, 9, -1, CAUSE_GIL_DROP, 1, "drop request");
+	cx_span(tr, 1, STATE_LOCK, 0.1, 5.2, -1, CAUSE_GIL_WAIT, 0, "waiting for the GIL");
+	cx_span(tr, 1, STATE_RUNNING, 5.2, 9, 1, CAUSE_GIL_TAKE, 0, "computing");
+	cx_span(tr, 2, STATE_RUNNING, 0, 5.1, 0, CAUSE_NONE, -1, "");
+	cx_span(tr, 2, STATE_RUNNING, 5.15, 9, 1, CAUSE_NONE, -1, "");
+	cx_edge(tr, 0, 1, 5.15, EDGE_GIL);
+	trace_set_outcome(tr, 0, OUTCOME_DONE);
+	trace_set_outcome(tr, 1, OUTCOME_DONE);
+	tr->meta.wall_ns = 9 * MS;
+	return tr;
+}
+
+static void test_step_modes(void **state)
+{
+	(void)state;
+	struct trace **all;
+	struct trace *tr = read_gil_battle(&all);
+	struct view_ctx c;
+	struct grid *g = grid_new(120, 30, false);
+	struct span sp;
+	int n = 0;
+
+	fx_ctx(&c, tr);
+	view_act(&c, VA_START);
+	/* One panel: every change, one task, then GIL hand-offs ("one run" is skipped). */
+	assert_int_equal(c.pl.step_mode, STEP_ALL);
+	view_act(&c, VA_STEP_MODE);
+	assert_int_equal(c.pl.step_mode, STEP_TASK);
+	view_act(&c, VA_STEP_MODE);
+	assert_int_equal(c.pl.step_mode, STEP_GIL);
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, 0), "steps: GIL hand-offs"));
+	while (view_act(&c, VA_NEXT) && !c.flash[0] && n < 1000) {
+		n++;
+		assert_true(view_why_span(tr, c.pl.focus.lane, c.pl.focus.idx, &sp));
+		assert_int_equal(sp.cause, CAUSE_GIL_TAKE);
+		assert_true(sp.by >= 0 && sp.by != c.pl.focus.lane);
+	}
+	assert_true(n >= 10);
+	assert_non_null(strstr(c.flash, "GIL hand-offs"));
+	/* Back over them too, then the OS's preemptions. */
+	c.flash[0] = '\0';
+	view_act(&c, VA_PREV);
+	assert_true(view_why_span(tr, c.pl.focus.lane, c.pl.focus.idx, &sp));
+	assert_int_equal(sp.cause, CAUSE_GIL_TAKE);
+	view_act(&c, VA_STEP_MODE);
+	assert_int_equal(c.pl.step_mode, STEP_PREEMPT);
+	view_act(&c, VA_START);
+	view_act(&c, VA_NEXT);
+	assert_true(view_why_span(tr, c.pl.focus.lane, c.pl.focus.idx, &sp));
+	assert_int_equal(sp.cause, CAUSE_PREEMPT);
+	/* One task: only B's changes, whatever A does in between. */
+	c.pl.step_mode = STEP_TASK;
+	view_act(&c, VA_START);
+	view_select(&c, 1);
+	for (int i = 0; i < 20 && view_act(&c, VA_NEXT) && !c.flash[0]; i++)
+		assert_int_equal(c.pl.focus.lane, 1);
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, 0), "steps: B"));
+	grid_free(g);
+	free(all);
+	trace_destroy(tr);
+}
+
+static void test_step_one_run(void **state)
+{
+	(void)state;
+	struct trace *a = fx_one_core(), *b = fx_gil();
+	struct view_ctx c;
+
+	fx_ctx(&c, a);
+	c.panels[1] = c.panels[0];
+	c.panels[1].tr = b;
+	c.npanels = 2;
+	c.overview = true;
+	view_act(&c, VA_START);
+	/* Every change interleaves the runs; "one run" stays in the run under the cursor. */
+	view_act(&c, VA_NEXT);
+	view_act(&c, VA_NEXT);
+	view_act(&c, VA_NEXT);
+	int panel = c.pl.focus.panel;
+	view_act(&c, VA_STEP_MODE);
+	view_act(&c, VA_STEP_MODE);
+	assert_int_equal(c.pl.step_mode, STEP_RUN);
+	for (int i = 0; i < 8 && view_act(&c, VA_NEXT) && !c.flash[0]; i++)
+		assert_int_equal(c.pl.focus.panel, panel);
+	trace_destroy(a);
+	trace_destroy(b);
+}
+
+static void test_why_and_back(void **state)
+{
+	(void)state;
+	struct trace *tr = forced_drop_trace();
+	struct view_ctx c;
+	char buf[512];
+
+	fx_ctx(&c, tr);
+	view_player_jump(&c.pl, &(struct view_event){(uint64_t)(5.2 * 1e6), 0, 1, 1});
+	/* B took the GIL because A dropped it: y goes to A's drop. */
+	assert_true(view_act(&c, VA_WHY));
+	assert_int_equal(c.pl.focus.lane, 0);
+	assert_int_equal(c.pl.focus.idx, 1);
+	assert_int_equal(c.sel, 0);
+	/* A dropped it because B asked: y again goes to B's wait. */
+	view_act(&c, VA_WHY);
+	assert_int_equal(c.pl.focus.lane, 1);
+	assert_int_equal(c.pl.focus.idx, 0);
+	view_caption_text(&c, buf, sizeof buf);
+	assert_non_null(strstr(buf, "A holds the GIL \u2192 B must wait for it"));
+	/* Y retraces the steps. */
+	view_act(&c, VA_WHY_BACK);
+	assert_int_equal(c.pl.focus.lane, 0);
+	view_act(&c, VA_WHY_BACK);
+	assert_int_equal(c.pl.focus.lane, 1);
+	assert_int_equal(c.pl.focus.idx, 1);
+	assert_int_equal(c.pl.cursor, (uint64_t)(5.2 * 1e6));
+	c.flash[0] = '\0';
+	view_act(&c, VA_WHY_BACK);
+	assert_non_null(strstr(c.flash, "nothing to go back to"));
+	trace_destroy(tr);
+}
+
+static void test_arrow_on_grid(void **state)
+{
+	(void)state;
+	struct trace *tr = forced_drop_trace();
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	fx_ctx(&c, tr);
+	c.colour = true;
+	view_player_jump(&c.pl, &(struct view_event){(uint64_t)(5.2 * 1e6), 0, 1, 1});
+	view_compose(g, &c);
+	int ya = fx_find(g, " A  "), yb = fx_find(g, " B  ");
+	assert_true(ya > 2 && yb > ya);
+	/* 72 columns for 9 ms: B's take at 5.2 ms is column 7 + 41. */
+	int x = 7 + 41;
+	assert_int_equal(grid_at(g, x, yb)->ch, 0x2588); /* B's new state, marked */
+	assert_true(grid_at(g, x, yb)->st.attr & GRID_REVERSE);
+	/* The connector leaves A's bar and points down at B. */
+	int bar_end = yb - 1;
+	while (bar_end > ya && grid_at(g, x, bar_end)->ch == 0x2502)
+		bar_end--;
+	assert_true(grid_at(g, x, yb - 1)->ch == 0x25bc || grid_at(g, x, yb - 1)->ch == 0x252c);
+	bool tee = false;
+	for (int y = ya; y < yb; y++)
+		tee |= grid_at(g, x, y)->ch == 0x252c;
+	assert_true(tee);
+	/* B's wait that ended is underlined. */
+	assert_true(grid_at(g, 7 + 5, yb)->st.attr & GRID_UNDERLINE);
+	/* Playing again: no marks. */
+	view_act(&c, VA_PAUSE);
+	view_player_tick(&c.pl, c.panels, c.npanels, 1000);
+	view_compose(g, &c);
+	assert_false(grid_at(g, 7 + 5, yb)->st.attr & GRID_UNDERLINE);
+	/* ASCII: the connector in ASCII too. */
+	grid_free(g);
+	g = grid_new(80, 24, true);
+	c.ascii = true;
+	view_player_jump(&c.pl, &(struct view_event){(uint64_t)(5.2 * 1e6), 0, 1, 1});
+	view_compose(g, &c);
+	assert_true(fx_find(g, "+") > 0);
+	for (int r = 0; r < g->h; r++)
+		for (const char *p = fx_row(g, r); *p; p++)
+			assert_true((unsigned char)*p < 0x80);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_caption_rows_of_its_own(void **state)
+{
+	(void)state;
+	struct trace *tr = forced_drop_trace();
+	struct view_ctx c;
+	struct grid *g = grid_new(60, 20, false);
+
+	fx_ctx(&c, tr);
+	view_player_jump(&c.pl, &(struct view_event){(uint64_t)(5.1 * 1e6), 0, 0, 1});
+	view_compose(g, &c);
+	int y = fx_find(g, "A is forced to drop the GIL");
+	assert_true(y > 0);
+	/* Too long for one row: the effect goes below, the rows around stay whole. */
+	assert_non_null(strstr(fx_row(g, y + 1), "\u2192 B takes the GIL, runs on core 1"));
+	assert_non_null(strstr(fx_row(g, y - 1), "wall"));
+	assert_non_null(strstr(fx_row(g, y + 2), "Pause"));
+	assert_int_equal(y + 2, g->h - 1);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+static void test_strips_letters_and_key(void **state)
+{
+	(void)state;
+	struct trace *tr = trace_create(2, 0);
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	trace_set_name(tr, 0, "fib33");
+	trace_set_name(tr, 1, "fib34");
+	fx_span(tr, 0, STATE_RUNNING, 0, 10, 0, "computing");
+	fx_span(tr, 0, STATE_READY, 10, 20, -1, "preempted by the OS");
+	fx_span(tr, 1, STATE_READY, 0, 10, -1, "preempted by the OS");
+	fx_span(tr, 1, STATE_RUNNING, 10, 20, 0, "computing");
+	trace_set_outcome(tr, 0, OUTCOME_DONE);
+	trace_set_outcome(tr, 1, OUTCOME_DONE);
+	tr->meta.wall_ns = 20 * MS;
+	fx_ctx(&c, tr);
+	c.colour = true;
+	view_compose(g, &c);
+	int y = fx_find(g, " cpu0 ");
+	assert_true(y > 0);
+	/* Letters, not cut names; the key below says whose. */
+	assert_null(strstr(fx_row(g, y), "fib"));
+	int x = (int)(strchr(fx_row(g, y) + 6, 'A') - fx_row(g, y));
+	assert_int_equal(grid_at(g, x, y)->ch, 'A');
+	assert_true(grid_at(g, x, y)->st.fg >= COLOUR_TASK_0);
+	for (int s = 0; s < STATE_COUNT; s++)
+		assert_int_not_equal(grid_at(g, x, y)->st.fg, state_colour((enum state)s));
+	assert_non_null(strstr(fx_row(g, y), "B"));
+	assert_non_null(strstr(fx_row(g, y + 1), "key: A fib33  B fib34"));
+	/* The Cores view has the key too. */
+	c.view = 1;
+	view_compose(g, &c);
+	assert_true(fx_find(g, "key: A fib33  B fib34") > 0);
+	/* Tasks named by their letters need no key. */
+	struct trace *ab = fx_gil();
+	fx_ctx(&c, ab);
+	view_compose(g, &c);
+	assert_true(fx_find(g, "key:") < 0);
+	grid_free(g);
+	trace_destroy(ab);
+	trace_destroy(tr);
+}
+
+static void test_small_fixes(void **state)
+{
+	(void)state;
+	struct trace *tr = trace_create(1, 0);
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	trace_set_name(tr, 0, "A");
+	fx_span(tr, 0, STATE_SLEEP, 0, 10, -1, "sleep 10 ms");
+	trace_set_outcome(tr, 0, OUTCOME_DONE);
+	tr->meta.wall_ns = 10 * MS;
+	fx_ctx(&c, tr);
+	/* A finished run that never ran on a core says so, without "yet". */
+	c.view = 1;
+	view_compose(g, &c);
+	assert_true(fx_find(g, "no task ran on a core in this run") > 0);
+	/* q in the help closes the help and does not ask to quit. */
+	view_act(&c, VA_HELP);
+	assert_true(c.help);
+	assert_true(view_act(&c, VA_QUIT));
+	assert_false(c.help);
+	/* g after the end (DONE) goes to 0 and stays there. */
+	assert_false(c.pl.paused);
+	view_act(&c, VA_START);
+	assert_int_equal(c.pl.cursor, 0);
+	assert_true(c.pl.paused);
+	assert_false(view_player_tick(&c.pl, c.panels, c.npanels, 5 * MS));
+	assert_int_equal(c.pl.cursor, 0);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_gil_battle_handoffs_name_both),
 	    cmocka_unit_test(test_gil_forced_drop_both_sides),
 	    cmocka_unit_test(test_preempt_and_loop),
+	    cmocka_unit_test(test_step_modes),
+	    cmocka_unit_test(test_step_one_run),
+	    cmocka_unit_test(test_why_and_back),
+	    cmocka_unit_test(test_arrow_on_grid),
+	    cmocka_unit_test(test_caption_rows_of_its_own),
+	    cmocka_unit_test(test_strips_letters_and_key),
+	    cmocka_unit_test(test_small_fixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

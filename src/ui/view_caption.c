@@ -122,7 +122,26 @@ static bool handoff_after(struct words *w, const struct about *a, uint64_t t0, u
 	return true;
 }
 
-/* What TASK did at T that let go of something: "B waits on network I/O". */
+/* What a task does when it lets go in STATE, as a verb: "B sleeps". */
+static const char *waiting_verb(enum state st)
+{
+	switch (st) {
+	case STATE_SLEEP:
+		return "sleeps";
+	case STATE_IO:
+		return "waits on the network";
+	case STATE_LOCK:
+		return "waits for a lock";
+	case STATE_BLOCKED:
+		return "blocks (join, queue)";
+	case STATE_READY:
+		return "waits for a core";
+	default:
+		return "lets go";
+	}
+}
+
+/* What TASK did at T that let go of something: "B sleeps". */
 static void letting_go(struct words *w, const struct about *a, int task, uint64_t t)
 {
 	struct span sp;
@@ -133,10 +152,8 @@ static void letting_go(struct words *w, const struct about *a, int task, uint64_
 		say(w, "%s finishes", name(a, task));
 	else if (sp.step < 0 && k > 0)
 		say(w, "%s is through its work", name(a, task)); /* outside any step, after them */
-	else if (sp.state == STATE_RUNNING)
-		say(w, "%s lets go", name(a, task));
 	else
-		say(w, "%s lets go (%s)", name(a, task), state_label(sp.state));
+		say(w, "%s %s", name(a, task), waiting_verb(sp.state));
 }
 
 /* ------------------------------------------------------------------ */

@@ -366,7 +366,16 @@ void view_caption(struct grid *g, const struct view_ctx *c, int y)
 		return;
 	}
 	view_caption_text(c, buf, sizeof buf);
-	char *arrow = strstr(buf, " \u2192 ");
+	const char *mark = " \u2192 ";
+	if (c->ascii) {
+		/* "->" reads as an arrow; the one-character fold would be ">". */
+		for (char *p = strstr(buf, "\u2192"); p; p = strstr(p, "\u2192")) {
+			memcpy(p, "->", 2);
+			memmove(p + 2, p + 3, strlen(p + 3) + 1);
+		}
+		mark = " -> ";
+	}
+	char *arrow = strstr(buf, mark);
 	if (grid_text_width(buf) <= w || !arrow) {
 		view_wrap(g, 1, y, w, VIEW_CAPTION_ROWS, buf, st);
 		return;

@@ -141,6 +141,7 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 		pitch = 3, bar = 2;
 	else if (!hidden && rows > 0 && rest >= rows)
 		pitch = 2;
+	rest -= rows * (pitch - 1); /* so the blank row before the narration is not counted twice */
 	c->page = rows > 0 ? rows : 1;
 	if (c->top > ntasks - rows)
 		c->top = max(ntasks - rows, 0);

@@ -20,6 +20,8 @@ screen | grep -A1 ' threads · ' | grep -q 'largest gap 100 ms · kept turning' 
 # frozen after one frame while the threads' one thinks and turns, its glyph
 # the one of the frames it has drawn (\|/- over and over).
 keys '[' '[' '[' Home
+wait_for '‖ PAUSED'
+keys Space
 wait_for 'thinking! +frames 1 +frozen [0-9]+ ms' 20
 keys Space
 wait_for '‖ PAUSED'
