@@ -168,7 +168,7 @@ static void test_preempt_and_loop(void **state)
 	c.pl.focus = (struct view_event){101 * MS, 0, 2, 2};
 	view_caption_text(&c, buf, sizeof buf);
 	assert_string_equal(
-	    buf, "t=101.0 ms  the loop resumes C: its response arrived after 100.0 ms on core 1");
+	    buf, "t=101.0 ms  the loop resumes C on core 1: its response arrived after 100.0 ms");
 	trace_destroy(tr);
 }
 

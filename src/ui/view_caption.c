@@ -316,11 +316,11 @@ static void loop_resume(struct words *w, const struct about *a)
 		say(w, ARROW);
 	}
 	say(w, "the loop resumes %s", name(a, a->lane));
+	on_core(w, &a->sp);
 	if (prev_span(a, 1, &ready) && ready.state == STATE_READY) {
 		say(w, ": ");
 		why_ready(w, a, &ready, a->idx - 1);
 	}
-	on_core(w, &a->sp);
 }
 
 /* A wait that ended by itself (a timer, a response): now ready to run. */

@@ -4,7 +4,8 @@
  * compose_ms_64x100k: a synthetic finished trace of 64 tasks and 100,000
  * spans (two cores, running and waiting in turn, a few milliseconds each),
  * composed by the timeline view into a 160 x 50 grid with the cursor in
- * the middle of the run.  The median of several compositions, so that a
+ * the middle of the run, stepping: the change under the cursor explained,
+ * marked and joined to the task that caused it.  The median of several compositions, so that a
  * noisy neighbour moves it little.  A frame is drawn ~30 times a second
  * while something moves, so a few milliseconds here is what playback costs.
  */
@@ -39,7 +40,8 @@ static struct trace *synthetic(void)
 			uint64_t len = 500000 + (uint64_t)((k * 7919 + l * 104729) % 4000) * 1000;
 			struct span sp = {
 			    t,	t + len, k & 1 ? -1 : l % 2, k & 1 ? STATE_READY : STATE_RUNNING,
-			    "", -1,	 CAUSE_NONE,	     -1};
+			    "", -1,	 k & 1 ? CAUSE_PREEMPT : CAUSE_LOOP_RESUME,
+			    k & 1 ? -1 : (l + 1) % TASKS};
 			snprintf(sp.reason, sizeof sp.reason, "%s", why[k & 1]);
 			trace_append(tr, l, &sp);
 			t += len;
@@ -82,6 +84,10 @@ int main(void)
 		uint64_t t0 = clock_now_ns();
 		/* The cursor moves a little each frame, as it does while playing. */
 		c.pl.cursor += 1000000;
+		/* Stepping: the change at the cursor is explained, marked and joined to its waker. */
+		struct view_event e;
+		if (view_event_current(&c.pl, c.panels, c.npanels, &e))
+			view_player_jump(&c.pl, &e);
 		view_compose(g, &c);
 		ms[r] = (double)(clock_now_ns() - t0) / 1e6;
 	}
