@@ -350,6 +350,41 @@ static void test_arrow_on_grid(void **state)
 	trace_destroy(tr);
 }
 
+static void test_arrow_in_the_overview(void **state)
+{
+	(void)state;
+	struct trace *a = fx_one_core(), *b = forced_drop_trace();
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	fx_ctx(&c, a);
+	c.panels[1] = c.panels[0];
+	c.panels[1].tr = b;
+	snprintf(c.panels[1].title, sizeof c.panels[1].title, "gil run");
+	c.npanels = 2;
+	c.overview = true;
+	view_player_jump(&c.pl, &(struct view_event){(uint64_t)(5.2 * 1e6), 1, 1, 1});
+	view_compose(g, &c);
+	int title = fx_find(g, "gil run");
+	assert_true(title > 0);
+	/* Panel 1's rows: A then B; the connector leaves A's row for B's. */
+	int ya = title + 1, yb = title + 2;
+	assert_non_null(strstr(fx_row(g, ya), " A "));
+	assert_non_null(strstr(fx_row(g, yb), " B "));
+	bool tee = false;
+	for (int x = 0; x < g->w; x++)
+		tee |=
+		    grid_at(g, x, ya)->ch == 0x252c && (grid_at(g, x, yb)->st.attr & GRID_REVERSE);
+	assert_true(tee);
+	/* The other run's rows are left alone. */
+	for (int y = 3; y < title; y++)
+		for (int x = 0; x < g->w; x++)
+			assert_int_not_equal(grid_at(g, x, y)->ch, 0x252c);
+	grid_free(g);
+	trace_destroy(a);
+	trace_destroy(b);
+}
+
 static void test_caption_rows_of_its_own(void **state)
 {
 	(void)state;
@@ -457,6 +492,7 @@ int main(void)
 	    cmocka_unit_test(test_step_one_run),
 	    cmocka_unit_test(test_why_and_back),
 	    cmocka_unit_test(test_arrow_on_grid),
+	    cmocka_unit_test(test_arrow_in_the_overview),
 	    cmocka_unit_test(test_caption_rows_of_its_own),
 	    cmocka_unit_test(test_strips_letters_and_key),
 	    cmocka_unit_test(test_small_fixes),

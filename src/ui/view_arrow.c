@@ -61,10 +61,10 @@ void view_arrow_draw(struct grid *g, const struct view_ctx *c, const struct view
 		     const struct view_arrow_rows *r)
 {
 	const struct view_player *pl = &c->pl;
-	const struct trace *tr = c->npanels > 0 ? c->panels[0].tr : NULL;
+	const struct trace *tr = r->panel < c->npanels ? c->panels[r->panel].tr : NULL;
 	struct span sp;
 
-	if (!tr || !pl->has_focus || pl->focus.panel != 0 ||
+	if (!tr || !pl->has_focus || pl->focus.panel != r->panel ||
 	    !view_why_span(tr, pl->focus.lane, pl->focus.idx, &sp))
 		return;
 	int lane = pl->focus.lane, col = column_at(ax, sp.t0);

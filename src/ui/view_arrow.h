@@ -8,8 +8,9 @@
 #include "view_ctx.h"
 #include "view_lanes.h"
 
-/* Where the task rows of panel 0 are on screen. */
+/* Where the task rows of one panel are on screen. */
 struct view_arrow_rows {
+	int panel; /* the run they show */
 	int first; /* the lane on the first row */
 	int n;	   /* lanes shown */
 	int y0;	   /* the first lane's first row */

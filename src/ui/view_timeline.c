@@ -158,7 +158,7 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 			grid_fill(g, 0, y + 1, nw + 1, 1, ' ',
 				  lane == c->sel ? view_style(c, ROLE_SELECTED) : grid_plain);
 	}
-	struct view_arrow_rows ar = {c->top, rows, 3, pitch, bar};
+	struct view_arrow_rows ar = {0, c->top, rows, 3, pitch, bar};
 	view_arrow_draw(g, c, &ax, &ar);
 	if (hidden) {
 		int below = ntasks - c->top - rows;
@@ -226,6 +226,7 @@ static void compose_panels(struct grid *g, struct view_ctx *c)
 		int rows = min(ntasks, each);
 
 		panel_title(g, c, i, y++);
+		struct view_arrow_rows ar = {i, 0, rows < ntasks ? rows - 1 : rows, y, 1, 1};
 		for (int r = 0; r < rows; r++, y++) {
 			if (r == rows - 1 && rows < ntasks)
 				grid_textf(g, 1, y, g->w - 2, view_style(c, ROLE_DIM),
@@ -233,6 +234,7 @@ static void compose_panels(struct grid *g, struct view_ctx *c)
 			else
 				task_row(g, c, &ax, p, r, nw, y, false);
 		}
+		view_arrow_draw(g, c, &ax, &ar);
 		if (ntasks == 0)
 			y += min(each, 1);
 	}

@@ -38,10 +38,14 @@ static struct trace *synthetic(void)
 		for (int k = 0; k < SPANS / TASKS; k++) {
 			/* Lengths from 0.5 to 4.5 ms, varied so columns hold several spans. */
 			uint64_t len = 500000 + (uint64_t)((k * 7919 + l * 104729) % 4000) * 1000;
-			struct span sp = {
-			    t,	t + len, k & 1 ? -1 : l % 2, k & 1 ? STATE_READY : STATE_RUNNING,
-			    "", -1,	 k & 1 ? CAUSE_PREEMPT : CAUSE_LOOP_RESUME,
-			    k & 1 ? -1 : (l + 1) % TASKS};
+			struct span sp = {t,
+					  t + len,
+					  k & 1 ? -1 : l % 2,
+					  k & 1 ? STATE_READY : STATE_RUNNING,
+					  "",
+					  -1,
+					  k & 1 ? CAUSE_PREEMPT : CAUSE_LOOP_RESUME,
+					  k & 1 ? -1 : (l + 1) % TASKS};
 			snprintf(sp.reason, sizeof sp.reason, "%s", why[k & 1]);
 			trace_append(tr, l, &sp);
 			t += len;
@@ -84,7 +88,8 @@ int main(void)
 		uint64_t t0 = clock_now_ns();
 		/* The cursor moves a little each frame, as it does while playing. */
 		c.pl.cursor += 1000000;
-		/* Stepping: the change at the cursor is explained, marked and joined to its waker. */
+		/* Stepping: the change at the cursor is explained, marked and joined to its waker.
+		 */
 		struct view_event e;
 		if (view_event_current(&c.pl, c.panels, c.npanels, &e))
 			view_player_jump(&c.pl, &e);
