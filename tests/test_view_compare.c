@@ -111,6 +111,25 @@ static void test_table_and_verdict(void **unused)
 	grid_free(g);
 }
 
+/* Stepping over one run follows the executor picked in the table. */
+static void test_step_the_picked_run(void **unused)
+{
+	(void)unused;
+	struct compare_result res;
+	struct view_ctx c;
+
+	fx_result(&res);
+	fx_compare_ctx(&c, &res);
+	c.pl.step_mode = STEP_RUN;
+	view_act(&c, VA_ROW_DOWN); /* processes */
+	view_act(&c, VA_ROW_DOWN); /* gil */
+	view_act(&c, VA_START);
+	for (int i = 0; i < 4 && view_act(&c, VA_NEXT) && !c.flash[0]; i++)
+		assert_int_equal(c.pl.focus.panel, 2);
+	assert_true(c.pl.has_focus);
+	compare_free(&res);
+}
+
 static void test_running_skipped_and_rows(void **unused)
 {
 	(void)unused;
@@ -243,6 +262,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_and_verdict),
+	    cmocka_unit_test(test_step_the_picked_run),
 	    cmocka_unit_test(test_running_skipped_and_rows),
 	    cmocka_unit_test(test_costs_bars),
 	    cmocka_unit_test(test_every_view_with_every_run),

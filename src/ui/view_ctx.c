@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "view_help.h"
 #include "view_why.h"
 
@@ -502,6 +503,13 @@ void view_step_filter(const struct view_ctx *c, struct view_step_filter *f)
 
 	f->mode = pl->step_mode;
 	f->panel = pl->has_focus ? pl->focus.panel : 0;
+	/* In the Compare view the run is the executor picked in its table (j/k). */
+	if (view_table[view_current(c)] == &view_compare && c->compare && c->compare_sel >= 0 &&
+	    c->compare_sel < c->compare->nrows)
+		for (int i = 0; i < c->npanels; i++)
+			if (c->panels[i].tr &&
+			    c->panels[i].tr == c->compare->rows[c->compare_sel].tr)
+				f->panel = i;
 	/* One run on screen: the selected task; several: the one under the cursor. */
 	f->lane = f->panel == 0 && !c->overview && c->npanels == 1 ? c->sel
 		  : pl->has_focus				   ? pl->focus.lane
