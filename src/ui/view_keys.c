@@ -16,7 +16,7 @@ const struct view_key view_keys[] = {
     {VA_NEXT, "\u2192 .", {VK_RIGHT, '.'}, "next state change", "\u2190\u2192 Step"},
     {VA_PREV, "\u2190 ,", {VK_LEFT, ','}, "previous state change", NULL},
     {VA_STEP_MODE, "m", {'m'}, "cycle the step mode", NULL},
-    {VA_WHY, "y", {'y'}, "jump to the cause (why?)", NULL},
+    {VA_WHY, "y", {'y'}, "jump to the cause (why?)", "y Why"},
     {VA_WHY_BACK, "Y", {'Y'}, "back from the cause", NULL},
     {VA_START, "Home g", {VK_HOME, 'g'}, "go to the start, paused", NULL},
     {VA_END, "End G", {VK_END, 'G'}, "go to the end (live)", NULL},
