@@ -76,12 +76,12 @@ static void on_core(struct words *w, const struct span *sp)
 /* "B takes it, runs on core 1": TASK's first span after T, as a taker. */
 static void taker(struct words *w, const struct about *a, int task, uint64_t t, const char *what)
 {
-	struct span sp;
+	struct span sp = {.state = STATE_DONE, .cpu = -1};
 	int32_t k = view_why_span_at(a->tr, task, t, &sp);
 
-	/* The taking span begins just after the hand-off. */
-	if (k >= 0 && sp.state != STATE_RUNNING)
-		view_why_span(a->tr, task, (uint32_t)k + 1, &sp);
+	/* The taking span begins just after the hand-off (or is the task's first). */
+	if (k < 0 || sp.state != STATE_RUNNING)
+		view_why_span(a->tr, task, (uint32_t)(k + 1), &sp);
 	say(w, "%s takes %s", name(a, task), what);
 	if (sp.state == STATE_RUNNING && sp.cpu >= 0)
 		say(w, ", runs on core %d", sp.cpu);

@@ -153,8 +153,12 @@ void view_compose(struct grid *g, struct view_ctx *c);
  * (runs, menus' choices, quitting).
  */
 bool view_act(struct view_ctx *c, enum view_action a);
-/* What -> and <- step over now: the mode, and the run and task it follows. */
+/* What -> and <- step over now: the mode, and the run and task it follows (view_step.c). */
 void view_step_filter(const struct view_ctx *c, struct view_step_filter *f);
+/* "| steps: task B " for the status line, or "" while every change is stepped over. */
+void view_step_status(const struct view_ctx *c, char *buf, size_t len);
+/* Stepping, the step mode and the why key; false for any other action. */
+bool view_step_act(struct view_ctx *c, enum view_action a);
 /* Selects task TASK of panel 0 and scrolls it into view. */
 void view_select(struct view_ctx *c, int task);
 
