@@ -263,15 +263,18 @@ static void resume(struct words *w, const struct about *a)
 	struct span prev;
 	bool preempted;
 	char d[32];
-	int other = view_why_prev_runner(a->tr, a->sp.cpu, a->sp.t0, a->lane, &preempted);
+	uint64_t ended;
+	int other = view_why_prev_runner(a->tr, a->sp.cpu, a->sp.t0, a->lane, &preempted, &ended);
+	bool waited = prev_span(a, 1, &prev) && prev.state == STATE_READY;
 
-	if (other >= 0 && preempted) {
+	/* The OS took the core from OTHER while this task waited for it: that made room. */
+	if (other >= 0 && preempted && waited && ended >= prev.t0) {
 		say(w, "%s is preempted by the OS on core %d" ARROW "%s runs", name(a, other),
 		    a->sp.cpu, name(a, a->lane));
 		return;
 	}
 	say(w, "the OS gives %s a core again", name(a, a->lane));
-	if (prev_span(a, 1, &prev) && prev.state == STATE_READY)
+	if (waited)
 		say(w, " after %s", dur(d, sizeof d, a->sp.t0 - prev.t0));
 	say(w, ARROW "%s runs", name(a, a->lane));
 	on_core(w, &a->sp);

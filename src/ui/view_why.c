@@ -67,13 +67,15 @@ int view_why_next_runner(const struct trace *tr, int cpu, uint64_t t, int lane)
 	return best;
 }
 
-int view_why_prev_runner(const struct trace *tr, int cpu, uint64_t t, int lane, bool *preempted)
+int view_why_prev_runner(const struct trace *tr, int cpu, uint64_t t, int lane, bool *preempted,
+			 uint64_t *ended)
 {
 	uint64_t when = 0;
 	int best = -1;
 	struct span sp, next;
 
 	*preempted = false;
+	*ended = 0;
 	for (int l = 0; l < tr->ntasks; l++) {
 		int32_t k = view_span_at(tr, l, t);
 		/* The last running span on CPU that ended by T: this one or the one before. */
@@ -84,6 +86,7 @@ int view_why_prev_runner(const struct trace *tr, int cpu, uint64_t t, int lane, 
 			    sp.t1 > t || sp.t1 < when)
 				continue;
 			when = sp.t1, best = l;
+			*ended = when;
 			*preempted = view_why_span(tr, l, (uint32_t)j + 1, &next) &&
 				     next.cause == CAUSE_PREEMPT;
 			break;

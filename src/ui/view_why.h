@@ -26,9 +26,11 @@ int view_why_runner_on(const struct trace *tr, int cpu, uint64_t t, int lane);
 int view_why_next_runner(const struct trace *tr, int cpu, uint64_t t, int lane);
 /*
  * The task other than LANE that last ran on CPU up to T, or -1;
- * *PREEMPTED: the OS took the core from it (its next span's cause).
+ * *PREEMPTED: the OS took the core from it (its next span's cause);
+ * *ENDED: when it stopped running there.
  */
-int view_why_prev_runner(const struct trace *tr, int cpu, uint64_t t, int lane, bool *preempted);
+int view_why_prev_runner(const struct trace *tr, int cpu, uint64_t t, int lane, bool *preempted,
+			 uint64_t *ended);
 
 /* The task holding the lock (the GIL) at T, or -1. */
 int view_why_holder(const struct trace *tr, uint64_t t);
