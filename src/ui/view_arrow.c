@@ -86,11 +86,10 @@ void view_arrow_draw(struct grid *g, const struct view_ctx *c, const struct view
 		return;
 	/* The connector: from the waker's row to the woken one, down or up. */
 	struct grid_style cs = view_style(c, ROLE_CURSOR);
-	bool down = wy < y;
-	int from = down ? wy + r->bar - 1 : wy, to = down ? y : y + r->bar - 1;
-	grid_put(g, x, from, down ? 0x252c : 0x2534, cs); /* ┬ below it, ┴ above */
-	for (int yy = down ? from + 1 : from - 1; down ? yy < to : yy > to; yy += down ? 1 : -1)
-		grid_put(g, x, yy,
-			 (down ? yy + 1 == to : yy - 1 == to) ? (down ? 0x25bc : 0x25b2) : 0x2502,
-			 cs);
+	int step = wy < y ? 1 : -1;
+	int from = step > 0 ? wy + r->bar - 1 : wy; /* the waker's bar row nearest the woken */
+	int to = step > 0 ? y : y + r->bar - 1;	    /* the woken's bar row nearest the waker */
+	grid_put(g, x, from, step > 0 ? 0x252c : 0x2534, cs); /* a tee out of the waker's bar */
+	for (int yy = from + step; yy != to; yy += step)
+		grid_put(g, x, yy, yy + step == to ? (step > 0 ? 0x25bc : 0x25b2) : 0x2502, cs);
 }
