@@ -381,6 +381,20 @@ int tui_session_compare(struct tui_session *s, char *err, size_t errlen)
 	return 0;
 }
 
+int tui_session_compare_scenario(struct tui_session *s, const char *name, char *err, size_t errlen)
+{
+	if (load(s, name, err, errlen) < 0)
+		return -1;
+	sequence_start(s, SEQ_COMPARE);
+	return 0;
+}
+
+void tui_session_set_run(struct tui_session *s, double scale, const char *backend)
+{
+	s->scale = scale > 0 ? scale : 1.0;
+	snprintf(s->backend, sizeof s->backend, "%.31s", backend ? backend : "");
+}
+
 void tui_session_costs(struct tui_session *s)
 {
 	struct view_ctx *c = s->ctx;
