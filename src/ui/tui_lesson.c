@@ -283,7 +283,10 @@ void tui_lesson_compose(struct grid *g, const struct tui_lesson *tl)
 		return;
 	int w = g->w - 8 < 76 ? g->w - 8 : 76, iw = w - 4;
 	escape_text(text, sizeof text, b->question, -1, 0);
-	int h = rows_of(g, iw, text) + 5;
+	int h = rows_of(g, iw, text) + 4;
+	for (int k = 0; k < b->nnarration; k++)
+		h += rows_of(g, iw, b->narration[k]);
+	h += b->nnarration > 0;
 	for (int k = 0; k < b->nchoice; k++)
 		h += rows_of(g, iw - 3, b->choice[k]);
 	if (h > g->h - 2)
@@ -293,6 +296,10 @@ void tui_lesson_compose(struct grid *g, const struct tui_lesson *tl)
 	grid_fill(g, x, y, w, h, ' ', grid_plain);
 	grid_box(g, x, y, w, h, frame);
 	grid_textf(g, x + 2, y, w - 4, frame, " %s ", tl->title);
+	for (int k = 0; k < b->nnarration; k++)
+		row += view_wrap(g, x + 2, row, iw, y + h - 1 - row, tl->lines[k],
+				 view_style(c, ROLE_DIM));
+	row += b->nnarration > 0;
 	row += view_wrap(g, x + 2, row, iw, y + h - 1 - row, text, view_style(c, ROLE_TITLE));
 	row++;
 	for (int k = 0; k < b->nchoice && row < y + h - 2; k++) {
