@@ -64,7 +64,7 @@ LIB := $(BUILD)/libconctui.a
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
-FUZZERS := scenario record
+FUZZERS := scenario record lesson
 FUZZ_RUNS ?= 100000
 
 .PHONY: all deps run check build-tests format format-check layers test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench install uninstall \
