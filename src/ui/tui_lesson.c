@@ -279,7 +279,18 @@ void tui_lesson_compose(struct grid *g, const struct tui_lesson *tl)
 	const struct view_ctx *c = tl->ctx;
 	char text[LESSON_TEXT_MAX + 8], hint[96];
 
-	if (tl->phase != LP_QUESTION || g->w < VIEW_MIN_W || g->h < VIEW_MIN_H)
+	if (g->w < VIEW_MIN_W || g->h < VIEW_MIN_H)
+		return;
+	if (c->help) {
+		/* The help lists the table of keys; a lesson's own go on the last row. */
+		grid_fill(g, 0, g->h - 1, g->w, 1, ' ', grid_plain);
+		grid_text(
+		    g, 1, g->h - 1, g->w - 2,
+		    "lesson: n next beat \u00b7 p previous beat \u00b7 1-9 answer the question "
+		    "\u00b7 Space pauses",
+		    view_style(c, ROLE_KEY));
+	}
+	if (tl->phase != LP_QUESTION || c->help)
 		return;
 	int w = g->w - 8 < 76 ? g->w - 8 : 76, iw = w - 4;
 	escape_text(text, sizeof text, b->question, -1, 0);

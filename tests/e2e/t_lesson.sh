@@ -33,4 +33,9 @@ keys 2
 wait_for 'right! on sequential at most [01] tasks? ran at the same instant: 2\) no' 10
 keys n
 wait_for 'this is the last beat'
+# The help says the lesson's keys too.
+keys '?'
+wait_for 'lesson: n next beat · p previous beat · 1-9 answer the question'
+keys x
+wait_gone 'conctui keys'
 quit_ok
