@@ -8,7 +8,7 @@
 
 /* Plays every beat of the lesson O->scenario names (NULL: the built-in one); the exit status. */
 int lesson_cli_main(const struct options *o);
-/* The lessons under their own heading, after the scenarios and executors. */
+/* The lessons under their own heading (--list: after the scenarios, before the executors). */
 void lesson_cli_list(void);
 
 #endif

@@ -31,11 +31,8 @@ int main(int argc, char **argv)
 		printf("conctui %s\n", CONCTUI_VERSION);
 		return 0;
 	}
-	if (o.list) {
-		int rc = batch_list();
-		lesson_cli_list();
-		return rc;
-	}
+	if (o.list)
+		return batch_list();
 	if (o.compare)
 		return compare_cli_main(&o);
 	if (o.costs)

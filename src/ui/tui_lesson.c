@@ -48,6 +48,21 @@ static const struct lesson_beat *cur(const struct tui_lesson *tl)
 	return &tl->l.beats[tl->beat];
 }
 
+/*
+ * Panel 0 when it shows this beat's scenario: after s or o inside a beat the
+ * screen shows another run, which the beat's time points and question are
+ * not about.
+ */
+static const struct trace *beat_trace(const struct tui_lesson *tl)
+{
+	const struct view_ctx *c = tl->ctx;
+	const struct trace *tr = c->npanels > 0 ? c->panels[0].tr : NULL;
+
+	if (!tr || !tl->have_sc || strcmp(tr->meta.scenario, tl->sc.name) != 0)
+		return NULL;
+	return tr;
+}
+
 struct tui_lesson *tui_lesson_new(const char *name, struct tui_session *s, struct view_ctx *ctx,
 				  double scale, char *err, size_t errlen)
 {
@@ -174,7 +189,7 @@ static void fire_points(struct tui_lesson *tl)
 {
 	const struct lesson_beat *b = cur(tl);
 	struct view_ctx *c = tl->ctx;
-	const struct trace *tr = c->npanels > 0 ? c->panels[0].tr : NULL;
+	const struct trace *tr = beat_trace(tl);
 
 	for (int k = 0; tr && k < b->nat; k++) {
 		uint64_t t = tl->fired[k] ? UINT64_MAX : quiz_at_ns(&b->at[k], tr);
@@ -204,7 +219,7 @@ static void judge(struct tui_lesson *tl)
 	struct quiz_verdict v;
 	int n = 0;
 
-	if (!b->question || tl->phase != LP_PLAYING || !tl->started || c->npanels == 0 ||
+	if (!b->question || tl->phase != LP_PLAYING || !tl->started || !beat_trace(tl) ||
 	    view_player_live(c->panels, c->npanels) ||
 	    c->pl.cursor < view_player_end(c->panels, c->npanels))
 		return;
