@@ -192,7 +192,9 @@ static void fire_points(struct tui_lesson *tl)
 	const struct trace *tr = beat_trace(tl);
 
 	for (int k = 0; tr && k < b->nat; k++) {
-		uint64_t t = tl->fired[k] ? UINT64_MAX : quiz_at_ns(&b->at[k], tr);
+		/* The run's end is in its meta, written once the run is over. */
+		bool wait = b->at[k].event == LESSON_EVENT_END && c->panels[0].live;
+		uint64_t t = tl->fired[k] || wait ? UINT64_MAX : quiz_at_ns(&b->at[k], tr);
 		if (t == UINT64_MAX || c->pl.cursor < t)
 			continue;
 		tl->fired[k] = true;

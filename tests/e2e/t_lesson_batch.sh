@@ -25,6 +25,10 @@ printf '[lesson]\nname = bad\n[beat a]\nscenario = hello\nbackend = fibers\n' >"
 [ -s "$tmp/out" ] && fail "a bad lesson printed something on stdout"
 grep -qx "conctui: $tmp/bad.ini:5: unknown executor \"fibers\" (conctui --list shows them)" \
 	"$tmp/err" || fail "unknown executor: $(cat "$tmp/err")"
+# The TUI refuses it the same way, before it takes the terminal.
+"$BIN" --lesson "$tmp/bad.ini" </dev/null >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "TUI, unknown executor: want exit 2"
+grep -q "bad.ini:5: unknown executor" "$tmp/err" || fail "TUI: $(cat "$tmp/err")"
 "$BIN" --batch --lesson no-such-lesson >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] || fail "unknown lesson: want exit 2"
 grep -q 'unknown lesson "no-such-lesson"' "$tmp/err" || fail "unknown lesson: $(cat "$tmp/err")"
