@@ -205,6 +205,14 @@ static void test_comparison_and_fastest(void **state)
 	quiz_judge(&l.beats[1], &f, &v);
 	assert_int_equal(v.right, 1);
 	assert_string_equal(v.measured, "asyncio was fastest: 0.30 s");
+	/* The fastest is not a choice: the fastest of those the choices name. */
+	struct trace *three[3] = {runs[0], runs[1], two_tasks("pool", 100 * MS, 0, 100 * MS)};
+	quiz_measure_runs((const struct trace *const *)three, 3, NULL, &f);
+	quiz_judge(&l.beats[1], &f, &v);
+	assert_int_equal(v.right, 1);
+	assert_string_equal(v.measured,
+			    "pool was fastest: 0.10 s; of the choices, asyncio: 0.30 s");
+	trace_destroy(three[2]);
 	trace_destroy(runs[0]);
 	trace_destroy(runs[1]);
 	lesson_free(&l);

@@ -229,4 +229,10 @@ void quiz_measure_runs(const struct trace *const *trs, int n, const struct scena
 	if (best < 0)
 		return;
 	quiz_measure(trs[best], sc, f);
+	for (int i = 0; i < n && f->nruns < QUIZ_MAX_RUNS; i++)
+		if (trs[i]) {
+			snprintf(f->run_backend[f->nruns], sizeof f->run_backend[0], "%s",
+				 trs[i]->meta.backend);
+			f->run_ms[f->nruns++] = (double)trs[i]->meta.wall_ns / 1e6;
+		}
 }

@@ -29,6 +29,8 @@
 extern const struct executor_want quiz_overview_wants[QUIZ_OVERVIEW_RUNS];
 extern const char *const quiz_overview_titles[QUIZ_OVERVIEW_RUNS];
 
+#define QUIZ_MAX_RUNS 32 /* runs of one beat that quiz_measure_runs keeps */
+
 /* What a run measured, for the answers. */
 struct quiz_figures {
 	double v[LESSON_FIG_COUNT]; /* each figure's value (ms, counts, 0/1) */
@@ -38,6 +40,9 @@ struct quiz_figures {
 	char fastest[32];	    /* several runs: the executor with the least wall time */
 	double fastest_ms;	    /* ... its wall time */
 	bool spinner;		    /* the run has a spinner (gap and frozen mean something) */
+	int nruns;		    /* several runs: how many, for the choices' executors */
+	char run_backend[QUIZ_MAX_RUNS][32]; /* ... each run's executor */
+	double run_ms[QUIZ_MAX_RUNS];	     /* ... and its wall time */
 };
 
 /* The verdict on a question. */
@@ -68,7 +73,11 @@ void quiz_measure(const struct trace *tr, const struct scenario *sc, struct quiz
 void quiz_measure_runs(const struct trace *const *trs, int n, const struct scenario *sc,
 		       struct quiz_figures *f);
 
-/* Which of B's choices the run F makes right, and the measured figure in words. */
+/*
+ * Which of B's choices the run F makes right, and the measured figure in
+ * words.  `fastest` when the fastest executor is not among the choices: the
+ * fastest of those the choices name.
+ */
 void quiz_judge(const struct lesson_beat *b, const struct quiz_figures *f, struct quiz_verdict *v);
 /*
  * The reveal line for PICKED (a choice index, -1: nobody answered):
