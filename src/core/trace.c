@@ -78,6 +78,7 @@ struct trace_lane {
 	_Atomic int outcome;	  /* enum outcome */
 	int32_t step;		  /* the writer's current step, for spans it opens */
 	_Atomic uint64_t chunks;  /* chunk boundaries the probe saw (one writer) */
+	struct trace_thread thread; /* an observed program's thread, or zeros */
 };
 
 static uint32_t lane_capacity(int ntasks)
@@ -114,6 +115,7 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	struct trace *tr = map;
 	tr->ntasks = ntasks;
 	tr->nlanes = nlanes;
+	tr->capacity = ntasks;
 	tr->flags = flags;
 	tr->map_size = size;
 	tr->meta.model = MODEL_SEQUENTIAL;
@@ -180,6 +182,34 @@ void trace_set_name(struct trace *tr, int lane, const char *name)
 const char *trace_name(const struct trace *tr, int lane)
 {
 	return tr->lanes[lane].name;
+}
+
+void trace_set_thread(struct trace *tr, int lane, const struct trace_thread *th)
+{
+	tr->lanes[lane].thread = *th;
+}
+
+const struct trace_thread *trace_thread(const struct trace *tr, int lane)
+{
+	return &tr->lanes[lane].thread;
+}
+
+struct trace *trace_create_growing(int capacity)
+{
+	struct trace *tr = trace_create(capacity, 0);
+
+	if (tr)
+		tr->ntasks = tr->nlanes = 1;
+	return tr;
+}
+
+void trace_show_lanes(struct trace *tr, int n)
+{
+	/* Lanes past the tasks hold a lock lane, which an observed run never has. */
+	if (n > tr->ntasks && tr->nlanes == tr->ntasks && n <= tr->capacity) {
+		tr->ntasks = n;
+		tr->nlanes = n;
+	}
 }
 
 static struct trace_slot *slot_at(const struct trace *tr, const struct trace_lane *ln, uint32_t i)
@@ -416,6 +446,7 @@ void trace_get(const struct trace *tr, int lane, uint32_t i, struct span *out)
 	out->step = s->step;
 	out->cause = (enum cause)s->cause;
 	out->by = s->by;
+	out->sampled = ln->thread.sampled;
 }
 
 enum outcome trace_outcome(const struct trace *tr, int lane)
