@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "escape.h"
+#include "trace_priv.h"
 
 /* A span as stored: only t1 changes after publication, so only t1 is atomic. */
 struct trace_slot {
@@ -105,7 +106,8 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	size_t head = (sizeof(struct trace) + 63) & ~(size_t)63;
 	size_t lanes = ((size_t)nlanes * sizeof(struct trace_lane) + 63) & ~(size_t)63;
 	size_t spans = (nslots * sizeof(struct trace_slot) + 63) & ~(size_t)63;
-	size_t size = head + lanes + spans + TRACE_EDGE_CAP * sizeof(struct trace_edge_slot);
+	size_t edges = (TRACE_EDGE_CAP * sizeof(struct trace_edge_slot) + 63) & ~(size_t)63;
+	size_t size = head + lanes + spans + edges + trace_log_size();
 	int share = (flags & TRACE_SHARED) ? MAP_SHARED : MAP_PRIVATE;
 	void *map =
 	    mmap(NULL, size, PROT_READ | PROT_WRITE, share | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -124,6 +126,8 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	tr->edges = (char *)map + head + lanes + spans;
 	atomic_init(&tr->edge_next, 0);
 	atomic_init(&tr->edges_dropped, 0);
+	tr->log = (struct trace_log *)((char *)map + head + lanes + spans + edges);
+	trace_log_init(tr->log);
 	for (int i = 0; i < nlanes; i++) {
 		struct trace_lane *ln = &tr->lanes[i];
 		ln->first = (uint32_t)i * cap;
@@ -159,6 +163,7 @@ void trace_reset(struct trace *tr)
 		atomic_store(&e[i].ready, 0);
 	atomic_store(&tr->edge_next, 0);
 	atomic_store(&tr->edges_dropped, 0);
+	trace_log_reset(tr->log);
 }
 
 void trace_start(struct trace *tr, uint64_t now_ns)
@@ -217,7 +222,7 @@ static struct trace_slot *slot_at(const struct trace *tr, const struct trace_lan
 	return (struct trace_slot *)tr->slots + ln->first + i;
 }
 
-static uint64_t relative(const struct trace *tr, uint64_t now_ns)
+uint64_t trace_relative(const struct trace *tr, uint64_t now_ns)
 {
 	return now_ns > tr->epoch_ns ? now_ns - tr->epoch_ns : 0;
 }
@@ -323,7 +328,7 @@ void trace_close(struct trace *tr, int lane, uint64_t now_ns)
 {
 	struct trace_lane *ln = &tr->lanes[lane];
 	struct trace_slot *s = open_slot(tr, ln);
-	uint64_t now = relative(tr, now_ns);
+	uint64_t now = trace_relative(tr, now_ns);
 
 	if (s)
 		atomic_store_explicit(&s->t1, now < s->t0 ? s->t0 : now, memory_order_release);
@@ -333,7 +338,7 @@ void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o, i
 		  const char *reason)
 {
 	struct trace_lane *ln = &tr->lanes[lane];
-	uint64_t now = relative(tr, now_ns);
+	uint64_t now = trace_relative(tr, now_ns);
 	enum cause why = o == OUTCOME_CANCELLED ? CAUSE_CANCEL
 			 : o == OUTCOME_KILLED	? CAUSE_KILL
 						: CAUSE_FINISH;
@@ -394,7 +399,7 @@ static int edge_put(struct trace *tr, uint64_t t, int from, int to, enum edge_ki
 
 void trace_edge(struct trace *tr, int from, int to, uint64_t now_ns, enum edge_kind kind)
 {
-	edge_put(tr, relative(tr, now_ns), from, to, kind);
+	edge_put(tr, trace_relative(tr, now_ns), from, to, kind);
 }
 
 int trace_append_edge(struct trace *tr, const struct trace_edge *e)

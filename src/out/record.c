@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "record_priv.h"
 
 /* Fifteen digits round-trip through a double; seventeen would print noise. */
 #define RECORD_DUMP_FLAGS JSON_REAL_PRECISION(15)
@@ -224,7 +225,8 @@ static json_t *record_json(const struct trace *tr)
 		tasks = NULL;
 		goto fail;
 	}
-	if (put(o, "edges", edges_json(tr)) || (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
+	if (put(o, "edges", edges_json(tr)) || record_put_log(o, tr) ||
+	    (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
 		json_decref(o);
 		return NULL;
 	}
