@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "compare_cli.h"
 #include "costs_cli.h"
+#include "observe_cli.h"
 #include "options.h"
 #include "tui.h"
 
@@ -30,8 +31,18 @@ int main(int argc, char **argv)
 		printf("conctui %s\n", CONCTUI_VERSION);
 		return 0;
 	}
-	if (o.list)
-		return batch_list();
+	if (o.list) {
+		int rc = batch_list();
+		observe_cli_list();
+		return rc;
+	}
+	struct observe_opts oo;
+	char *program[3];
+	int observed = observe_cli_opts(&o, &oo, program);
+	if (observed < 0)
+		return 2;
+	if (observed && o.batch)
+		return observe_cli_batch(&o, &oo);
 	if (o.compare)
 		return compare_cli_main(&o);
 	if (o.costs)
@@ -47,6 +58,7 @@ int main(int argc, char **argv)
 	    .scale = o.scale,
 	    .ascii = o.ascii,
 	    .colour = o.colour,
+	    .observe = observed ? &oo : NULL,
 	};
 	return tui_main(&t);
 }

@@ -72,13 +72,13 @@ int edge_kind_parse(const char *name)
 
 struct trace_lane {
 	char name[TRACE_NAME_MAX];
-	uint32_t first;		  /* index of the lane's first slot */
-	uint32_t cap;		  /* slots the lane may use */
-	_Atomic uint32_t count;	  /* published spans */
-	_Atomic uint32_t dropped; /* spans that did not fit */
-	_Atomic int outcome;	  /* enum outcome */
-	int32_t step;		  /* the writer's current step, for spans it opens */
-	_Atomic uint64_t chunks;  /* chunk boundaries the probe saw (one writer) */
+	uint32_t first;		    /* index of the lane's first slot */
+	uint32_t cap;		    /* slots the lane may use */
+	_Atomic uint32_t count;	    /* published spans */
+	_Atomic uint32_t dropped;   /* spans that did not fit */
+	_Atomic int outcome;	    /* enum outcome */
+	int32_t step;		    /* the writer's current step, for spans it opens */
+	_Atomic uint64_t chunks;    /* chunk boundaries the probe saw (one writer) */
 	struct trace_thread thread; /* an observed program's thread, or zeros */
 };
 

@@ -26,6 +26,7 @@
 
 #define TRACE_REASON_MAX 44	     /* bytes of reason text kept, NUL included */
 #define TRACE_NAME_MAX 32	     /* bytes of a task name, NUL included */
+#define TRACE_EXIT_UNKNOWN -1000     /* an observed program's exit status, not known */
 #define TRACE_OPEN UINT64_MAX	     /* t1 of a span that has not ended yet */
 #define TRACE_MAX_TASKS 100000	     /* tasks in one trace */
 #define TRACE_SPAN_BUDGET (1u << 21) /* spans shared out among the lanes */
@@ -186,11 +187,11 @@ struct trace_meta {
 	uint64_t gil_switches;
 	uint64_t gil_drop_requests;
 	/* An observed program (-- COMMAND, --attach); observer[0] == 0 for a scenario. */
-	char observer[8];	      /* how: "perf" or "sampled" */
-	double observer_period_us;    /* sampling period; 0 for perf (exact) */
-	char command[256];	      /* its argv, each argument NUL-terminated */
-	int command_argc;	      /* arguments in command */
-	int exit_status;	      /* exit code, or -SIGNAL; meaningful once wall_ns > 0 */
+	char observer[8];	   /* how: "perf" or "sampled" */
+	double observer_period_us; /* sampling period; 0 for perf (exact) */
+	char command[256];	   /* its argv, each argument NUL-terminated */
+	int command_argc;	   /* arguments in command */
+	int exit_status;	   /* exit code, -SIGNAL, or TRACE_EXIT_UNKNOWN */
 };
 
 struct trace_lane;
@@ -237,9 +238,9 @@ const char *trace_name(const struct trace *tr, int lane);
  * the lane's writer before the lane is shown.
  */
 struct trace_thread {
-	int32_t pid, tid;  /* 0 for a task of a scenario */
-	char process[16];  /* the process's name (comm) */
-	bool sampled;	   /* every span of the lane was found by sampling */
+	int32_t pid, tid; /* 0 for a task of a scenario */
+	char process[16]; /* the process's name (comm) */
+	bool sampled;	  /* every span of the lane was found by sampling */
 };
 void trace_set_thread(struct trace *tr, int lane, const struct trace_thread *th);
 const struct trace_thread *trace_thread(const struct trace *tr, int lane);

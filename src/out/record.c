@@ -80,7 +80,7 @@ static json_t *span_json(const struct span *sp)
 	    put(o, "cpu", json_integer(sp->cpu)) || put(o, "reason", text(sp->reason)) ||
 	    put(o, "step", json_integer(sp->step)) ||
 	    put(o, "cause", json_string(cause_name(sp->cause))) ||
-	    put(o, "by", json_integer(sp->by))) {
+	    put(o, "by", json_integer(sp->by)) || (sp->sampled && put(o, "sampled", json_true()))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -97,7 +97,8 @@ static json_t *task_json(const struct trace *tr, int lane)
 	    put(o, "name", text(trace_name(tr, lane))) ||
 	    put(o, "outcome", json_string(outcome_name(trace_outcome(tr, lane)))) ||
 	    put(o, "start_ms", json_real(ms_of(trace_lane_start(tr, lane)))) ||
-	    put(o, "end_ms", json_real(ms_of(trace_lane_end(tr, lane, 0)))))
+	    put(o, "end_ms", json_real(ms_of(trace_lane_end(tr, lane, 0)))) ||
+	    record_put_thread(o, tr, lane))
 		goto fail;
 	for (uint32_t i = 0; i < n; i++) {
 		trace_get(tr, lane, i, &sp);
@@ -226,7 +227,7 @@ static json_t *record_json(const struct trace *tr)
 		goto fail;
 	}
 	if (put(o, "edges", edges_json(tr)) || record_put_log(o, tr) ||
-	    (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
+	    record_put_observer(o, tr) || (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -74,7 +74,8 @@ struct trace *observe_trace_new(const struct observe_opts *o)
 		/* The program a `python3 PROGRAM` runs names the run better than python3. */
 		if (o->argv[1] && strstr(o->argv[0], "python") && o->argv[1][0] != '-') {
 			base = strrchr(o->argv[1], '/');
-			snprintf(m->scenario, sizeof m->scenario, "%s", base ? base + 1 : o->argv[1]);
+			snprintf(m->scenario, sizeof m->scenario, "%s",
+				 base ? base + 1 : o->argv[1]);
 		}
 		snprintf(m->title, sizeof m->title, "observed: %s", m->scenario);
 	} else {
@@ -87,15 +88,17 @@ struct trace *observe_trace_new(const struct observe_opts *o)
 /* ---- starting ------------------------------------------------------------- */
 
 /*
- * Forks and executes the command in a process group of its own, so that a
- * Ctrl-C at the terminal reaches conctui only and conctui passes it on.
- * An exec failure comes back through a close-on-exec pipe.
+ * Forks the command in a process group of its own, so that a Ctrl-C at the
+ * terminal reaches conctui only and conctui passes it on.  The child waits
+ * on GO until the observer is ready (perf events then follow it from its
+ * first instruction); an exec failure comes back through a close-on-exec
+ * pipe (see release).
  */
 static int launch(struct observer *ob, char *err, size_t errlen)
 {
-	int report[2], pout[2] = {-1, -1}, perr[2] = {-1, -1};
+	int report[2], go[2], pout[2] = {-1, -1}, perr[2] = {-1, -1};
 
-	if (pipe2(report, O_CLOEXEC) < 0 ||
+	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 ||
 	    (!ob->o.passthrough && (pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0))) {
 		snprintf(err, errlen, "cannot start the command: %s", strerror(errno));
 		return -1;
@@ -104,9 +107,10 @@ static int launch(struct observer *ob, char *err, size_t errlen)
 	setenv("PYTHONUNBUFFERED", "1", 0);
 	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {
+		char byte;
 		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
+		if (getppid() != parent || read(go[0], &byte, 1) != 1)
 			_exit(127);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
@@ -122,31 +126,46 @@ static int launch(struct observer *ob, char *err, size_t errlen)
 		(void)!write(report[1], &e, sizeof e);
 		_exit(127);
 	}
-	int e = errno, got = 0;
+	int e = errno;
 	close(report[1]);
+	close(go[0]);
 	if (pout[1] >= 0) {
 		close(pout[1]);
 		close(perr[1]);
 	}
 	ob->out[0].fd = pout[0];
 	ob->out[1].fd = perr[0];
-	if (pid > 0) {
-		setpgid(pid, pid); /* also here: no race with the first kill */
-		while ((got = (int)read(report[0], &e, sizeof e)) < 0 && errno == EINTR)
-			;
-	}
-	close(report[0]);
-	if (pid < 0 || got == (int)sizeof e) {
-		char q[ESCAPE_ECHO_SIZE];
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
-		snprintf(err, errlen, "cannot run %s: %s", escape_echo(q, ob->o.argv[0]),
-			 strerror(e));
+	ob->report_fd = report[0];
+	ob->go_fd = go[1];
+	if (pid < 0) {
+		snprintf(err, errlen, "cannot start the command: %s", strerror(e));
 		return -1;
 	}
+	setpgid(pid, pid); /* also here: no race with the first kill */
 	ob->pid = pid;
 	ob->launched = true;
 	return 0;
+}
+
+/* Lets the launched command run; 0, or -1 with ERR when it could not be executed. */
+static int release(struct observer *ob, char *err, size_t errlen)
+{
+	int e = 0, got;
+
+	(void)!write(ob->go_fd, "g", 1);
+	close(ob->go_fd);
+	ob->go_fd = -1;
+	while ((got = (int)read(ob->report_fd, &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	close(ob->report_fd);
+	ob->report_fd = -1;
+	if (got != (int)sizeof e)
+		return 0;
+	char q[ESCAPE_ECHO_SIZE];
+	waitpid(ob->pid, NULL, 0);
+	ob->exited = true;
+	snprintf(err, errlen, "cannot run %s: %s", escape_echo(q, ob->o.argv[0]), strerror(e));
+	return -1;
 }
 
 /* The real user id of PID from /proc/PID/status, or -1 when it is gone. */
@@ -202,7 +221,7 @@ struct observer *observe_start(const struct observe_opts *o, struct trace *tr, c
 	}
 	ob->o = *o;
 	ob->tr = tr;
-	ob->out[0].fd = ob->out[1].fd = -1;
+	ob->out[0].fd = ob->out[1].fd = ob->go_fd = ob->report_fd = -1;
 	ob->exit_status = OBSERVE_EXIT_UNKNOWN;
 	ob->period_ns = (uint64_t)((o->period_us > 0 ? o->period_us : 1e6 / OBSERVE_HZ) * 1000);
 	if ((o->argv ? launch(ob, err, errlen) : attach(ob, err, errlen)) < 0) {
@@ -214,6 +233,10 @@ struct observer *observe_start(const struct observe_opts *o, struct trace *tr, c
 		ob->method = OBSERVE_PERF;
 	else
 		ob->method = OBSERVE_SAMPLED;
+	if (ob->launched && release(ob, err, errlen) < 0) {
+		observe_free(ob);
+		return NULL;
+	}
 	struct trace_meta *m = &tr->meta;
 	snprintf(m->observer, sizeof m->observer, "%s", observe_method_name(ob->method));
 	m->observer_period_us = ob->method == OBSERVE_SAMPLED ? (double)ob->period_ns / 1000 : 0;
@@ -258,7 +281,8 @@ static void finish_main(struct observer *ob, uint64_t now)
 	int st = ob->exit_status;
 	enum outcome o = OUTCOME_DONE;
 
-	if (ob->th[0].alive == false || !ob->launched)
+	/* Its thread may have been seen gone already: the outcome is still the program's. */
+	if (!ob->launched || observe_lanes(ob) == 0)
 		return;
 	if (st > 0 || (st < 0 && st != OBSERVE_EXIT_UNKNOWN)) {
 		o = st > 0 ? OUTCOME_FAILED : OUTCOME_KILLED;
@@ -269,8 +293,9 @@ static void finish_main(struct observer *ob, uint64_t now)
 	} else {
 		snprintf(why, sizeof why, "exited");
 	}
+	if (ob->th[0].alive)
+		proc_thread_close(&ob->th[0].pt);
 	ob->th[0].alive = false;
-	proc_thread_close(&ob->th[0].pt);
 	trace_finish(ob->tr, 0, now, o, -1, why);
 }
 
@@ -295,7 +320,7 @@ int observe_run(struct observer *ob, _Atomic int *cancel)
 		uint64_t now = clock_now_ns();
 		bool ended = program_ended(ob);
 		if (ob->method == OBSERVE_PERF)
-			perf_drain(ob, now);
+			perf_drain(ob);
 		else
 			obs_sample(ob, now);
 		if (ended)
@@ -327,6 +352,20 @@ int observe_lanes(const struct observer *ob)
 	return atomic_load_explicit(&ob->nth, memory_order_acquire);
 }
 
+void observe_show(struct observer *ob)
+{
+	int n = observe_lanes(ob);
+
+	for (int i = 0; i < n; i++) {
+		struct obs_thread *th = &ob->th[i];
+		if (atomic_load_explicit(&th->renamed, memory_order_acquire) == 1) {
+			trace_set_name(ob->tr, i, th->new_name);
+			atomic_store_explicit(&th->renamed, 2, memory_order_relaxed);
+		}
+	}
+	trace_show_lanes(ob->tr, n);
+}
+
 int observe_exit_status(const struct observer *ob)
 {
 	return ob->exit_status;
@@ -342,6 +381,10 @@ void observe_free(struct observer *ob)
 		waitpid(ob->pid, NULL, 0);
 	}
 	perf_close(ob);
+	if (ob->go_fd >= 0)
+		close(ob->go_fd);
+	if (ob->report_fd >= 0)
+		close(ob->report_fd);
 	for (int i = 0; i < 2; i++)
 		if (ob->out[i].fd >= 0)
 			close(ob->out[i].fd);

@@ -26,11 +26,11 @@
 
 #include "trace.h"
 
-#define OBSERVE_LANES 128	     /* threads one observed run can show */
-#define OBSERVE_HZ 1000		     /* sampling rate of the sampled method */
-#define OBSERVE_EXIT_UNKNOWN -1000   /* exit status of an attached process */
-#define OBSERVE_TERM_AFTER_NS 1000000000ull /* Ctrl-C: SIGINT, then SIGTERM after 1 s */
-#define OBSERVE_KILL_AFTER_NS 2000000000ull /* ... then SIGKILL after 2 s */
+#define OBSERVE_LANES 128			/* threads one observed run can show */
+#define OBSERVE_HZ 1000				/* sampling rate of the sampled method */
+#define OBSERVE_EXIT_UNKNOWN TRACE_EXIT_UNKNOWN /* exit status of an attached process */
+#define OBSERVE_TERM_AFTER_NS 1000000000ull	/* Ctrl-C: SIGINT, then SIGTERM after 1 s */
+#define OBSERVE_KILL_AFTER_NS 2000000000ull	/* ... then SIGKILL after 2 s */
 
 /*     ENUM     name        what */
 #define OBSERVE_METHOD_MAP(X)                                                                      \
@@ -82,6 +82,11 @@ struct trace *observe_trace_new(const struct observe_opts *o);
 int observe_run(struct observer *ob, _Atomic int *cancel);
 /* Lanes born so far (readable from any thread). */
 int observe_lanes(const struct observer *ob);
+/*
+ * Shows the lanes born so far and the names threads gave themselves; only
+ * the thread that reads the trace for a view calls it (trace_show_lanes).
+ */
+void observe_show(struct observer *ob);
 /* The program's exit status: its code, -SIGNAL, or OBSERVE_EXIT_UNKNOWN. */
 int observe_exit_status(const struct observer *ob);
 /* Kills what is left (if anything) and frees OB; the trace is the caller's. */

@@ -24,6 +24,14 @@ struct obs_thread {
 	int cpu;	       /* the core of its open span, -1 when waiting */
 	uint64_t run_ns;       /* schedstat's CPU time at the last sample */
 	uint64_t wait_ns;      /* schedstat's run-queue time at the last sample */
+	char comm[16];	       /* its name when its lane was named */
+	/*
+	 * A thread names itself after it is born (pthread_setname_np): the
+	 * observer puts the new name here once and sets `renamed` to 1; the
+	 * thread that draws the trace renames the lane and sets it to 2.
+	 */
+	char new_name[TRACE_NAME_MAX];
+	_Atomic int renamed;
 };
 
 /* One process of the program. */
@@ -35,9 +43,9 @@ struct obs_proc {
 
 /* A stream of the program's output being split into lines. */
 struct obs_stream {
-	int fd;			 /* the read end of its pipe, -1 once closed */
-	char buf[OBSERVE_LINE];	 /* a line not yet ended */
-	size_t len;		 /* bytes in buf */
+	int fd;			/* the read end of its pipe, -1 once closed */
+	char buf[OBSERVE_LINE]; /* a line not yet ended */
+	size_t len;		/* bytes in buf */
 };
 
 struct perf_state;
@@ -47,19 +55,21 @@ struct observer {
 	struct trace *tr;	    /* where the threads go (the caller's) */
 	pid_t pid;		    /* the program's first process */
 	bool launched;		    /* we forked it (else attached) */
+	int go_fd;		    /* written once to let the launched command run, or -1 */
+	int report_fd;		    /* an exec failure's errno arrives here, or -1 */
 	enum observe_method method; /* PERF or SAMPLED, once started */
 	uint64_t period_ns;	    /* the sampled method's period */
 	struct obs_thread th[OBSERVE_LANES]; /* by lane */
 	_Atomic int nth;		     /* lanes born */
 	struct obs_proc procs[OBSERVE_PROCS];
 	int nprocs;
-	pid_t above;		    /* highest pid looked at for children */
-	uint64_t last_ns;	    /* absolute time of the last sample */
-	int exit_status;	    /* see observe_exit_status */
-	bool exited;		    /* the first process has ended */
-	struct obs_stream out[2];   /* stdout, stderr (fd -1 when not captured) */
-	struct perf_state *perf;    /* the exact method's state, or NULL */
-	uint64_t ticks;		    /* samples taken */
+	pid_t above;		  /* highest pid looked at for children */
+	uint64_t last_ns;	  /* absolute time of the last sample */
+	int exit_status;	  /* see observe_exit_status */
+	bool exited;		  /* the first process has ended */
+	struct obs_stream out[2]; /* stdout, stderr (fd -1 when not captured) */
+	struct perf_state *perf;  /* the exact method's state, or NULL */
+	uint64_t ticks;		  /* samples taken */
 };
 
 /* observe_threads.c */
@@ -71,6 +81,8 @@ void obs_sample(struct observer *ob, uint64_t now);
 void obs_finish_all(struct observer *ob, uint64_t now);
 /* The lane of thread TID, or -1. */
 int obs_lane_of(const struct observer *ob, pid_t tid);
+/* Thread TH is now called COMM: its lane takes the name (once). */
+void obs_rename(struct observer *ob, struct obs_thread *th, const char *comm);
 /* Opens a span in ST on thread TH's lane (nothing when nothing changes). */
 void obs_enter(struct observer *ob, struct obs_thread *th, uint64_t t, enum state st, int cpu,
 	       const char *reason);
@@ -79,7 +91,7 @@ void obs_enter(struct observer *ob, struct obs_thread *th, uint64_t t, enum stat
 /* Opens context-switch events for OB's process on every core; 0, or -1 (errno). */
 int perf_open(struct observer *ob);
 /* Turns the records that arrived into spans. */
-void perf_drain(struct observer *ob, uint64_t now);
+void perf_drain(struct observer *ob);
 void perf_close(struct observer *ob);
 
 /* observe_out.c */

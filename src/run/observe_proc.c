@@ -93,8 +93,25 @@ static const struct {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-void proc_classify(long nr, char fd_kind, const char *wchan, struct proc_wait *w)
+/*
+ * A futex wait that is not process-private is glibc's pthread_join (the
+ * kernel wakes it when the thread ends); locks and conditions are private.
+ */
+#define FUTEX_PRIVATE 128
+#define FUTEX_CMD_MASK 127
+#define FUTEX_WAIT_CMD 0
+#define FUTEX_WAIT_BITSET_CMD 9
+
+void proc_classify(long nr, long arg1, char fd_kind, const char *wchan, struct proc_wait *w)
 {
+	long cmd = arg1 & FUTEX_CMD_MASK;
+
+	if (nr == SYS_futex && (cmd == FUTEX_WAIT_CMD || cmd == FUTEX_WAIT_BITSET_CMD) &&
+	    !(arg1 & FUTEX_PRIVATE)) {
+		w->state = STATE_BLOCKED;
+		snprintf(w->reason, sizeof w->reason, "futex wait (join)");
+		return;
+	}
 	for (size_t i = 0; nr >= 0 && i < NELEM(syscall_waits); i++) {
 		const struct syscall_wait *s = &syscall_waits[i];
 		if (s->nr != nr)
@@ -231,18 +248,19 @@ static char fd_kind_of(pid_t pid, long fd)
 void proc_thread_wait(struct proc_thread *t, struct proc_wait *w)
 {
 	char buf[256], wchan[64] = "";
-	long nr = -1, arg0 = -1;
+	long nr = -1, arg0 = -1, arg1 = -1;
 
 	/* "NR ARG0 ..." while in a call; "running", or "-1 ..." outside one. */
 	if (reread(t->syscall_fd, buf, sizeof buf) > 0 && isdigit((unsigned char)buf[0])) {
 		char *end;
 		nr = strtol(buf, &end, 10);
-		arg0 = strtol(end, NULL, 16);
+		arg0 = strtol(end, &end, 16);
+		arg1 = strtol(end, NULL, 16);
 	}
 	if (nr < 0 && reread(t->wchan_fd, buf, sizeof buf) > 0)
 		snprintf(wchan, sizeof wchan, "%s", buf);
 	char kind = nr >= 0 && arg0 >= 0 && arg0 < (1L << 20) ? fd_kind_of(t->pid, arg0) : '?';
-	proc_classify(nr, kind, wchan, w);
+	proc_classify(nr, arg1, kind, wchan, w);
 }
 
 /* ---- processes ---------------------------------------------------------- */

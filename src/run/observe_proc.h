@@ -17,26 +17,26 @@
 
 /* One thread's /proc files, kept open so that each tick is a pread. */
 struct proc_thread {
-	int stat_fd;	  /* /proc/PID/task/TID/stat, or -1 */
-	int sched_fd;	  /* /proc/PID/task/TID/schedstat, or -1 */
-	int syscall_fd;	  /* /proc/PID/task/TID/syscall, or -1 when refused */
-	int wchan_fd;	  /* /proc/PID/task/TID/wchan, or -1 */
-	pid_t pid, tid;	  /* its process and itself */
+	int stat_fd;	/* /proc/PID/task/TID/stat, or -1 */
+	int sched_fd;	/* /proc/PID/task/TID/schedstat, or -1 */
+	int syscall_fd; /* /proc/PID/task/TID/syscall, or -1 when refused */
+	int wchan_fd;	/* /proc/PID/task/TID/wchan, or -1 */
+	pid_t pid, tid; /* its process and itself */
 };
 
 /* One reading of a thread. */
 struct proc_sample {
-	char state;	   /* stat's state letter: R, S, D, T, Z, X ... */
-	int cpu;	   /* the core it last ran on */
-	uint64_t run_ns;   /* schedstat: time on a CPU, in all */
-	uint64_t wait_ns;  /* schedstat: time runnable, waiting for a CPU, in all */
-	char comm[16];	   /* its name */
+	char state;	  /* stat's state letter: R, S, D, T, Z, X ... */
+	int cpu;	  /* the core it last ran on */
+	uint64_t run_ns;  /* schedstat: time on a CPU, in all */
+	uint64_t wait_ns; /* schedstat: time runnable, waiting for a CPU, in all */
+	char comm[16];	  /* its name */
 };
 
 /* What a wait is: the state to show and the words of the reason. */
 struct proc_wait {
-	enum state state;  /* lock, io, sleep or blocked */
-	char reason[44];   /* "futex wait", "epoll_wait", ... */
+	enum state state; /* lock, io, sleep or blocked */
+	char reason[44];  /* "futex wait", "epoll_wait", ... */
 };
 
 /* Opens TID's files; 0, or -1 when the thread is gone. */
@@ -49,11 +49,11 @@ void proc_thread_wait(struct proc_thread *t, struct proc_wait *w);
 
 /*
  * The classification itself (pure, for tests): a thread blocked in system
- * call NR (-1: unknown) whose first argument is ARG0, where FD_KIND says
- * what ARG0 is as a descriptor ('s' socket, 'p' pipe, '?' other or none);
+ * call NR (-1: unknown) with ARG1 its second argument (a futex's operation),
+ * whose first argument is a descriptor of kind FD_KIND ('s' socket, 'p' pipe, '?' other or none);
  * WCHAN the kernel function it sleeps in ("" unknown).
  */
-void proc_classify(long nr, char fd_kind, const char *wchan, struct proc_wait *w);
+void proc_classify(long nr, long arg1, char fd_kind, const char *wchan, struct proc_wait *w);
 
 /* A process's name and parent from /proc/PID/stat; 0, or -1 when gone. */
 int proc_process_info(pid_t pid, pid_t *ppid, char *comm, size_t len);

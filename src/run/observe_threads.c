@@ -34,6 +34,16 @@ void obs_enter(struct observer *ob, struct obs_thread *th, uint64_t t, enum stat
 	trace_enter(ob->tr, th->lane, t, st, cpu, first ? CAUSE_START : CAUSE_OBSERVED, -1, reason);
 }
 
+void obs_rename(struct observer *ob, struct obs_thread *th, const char *comm)
+{
+	(void)ob;
+	if (strcmp(th->comm, comm) == 0 ||
+	    atomic_load_explicit(&th->renamed, memory_order_relaxed) != 0)
+		return;
+	snprintf(th->new_name, sizeof th->new_name, "%.15s %d", comm, (int)th->pt.tid);
+	atomic_store_explicit(&th->renamed, 1, memory_order_release);
+}
+
 static struct obs_proc *proc_of(struct observer *ob, pid_t pid)
 {
 	for (int i = 0; i < ob->nprocs; i++)
@@ -56,18 +66,23 @@ static bool add_thread(struct observer *ob, struct obs_proc *p, pid_t tid, uint6
 		return false;
 	}
 	char name[TRACE_NAME_MAX];
-	struct trace_thread info = {.pid = p->pid, .tid = tid,
-				    .sampled = ob->method == OBSERVE_SAMPLED};
+	struct trace_thread info = {
+	    .pid = p->pid, .tid = tid, .sampled = ob->method == OBSERVE_SAMPLED};
 	snprintf(info.process, sizeof info.process, "%s", p->comm);
 	snprintf(name, sizeof name, "%.15s %d", s.comm, (int)tid);
 	th->lane = n;
 	th->alive = true;
+	snprintf(th->comm, sizeof th->comm, "%s", s.comm);
+	atomic_store_explicit(&th->renamed, 0, memory_order_relaxed);
 	th->run_ns = s.run_ns;
 	th->wait_ns = s.wait_ns;
 	th->state = STATE_DONE; /* no span yet */
 	trace_set_name(ob->tr, n, name);
 	trace_set_thread(ob->tr, n, &info);
-	if (s.state == 'R') {
+	if (s.state == 'R' && ob->method == OBSERVE_PERF) {
+		/* Runnable, and the kernel has not yet switched it in: it waits for a core. */
+		obs_enter(ob, th, now, STATE_READY, -1, "born, waiting for a core");
+	} else if (s.state == 'R') {
 		obs_enter(ob, th, now, STATE_RUNNING, s.cpu, "running");
 	} else {
 		struct proc_wait w;
@@ -150,6 +165,7 @@ static void sample_thread(struct observer *ob, struct obs_thread *th, uint64_t n
 		return;
 	}
 	uint64_t drun = s.run_ns - th->run_ns, dwait = s.wait_ns - th->wait_ns;
+	obs_rename(ob, th, s.comm);
 	th->run_ns = s.run_ns;
 	th->wait_ns = s.wait_ns;
 	if (s.state == 'R') {

@@ -17,6 +17,7 @@ struct tui_opts {
 	double scale;	      /* --scale, 1.0 default: multiply durations */
 	bool ascii;	      /* --ascii: ASCII only */
 	bool colour;	      /* false for --no-color or NO_COLOR */
+	const struct observe_opts *observe; /* a real program to observe live, or NULL */
 };
 
 /* Runs the interactive program until q; returns the exit status (0, 1 or 2). */
