@@ -252,8 +252,8 @@ static bool program_ended(struct observer *ob)
 {
 	int status;
 
-	if (!ob->launched)
-		return kill(ob->pid, 0) < 0 && errno == ESRCH;
+	if (!ob->launched) /* gone, or a zombie its parent has not reaped */
+		return proc_process_info(ob->pid, NULL, NULL, 0) < 0;
 	if (waitpid(ob->pid, &status, WNOHANG) != ob->pid)
 		return false;
 	ob->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
@@ -325,7 +325,7 @@ int observe_run(struct observer *ob, _Atomic int *cancel)
 			obs_sample(ob, now);
 		if (ended)
 			break;
-		obs_discover(ob, now, ob->ticks % 8 == 0 || ob->method == OBSERVE_PERF);
+		obs_discover(ob, now, ob->ticks % 8 == 0);
 		if (cancel && atomic_load(cancel) && since == 0)
 			since = now;
 		if (since)
@@ -381,6 +381,7 @@ void observe_free(struct observer *ob)
 		waitpid(ob->pid, NULL, 0);
 	}
 	perf_close(ob);
+	proc_seen_free(&ob->seen);
 	if (ob->go_fd >= 0)
 		close(ob->go_fd);
 	if (ob->report_fd >= 0)

@@ -214,7 +214,9 @@ static void apply(struct observer *ob, const struct perf_rec *r)
 
 	if (lane < 0 && r->kind != 4) {
 		/* Born: its lane starts when the kernel said so. */
-		obs_discover(ob, r->t, true);
+		if (r->kind == 3)
+			obs_add_process(ob, r->pid);
+		obs_discover(ob, r->t, false);
 		lane = obs_lane_of(ob, r->tid);
 	}
 	if (lane < 0)

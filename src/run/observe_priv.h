@@ -63,7 +63,7 @@ struct observer {
 	_Atomic int nth;		     /* lanes born */
 	struct obs_proc procs[OBSERVE_PROCS];
 	int nprocs;
-	pid_t above;		  /* highest pid looked at for children */
+	struct proc_seen seen;	  /* every pid of the machine at the last look for children */
 	uint64_t last_ns;	  /* absolute time of the last sample */
 	int exit_status;	  /* see observe_exit_status */
 	bool exited;		  /* the first process has ended */
@@ -75,6 +75,8 @@ struct observer {
 /* observe_threads.c */
 /* Finds threads and processes not seen yet and gives each a lane. */
 void obs_discover(struct observer *ob, uint64_t now, bool children);
+/* Follows process PID (a child the kernel reported) from now on. */
+void obs_add_process(struct observer *ob, pid_t pid);
 /* One sample of every live thread at NOW (the sampled method). */
 void obs_sample(struct observer *ob, uint64_t now);
 /* Ends every lane still open at NOW (the program has ended). */

@@ -308,33 +308,81 @@ int proc_list_threads(pid_t pid, pid_t *tids, int max)
 	return n;
 }
 
-int proc_new_children(const pid_t *parents, int n, pid_t *above, pid_t *out, int max)
+static bool seen_has(const struct proc_seen *s, pid_t pid)
+{
+	int lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (s->pids[mid] == pid)
+			return true;
+		if (s->pids[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Is PID's parent one of PARENTS, or of the FOUND children found before it? */
+static bool child_of(pid_t pid, const pid_t *parents, int n, const pid_t *found, int nfound)
+{
+	pid_t ppid = 0;
+
+	if (proc_process_info(pid, &ppid, NULL, 0) < 0)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (parents[i] == ppid)
+			return true;
+	for (int i = 0; i < nfound; i++)
+		if (found[i] == ppid)
+			return true;
+	return false;
+}
+
+int proc_new_children(const pid_t *parents, int n, struct proc_seen *seen, pid_t *out, int max)
 {
 	DIR *d = opendir("/proc");
+	struct proc_seen now = {0};
 	struct dirent *e;
-	pid_t top = *above;
 	int found = 0;
 
 	if (!d)
 		return 0;
-	while ((e = readdir(d)) && found < max) {
-		pid_t pid = pid_of_name(e->d_name), ppid = 0;
-		if (pid <= *above)
+	while ((e = readdir(d))) {
+		pid_t pid = pid_of_name(e->d_name);
+		if (!pid)
 			continue;
-		if (pid > top)
-			top = pid;
-		if (proc_process_info(pid, &ppid, NULL, 0) < 0)
-			continue;
-		/* /proc lists pids in ascending order: a child found here may be a parent. */
-		bool known = false;
-		for (int i = 0; i < n && !known; i++)
-			known = parents[i] == ppid;
-		for (int i = 0; i < found && !known; i++)
-			known = out[i] == ppid;
-		if (known)
-			out[found++] = pid;
+		if (now.n == now.cap) {
+			int cap = now.cap ? 2 * now.cap : 512;
+			pid_t *p = realloc(now.pids, (size_t)cap * sizeof *p);
+			if (!p)
+				break;
+			now.pids = p;
+			now.cap = cap;
+		}
+		now.pids[now.n++] = pid;
 	}
 	closedir(d);
-	*above = top;
+	qsort(now.pids, (size_t)now.n, sizeof *now.pids, by_pid);
+	/* Ascending, so that a grandchild follows the child that is its parent. */
+	for (int i = 0; i < now.n && found < max; i++)
+		if (!seen_has(seen, now.pids[i]) && child_of(now.pids[i], parents, n, out, found))
+			out[found++] = now.pids[i];
+	proc_seen_free(seen);
+	*seen = now;
 	return found;
+}
+
+void proc_seen_free(struct proc_seen *seen)
+{
+	free(seen->pids);
+	memset(seen, 0, sizeof *seen);
 }

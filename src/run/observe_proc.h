@@ -59,10 +59,16 @@ void proc_classify(long nr, long arg1, char fd_kind, const char *wchan, struct p
 int proc_process_info(pid_t pid, pid_t *ppid, char *comm, size_t len);
 /* Every thread id of PID, into TIDS (at most MAX); how many, or -1 when gone. */
 int proc_list_threads(pid_t pid, pid_t *tids, int max);
+/* The pids of the machine at one look, sorted (pids wrap: new ones may be low). */
+struct proc_seen {
+	pid_t *pids; /* sorted */
+	int n, cap;  /* used, allocated */
+};
 /*
- * The processes with a pid above *ABOVE whose parent is one of PARENTS[0..N):
- * into OUT (at most MAX), returns how many; *ABOVE becomes the highest pid seen.
+ * The processes not in SEEN whose parent is one of PARENTS[0..N): into OUT
+ * (at most MAX), returns how many; SEEN becomes this look's pids.
  */
-int proc_new_children(const pid_t *parents, int n, pid_t *above, pid_t *out, int max);
+int proc_new_children(const pid_t *parents, int n, struct proc_seen *seen, pid_t *out, int max);
+void proc_seen_free(struct proc_seen *seen);
 
 #endif

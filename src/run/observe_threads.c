@@ -96,8 +96,10 @@ static bool add_thread(struct observer *ob, struct obs_proc *p, pid_t tid, uint6
 
 static struct obs_proc *add_proc(struct observer *ob, pid_t pid)
 {
-	struct obs_proc *p;
+	struct obs_proc *p = proc_of(ob, pid);
 
+	if (p)
+		return p;
 	if (ob->nprocs >= OBSERVE_PROCS)
 		return NULL;
 	p = &ob->procs[ob->nprocs];
@@ -107,6 +109,11 @@ static struct obs_proc *add_proc(struct observer *ob, pid_t pid)
 	p->alive = true;
 	ob->nprocs++;
 	return p;
+}
+
+void obs_add_process(struct observer *ob, pid_t pid)
+{
+	add_proc(ob, pid);
 }
 
 void obs_discover(struct observer *ob, uint64_t now, bool children)
@@ -120,7 +127,7 @@ void obs_discover(struct observer *ob, uint64_t now, bool children)
 		int n = 0;
 		for (int i = 0; i < ob->nprocs; i++)
 			parents[n++] = ob->procs[i].pid;
-		int k = proc_new_children(parents, n, &ob->above, found, OBSERVE_PROCS);
+		int k = proc_new_children(parents, n, &ob->seen, found, OBSERVE_PROCS);
 		for (int i = 0; i < k; i++)
 			if (!proc_of(ob, found[i]))
 				add_proc(ob, found[i]);

@@ -4,7 +4,8 @@
  * that every classification can be tested without Python.
  *
  *   observe_helper all MS       one thread of each kind for MS ms, named
- *                               spin, sleep, holder, waiter, sock, forker
+ *                               spin, sleep, holder, waiter, sock, forker;
+ *                               the main thread then joins spin (1.5 MS)
  *   observe_helper busy N MS    N threads spinning for MS ms
  *   observe_helper turns N MS   two threads taking turns every MS ms, N
  *                               times; each prints "switch T_NS" where it
@@ -12,7 +13,9 @@
  *   observe_helper exit CODE    prints a line and exits with CODE
  *   observe_helper forever      sleeps until killed (ignoring SIGINT)
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -56,7 +59,8 @@ static void *spinner(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "spin");
-	spin_for(ms_arg);
+	/* Longer than the main thread's sleep: the main thread then waits in join. */
+	spin_for(ms_arg * 3 / 2);
 	return NULL;
 }
 
