@@ -29,15 +29,17 @@ bool observe_cli_program(const char *name, char *path, size_t len)
 	return datadir_find_file("programs", file, path, len) == 0;
 }
 
-/* Is python3 an executable file in a directory of $PATH? */
-static bool have_python3(void)
+/* Is PYTHON (a name on $PATH, or a path) an executable file? */
+static bool have_python(const char *python)
 {
 	const char *env = getenv("PATH");
 	char dirs[4096], path[4352];
 
+	if (strchr(python, '/'))
+		return access(python, X_OK) == 0;
 	snprintf(dirs, sizeof dirs, "%s", env && *env ? env : "/usr/bin:/bin");
 	for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		snprintf(path, sizeof path, "%s/python3", *d ? d : ".");
+		snprintf(path, sizeof path, "%s/%s", *d ? d : ".", python);
 		if (access(path, X_OK) == 0)
 			return true;
 	}
@@ -62,14 +64,18 @@ int observe_cli_opts(const struct options *o, struct observe_opts *oo, char **ar
 	if (scenario_resolve(o->scenario, ignored, sizeof ignored, err, sizeof err) == 0 ||
 	    !observe_cli_program(o->scenario, path, sizeof path))
 		return 0;
-	if (!have_python3()) {
-		char q[ESCAPE_ECHO_SIZE];
+	/* CONCTUI_PYTHON: another interpreter, or the real one behind a wrapper script. */
+	const char *python = getenv("CONCTUI_PYTHON");
+	if (!python || !*python)
+		python = "python3";
+	if (!have_python(python)) {
+		char q[ESCAPE_ECHO_SIZE], p[ESCAPE_ECHO_SIZE];
 		fprintf(stderr,
-			"conctui: %s is a Python program: it needs python3, which is not on PATH\n",
-			escape_echo(q, o->scenario));
+			"conctui: %s is a Python program: it needs %s, which is not on PATH\n",
+			escape_echo(q, o->scenario), escape_echo(p, python));
 		return -1;
 	}
-	argv[0] = "python3";
+	argv[0] = (char *)python;
 	argv[1] = path;
 	argv[2] = NULL;
 	oo->argv = argv;

@@ -221,6 +221,7 @@ struct observer *observe_start(const struct observe_opts *o, struct trace *tr, c
 	}
 	ob->o = *o;
 	ob->tr = tr;
+	pthread_mutex_init(&ob->names_lock, NULL);
 	ob->out[0].fd = ob->out[1].fd = ob->go_fd = ob->report_fd = -1;
 	ob->exit_status = OBSERVE_EXIT_UNKNOWN;
 	ob->period_ns = (uint64_t)((o->period_us > 0 ? o->period_us : 1e6 / OBSERVE_HZ) * 1000);
@@ -356,13 +357,15 @@ void observe_show(struct observer *ob)
 {
 	int n = observe_lanes(ob);
 
+	pthread_mutex_lock(&ob->names_lock);
 	for (int i = 0; i < n; i++) {
 		struct obs_thread *th = &ob->th[i];
-		if (atomic_load_explicit(&th->renamed, memory_order_acquire) == 1) {
+		if (th->renamed) {
 			trace_set_name(ob->tr, i, th->new_name);
-			atomic_store_explicit(&th->renamed, 2, memory_order_relaxed);
+			th->renamed = false;
 		}
 	}
+	pthread_mutex_unlock(&ob->names_lock);
 	trace_show_lanes(ob->tr, n);
 }
 
@@ -393,5 +396,6 @@ void observe_free(struct observer *ob)
 	for (int i = 0; i < n; i++)
 		if (ob->th[i].alive)
 			proc_thread_close(&ob->th[i].pt);
+	pthread_mutex_destroy(&ob->names_lock);
 	free(ob);
 }

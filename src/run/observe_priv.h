@@ -7,6 +7,7 @@
 #ifndef CONCTUI_OBSERVE_PRIV_H
 #define CONCTUI_OBSERVE_PRIV_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "observe.h"
@@ -24,14 +25,14 @@ struct obs_thread {
 	int cpu;	       /* the core of its open span, -1 when waiting */
 	uint64_t run_ns;       /* schedstat's CPU time at the last sample */
 	uint64_t wait_ns;      /* schedstat's run-queue time at the last sample */
-	char comm[16];	       /* its name when its lane was named */
+	char comm[16];	       /* its latest name (observer's side) */
 	/*
-	 * A thread names itself after it is born (pthread_setname_np): the
-	 * observer puts the new name here once and sets `renamed` to 1; the
-	 * thread that draws the trace renames the lane and sets it to 2.
+	 * A thread names itself after it is born (pthread_setname_np, exec):
+	 * under names_lock the observer puts the lane's new name here and sets
+	 * `renamed`; the thread that draws the trace renames the lane.
 	 */
 	char new_name[TRACE_NAME_MAX];
-	_Atomic int renamed;
+	bool renamed;
 };
 
 /* One process of the program. */
@@ -63,13 +64,14 @@ struct observer {
 	_Atomic int nth;		     /* lanes born */
 	struct obs_proc procs[OBSERVE_PROCS];
 	int nprocs;
-	struct proc_seen seen;	  /* every pid of the machine at the last look for children */
-	uint64_t last_ns;	  /* absolute time of the last sample */
-	int exit_status;	  /* see observe_exit_status */
-	bool exited;		  /* the first process has ended */
-	struct obs_stream out[2]; /* stdout, stderr (fd -1 when not captured) */
-	struct perf_state *perf;  /* the exact method's state, or NULL */
-	uint64_t ticks;		  /* samples taken */
+	struct proc_seen seen;	    /* every pid of the machine at the last look for children */
+	uint64_t last_ns;	    /* absolute time of the last sample */
+	int exit_status;	    /* see observe_exit_status */
+	bool exited;		    /* the first process has ended */
+	struct obs_stream out[2];   /* stdout, stderr (fd -1 when not captured) */
+	struct perf_state *perf;    /* the exact method's state, or NULL */
+	pthread_mutex_t names_lock; /* guards every thread's new_name and renamed */
+	uint64_t ticks;		    /* samples taken */
 };
 
 /* observe_threads.c */

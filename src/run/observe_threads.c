@@ -36,12 +36,13 @@ void obs_enter(struct observer *ob, struct obs_thread *th, uint64_t t, enum stat
 
 void obs_rename(struct observer *ob, struct obs_thread *th, const char *comm)
 {
-	(void)ob;
-	if (strcmp(th->comm, comm) == 0 ||
-	    atomic_load_explicit(&th->renamed, memory_order_relaxed) != 0)
+	if (strcmp(th->comm, comm) == 0)
 		return;
+	snprintf(th->comm, sizeof th->comm, "%s", comm);
+	pthread_mutex_lock(&ob->names_lock);
 	snprintf(th->new_name, sizeof th->new_name, "%.15s %d", comm, (int)th->pt.tid);
-	atomic_store_explicit(&th->renamed, 1, memory_order_release);
+	th->renamed = true;
+	pthread_mutex_unlock(&ob->names_lock);
 }
 
 static struct obs_proc *proc_of(struct observer *ob, pid_t pid)
@@ -73,7 +74,7 @@ static bool add_thread(struct observer *ob, struct obs_proc *p, pid_t tid, uint6
 	th->lane = n;
 	th->alive = true;
 	snprintf(th->comm, sizeof th->comm, "%s", s.comm);
-	atomic_store_explicit(&th->renamed, 0, memory_order_relaxed);
+	th->renamed = false;
 	th->run_ns = s.run_ns;
 	th->wait_ns = s.wait_ns;
 	th->state = STATE_DONE; /* no span yet */
