@@ -605,6 +605,8 @@ static int open_first(struct tui *t, const struct tui_opts *o)
 	char err[512];
 	int rc;
 
+	if (o->observe)
+		return 0; /* already under way (tui_main) */
 	if (o->replay)
 		rc = tui_session_replay(t->session, o->replay, err, sizeof err);
 	else if (o->scenario && strcmp(o->scenario, "overview") != 0)
@@ -645,6 +647,18 @@ int tui_main(const struct tui_opts *o)
 		return 1;
 	}
 	tui_session_outputs(t->session, o->json, o->trace);
+	if (o->observe) {
+		/* Before the screen is taken: a command that cannot run is one plain line. */
+		char err[512];
+		if (tui_session_observe(t->session, o->observe, err, sizeof err) < 0) {
+			fprintf(stderr, "conctui: %s\n", err);
+			tui_session_free(t->session);
+			grid_free(t->grid);
+			uv_loop_close(&t->loop);
+			free(t);
+			return 2;
+		}
+	}
 	redirect_stderr();
 	if (start_curses(t, o->colour) < 0) {
 		char term[ESCAPE_ECHO_SIZE];
@@ -674,6 +688,8 @@ int tui_main(const struct tui_opts *o)
 	}
 	/* A --json or --trace that could not be written is a failure at run time. */
 	if (t->status <= 0 && tui_session_write_failed(t->session))
+		t->status = 1;
+	if (t->status <= 0 && tui_session_program_failed(t->session))
 		t->status = 1;
 	/* Runs first (their threads may still wake us), then the handles. */
 	tui_session_free(t->session);
