@@ -63,8 +63,8 @@ struct tui_session {
 	struct baseline base[NBASELINES];
 	void (*wake)(void *);
 	void *wake_ud;
-	const char *json, *trace; /* --json, --trace: written as runs end, or NULL */
-	bool write_failed;	  /* one of them could not be written */
+	const char *json, *trace;    /* --json, --trace: written as runs end, or NULL */
+	bool write_failed;	     /* one of them could not be written */
 	struct observe_opts observe; /* SESSION_OBSERVED: what r observes again */
 	bool program_failed;	     /* an observed program exited non-zero (exit status 1) */
 };
