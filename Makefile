@@ -100,7 +100,7 @@ HELPER := $(BUILD)/tests/observe_helper
 $(HELPER): tests/helpers/observe_helper.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread -o $@ $<
-$(TESTS): | $(HELPER)
+$(TESTS) $(BENCHES): | $(HELPER)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 	@mkdir -p $(@D)
