@@ -162,13 +162,11 @@ static void test_sampled(void **state)
 	char *argv[] = {helper, "all", "300", NULL};
 	(void)state;
 	struct trace *tr = observe_all(argv, OBSERVE_SAMPLED);
-	struct span sp;
 
 	assert_string_equal(tr->meta.observer, "sampled");
 	assert_true(tr->meta.observer_period_us > 0 && tr->meta.observer_period_us <= 1000);
 	check_every_wait(tr);
-	trace_get(tr, 0, 0, &sp);
-	assert_true(sp.sampled);
+	assert_true(trace_thread(tr, 0)->sampled);
 	trace_destroy(tr);
 }
 
@@ -192,9 +190,7 @@ static void test_perf(void **state)
 		skip();
 	}
 	check_every_wait(tr);
-	struct span sp;
-	trace_get(tr, 0, 0, &sp);
-	assert_false(sp.sampled);
+	assert_false(trace_thread(tr, 0)->sampled);
 	trace_destroy(tr);
 }
 

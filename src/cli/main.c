@@ -31,11 +31,8 @@ int main(int argc, char **argv)
 		printf("conctui %s\n", CONCTUI_VERSION);
 		return 0;
 	}
-	if (o.list) {
-		int rc = batch_list();
-		observe_cli_list();
-		return rc;
-	}
+	if (o.list)
+		return batch_list();
 	struct observe_opts oo;
 	char *program[3];
 	int observed = observe_cli_opts(&o, &oo, program);

@@ -451,7 +451,6 @@ void trace_get(const struct trace *tr, int lane, uint32_t i, struct span *out)
 	out->step = s->step;
 	out->cause = (enum cause)s->cause;
 	out->by = s->by;
-	out->sampled = ln->thread.sampled;
 }
 
 enum outcome trace_outcome(const struct trace *tr, int lane)

@@ -141,7 +141,6 @@ struct span {
 	int32_t step;	  /* index in the task's expanded steps; -1 outside any step */
 	enum cause cause; /* why the span began */
 	int32_t by;	  /* the task that caused it, -1: the OS, a timer, the network */
-	bool sampled;	  /* found by sampling /proc (an observed program), not exact */
 };
 
 /* A hand-off from one task to another. */

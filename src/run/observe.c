@@ -282,9 +282,22 @@ static void finish_main(struct observer *ob, uint64_t now)
 	int st = ob->exit_status;
 	enum outcome o = OUTCOME_DONE;
 
-	/* Its thread may have been seen gone already: the outcome is still the program's. */
-	if (!ob->launched || observe_lanes(ob) == 0)
+	if (!ob->launched)
 		return;
+	if (observe_lanes(ob) == 0) {
+		/* It ended before its first thread was seen: its lane still tells how. */
+		const char *base = strrchr(ob->o.argv[0], '/');
+		struct trace_thread info = {.pid = ob->pid, .tid = ob->pid};
+		char name[TRACE_NAME_MAX];
+		snprintf(info.process, sizeof info.process, "%.15s",
+			 base ? base + 1 : ob->o.argv[0]);
+		snprintf(name, sizeof name, "%s %d", info.process, (int)ob->pid);
+		trace_set_name(ob->tr, 0, name);
+		trace_set_thread(ob->tr, 0, &info);
+		ob->th[0].pt.stat_fd = ob->th[0].pt.sched_fd = -1;
+		ob->th[0].pt.syscall_fd = ob->th[0].pt.wchan_fd = -1;
+		atomic_store_explicit(&ob->nth, 1, memory_order_release);
+	}
 	if (st > 0 || (st < 0 && st != OBSERVE_EXIT_UNKNOWN)) {
 		o = st > 0 ? OUTCOME_FAILED : OUTCOME_KILLED;
 		if (st > 0)

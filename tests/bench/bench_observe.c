@@ -120,7 +120,8 @@ int main(int argc, char **argv)
 	snprintf(helper, sizeof helper, "%s", argv[0]);
 	char *slash = strrchr(helper, '/');
 	if (slash)
-		snprintf(slash, sizeof helper - (size_t)(slash - helper), "/../tests/observe_helper");
+		snprintf(slash, sizeof helper - (size_t)(slash - helper),
+			 "/../tests/observe_helper");
 	if (access(helper, X_OK) != 0) {
 		fprintf(stderr, "bench_observe: no helper at %s (make build-tests)\n", helper);
 		return 1;
