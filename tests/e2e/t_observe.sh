@@ -43,6 +43,11 @@ has "$tmp/sampled.json" '"method": "sampled"' '"sampled": true'
 grep -q '"method": "perf"' "$tmp/perf.json" ||
 	echo "  t_observe: perf events refused here: the sampled method was used for both"
 
+# --passthrough: the program writes to the terminal itself; nothing is captured.
+"$BIN" --batch --passthrough -- "$HELPER" exit 0 >"$tmp/pass.out" 2>&1 || fail "passthrough: exit $?"
+grep -q '^exiting with 0$' "$tmp/pass.out" || fail "passthrough: the program's line is not there as it wrote it"
+grep -q '^Output' "$tmp/pass.out" && fail "passthrough: the output was captured"
+
 # The record replays.
 "$BIN" --batch --replay "$tmp/sampled.json" >"$tmp/replay.out" || fail "replay failed"
 has "$tmp/replay.out" 'waiter '

@@ -5,7 +5,7 @@
  *
  *   observe_helper all MS       one thread of each kind for MS ms, named
  *                               spin, sleep, holder, waiter, sock, forker;
- *                               the main thread then joins spin (1.5 MS)
+ *                               the main thread then joins spin (100 ms)
  *   observe_helper busy N MS    N threads spinning for MS ms
  *   observe_helper turns N MS   two threads taking turns every MS ms, N
  *                               times; each prints "switch T_NS" where it
@@ -30,6 +30,7 @@
 static int ms_arg = 300;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int sock[2];
+static uint64_t spin_until; /* set by the main thread: when spin may end */
 
 static uint64_t now_ns(void)
 {
@@ -59,8 +60,11 @@ static void *spinner(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "spin");
-	/* Longer than the main thread's sleep: the main thread then waits in join. */
-	spin_for(ms_arg * 3 / 2);
+	spin_for(ms_arg);
+	/* Then until 100 ms after the main thread is done waiting: it waits in join meanwhile. */
+	while (!__atomic_load_n(&spin_until, __ATOMIC_ACQUIRE) ||
+	       now_ns() < __atomic_load_n(&spin_until, __ATOMIC_ACQUIRE))
+		;
 	return NULL;
 }
 
@@ -120,6 +124,7 @@ static int run_all(void)
 	sleep_ms(ms_arg);
 	pthread_mutex_unlock(&lock);
 	(void)!send(sock[1], "x", 1, 0);
+	__atomic_store_n(&spin_until, now_ns() + 100000000u, __ATOMIC_RELEASE);
 	for (int i = 0; i < 5; i++)
 		pthread_join(t[i], NULL);
 	printf("done\n");
