@@ -647,14 +647,19 @@ int tui_main(const struct tui_opts *o)
 		return 1;
 	}
 	tui_session_outputs(t->session, o->json, o->trace);
+	/* Early: a run started before the screen (an observed program) may end and wake us. */
+	uv_async_init(&t->loop, &t->wake, on_wake);
+	t->wake.data = t;
 	if (o->observe) {
 		/* Before the screen is taken: a command that cannot run is one plain line. */
 		char err[512];
 		if (tui_session_observe(t->session, o->observe, err, sizeof err) < 0) {
 			fprintf(stderr, "conctui: %s\n", err);
 			tui_session_free(t->session);
-			grid_free(t->grid);
+			uv_walk(&t->loop, close_handle, NULL);
+			uv_run(&t->loop, UV_RUN_DEFAULT);
 			uv_loop_close(&t->loop);
+			grid_free(t->grid);
 			free(t);
 			return 2;
 		}
@@ -671,8 +676,7 @@ int tui_main(const struct tui_opts *o)
 	t->ctx.colour = t->colour;
 	uv_poll_init(&t->loop, &t->input, STDIN_FILENO);
 	uv_timer_init(&t->loop, &t->frame);
-	uv_async_init(&t->loop, &t->wake, on_wake);
-	t->input.data = t->frame.data = t->wake.data = t;
+	t->input.data = t->frame.data = t;
 	for (int i = 0; i < 4; i++) {
 		uv_signal_init(&t->loop, &t->sig[i]);
 		t->sig[i].data = t;

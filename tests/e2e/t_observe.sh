@@ -116,4 +116,14 @@ hpid=$(pgrep -f "observe_helper all 5000" | head -n 1)
 keys q
 wait_for 'EXIT=0' 10
 [ -n "$hpid" ] && kill -0 "$hpid" 2>/dev/null && fail "q left the program ($hpid) running"
+
+# A program that ends at once, live: the run ends before the screen is up;
+# the record is written, and the exit status says the program failed.
+tm send-keys -l 'clear'; tm send-keys Enter
+wait_gone 'EXIT=' 5
+run --json "$tmp/tui.json" -- "$HELPER" exit 3
+wait_for '■ DONE' 10
+keys q
+wait_for 'EXIT=1' 10
+has "$tmp/tui.json" '"exit": 3'
 exit 0
