@@ -24,6 +24,7 @@
 
 #include "observe.h"
 #include "observe_proc.h"
+#include "record.h"
 #include "trace.h"
 
 static char helper[PATH_MAX];
@@ -167,6 +168,36 @@ static void test_sampled(void **state)
 	assert_true(tr->meta.observer_period_us > 0 && tr->meta.observer_period_us <= 1000);
 	check_every_wait(tr);
 	assert_true(trace_thread(tr, 0)->sampled);
+	trace_destroy(tr);
+}
+
+/* The record keeps what an observed run adds: method, command, exit, pid/tid/process, sampled. */
+static void test_record(void **state)
+{
+	char *argv[] = {helper, "exit", "3", NULL};
+	(void)state;
+	struct trace *tr = observe_all(argv, OBSERVE_SAMPLED), **back = NULL;
+	char path[] = "/tmp/conctui-test-observe-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	assert_non_null(f);
+	assert_int_equal(record_write(tr, f), 0);
+	fclose(f);
+	assert_int_equal(record_read(path, &back, err, sizeof err), 1);
+	unlink(path);
+	const struct trace_meta *m = &back[0]->meta;
+	assert_string_equal(m->observer, "sampled");
+	assert_int_equal(m->exit_status, 3);
+	assert_int_equal(m->command_argc, 3);
+	assert_string_equal(m->command + strlen(m->command) + 1, "exit");
+	assert_int_equal(m->model, MODEL_OBSERVED);
+	assert_int_equal(trace_thread(back[0], 0)->pid, trace_thread(tr, 0)->pid);
+	assert_int_equal(trace_thread(back[0], 0)->tid, trace_thread(tr, 0)->tid);
+	assert_string_equal(trace_thread(back[0], 0)->process, "observe_helper");
+	assert_true(trace_thread(back[0], 0)->sampled);
+	trace_destroy(back[0]);
+	free(back);
 	trace_destroy(tr);
 }
 
@@ -337,6 +368,7 @@ int main(void)
 	    cmocka_unit_test(test_attach_other_user),
 	    cmocka_unit_test(test_attach),
 	    cmocka_unit_test(test_interrupt),
+	    cmocka_unit_test(test_record),
 	};
 
 	find_helper();

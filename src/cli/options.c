@@ -26,7 +26,7 @@
 	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")               \
 	X(SWITCH, "switch-interval", 0, 1, "MS", "the GIL's switch interval (default: 5)")         \
 	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                    \
-	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")    \
+	X(LIST, "list", 'l', 0, "", "list scenarios, programs and executors")                      \
 	X(ATTACH, "attach", 0, 1, "PID", "observe a running process of yours (see -- COMMAND)")    \
 	X(PASSTHROUGH, "passthrough", 0, 0, "",                                                    \
 	  "(batch) let an observed program's output through, not captured")                        \
