@@ -90,6 +90,7 @@ static void fill_ctx(struct run *r, const struct run_opts *o)
 							       : RUN_DEFAULT_SWITCH_MS;
 	c->latency_port = latency_port();
 	c->cancel = &r->cancel;
+	snprintf(c->broker, sizeof c->broker, "%s", o && o->broker ? o->broker : "");
 }
 
 /* The first task with a `spin` step is the spinner the views watch. */
