@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "escape.h"
 #include "latency.h"
+#include "locks.h"
 #include "runner.h"
 #include "work.h"
 
@@ -175,6 +176,13 @@ struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 	}
 	fill_ctx(r, o);
 	fill_meta(r);
+	r->ctx.locks = locks_create(sc, r->tr, flags & TRACE_SHARED);
+	if (!r->ctx.locks && sc->nlocks > 0) {
+		snprintf(err, errlen, "cannot make the scenario's locks: %s", strerror(errno));
+		trace_destroy(r->tr);
+		free(r);
+		return NULL;
+	}
 	r->start_ns = clock_now_ns();
 	trace_start(r->tr, r->start_ns);
 	int rc = pthread_create(&r->controller, NULL, controller_main, r);
@@ -267,6 +275,7 @@ void run_free(struct run *r)
 	if (!r)
 		return;
 	run_wait(r);
+	locks_destroy(r->ctx.locks);
 	trace_destroy(r->tr);
 	free(r);
 }
