@@ -17,6 +17,7 @@
 #include "compare_print.h"
 #include "escape.h"
 #include "executor.h"
+#include "picks.h"
 #include "record.h"
 #include "run.h"
 #include "trace.h"
@@ -120,6 +121,27 @@ static int outputs_write(const struct options *o, struct outputs *out, struct tr
 	return rc ? -1 : 0;
 }
 
+/* The scheduling choices made (--picks) and what the run found, one line each. */
+static void print_sched(const struct trace *tr, FILE *f)
+{
+	uint32_t n = trace_finding_count(tr);
+	char safe[4 * TRACE_TEXT_MAX];
+	struct trace_finding fd;
+
+	if (tr->meta.npicks > 0) {
+		fprintf(f, "picks:");
+		for (int i = 0; i < tr->meta.npicks; i++)
+			fprintf(f, "%s%s", i ? "," : " ",
+				escape_text(safe, sizeof safe, trace_name(tr, tr->meta.picks[i]),
+					    -1, 0));
+		fprintf(f, "\n");
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (trace_get_finding(tr, i, &fd))
+			fprintf(f, "%s: %s\n", finding_kind_name(fd.kind),
+				escape_text(safe, sizeof safe, fd.text, -1, 0));
+}
+
 static void print_chart(const struct options *o, const struct trace *tr)
 {
 	struct chart_opts co = {.ascii = o->ascii};
@@ -128,8 +150,10 @@ static void print_chart(const struct options *o, const struct trace *tr)
 
 	if (o->trace && strcmp(o->trace, "-") == 0)
 		f = NULL;
-	if (f)
+	if (f) {
 		chart_print(tr, &co, f);
+		print_sched(tr, f);
+	}
 }
 
 /* ---- the modes ------------------------------------------------------------- */
@@ -182,6 +206,15 @@ int batch_main(const struct options *o)
 			escape_echo(q, o->run.backend ? o->run.backend : sc.backend));
 		scenario_free(&sc);
 		return 2;
+	}
+	if (o->run.picks) {
+		struct picks pk;
+		char err[256];
+		if (picks_parse(&pk, &sc, o->run.picks, err, sizeof err) < 0) {
+			fprintf(stderr, "conctui: %s\n", err);
+			scenario_free(&sc);
+			return 2;
+		}
 	}
 	if (outputs_open(o, &out) < 0) {
 		scenario_free(&sc);

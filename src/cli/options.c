@@ -26,6 +26,8 @@
 	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")               \
 	X(SWITCH, "switch-interval", 0, 1, "MS", "the GIL's switch interval (default: 5)")         \
 	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                    \
+	X(PICKS, "picks", 0, 1, "A,B,...",                                                         \
+	  "asyncio, green, callbacks, gil: at each choice run these tasks in order")               \
 	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")    \
 	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                             \
 	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")                 \
@@ -163,6 +165,9 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 			goto bad;
 		o->run.workers = (int)v;
 		break;
+	case OPT_PICKS:
+		o->run.picks = arg;
+		break;
 	case OPT_GIL:
 		if (strcmp(arg, "new") && strcmp(arg, "old") && strcmp(arg, "off"))
 			goto bad;
@@ -185,7 +190,8 @@ bad:;
  */
 static int check_combinations(const bool *given, const struct options *o, char *err, size_t len)
 {
-	static const int rerun[] = {OPT_BACKEND, OPT_GIL, OPT_SWITCH, OPT_SCALE, OPT_WORKERS};
+	static const int rerun[] = {OPT_BACKEND, OPT_GIL,     OPT_SWITCH,
+				    OPT_SCALE,	 OPT_WORKERS, OPT_PICKS};
 	static const int not_costs[] = {OPT_BACKEND, OPT_GIL,	  OPT_SWITCH, OPT_SCALE,
 					OPT_WORKERS, OPT_COMPARE, OPT_TRACE,  OPT_REPLAY};
 

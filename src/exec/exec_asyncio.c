@@ -387,6 +387,7 @@ static int asyncio_run(struct exec_ctx *ctx)
 		for (int i = 0; i < n; i++) {
 			struct coro *c = &a->coros[i];
 			*c = (struct coro){.task = i, .heap = -1, .state = CORO_READY};
+			c->node.task = i;
 			trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1, AIO_QUEUED);
 			loop_runq_push(&a->ready, &c->node);
 		}

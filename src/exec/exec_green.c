@@ -461,6 +461,7 @@ static int green_run(struct exec_ctx *ctx)
 			struct green *g = &h->greens[i];
 			g->hub = h;
 			g->task = i;
+			g->node.task = i;
 			uv_timer_init(&h->loop.uv, &g->timer);
 			g->timer.data = g;
 			g->queued = true;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "picks.h"
 #include "runner.h"
 #include "work.h"
 
@@ -218,6 +219,26 @@ int loop_run(struct loop *l)
  * The run queue and precise timers
  * ------------------------------------------------------------------------ */
 
+/*
+ * --picks: takes the node that runs next out of the batch *HEAD; with more
+ * than one node there, the picks choose among them in queue order.
+ */
+static struct loop_node *loop_runq_pick(struct picks *pk, struct loop_node **head)
+{
+	int ready[PICKS_MAX], n = 0, at = 0;
+	struct loop_node **pp = head, *m;
+
+	for (m = *head; m && n < PICKS_MAX; m = m->next)
+		ready[n++] = m->task;
+	at = picks_choose(pk, ready, n);
+	for (int i = 0; i < at; i++)
+		pp = &(*pp)->next;
+	m = *pp;
+	*pp = m->next;
+	m->next = NULL;
+	return m;
+}
+
 static void loop_runq_turn(uv_idle_t *h)
 {
 	struct loop_runq *q = h->data;
@@ -227,6 +248,10 @@ static void loop_runq_turn(uv_idle_t *h)
 	/* As asyncio's _run_once: what becomes ready meanwhile waits a turn. */
 	q->head = NULL;
 	q->tail = &q->head;
+	while (n && l->ctx->picks) {
+		struct loop_node *m = loop_runq_pick(l->ctx->picks, &n);
+		q->run(l, m);
+	}
 	while (n) {
 		struct loop_node *next = n->next;
 		n->next = NULL;

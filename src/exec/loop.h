@@ -40,6 +40,7 @@ struct loop_ops {
 /* An intrusive FIFO link; the runnable thing embeds it. */
 struct loop_node {
 	struct loop_node *next;
+	int task; /* the task it runs: what --picks chooses by */
 };
 
 /* Runnable tasks, run in order from an idle handle, a batch per loop turn. */

@@ -18,6 +18,7 @@
 #include "escape.h"
 #include "latency.h"
 #include "locks.h"
+#include "picks.h"
 #include "runner.h"
 #include "work.h"
 
@@ -31,8 +32,9 @@ struct run {
 	int rc;		    /* the executor's result, valid once finished */
 	_Atomic int cancel; /* enum runner_cancel, shared with the executor */
 	_Atomic bool finished;
-	uint64_t start_ns; /* absolute: t = 0 of the trace */
-	char lost[128];	   /* how the latency server died during the run, or "" */
+	uint64_t start_ns;  /* absolute: t = 0 of the trace */
+	char lost[128];	    /* how the latency server died during the run, or "" */
+	struct picks picks; /* --picks, when given: ctx.picks points here */
 	void (*on_finish)(void *ud);
 	void *ud;
 };
@@ -176,6 +178,15 @@ struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 	}
 	fill_ctx(r, o);
 	fill_meta(r);
+	if (o && o->picks && picks_parse(&r->picks, sc, o->picks, err, errlen) < 0) {
+		trace_destroy(r->tr);
+		free(r);
+		return NULL;
+	}
+	if (o && o->picks) {
+		r->picks.tr = r->tr;
+		r->ctx.picks = &r->picks;
+	}
 	r->ctx.locks = locks_create(sc, r->tr, flags & TRACE_SHARED);
 	if (!r->ctx.locks && sc->nlocks > 0) {
 		snprintf(err, errlen, "cannot make the scenario's locks: %s", strerror(errno));
