@@ -28,19 +28,21 @@ enum cb_wait { CB_NONE, CB_TIMER, CB_IMMEDIATE, CB_IO, CB_POOL, CB_ENDED };
 
 /* How far one task's chain has got. */
 struct chain {
-	uv_timer_t timer;     /* its sleeps, and its queued callbacks (0 ms) */
-	struct loop_req *req; /* its request in flight */
-	uint64_t deadline;    /* clock_now_ns() time its timer is for */
-	int task;	      /* its lane */
-	int rep;	      /* repetition of the step list */
-	int step;	      /* the step it is on */
-	int woken_by;	      /* the task that cut its timer short, -1: none */
+	struct loop_node node; /* first: --picks queues its callbacks here */
+	uv_timer_t timer;      /* its sleeps, and its queued callbacks (0 ms) */
+	struct loop_req *req;  /* its request in flight */
+	uint64_t deadline;     /* clock_now_ns() time its timer is for */
+	int task;	       /* its lane */
+	int rep;	       /* repetition of the step list */
+	int step;	       /* the step it is on */
+	int woken_by;	       /* the task that cut its timer short, -1: none */
 	enum cb_wait wait;
 };
 
 struct cbs {
-	struct loop loop;     /* first: the loop's ud is this */
-	struct chain *chains; /* one per task */
+	struct loop loop;	/* first: the loop's ud is this */
+	struct chain *chains;	/* one per task */
+	struct loop_runq queue; /* --picks: queued callbacks, run in the order picked */
 };
 
 static void chain_next(struct cbs *s, struct chain *c, enum cause cause);
@@ -130,11 +132,25 @@ static void chain_timer_fired(uv_timer_t *t)
 	chain_done(s, c, 0);
 }
 
+static void chain_run_immediate(struct cbs *s, struct chain *c);
+
 /* setImmediate's callback: the step's own work, on the loop thread. */
 static void chain_immediate(uv_timer_t *t)
 {
-	struct chain *c = t->data;
-	struct cbs *s = cbs_of(t->loop);
+	chain_run_immediate(cbs_of(t->loop), t->data);
+}
+
+/* --picks: the queue runs the callback the user picked (a cancelled one is dropped). */
+static void chain_picked(struct loop *l, struct loop_node *n)
+{
+	struct chain *c = (struct chain *)n;
+
+	if (c->wait == CB_IMMEDIATE)
+		chain_run_immediate(l->ud, c);
+}
+
+static void chain_run_immediate(struct cbs *s, struct chain *c)
+{
 	const struct step *st = chain_step(s, c);
 	char why[64];
 	int rc;
@@ -219,7 +235,10 @@ static void chain_next(struct cbs *s, struct chain *c, enum cause cause)
 	default: /* cpu, native, block, spin: a queued callback does the work */
 		loop_wait(l, c->task, STATE_READY, cause, CB_QUEUED);
 		c->wait = CB_IMMEDIATE;
-		uv_timer_start(&c->timer, chain_immediate, 0, 0);
+		if (l->ctx->picks)
+			loop_runq_push(&s->queue, &c->node);
+		else
+			uv_timer_start(&c->timer, chain_immediate, 0, 0);
 		return;
 	}
 	if (rc < 0)
@@ -285,6 +304,8 @@ static void cbs_shut(struct loop *l)
 
 	for (int i = 0; i < l->ctx->sc->ntasks; i++)
 		uv_close((uv_handle_t *)&s->chains[i].timer, NULL);
+	if (l->ctx->picks)
+		loop_runq_close(&s->queue);
 }
 
 static const struct loop_ops cbs_ops = {
@@ -304,9 +325,12 @@ static int callbacks_run(struct exec_ctx *ctx)
 		snprintf(ctx->err, sizeof ctx->err, "out of memory for %d callback chains", n);
 		rc = -1;
 	} else if ((rc = loop_init(&s->loop, ctx, &cbs_ops, s)) == 0) {
+		if (ctx->picks)
+			loop_runq_init(&s->loop, &s->queue, chain_picked);
 		for (int i = 0; i < n; i++) {
 			struct chain *c = &s->chains[i];
 			c->task = i;
+			c->node.task = i;
 			c->woken_by = -1;
 			uv_timer_init(&s->loop.uv, &c->timer);
 			c->timer.data = c;

@@ -300,6 +300,7 @@ static int gil_exec_run(struct exec_ctx *ctx)
 		return rc;
 	}
 	gil_set_cancel(&g, ctx->cancel);
+	gil_set_picks(&g, ctx->picks, n);
 	gil_setup_threads(ctx, &g, th, &live, &winner);
 	rc = gil_start_threads(ctx, th, n);
 	for (int i = 0; i < n; i++)
