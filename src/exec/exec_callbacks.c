@@ -19,12 +19,13 @@
 
 #include "clock.h"
 #include "loop.h"
+#include "loop_lock.h"
 #include "loop_req.h"
 
 #define CB_QUEUED "callback queued on the loop"
 
 /* What a chain is waiting for: what a cancel must tear down. */
-enum cb_wait { CB_NONE, CB_TIMER, CB_IMMEDIATE, CB_IO, CB_POOL, CB_ENDED };
+enum cb_wait { CB_NONE, CB_TIMER, CB_IMMEDIATE, CB_IO, CB_POOL, CB_LOCK, CB_ENDED };
 
 /* How far one task's chain has got. */
 struct chain {
@@ -165,6 +166,14 @@ static void chain_run_immediate(struct cbs *s, struct chain *c)
 		rc = loop_compute(&s->loop, c->task, st->ms,
 				  "callback: native code (blocks the loop)");
 		break;
+	case STEP_CRITICAL:
+		rc = loop_compute(&s->loop, c->task, st->ms, "callback: critical region");
+		break;
+	case STEP_LOCK:
+		/* Handed the lock by its releaser: the chain goes on from here. */
+		loop_resume(&s->loop, c->task, "callback: lock acquired");
+		rc = 0;
+		break;
 	case STEP_BLOCK:
 		snprintf(why, sizeof why, "callback: blocking sleep %g ms (loop blocked)", st->ms);
 		rc = loop_block(&s->loop, c->task, st->ms, why);
@@ -227,6 +236,16 @@ static void chain_next(struct cbs *s, struct chain *c, enum cause cause)
 				    &c->req);
 		c->wait = CB_IO;
 		break;
+	case STEP_LOCK:
+		rc = loop_lock_take(l, c->task, st->lock);
+		if (rc == 1) {
+			c->wait = CB_LOCK;
+			return;
+		}
+		break;
+	case STEP_UNLOCK:
+		loop_lock_give(l, c->task, st->lock);
+		break;
 	case STEP_OFFLOAD:
 		loop_wait(l, c->task, STATE_BLOCKED, cause, "work queued, on_done pending");
 		rc = loop_offload(l, c->task, st->ms, CB_QUEUED, chain_pool_done, c);
@@ -241,8 +260,23 @@ static void chain_next(struct cbs *s, struct chain *c, enum cause cause)
 			uv_timer_start(&c->timer, chain_immediate, 0, 0);
 		return;
 	}
-	if (rc < 0)
+	if (rc < 0 || st->kind == STEP_LOCK || st->kind == STEP_UNLOCK)
 		chain_done(s, c, rc);
+}
+
+/* The lock's releaser handed it over: the chain's callback is queued. */
+static void cbs_lock_wake(struct loop *l, int task, int by)
+{
+	struct cbs *s = l->ud;
+	struct chain *c = &s->chains[task];
+
+	trace_enter(l->ctx->tr, task, clock_now_ns(), STATE_READY, -1, CAUSE_LOCK_TAKE, by,
+		    CB_QUEUED);
+	c->wait = CB_IMMEDIATE;
+	if (l->ctx->picks)
+		loop_runq_push(&s->queue, &c->node);
+	else
+		uv_timer_start(&c->timer, chain_immediate, 0, 0);
 }
 
 /* ---------------------------------------------------------------------------
@@ -267,6 +301,9 @@ static void cbs_cancel_all(struct loop *l)
 		case CB_IMMEDIATE:
 			uv_timer_stop(&c->timer);
 			chain_end(s, c, -ECANCELED);
+			break;
+		case CB_LOCK:
+			chain_end(s, c, loop_lock_cancel(l, c->task));
 			break;
 		case CB_IO:
 			loop_req_cancel(c->req);
@@ -312,6 +349,7 @@ static const struct loop_ops cbs_ops = {
     .cancel_all = cbs_cancel_all,
     .quiet = cbs_quiet,
     .shut = cbs_shut,
+    .lock_wake = cbs_lock_wake,
 };
 
 static int callbacks_run(struct exec_ctx *ctx)

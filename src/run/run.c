@@ -20,6 +20,7 @@
 #include "locks.h"
 #include "picks.h"
 #include "runner.h"
+#include "sched_check.h"
 #include "work.h"
 
 struct run {
@@ -135,6 +136,7 @@ static void *controller_main(void *arg)
 		latency_died(r->lost, sizeof r->lost);
 	r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
 	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
+	sched_check(r->tr, r->sc);
 	atomic_store_explicit(&r->finished, true, memory_order_release);
 	if (r->on_finish)
 		r->on_finish(r->ud);
