@@ -90,20 +90,20 @@ bool sched_has_finding(const struct trace *tr, enum finding_kind k)
 static double spinner_gap_ms(const struct trace *tr, const struct scenario *sc)
 {
 	int lane = tr->meta.spinner;
-	uint64_t gap = 0, last_end = 0;
-	bool seen = false;
+	uint64_t gap = 0, last_end;
 	struct span sp;
 
 	if (!(tr->meta.spinner_ms > 0))
 		return -1;
+	/* A spinner that cannot draw its first frame is frozen from its start. */
+	last_end = trace_lane_start(tr, lane);
 	for (uint32_t i = 0; i < trace_count(tr, lane); i++) {
 		trace_get(tr, lane, i, &sp);
 		if (sp.state != STATE_RUNNING || kind_at(sc, lane, sp.step) != STEP_SPIN)
 			continue;
-		if (seen && sp.t0 > last_end && sp.t0 - last_end > gap)
+		if (sp.t0 > last_end && sp.t0 - last_end > gap)
 			gap = sp.t0 - last_end;
 		last_end = sp.t1 == TRACE_OPEN ? sp.t0 : sp.t1;
-		seen = true;
 	}
 	return clock_ns_to_ms(gap);
 }
