@@ -246,7 +246,11 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void list_scenarios(const char *dir)
+/*
+ * The scenario files of DIR, by name: those with a goal (CHALLENGES) or
+ * the others, one line each.
+ */
+static void list_scenarios(const char *dir, bool challenges)
 {
 	DIR *d = opendir(dir);
 	char *names[256];
@@ -265,14 +269,18 @@ static void list_scenarios(const char *dir)
 		char path[4096], err[512];
 		struct scenario sc;
 		snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
-		char name[256], backend[256], title[1024];
+		char name[256], backend[256], title[1024], goal[64];
 		escape_text(name, sizeof name, names[i], -1, 0);
 		if (run_load_scenario(path, &sc, err, sizeof err) == 0) {
-			printf("  %-16s %-14s %s\n", name,
-			       escape_text(backend, sizeof backend, sc.backend, -1, 0),
-			       escape_text(title, sizeof title, sc.title, -1, 0));
+			goal_format(&sc.goal, goal, sizeof goal);
+			if ((sc.goal.kind != GOAL_NONE) == challenges)
+				printf(challenges ? "  %-16s %-14s %s (goal: %s)\n"
+						  : "  %-16s %-14s %s\n",
+				       name,
+				       escape_text(backend, sizeof backend, sc.backend, -1, 0),
+				       escape_text(title, sizeof title, sc.title, -1, 0), goal);
 			scenario_free(&sc);
-		} else {
+		} else if (!challenges) {
 			printf("  %-16s (%s)\n", name, err);
 		}
 		free(names[i]);
@@ -286,9 +294,13 @@ int batch_list(void)
 	printf("Scenarios (name, default executor, title)%s%s:\n", dir ? " in " : "",
 	       dir ? dir : "");
 	if (dir)
-		list_scenarios(dir);
+		list_scenarios(dir, false);
 	else
 		printf("  (no scenario directory found; set CONCTUI_DATADIR)\n");
+	if (dir) {
+		printf("\nChallenges (name, executor, title, goal; play them with --picks):\n");
+		list_scenarios(dir, true);
+	}
 	printf("\nExecutors (name, model, how):\n");
 	for (int i = 0; i < executor_count(); i++) {
 		const struct executor *ex = executor_at(i);
