@@ -28,6 +28,7 @@
 	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                    \
 	X(PICKS, "picks", 0, 1, "A,B,...",                                                         \
 	  "asyncio, green, callbacks, gil: at each choice run these tasks in order")               \
+	X(MANUAL, "manual", 0, 0, "", "TUI: stop at each scheduling choice and let you pick")      \
 	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")    \
 	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                             \
 	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")                 \
@@ -168,6 +169,9 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 	case OPT_PICKS:
 		o->run.picks = arg;
 		break;
+	case OPT_MANUAL:
+		o->run.manual = true;
+		break;
 	case OPT_GIL:
 		if (strcmp(arg, "new") && strcmp(arg, "old") && strcmp(arg, "off"))
 			goto bad;
@@ -209,6 +213,10 @@ static int check_combinations(const bool *given, const struct options *o, char *
 		}
 	if (o->costs && o->scenario) {
 		snprintf(err, len, "--costs does not take a SCENARIO: it runs none");
+		return -1;
+	}
+	if (o->run.manual && (o->batch || o->compare || o->replay)) {
+		snprintf(err, len, "--manual is for the TUI (--batch plays a list with --picks)");
 		return -1;
 	}
 	return 0;

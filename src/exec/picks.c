@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "escape.h"
+#include "runner.h"
 
 int picks_parse(struct picks *p, const struct scenario *sc, const char *list, char *err,
 		size_t errlen)
@@ -66,6 +67,15 @@ int picks_choose(struct picks *p, const int *ready, int n)
 			if (p->tr->meta.npicks < TRACE_PICKS_MAX)
 				p->tr->meta.picks[p->tr->meta.npicks++] = ready[0];
 		}
+		return 0;
+	}
+	if (p->nstopped > 0)
+		return 0; /* stopped already: whatever runs meanwhile is not a choice */
+	if (p->next >= p->nwant && p->stop) {
+		/* The player's turn: remember who could run, and end the run here. */
+		for (int i = 0; i < n && i < PICKS_MAX; i++)
+			p->stopped[p->nstopped++] = ready[i];
+		atomic_store(p->stop, RUNNER_INTERRUPTED);
 		return 0;
 	}
 	if (p->next < p->nwant) {

@@ -11,6 +11,7 @@
 #ifndef CONCTUI_PICKS_H
 #define CONCTUI_PICKS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "scenario.h"
@@ -24,6 +25,10 @@ struct picks {
 	int nwant;	     /* entries used in want */
 	int next;	     /* the next entry of want to use */
 	int decisions;	     /* choices made so far */
+	/* Manual play: the run stops at the first choice the list does not make. */
+	_Atomic int *stop;	/* raised to RUNNER_INTERRUPTED there; NULL: FIFO goes on */
+	int stopped[PICKS_MAX]; /* the tasks that were ready at that choice */
+	int nstopped;		/* entries used in stopped; 0: the run did not stop */
 };
 
 /*

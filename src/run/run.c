@@ -136,7 +136,9 @@ static void *controller_main(void *arg)
 		latency_died(r->lost, sizeof r->lost);
 	r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
 	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
-	sched_check(r->tr, r->sc);
+	/* A run stopped for the player's choice is not over: nothing to judge yet. */
+	if (r->picks.nstopped == 0)
+		sched_check(r->tr, r->sc);
 	atomic_store_explicit(&r->finished, true, memory_order_release);
 	if (r->on_finish)
 		r->on_finish(r->ud);
@@ -180,13 +182,15 @@ struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 	}
 	fill_ctx(r, o);
 	fill_meta(r);
-	if (o && o->picks && picks_parse(&r->picks, sc, o->picks, err, errlen) < 0) {
+	if (o && (o->picks || o->manual) &&
+	    picks_parse(&r->picks, sc, o->picks ? o->picks : "", err, errlen) < 0) {
 		trace_destroy(r->tr);
 		free(r);
 		return NULL;
 	}
-	if (o && o->picks) {
+	if (o && (o->picks || o->manual)) {
 		r->picks.tr = r->tr;
+		r->picks.stop = o->manual ? &r->cancel : NULL;
 		r->ctx.picks = &r->picks;
 	}
 	r->ctx.locks = locks_create(sc, r->tr, flags & TRACE_SHARED);
@@ -250,6 +254,15 @@ const char *run_failure(const struct run *r, char *buf, size_t len)
 			 failed == 1 ? "" : "s", trace_name(r->tr, first),
 			 last.reason[0] ? last.reason : "no reason recorded");
 	return buf;
+}
+
+int run_choice(const struct run *r, int *ready, int max)
+{
+	int n = run_finished(r) ? r->picks.nstopped : 0;
+
+	for (int i = 0; i < n && i < max; i++)
+		ready[i] = r->picks.stopped[i];
+	return n < max ? n : max;
 }
 
 void run_interrupt(struct run *r)

@@ -379,7 +379,12 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 		view_act(c, a); /* any key closes the help */
 		return;
 	}
+	if (tui_session_manual_key(t->session, code))
+		return;
 	switch (a) {
+	case VA_MANUAL:
+		tui_session_manual_toggle(t->session);
+		return;
 	case VA_QUIT:
 		quit(t, 0);
 		return;

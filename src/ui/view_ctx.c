@@ -340,8 +340,9 @@ void view_caption(struct grid *g, const struct view_ctx *c, int y)
 {
 	char buf[512];
 
-	if (c->flash[0]) {
-		grid_text(g, 1, y, g->w - 2, c->flash, view_style(c, ROLE_FLASH));
+	if (c->flash[0] || c->prompt[0]) {
+		grid_text(g, 1, y, g->w - 2, c->flash[0] ? c->flash : c->prompt,
+			  view_style(c, ROLE_FLASH));
 		return;
 	}
 	view_caption_text(c, buf, sizeof buf);

@@ -62,6 +62,8 @@ enum view_action {
 	VA_COMPARE,
 	VA_COSTS,
 	VA_SAVE,
+	VA_MANUAL,
+	VA_UNDO,
 	VA_HELP,
 	VA_CLOSE,
 	VA_REDRAW,
