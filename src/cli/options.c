@@ -29,6 +29,9 @@
 	X(PICKS, "picks", 0, 1, "A,B,...",                                                         \
 	  "asyncio, green, callbacks, gil: at each choice run these tasks in order")               \
 	X(MANUAL, "manual", 0, 0, "", "TUI: stop at each scheduling choice and let you pick")      \
+	X(BROKER, "broker", 0, 1, "URL",                                                           \
+	  "the workers executor's Redis, redis://HOST:PORT (default: a private one)")              \
+	X(WORKER, "worker", 0, 0, "", "be a worker for any run on --broker URL, until Ctrl-C")     \
 	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")    \
 	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                             \
 	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")                 \
@@ -95,6 +98,8 @@ static const char *options_range(int id)
 		break;
 	case OPT_GIL:
 		return "must be new, old or off";
+	case OPT_BROKER:
+		return "must be redis://HOST:PORT or unix:///PATH, under 160 bytes";
 	default:
 		return "not a valid value";
 	}
@@ -172,6 +177,14 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 	case OPT_MANUAL:
 		o->run.manual = true;
 		break;
+	case OPT_BROKER:
+		if (!*arg || strlen(arg) >= 160)
+			goto bad;
+		o->run.broker = arg;
+		break;
+	case OPT_WORKER:
+		o->worker = true;
+		break;
 	case OPT_GIL:
 		if (strcmp(arg, "new") && strcmp(arg, "old") && strcmp(arg, "off"))
 			goto bad;
@@ -211,6 +224,10 @@ static int check_combinations(const bool *given, const struct options *o, char *
 				 option_table[not_costs[i] - OPTION_BASE - 1].name);
 			return -1;
 		}
+	if (o->worker && (!o->run.broker || o->scenario || o->batch || o->compare || o->replay)) {
+		snprintf(err, len, "--worker takes --broker URL and nothing to run");
+		return -1;
+	}
 	if (o->costs && o->scenario) {
 		snprintf(err, len, "--costs does not take a SCENARIO: it runs none");
 		return -1;

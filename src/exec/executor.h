@@ -30,6 +30,7 @@ struct exec_ctx {
 	_Atomic int *cancel;	   /* enum runner_cancel: why tasks should stop */
 	struct locks *locks;	   /* the scenario's named locks (locks.h), NULL: none */
 	struct picks *picks;	   /* --picks: who runs at each choice (picks.h), NULL: none */
+	char broker[160];	   /* workers: the broker's URL; "": a private one */
 	char err[256];		   /* the message when run returns < 0 */
 };
 
@@ -133,6 +134,7 @@ extern const struct executor exec_threads_1core;
 extern const struct executor exec_processes;
 extern const struct executor exec_pool;
 extern const struct executor exec_gil;
+extern const struct executor exec_workers;
 extern const struct executor exec_asyncio;
 extern const struct executor exec_green;
 extern const struct executor exec_callbacks;

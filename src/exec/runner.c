@@ -163,12 +163,13 @@ static void lock_wait(void *ud, int holder, const char *reason)
 /* `lock NAME`: a real lock; a wait ends with a hand-off from its releaser. */
 static int take_lock(struct runner *r, const struct step *s)
 {
-	const char *name = r->sc_locks ? r->sc_locks[s->lock] : "?";
 	char why[TRACE_REASON_MAX];
 	int from = -1, rc;
 
-	if (!r->locks)
-		return -EINVAL;
+	/* An executor whose tasks share no memory (a worker on another machine) has none. */
+	if (!r->locks || s->lock < 0 || s->lock >= SCENARIO_MAX_LOCKS)
+		return -ENOLCK;
+	const char *name = r->sc_locks[s->lock];
 	rc = locks_take(r->locks, r->task, s->lock, r->cancel, lock_wait, r, &from);
 	if (rc < 0)
 		return rc;
@@ -207,8 +208,9 @@ static int run_step(struct runner *r, const struct step *s)
 	case STEP_LOCK:
 		return take_lock(r, s);
 	case STEP_UNLOCK:
-		if (r->locks)
-			locks_give(r->locks, r->task, s->lock);
+		if (!r->locks || s->lock < 0 || s->lock >= SCENARIO_MAX_LOCKS)
+			return -ENOLCK;
+		locks_give(r->locks, r->task, s->lock);
 		return 0;
 	default:
 		return -EINVAL;

@@ -24,6 +24,7 @@ struct run_opts {
 	int workers;		   /* 0: the scenario's, else one per core */
 	const char *picks;	   /* --picks "A,B,C" (picks.h), NULL: the executor's own order */
 	bool manual;		   /* stop at the first choice the picks do not make */
+	const char *broker;	   /* workers: a Redis URL; NULL: a private redis-server */
 };
 
 struct run;
