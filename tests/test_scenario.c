@@ -716,9 +716,9 @@ static void test_scale_and_has_step(void **state)
 
 /* ---- built-in scenarios ------------------------------------------------- */
 
-static const char *const executors[] = {"sequential", "threads",   "threads-1core",
-					"processes",  "pool",	   "asyncio",
-					"green",      "callbacks", "gil"};
+static const char *const executors[] = {"sequential", "threads", "threads-1core", "processes",
+					"pool",	      "asyncio", "green",	  "callbacks",
+					"gil",	      "workers"};
 
 static bool known_executor(const char *name)
 {
