@@ -107,6 +107,9 @@ static void test_challenges(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		/* Goals read from a clock are judged in the plain build only. */
+		if (SANITIZED && strcmp(c[i].name, "challenge-4") != 0)
+			continue;
 		/*
 		 * On the GIL the OS still preempts threads: a loaded machine can
 		 * stretch a step past the switch interval, so it gets three tries.
