@@ -385,6 +385,10 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 	case VA_MANUAL:
 		tui_session_manual_toggle(t->session);
 		return;
+	case VA_SLICE_DOWN:
+	case VA_SLICE_UP:
+		tui_session_slice(t->session, a == VA_SLICE_UP ? 2.0 : 0.5);
+		return;
 	case VA_QUIT:
 		quit(t, 0);
 		return;

@@ -85,6 +85,12 @@ bool tui_session_write_failed(const struct tui_session *s);
 bool tui_session_manual_key(struct tui_session *s, int code);
 /* m: manual play on or off for the scenario on screen (from its start). */
 void tui_session_manual_toggle(struct tui_session *s);
+/*
+ * < and >: the time slice as a dial.  Multiplies the GIL's switch interval
+ * by FACTOR (within 0.1 .. 1000 ms) and runs the runs on screen again, to
+ * see the convoy grow and shrink.
+ */
+void tui_session_slice(struct tui_session *s, double factor);
 /* On the UI thread after a wake: take in finished runs, start the next. */
 void tui_session_poll(struct tui_session *s);
 /* Before each frame: how far live runs have got. */

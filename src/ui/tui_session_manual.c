@@ -6,6 +6,8 @@
  * Choosing adds a pick and runs again from the start, so the run up to
  * there is replayed exactly and its timing is never spoiled by the time
  * the user took to think; undoing drops the last pick the same way.
+ * The time slice is a dial here too: the GIL's switch interval, doubled or
+ * halved, and the run repeated.
  */
 #include <stdio.h>
 #include <string.h>
@@ -104,4 +106,21 @@ void tui_session_manual_toggle(struct tui_session *s)
 		 s->ro.manual ? "manual: you pick who runs at each choice"
 			      : "manual off: the executor picks");
 	tui_session_restart(s);
+}
+
+void tui_session_slice(struct tui_session *s, double factor)
+{
+	double ms = s->ro.switch_interval_ms > 0		 ? s->ro.switch_interval_ms
+		    : s->have_sc && s->sc.switch_interval_ms > 0 ? s->sc.switch_interval_ms
+								 : RUN_DEFAULT_SWITCH_MS;
+
+	ms *= factor;
+	if (ms < 0.1)
+		ms = 0.1;
+	if (ms > SCENARIO_MAX_SWITCH_MS)
+		ms = SCENARIO_MAX_SWITCH_MS;
+	s->ro.switch_interval_ms = ms;
+	tui_session_rerun(s);
+	snprintf(s->ctx->flash, sizeof s->ctx->flash, "GIL switch interval %g ms: running again",
+		 ms);
 }

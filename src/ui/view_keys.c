@@ -39,6 +39,8 @@ const struct view_key view_keys[] = {
     {VA_SAVE, "w", {'w'}, "save the run to a file", NULL},
     {VA_MANUAL, "m", {'m'}, "you are the scheduler", NULL},
     {VA_UNDO, "u", {'u'}, "undo a manual pick", NULL},
+    {VA_SLICE_DOWN, "<", {'<'}, "GIL interval \u00f72, rerun", NULL},
+    {VA_SLICE_UP, ">", {'>'}, "GIL interval \u00d72, rerun", NULL},
     {VA_HELP, "?", {'?'}, "this help", "? Help"},
     {VA_CLOSE, "Esc", {VK_ESC}, "close / back", NULL},
     {VA_REDRAW, "Ctrl-L", {VK_CTRL_L}, "redraw the screen", NULL},

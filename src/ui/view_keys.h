@@ -64,6 +64,8 @@ enum view_action {
 	VA_SAVE,
 	VA_MANUAL,
 	VA_UNDO,
+	VA_SLICE_DOWN,
+	VA_SLICE_UP,
 	VA_HELP,
 	VA_CLOSE,
 	VA_REDRAW,
