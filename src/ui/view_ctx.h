@@ -109,7 +109,8 @@ struct view_ctx {
 	bool colour;
 	bool help; /* the help overlay is up */
 	struct view_menu menu;
-	char flash[160]; /* a one-off message, cleared by the next key */
+	char flash[160];  /* a one-off message, cleared by the next key */
+	char prompt[160]; /* manual play: the choice waiting for a key, "" for none */
 
 	/* The "why" key's trail: the events it jumped from, newest last. */
 	struct view_event why_stack[VIEW_WHY_DEPTH];

@@ -36,7 +36,7 @@ struct view_event {
 	uint32_t idx; /* span index; the lane's span count for its end */
 };
 
-/* What -> and <- step over; the key m cycles through them. */
+/* What -> and <- step over; the key t cycles through them. */
 #define STEP_MODE_MAP(X)                                                                           \
 	X(ALL, "every change")	     /* every event of every run */                                \
 	X(TASK, "one task")	     /* the selected task's changes only */                        \

@@ -40,7 +40,7 @@ static void step(struct view_ctx *c, int dir)
 				 dir > 0 ? "later recorded" : "earlier");
 		else
 			snprintf(c->flash, sizeof c->flash,
-				 "no %s one (stepping over %s: m changes it)",
+				 "no %s one (stepping over %s: t changes it)",
 				 dir > 0 ? "later" : "earlier", view_step_mode_name(f.mode));
 		return;
 	}

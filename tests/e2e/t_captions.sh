@@ -1,4 +1,4 @@
-# Captions as cause -> effect: stepping over GIL hand-offs only (m), every
+# Captions as cause -> effect: stepping over GIL hand-offs only (t), every
 # caption names the task that let go and the one that took over; y jumps to
 # the cause and Y comes back; the connector joins the two tasks' rows.  The
 # same in ASCII without colour.
@@ -9,7 +9,7 @@ wait_for '■ DONE'
 keys g
 wait_for '‖ PAUSED'
 screen | grep -q 't=0.0 ms / 30.0 ms' || fail "g should go to 0"
-keys m m
+keys t t
 wait_for 'steps: GIL hand-offs'
 keys Right
 wait_for 't=5.0 ms  A is forced to drop the GIL after 5.0 ms \(B waited 5.0 ms\) → B takes it, runs on core 1'
@@ -27,7 +27,7 @@ wait_for 't=20.0 ms  B: sleep 10 ms → A takes the GIL, runs on core 0'
 keys Y
 wait_for 't=20.0 ms  B sleeps and releases the GIL'
 # Back to every change: the next one is B's own.
-keys m m m
+keys t t t
 wait_gone 'steps:'
 quit_ok
 
@@ -36,7 +36,7 @@ wait_gone '^EXIT=0' 5
 tm send-keys -l "cd '$ROOT' && NO_COLOR=1 '$BIN' --ascii --replay tests/e2e/fixtures/gil-handoff.json; echo EXIT=\$?"
 tm send-keys Enter
 wait_for '# DONE'
-keys g m m Right
+keys g t t Right
 wait_for 't=5.0 ms  A is forced to drop the GIL after 5.0 ms \(B waited 5.0 ms\) -> B takes it'
 golden captions_ascii
 screen | LC_ALL=C grep -q '[^ -~]' && fail "a non-ASCII character on the screen"
