@@ -177,7 +177,7 @@ static int await_io(struct aio *a, struct coro *c, double ms)
 
 	snprintf(why, sizeof why, "await response (io %g ms)", ms);
 	loop_wait(&a->loop, c->task, STATE_IO, CAUSE_YIELD, why);
-	rc = loop_req_start(&a->loop.uv, a->loop.ctx->latency_port, ms, coro_io_done, c, &c->req);
+	rc = loop_req_start(&a->loop.reqs, a->loop.ctx->latency_port, ms, coro_io_done, c, &c->req);
 	if (rc < 0)
 		return rc;
 	c->state = CORO_IO;

@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "executor.h"
+#include "loop_req.h"
 #include "meter.h"
 #include "probe.h"
 
@@ -68,6 +69,7 @@ struct loop {
 	int last;	       /* the task that last held it, -1: none yet */
 	int winner;	       /* read-only: with wait = first, the task that won, -1 */
 	int quiet_by;	       /* the last live task, which quieted the spinners */
+	struct loop_reqs reqs; /* requests to the latency server in flight */
 };
 
 /*
