@@ -85,7 +85,11 @@ static void fake_stop(struct fake *f)
 	close(f->lfd);
 }
 
-/* Runs one request for MS ms to PORT on a fresh loop; its outcome. */
+/*
+ * Runs one request for MS ms to PORT on a fresh loop; its outcome.  A
+ * failure known at once (a refused connect on loopback) comes from
+ * loop_req_start instead of the callback: the same outcome.
+ */
 static struct outcome run_one(int port, double ms)
 {
 	uv_loop_t loop;
@@ -95,7 +99,9 @@ static struct outcome run_one(int port, double ms)
 
 	assert_int_equal(uv_loop_init(&loop), 0);
 	loop_reqs_init(&reqs, &loop);
-	assert_int_equal(loop_req_start(&reqs, port, ms, on_answer, &o, &r), 0);
+	int rc = loop_req_start(&reqs, port, ms, on_answer, &o, &r);
+	if (rc < 0)
+		o = (struct outcome){1, rc};
 	uv_run(&loop, UV_RUN_DEFAULT);
 	loop_reqs_close(&reqs);
 	uv_run(&loop, UV_RUN_DEFAULT);

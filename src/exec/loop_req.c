@@ -3,7 +3,7 @@
  * non-blocking sockets in one edge-triggered epoll set per loop, which a
  * single libuv poll handle watches.
  *
- * A request costs socket, connect, epoll_ctl, send, recv and close: no
+ * A request costs socket, connect, send, epoll_ctl, recv and close: no
  * handle, no write request and no reply buffer.  The request line is made
  * again from the wait when it is sent, and the reply is compared with the
  * one expected as it arrives, so only counts of bytes are kept.
@@ -243,11 +243,19 @@ int loop_req_start(struct loop_reqs *p, int port, double ms, loop_req_cb cb, voi
 		return -ENOMEM;
 	}
 	*r = (struct loop_req){.pool = p, .cb = cb, .ud = ud, .ms = ms, .fd = fd};
-	/* Edge-triggered: "connected" once, then "the reply is here" once. */
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+	/*
+	 * On loopback the handshake is over by the time connect returns (it
+	 * says EINPROGRESS all the same), so the line goes now and the
+	 * server's wait starts at once; if not, "writable" sends it.
+	 * Edge-triggered: each of those is reported once.
+	 */
+	size_t n = req_line(r, line);
+	rc = req_send(r, line, n);
+	struct epoll_event ev = {.events =
+				     EPOLLIN | EPOLLRDHUP | EPOLLET | (r->sent < n ? EPOLLOUT : 0),
 				 .data.u32 = (uint32_t)fd};
-	if (epoll_ctl(p->efd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		rc = -errno;
+	if (rc < 0 || epoll_ctl(p->efd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		rc = rc < 0 ? rc : -errno;
 		free(r);
 		close(fd);
 		return rc;
