@@ -4,7 +4,8 @@
  *
  * coroutine_bytes: resident memory per task while all 10,000 are in
  * flight (coroutine, timer slot and request; the trace's own pages are
- * left out), as the executor records it.  Target: at most 256.
+ * left out), as the executor records it; the largest of the rounds.
+ * Target: at most 256.
  * c10k_vs_one: wall time of 10,000 requests of 1000 ms at once over that of
  * a single one run just before it.  Target: at most 1.2.  Runs alternate so
  * that drifting load on a shared machine hits both alike; the figure is
@@ -68,7 +69,15 @@ int main(void)
 		fprintf(stderr, "bench_c10k: round %d: one %.0f ms, 10k %.0f ms, %.0f bytes\n",
 			i + 1, one[i], many[i], bytes[i]);
 	}
-	bench_median("coroutine_bytes", 0, "bytes", bytes, ROUNDS);
+	/*
+	 * The largest round: later rounds reuse memory malloc kept from the
+	 * rounds before (the arena's top is never handed back), which the
+	 * meter rightly does not see grow, so they read low.
+	 */
+	double most = 0;
+	for (int i = 0; i < ROUNDS; i++)
+		most = bytes[i] > most ? bytes[i] : most;
+	bench_print("coroutine_bytes", 0, most, "bytes", bytes, ROUNDS);
 	bench_median("c10k_vs_one", 3, "ratio", ratio, ROUNDS);
 	bench_median("c10k_ms", 0, "ms", many, ROUNDS);
 	bench_median("c10k_one_ms", 0, "ms", one, ROUNDS);
