@@ -137,7 +137,8 @@ struct trace *trace_create(int ntasks, unsigned flags)
 		 * rather than as 10,000 tasks first record (~15 us a fault
 		 * under a hypervisor, in the middle of C10k's connects).
 		 */
-		((volatile struct trace_slot *)((struct trace_slot *)tr->slots + ln->first))->t0 = 0;
+		volatile struct trace_slot *first = (struct trace_slot *)tr->slots + ln->first;
+		first->t0 = 0;
 	}
 	return tr;
 }
