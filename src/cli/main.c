@@ -10,6 +10,8 @@
 #include "batch.h"
 #include "compare_cli.h"
 #include "costs_cli.h"
+#include "lesson_cli.h"
+#include "observe_cli.h"
 #include "options.h"
 #include "tui.h"
 #include "worker_cli.h"
@@ -37,14 +39,25 @@ int main(int argc, char **argv)
 		return 2;
 	if (o.worker)
 		return worker_cli_main(&o);
+	struct observe_opts oo;
+	char *program[3];
+	int observed = observe_cli_opts(&o, &oo, program);
+	if (observed < 0)
+		return 2;
+	if (observed && o.batch)
+		return observe_cli_batch(&o, &oo);
 	if (o.compare)
 		return compare_cli_main(&o);
 	if (o.costs)
 		return costs_cli_main(&o);
+	if (o.batch && o.lesson)
+		return lesson_cli_main(&o);
 	if (o.batch)
 		return batch_main(&o);
 	struct tui_opts t = {
-	    .scenario = o.scenario,
+	    .scenario = o.lesson ? NULL : o.scenario,
+	    .lesson = o.lesson,
+	    .lesson_name = o.lesson ? o.scenario : NULL,
 	    .replay = o.replay,
 	    .json = o.json,
 	    .trace = o.trace,
@@ -52,6 +65,7 @@ int main(int argc, char **argv)
 	    .scale = o.scale,
 	    .ascii = o.ascii,
 	    .colour = o.colour,
+	    .observe = observed ? &oo : NULL,
 	};
 	return tui_main(&t);
 }

@@ -35,11 +35,27 @@ int tui_session_scenario(struct tui_session *s, const char *name, const char *ba
 /* The overview: the `overview` scenario on three executors, one after another. */
 int tui_session_overview(struct tui_session *s, char *err, size_t errlen);
 /*
+ * Observes a real program live (run_observe): -- COMMAND or --attach PID.
+ * Returns 0, or -1 with one line in ERR (nothing left running).  r
+ * observes it again.
+ */
+int tui_session_observe(struct tui_session *s, const struct observe_opts *o, char *err,
+			size_t errlen);
+/* True when an observed program ended with a failure this session (exit status 1). */
+bool tui_session_program_failed(const struct tui_session *s);
+/*
  * Key c: the scenario on screen on every executor that applies, one after
  * another, for the Compare view (compare.c's rows, skip rule and verdict).
  * Returns 0, or -1 with a message.
  */
 int tui_session_compare(struct tui_session *s, char *err, size_t errlen);
+/*
+ * A lesson's beat: the runs from now on use durations times SCALE and
+ * executor BACKEND ("" or NULL: the scenario's own), as if picked with b.
+ */
+void tui_session_set_run(struct tui_session *s, double scale, const char *backend);
+/* Scenario NAME on every executor that applies (tui_session_compare for a named scenario). */
+int tui_session_compare_scenario(struct tui_session *s, const char *name, char *err, size_t errlen);
 /* Key C: the Costs view, measuring on a thread (again when it is on screen). */
 void tui_session_costs(struct tui_session *s);
 /*

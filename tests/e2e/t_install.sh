@@ -29,6 +29,9 @@ runs_from() {
 		fail "$1/bin/conctui --list failed"
 	printf '%s\n' "$list" | head -n 1 | grep -qF "in $1/share/conctui/scenarios:" ||
 		fail "$1: scenarios not found where installed: $(printf '%s\n' "$list" | head -n 1)"
+	printf '%s\n' "$list" | grep -qF "Lessons (name, beats, title) in $1/share/conctui/lessons:" ||
+		fail "$1: lessons not found where installed"
+	printf '%s\n' "$list" | grep -q '^  seeds ' || fail "$1: the built-in lesson is not listed"
 	out=$(cd "$tmp/elsewhere" && env -u CONCTUI_DATADIR "$1/bin/conctui" --batch hello 2>&1) ||
 		fail "$1/bin/conctui --batch hello failed: $out"
 	printf '%s\n' "$out" | grep -q '^tasks: 2 done' || fail "$1: hello did not finish: $out"
@@ -38,7 +41,8 @@ runs_from() {
 mk install PREFIX="$tmp/prefix"
 runs_from "$tmp/prefix"
 for f in share/man/man1/conctui.1 share/bash-completion/completions/conctui \
-	share/conctui/scenarios/hello.ini; do
+	share/conctui/scenarios/hello.ini share/conctui/lessons/seeds.ini \
+	share/conctui/programs/hello_threads.py; do
 	[ -f "$tmp/prefix/$f" ] || fail "make install did not install $f"
 done
 
@@ -47,8 +51,10 @@ if command -v bash >/dev/null; then
 	got=$(PATH="$tmp/prefix/bin:$PATH" bash -c '
 		. "$1/share/bash-completion/completions/conctui"
 		COMP_WORDS=(conctui hel); COMP_CWORD=1; cd "$2" && _conctui
-		printf "%s\n" "${COMPREPLY[@]}"' sh "$tmp/prefix" "$tmp/elsewhere")
-	[ "$got" = hello ] || fail "installed completion of 'hel' gave: $got"
+		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' sh "$tmp/prefix" "$tmp/elsewhere")
+	# The scenario, then the shipped programs of that prefix.
+	[ "$got" = "hello hello_asyncio hello_processes hello_threads " ] ||
+		fail "installed completion of 'hel' gave: $got"
 fi
 
 mk uninstall PREFIX="$tmp/prefix"
