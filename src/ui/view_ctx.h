@@ -106,7 +106,9 @@ struct view_ctx {
 	/* Display. */
 	bool ascii;
 	bool colour;
-	bool help; /* the help overlay is up */
+	bool help;     /* the help overlay is up */
+	int narr_page; /* the narration's page when it does not fit (key N) */
+	int mixed;     /* cells drawn as mixed this frame (written by compose) */
 	struct view_menu menu;
 	char flash[160]; /* a one-off message, cleared by the next key */
 
@@ -179,6 +181,9 @@ void view_caption(struct grid *g, const struct view_ctx *c, int y);
 int view_narration(struct grid *g, const struct view_ctx *c, int y, int max);
 /* Words of S wrapped at W columns into at most MAX rows from X, Y; returns rows. */
 int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struct grid_style st);
+/* The same from wrapped row SKIP on: rows [SKIP, SKIP + MAX) at Y; returns all rows. */
+int view_wrap_rows(struct grid *g, int x, int y, int w, int skip, int max, const char *s,
+		   struct grid_style st);
 
 /* The caption's text: the state change under the cursor, in words. */
 void view_caption_text(const struct view_ctx *c, char *buf, size_t len);

@@ -63,6 +63,7 @@ enum view_action {
 	VA_COSTS,
 	VA_SAVE,
 	VA_HELP,
+	VA_NARRATION,
 	VA_CLOSE,
 	VA_REDRAW,
 	VA_CLICK,

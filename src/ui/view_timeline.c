@@ -9,6 +9,7 @@
 
 #include "view_ctx.h"
 #include "view_lanes.h"
+#include "view_layout.h"
 
 #define MAX_CORE_ROWS 4 /* more cores: the Cores view (Tab) lists them all */
 
@@ -27,7 +28,7 @@ static void task_row(struct grid *g, struct view_ctx *c, const struct view_axis 
 	if (selected)
 		grid_fill(g, 0, y, nw + 1, 1, ' ', st);
 	grid_text(g, 1, y, nw, trace_name(tr, lane), st);
-	view_lanes_task(g, c, ax, tr, lane, p->now_ns, y);
+	c->mixed += view_lanes_task(g, c, ax, tr, lane, p->now_ns, y);
 }
 
 /* "cpu0".."cpuN" and "GIL" rows; returns the rows drawn. */
@@ -70,101 +71,81 @@ static int max(int a, int b)
 	return a > b ? a : b;
 }
 
-/* Rows of narration the scenario needs at this width. */
-static int narration_rows(const struct grid *g, const struct view_ctx *c)
-{
-	struct grid probe = *g;
-	int rows = 0;
-
-	/* Wrapping below the last row counts lines without drawing them. */
-	for (int i = 0; i < c->nnarration; i++)
-		rows += view_wrap(&probe, 1, g->h, g->w - 2, 0, c->narration[i], grid_plain);
-	return rows;
-}
-
 /* ------------------------------------------------------------------ */
 /* One panel: the scenario screen                                      */
 /* ------------------------------------------------------------------ */
 
-static void compose_single(struct grid *g, struct view_ctx *c)
+/* The rows of the picture: the tasks in LO's rows, LO's pitch apart. */
+static void task_rows(struct grid *g, struct view_ctx *c, const struct view_axis *ax,
+		      const struct view_layout *lo, int nw)
 {
 	const struct view_panel *p = &c->panels[0];
-	const struct trace *tr = p->tr;
-	int H = g->h, bottom = H - 4; /* legend, figures, caption, key bar */
-
-	view_legend(g, c, 1, bottom);
-	view_figures(g, c, bottom + 1);
-	view_caption(g, c, bottom + 2);
-	if (!tr) {
-		grid_text(g, (g->w - grid_text_width(p->note)) / 2, H / 2, -1, p->note,
-			  view_style(c, ROLE_TITLE));
-		return;
-	}
-	int nw = view_lanes_name_width(tr) + 1;
-	if (nw < 5)
-		nw = 5;
-	struct view_axis ax;
-	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
-	view_lanes_ticks(g, c, &ax, 2);
-
-	/* Share the rows out: a few tasks first, then lanes, narration, more tasks. */
-	const int *cpus;
-	int ntasks = tr->ntasks;
-	int lanes =
-	    min(view_lanes_panel_cores(c, 0, &cpus), MAX_CORE_ROWS) + (trace_lock_lane(tr) >= 0);
-	int rest = bottom - 3;
-	int rows = min(ntasks, 3);
-	rest -= rows;
-	int nlanes = min(lanes, max(rest, 0));
-	rest -= nlanes;
-	int gap = nlanes > 0 && rest > 0;
-	rest -= gap;
-	int narr = min(min(narration_rows(g, c), 2), max(rest, 0));
-	rest -= narr;
-	int extra = min(ntasks - rows, max(rest, 0));
-	rows += extra;
-	rest -= extra;
-	int more = min(narration_rows(g, c) - narr, max(rest - 1, 0)); /* the rest of the story */
-	if (more > 0)
-		narr += more, rest -= more;
+	int ntasks = p->tr->ntasks, pitch = lo->pitch, rows = lo->rows.h / pitch;
+	int bar = pitch == 3 ? 2 : 1; /* and a blank row between tasks */
 	bool hidden = rows < ntasks;
-	if (hidden && rest <= 0)
-		rows--; /* the summary takes a task's row */
 
-	/* Room to spare: taller bars, easier to read from the back of a room. */
-	int pitch = 1, bar = 1;
-	if (!hidden && rows > 0 && rest >= 2 * rows)
-		pitch = 3, bar = 2;
-	else if (!hidden && rows > 0 && rest >= rows)
-		pitch = 2;
+	if (hidden)
+		rows--; /* the scroll summary takes a task's row */
 	c->page = rows > 0 ? rows : 1;
 	if (c->top > ntasks - rows)
 		c->top = max(ntasks - rows, 0);
 	if (c->sel < c->top || c->sel >= c->top + rows)
 		c->top = max(0, min(c->sel, ntasks - rows));
-	int y = 3;
+	int y = lo->rows.y;
 	for (int r = 0; r < rows; r++, y += pitch) {
 		int lane = c->top + r;
 		for (int k = 0; k < bar; k++) {
-			task_row(g, c, &ax, p, lane, nw, y + k, lane == c->sel);
+			task_row(g, c, ax, p, lane, nw, y + k, lane == c->sel);
 			grid_set_tag(g, y + k, lane + 1);
 		}
 		if (bar > 1)
 			grid_fill(g, 0, y + 1, nw + 1, 1, ' ',
 				  lane == c->sel ? view_style(c, ROLE_SELECTED) : grid_plain);
 	}
-	if (hidden) {
-		int below = ntasks - c->top - rows;
+	if (hidden)
 		grid_textf(
-		    g, 1, y++, g->w - 2, view_style(c, ROLE_DIM),
+		    g, 1, y, g->w - 2, view_style(c, ROLE_DIM),
 		    "\u25b2 %d above \u00b7 \u25bc %d below \u00b7 %d tasks (j/k, PgUp/PgDn)",
-		    c->top, below, ntasks);
+		    c->top, ntasks - c->top - rows, ntasks);
+}
+
+static void compose_single(struct grid *g, struct view_ctx *c)
+{
+	const struct view_panel *p = &c->panels[0];
+	const struct trace *tr = p->tr;
+	const int *cpus;
+	struct view_layout lo;
+	struct view_layout_want want = {
+	    .min_rows = 3,
+	    .narration = view_layout_narration_lines(g, c),
+	    .axis = true,
+	    .figures = true,
+	    .tall = true,
+	};
+
+	if (tr) {
+		want.rows = tr->ntasks;
+		want.strips = min(view_lanes_panel_cores(c, 0, &cpus), MAX_CORE_ROWS) +
+			      (trace_lock_lane(tr) >= 0);
 	}
-	y += gap;
-	if (nlanes > 0)
-		y += lane_rows(g, c, &ax, 0, nw, y, nlanes);
-	if (narr > 0)
-		view_narration(g, c, y + (rest > 0), narr);
+	view_layout_plan(&lo, g->h, &want);
+	view_figures(g, c, lo.figures.y);
+	view_caption(g, c, lo.caption.y);
+	view_layout_narration(g, c, lo.narration);
+	if (!tr) {
+		view_legend(g, c, 1, lo.legend.y);
+		grid_text(g, (g->w - grid_text_width(p->note)) / 2, g->h / 2, -1, p->note,
+			  view_style(c, ROLE_TITLE));
+		return;
+	}
+	int nw = max(view_lanes_name_width(tr) + 1, 5);
+	struct view_axis ax;
+	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
+	view_lanes_ticks(g, c, &ax, lo.axis.y);
+	task_rows(g, c, &ax, &lo, nw);
+	if (lo.strips.h > 0)
+		lane_rows(g, c, &ax, 0, nw, lo.strips.y, lo.strips.h);
+	view_legend(g, c, 1, lo.legend.y); /* last: it counts the mixed cells drawn */
 }
 
 /* ------------------------------------------------------------------ */
@@ -198,35 +179,51 @@ static void panel_title(struct grid *g, const struct view_ctx *c, int i, int y)
 
 static void compose_panels(struct grid *g, struct view_ctx *c)
 {
-	int H = g->h, n = c->npanels, nw = 5;
+	int n = c->npanels, nw = 5, got[VIEW_MAX_PANELS], want_rows = n;
 
 	for (int i = 0; i < n; i++)
-		if (c->panels[i].tr)
+		if (c->panels[i].tr) {
 			nw = max(nw, view_lanes_name_width(c->panels[i].tr) + 1);
+			want_rows += c->panels[i].tr->ntasks;
+		}
+	struct view_layout lo;
+	struct view_layout_want want = {
+	    .rows = want_rows,
+	    .min_rows = 2 * n,
+	    .narration = view_layout_narration_lines(g, c),
+	    .axis = true,
+	};
+	view_layout_plan(&lo, g->h, &want);
 	struct view_axis ax;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
-	view_lanes_ticks(g, c, &ax, 2);
-	view_legend(g, c, 1, H - 3);
-	view_caption(g, c, H - 2);
+	view_lanes_ticks(g, c, &ax, lo.axis.y);
+	view_caption(g, c, lo.caption.y);
+	view_layout_narration(g, c, lo.narration);
 
-	/* Each panel: a title row and as many task rows as share out evenly. */
-	int avail = H - 3 - 3 - n, each = max(avail / max(n, 1), 1), y = 3;
-	for (int i = 0; i < n; i++) {
+	/* Each panel: a title row, then task rows dealt out one at a time. */
+	int left = lo.rows.h - n, y = lo.rows.y;
+	for (int i = 0; i < n; i++)
+		got[i] = 0;
+	for (bool more = true; more && left > 0;) {
+		more = false;
+		for (int i = 0; i < n && left > 0; i++)
+			if (c->panels[i].tr && got[i] < c->panels[i].tr->ntasks)
+				got[i]++, left--, more = true;
+	}
+	for (int i = 0; i < n && y < lo.rows.y + lo.rows.h; i++) {
 		const struct view_panel *p = &c->panels[i];
 		int ntasks = p->tr ? p->tr->ntasks : 0;
-		int rows = min(ntasks, each);
 
 		panel_title(g, c, i, y++);
-		for (int r = 0; r < rows; r++, y++) {
-			if (r == rows - 1 && rows < ntasks)
+		for (int r = 0; r < got[i]; r++, y++) {
+			if (r == got[i] - 1 && got[i] < ntasks)
 				grid_textf(g, 1, y, g->w - 2, view_style(c, ROLE_DIM),
 					   "+%d more tasks", ntasks - r);
 			else
 				task_row(g, c, &ax, p, r, nw, y, false);
 		}
-		if (ntasks == 0)
-			y += min(each, 1);
 	}
+	view_legend(g, c, 1, lo.legend.y);
 }
 
 static void compose(struct grid *g, struct view_ctx *c)
