@@ -185,6 +185,11 @@ static void test_strip_marks_shared_cells(void **unused)
 	view_lanes_owners(g, &c, &zoom, tr, 1000 * MS, rows, 1, 0);
 	assert_int_equal(grid_at(g, 0, 0)->ch, 'A');
 	assert_int_equal(grid_at(g, 5, 0)->ch, 'B');
+	/* One hand-off inside a cell is an edge, not a mix: 2 ms cells, holds of 5 ms. */
+	struct view_axis edge = {0, 10, 0, 20 * MS, 20 * MS};
+	grid_clear(g);
+	view_lanes_owners(g, &c, &edge, tr, 1000 * MS, rows, 1, 0);
+	assert_null(strchr(fx_row(g, 0), STATE_MIXED_ASCII));
 	grid_free(g);
 	trace_destroy(tr);
 }

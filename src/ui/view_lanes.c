@@ -341,33 +341,57 @@ int view_lanes_panel_cores(struct view_ctx *c, int p, const int **cpus)
 static const enum state_colour task_colours[] = {COLOUR_GREEN,	 COLOUR_CYAN, COLOUR_YELLOW,
 						 COLOUR_MAGENTA, COLOUR_BLUE, COLOUR_RED};
 
-/* A cell that two or more tasks held: no one name may stand for it. */
+/*
+ * A cell that changed hands twice or more (A, B, A; or A, B, C): no one
+ * name may stand for it.  One hand-off inside a cell is only an edge, and
+ * the longer holder keeps it.
+ */
 #define MIXED_OWNER (-2)
+#define SHARED 0x80 /* in a cell's pieces: a second task held it too */
+
+/* One claim on the columns of a row: a span of TASK over [s0, s1). */
+struct claim {
+	uint64_t s0, s1; /* ns */
+	int task;
+	bool joined; /* it goes on from the lane's previous span (same task, no gap) */
+};
 
 /*
- * Spreads span [s0, s1) owned by TASK over the columns of row OWNER.
- * EDGES holds the w + 1 column boundaries; *COL is where the lane's
- * previous span started (spans are sorted, so the search only moves on).
+ * Spreads claim K over the columns of row OWNER.  EDGES holds the w + 1
+ * column boundaries; *COL is where the lane's previous span started (spans
+ * are sorted, so the search only moves on).  PIECES counts the holds that
+ * touch each cell (up to 3), a span that goes on from the previous one
+ * being the same hold.
  */
-static void claim(const struct view_axis *ax, const uint64_t *edges, uint64_t end, uint64_t s0,
-		  uint64_t s1, int task, int *col, int *owner, uint64_t *best)
+static void claim(const struct view_axis *ax, const uint64_t *edges, uint64_t end, struct claim k,
+		  int *col, int *owner, uint64_t *best, uint8_t *pieces)
 {
-	if (s0 < ax->t0)
-		s0 = ax->t0;
-	if (s1 > end)
-		s1 = end;
-	if (s1 <= s0)
+	if (k.s0 < ax->t0)
+		k.s0 = ax->t0;
+	if (k.s1 > end)
+		k.s1 = end;
+	if (k.s1 <= k.s0)
 		return;
-	while (*col < ax->w && edges[*col + 1] <= s0)
+	while (*col < ax->w && edges[*col + 1] <= k.s0)
 		(*col)++;
-	for (int i = *col; i < ax->w && edges[i] < s1; i++) {
+	for (int i = *col; i < ax->w && edges[i] < k.s1; i++) {
 		uint64_t a = edges[i], b = edges[i + 1];
-		uint64_t o = (s1 < b ? s1 : b) - (s0 > a ? s0 : a);
-		if (owner[i] != -1 && owner[i] != task)
-			owner[i] = MIXED_OWNER; /* a hand-off inside the cell */
-		else if (o > best[i])
-			best[i] = o, owner[i] = task;
+		uint64_t o = (k.s1 < b ? k.s1 : b) - (k.s0 > a ? k.s0 : a);
+		if (owner[i] >= 0 && owner[i] != k.task)
+			pieces[i] |= SHARED;
+		if (!(k.joined && a < k.s0) && (pieces[i] & ~SHARED) < 3)
+			pieces[i]++;
+		if (o > best[i])
+			best[i] = o, owner[i] = k.task;
 	}
+}
+
+/* Cells held by two tasks in three or more pieces become mixed. */
+static void mark_mixed(int *owner, const uint8_t *pieces, size_t cells)
+{
+	for (size_t i = 0; i < cells; i++)
+		if ((pieces[i] & SHARED) && (pieces[i] & ~SHARED) >= 3)
+			owner[i] = MIXED_OWNER;
 }
 
 static void draw_chips(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
@@ -406,13 +430,14 @@ void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct vi
 	size_t cells = (size_t)ax->w * (size_t)(n > 0 ? n : 1);
 	int *owner = malloc(sizeof *owner * cells);
 	uint64_t *best = calloc(cells, sizeof *best);
+	uint8_t *pieces = calloc(cells, 1);
 	uint64_t *edges = malloc(sizeof *edges * (size_t)(ax->w + 1));
 	uint64_t lo = ax->t0, now = now_ns < ax->cursor ? now_ns : ax->cursor;
 	uint64_t end = ax->t0 + ax->len < ax->cursor ? ax->t0 + ax->len : ax->cursor;
 	int lock = trace_lock_lane(tr), lock_row = row_of(cpus, n, -1);
 	struct span sp;
 
-	if (!owner || !best || !edges || n <= 0)
+	if (!owner || !best || !pieces || !edges || n <= 0)
 		goto out;
 	for (size_t i = 0; i < cells; i++)
 		owner[i] = -1;
@@ -422,7 +447,8 @@ void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct vi
 		bool is_lock = l == lock;
 		int32_t k0 = view_span_at(tr, l, lo);
 		uint32_t cnt = trace_count(tr, l);
-		int col = 0;
+		int col = 0, prev_row = -1;
+		struct claim prev = {0, 0, -1, false};
 
 		if (is_lock && lock_row < 0)
 			continue;
@@ -437,14 +463,19 @@ void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct vi
 			if (r < 0)
 				continue;
 			uint64_t t1 = sp.t1 == TRACE_OPEN ? (now > sp.t0 ? now : sp.t0) : sp.t1;
-			claim(ax, edges, end, sp.t0, t1, is_lock ? sp.cpu : l, &col,
-			      owner + r * ax->w, best + r * ax->w);
+			struct claim cl = {sp.t0, t1, is_lock ? sp.cpu : l, false};
+			cl.joined = r == prev_row && cl.task == prev.task && sp.t0 == prev.s1;
+			claim(ax, edges, end, cl, &col, owner + r * ax->w, best + r * ax->w,
+			      pieces + r * ax->w);
+			prev = cl, prev_row = r;
 		}
 	}
+	mark_mixed(owner, pieces, cells);
 	for (int r = 0; r < n; r++)
 		draw_chips(g, c, ax, tr, owner + r * ax->w, y + r);
 out:
 	free(owner);
 	free(best);
+	free(pieces);
 	free(edges);
 }

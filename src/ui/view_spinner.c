@@ -297,7 +297,7 @@ static void compose(struct grid *g, struct view_ctx *c)
 	struct view_axis ax;
 	struct view_layout lo;
 	struct view_layout_want want = {
-	    .rows = 5 * n, /* a title, the spinner, its frames, the slow task, a gap */
+	    .rows = 5 * n - 1, /* a title, the spinner, its frames, the slow task; a gap */
 	    .min_rows = 2 * n,
 	    .narration = view_layout_narration_lines(g, c),
 	    .axis = true,
@@ -309,9 +309,8 @@ static void compose(struct grid *g, struct view_ctx *c)
 	view_caption(g, c, lo.caption.y);
 	view_keybar(g, c, lo.keybar.y);
 	view_layout_narration(g, c, lo.narration);
-	int per = lo.rows.h / n, top = lo.rows.y;
-	if (per > 5)
-		per = 5;
+	/* A blank row between the blocks when every block has its four. */
+	int per = lo.rows.h >= 5 * n - 1 ? 5 : lo.rows.h / n, top = lo.rows.y;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
 	view_lanes_ticks(g, c, &ax, lo.axis.y);
 	for (int i = 0; i < c->npanels && per > 0; i++, top += per)
