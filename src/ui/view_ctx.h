@@ -24,7 +24,8 @@
 #define VIEW_MIN_W 60
 #define VIEW_MIN_H 16
 
-#define VIEW_MAX_CORES 256 /* core lanes a view can list */
+#define VIEW_MAX_CORES 256     /* core lanes a view can list */
+#define VIEW_MAX_OPEN_GROUPS 8 /* groups of copies expanded at once */
 
 struct compare_result;
 struct costs_result;
@@ -101,7 +102,10 @@ struct view_ctx {
 	int top;	/* the first task row shown */
 	int page;	/* task rows that fit (written by compose) */
 	int detail_top; /* first span row in the detail view */
-	int view;	/* index into view_table */
+	/* Groups of copies expanded (Enter): first lane + 1 each, 0 = free slot. */
+	int open_groups[VIEW_MAX_OPEN_GROUPS];
+	bool folded; /* the last frame folded groups of copies (they did not all fit) */
+	int view;    /* index into view_table */
 
 	/* Display. */
 	bool ascii;

@@ -5,9 +5,11 @@
  * stacked on one time axis instead, so their lengths compare at a glance.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "view_ctx.h"
+#include "view_group.h"
 #include "view_lanes.h"
 #include "view_layout.h"
 
@@ -75,38 +77,119 @@ static int max(int a, int b)
 /* One panel: the scenario screen                                      */
 /* ------------------------------------------------------------------ */
 
-/* The rows of the picture: the tasks in LO's rows, LO's pitch apart. */
+/* A folded group: the state most of its tasks are in, then how many are in each. */
+static void group_row(struct grid *g, struct view_ctx *c, const struct view_axis *ax,
+		      const struct trace *tr, struct view_row row, int nw, int y, bool selected)
+{
+	struct grid_style st = selected ? view_style(c, ROLE_SELECTED) : grid_plain;
+	int counts[STATE_COUNT];
+	char label[64], line[256];
+	size_t n = 0;
+
+	if (selected)
+		grid_fill(g, 0, y, nw + 1, 1, ' ', st);
+	view_group_label(tr, row, label, sizeof label);
+	grid_text(g, 1, y, nw, label, st);
+	c->mixed += view_group_draw(g, c, ax, tr, row, c->panels[0].now_ns, y);
+	view_group_count(tr, row, ax->cursor > 0 ? ax->cursor - 1 : 0, counts);
+	n += (size_t)snprintf(line, sizeof line, "\u2514 %d tasks at the cursor:", row.count);
+	for (int s = 0; s < STATE_COUNT && n < sizeof line; s++)
+		if (counts[s] > 0)
+			n += (size_t)snprintf(line + n, sizeof line - n, " %d %s \u00b7", counts[s],
+					      state_name((enum state)s));
+	if (n < sizeof line)
+		snprintf(line + n, sizeof line - n, " Enter expands");
+	grid_text(g, 2, y + 1, g->w - 3, line, view_style(c, ROLE_DIM));
+}
+
+/* Screen rows a row of the list takes: a group two, a task the pitch. */
+static int row_height(struct view_row r, int pitch)
+{
+	return r.count > 1 ? 2 : pitch;
+}
+
+/* The first row shown: the lowest from c->top that keeps the selected one in H rows. */
+static int first_row(struct view_ctx *c, const struct view_row *rows, int n, int pitch, int h)
+{
+	int sel = view_group_row_of(rows, n, c->sel), top = c->top;
+
+	if (sel < 0)
+		sel = 0;
+	if (top > sel)
+		top = sel;
+	for (;;) {
+		int used = 0;
+		for (int r = top; r <= sel; r++)
+			used += row_height(rows[r], pitch);
+		if (used <= h || top == sel)
+			break;
+		top++;
+	}
+	return top;
+}
+
+/* The rows of the picture: the tasks (or groups of them) in LO's rows. */
 static void task_rows(struct grid *g, struct view_ctx *c, const struct view_axis *ax,
-		      const struct view_layout *lo, int nw)
+		      const struct view_layout *lo, int nw, const struct view_row *rows, int n)
 {
 	const struct view_panel *p = &c->panels[0];
-	int ntasks = p->tr->ntasks, pitch = lo->pitch, rows = lo->rows.h / pitch;
-	int bar = pitch == 3 ? 2 : 1; /* and a blank row between tasks */
-	bool hidden = rows < ntasks;
+	int pitch = lo->pitch, bar = pitch == 3 ? 2 : 1; /* and a blank row between tasks */
+	int all = 0, h = lo->rows.h;
 
+	for (int r = 0; r < n; r++)
+		all += row_height(rows[r], pitch);
+	bool hidden = all > h;
 	if (hidden)
-		rows--; /* the scroll summary takes a task's row */
-	c->page = rows > 0 ? rows : 1;
-	if (c->top > ntasks - rows)
-		c->top = max(ntasks - rows, 0);
-	if (c->sel < c->top || c->sel >= c->top + rows)
-		c->top = max(0, min(c->sel, ntasks - rows));
+		h--; /* the scroll summary takes a row */
+	int top = hidden ? first_row(c, rows, n, pitch, h) : 0, shown = 0;
+	int sel = view_group_row_of(rows, n, c->sel);
 	int y = lo->rows.y;
-	for (int r = 0; r < rows; r++, y += pitch) {
-		int lane = c->top + r;
-		for (int k = 0; k < bar; k++) {
-			task_row(g, c, ax, p, lane, nw, y + k, lane == c->sel);
-			grid_set_tag(g, y + k, lane + 1);
+	for (int r = top; r < n && y + row_height(rows[r], pitch) <= lo->rows.y + h; r++) {
+		int lane = rows[r].lane;
+		if (rows[r].count > 1) {
+			group_row(g, c, ax, p->tr, rows[r], nw, y, r == sel);
+			grid_set_tag(g, y, lane + 1);
+		} else {
+			for (int k = 0; k < bar; k++) {
+				task_row(g, c, ax, p, lane, nw, y + k, r == sel);
+				grid_set_tag(g, y + k, lane + 1);
+			}
+			if (bar > 1)
+				grid_fill(g, 0, y + 1, nw + 1, 1, ' ',
+					  r == sel ? view_style(c, ROLE_SELECTED) : grid_plain);
 		}
-		if (bar > 1)
-			grid_fill(g, 0, y + 1, nw + 1, 1, ' ',
-				  lane == c->sel ? view_style(c, ROLE_SELECTED) : grid_plain);
+		y += row_height(rows[r], pitch);
+		shown++;
 	}
+	c->top = top;
+	c->page = shown > 0 ? shown : 1;
 	if (hidden)
 		grid_textf(
-		    g, 1, y, g->w - 2, view_style(c, ROLE_DIM),
-		    "\u25b2 %d above \u00b7 \u25bc %d below \u00b7 %d tasks (j/k, PgUp/PgDn)",
-		    c->top, ntasks - c->top - rows, ntasks);
+		    g, 1, lo->rows.y + h, g->w - 2, view_style(c, ROLE_DIM),
+		    "\u25b2 %d above \u00b7 \u25bc %d below \u00b7 %d tasks (j/k, PgUp/PgDn)", top,
+		    n - top - shown, p->tr->ntasks);
+}
+
+/*
+ * The list of rows: every task when they all fit, else the copies `count`
+ * made folded into groups (except those expanded).  WANT gets the screen
+ * rows the list takes.  Returns the rows, or 0 when out of memory.
+ */
+static int list_rows(struct grid *g, struct view_ctx *c, struct view_layout_want *want,
+		     struct view_row *rows)
+{
+	const struct trace *tr = c->panels[0].tr;
+	struct view_layout lo;
+
+	want->rows = tr->ntasks;
+	view_layout_plan(&lo, g->h, want);
+	c->folded = lo.rows.h < tr->ntasks;
+	int n = view_group_rows(c, tr, c->folded, rows), screen = 0;
+	for (int r = 0; r < n; r++)
+		screen += row_height(rows[r], 1);
+	want->rows = screen;
+	want->tall = want->tall && !c->folded;
+	return n;
 }
 
 static void compose_single(struct grid *g, struct view_ctx *c)
@@ -123,8 +206,12 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 	    .tall = true,
 	};
 
+	struct view_row *rows = NULL;
+	int nrows = 0;
 	if (tr) {
-		want.rows = tr->ntasks;
+		rows = malloc(sizeof *rows * (size_t)(tr->ntasks > 0 ? tr->ntasks : 1));
+		if (rows)
+			nrows = list_rows(g, c, &want, rows);
 		want.strips = min(view_lanes_panel_cores(c, 0, &cpus), MAX_CORE_ROWS) +
 			      (trace_lock_lane(tr) >= 0);
 	}
@@ -139,10 +226,18 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 		return;
 	}
 	int nw = max(view_lanes_name_width(tr) + 1, 5);
+	for (int r = 0; r < nrows; r++)
+		if (rows[r].count > 1) {
+			char label[64];
+			view_group_label(tr, rows[r], label, sizeof label);
+			nw = max(nw, min(grid_text_width(label), 14) + 1);
+		}
 	struct view_axis ax;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
 	view_lanes_ticks(g, c, &ax, lo.axis.y);
-	task_rows(g, c, &ax, &lo, nw);
+	if (rows)
+		task_rows(g, c, &ax, &lo, nw, rows, nrows);
+	free(rows);
 	if (lo.strips.h > 0)
 		lane_rows(g, c, &ax, 0, nw, lo.strips.y, lo.strips.h);
 	view_legend(g, c, 1, lo.legend.y); /* last: it counts the mixed cells drawn */
@@ -237,7 +332,52 @@ static void compose(struct grid *g, struct view_ctx *c)
 		compose_single(g, c);
 }
 
+/*
+ * With groups folded, j/k move a row (a group is one), Enter on a group
+ * expands it and Esc on one of its tasks folds it back; everything else,
+ * and every key while nothing is folded, keeps its usual meaning.
+ */
+static bool act(struct view_ctx *c, enum view_action a)
+{
+	const struct trace *tr = c->panels[0].tr;
+	int first, size;
+
+	if (c->npanels != 1 || !tr || tr->ntasks == 0)
+		return false;
+	size = view_group_of(tr, c->sel, &first);
+	bool open = size > 1 && view_group_expanded(c, first);
+	switch (a) {
+	case VA_DETAIL:
+		if (!c->folded || size <= 1 || open)
+			return false;
+		view_group_set(c, first, true);
+		return true;
+	case VA_CLOSE:
+		if (!open)
+			return false;
+		view_group_set(c, first, false);
+		view_select(c, first);
+		return true;
+	case VA_ROW_DOWN:
+		if (!c->folded || size <= 1 || open)
+			return false;
+		view_select(c, first + size); /* past the folded group */
+		return true;
+	case VA_ROW_UP:
+		if (!c->folded || c->sel == 0)
+			return false;
+		size = view_group_of(tr, c->sel - 1, &first);
+		if (size <= 1 || view_group_expanded(c, first))
+			return false;
+		view_select(c, first); /* onto the folded group above */
+		return true;
+	default:
+		return false;
+	}
+}
+
 const struct view view_timeline = {
     .name = "Timeline",
     .compose = compose,
+    .act = act,
 };
