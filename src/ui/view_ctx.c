@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "view_find.h"
 #include "view_help.h"
 
 const struct view *const view_table[] = {&view_timeline, &view_cores,	&view_detail,
@@ -232,6 +233,10 @@ void view_tabs(struct grid *g, const struct view_ctx *c, int y)
 
 void view_keybar(struct grid *g, const struct view_ctx *c, int y)
 {
+	if (c->finding) {
+		view_find_compose(g, c, y); /* the prompt takes the key bar's place */
+		return;
+	}
 	const struct view_key *items[VA_COUNT];
 	int n = 0, width = 0;
 
@@ -564,6 +569,9 @@ bool view_act(struct view_ctx *c, enum view_action a)
 		break;
 	case VA_NARRATION:
 		c->narr_page++;
+		break;
+	case VA_FIND:
+		view_find_open(c);
 		break;
 	case VA_CLOSE:
 		c->view = 0;

@@ -104,8 +104,10 @@ struct view_ctx {
 	int detail_top; /* first span row in the detail view */
 	/* Groups of copies expanded (Enter): first lane + 1 each, 0 = free slot. */
 	int open_groups[VIEW_MAX_OPEN_GROUPS];
-	bool folded; /* the last frame folded groups of copies (they did not all fit) */
-	int view;    /* index into view_table */
+	bool folded;   /* the last frame folded groups of copies (they did not all fit) */
+	bool finding;  /* the find prompt (/) is open */
+	char find[64]; /* what it holds, UTF-8 */
+	int view;      /* index into view_table */
 
 	/* Display. */
 	bool ascii;

@@ -37,6 +37,7 @@ const struct view_key view_keys[] = {
     {VA_COMPARE, "c", {'c'}, "compare every executor", NULL},
     {VA_COSTS, "C", {'C'}, "what each model costs", NULL},
     {VA_SAVE, "w", {'w'}, "save the run to a file", NULL},
+    {VA_FIND, "/", {'/'}, "find a task by name", NULL},
     {VA_NARRATION, "N", {'N'}, "more of the narration", NULL},
     {VA_HELP, "?", {'?'}, "this help", "? Help"},
     {VA_CLOSE, "Esc", {VK_ESC}, "close / back / fold", NULL},

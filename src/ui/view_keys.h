@@ -32,6 +32,7 @@ enum view_keycode {
 	VK_WHEELUP,
 	VK_WHEELDN,
 	VK_CTRL_L,
+	VK_BACKSPACE,
 };
 
 /* What a key does; the table in view_keys.c says which keys and why. */
@@ -64,6 +65,7 @@ enum view_action {
 	VA_SAVE,
 	VA_HELP,
 	VA_NARRATION,
+	VA_FIND,
 	VA_CLOSE,
 	VA_REDRAW,
 	VA_CLICK,
