@@ -69,6 +69,35 @@ static void test_mixed_cells_do_not_alias(void **unused)
 	trace_destroy(tr);
 }
 
+/* A cell one state held for more than three quarters is that state's, switches or not. */
+static void test_dominant_state_is_not_mixed(void **unused)
+{
+	(void)unused;
+	struct trace *tr = trace_create(1, 0);
+	struct view_ctx c;
+	struct grid *g = grid_new(2, 1, true);
+	struct view_axis ax = {0, 2, 0, 20 * MS, 20 * MS};
+
+	trace_set_name(tr, 0, "A");
+	/* Cell 0: running, preempted twice for half a millisecond.  Cell 1: 60/40. */
+	fx_span(tr, 0, STATE_RUNNING, 0, 3, 0, "");
+	fx_span(tr, 0, STATE_READY, 3, 3.5, -1, "");
+	fx_span(tr, 0, STATE_RUNNING, 3.5, 7, 0, "");
+	fx_span(tr, 0, STATE_READY, 7, 7.5, -1, "");
+	fx_span(tr, 0, STATE_RUNNING, 7.5, 12, 0, "");
+	fx_span(tr, 0, STATE_LOCK, 12, 14, -1, "");
+	fx_span(tr, 0, STATE_RUNNING, 14, 16, 0, "");
+	fx_span(tr, 0, STATE_LOCK, 16, 18, -1, "");
+	fx_span(tr, 0, STATE_RUNNING, 18, 20, 0, "");
+	tr->meta.wall_ns = 20 * MS;
+	fx_ctx(&c, tr);
+	c.ascii = true;
+	assert_int_equal(view_lanes_task(g, &c, &ax, tr, 0, 20 * MS, 0), 1);
+	assert_string_equal(fx_row(g, 0), "#*");
+	grid_free(g);
+	trace_destroy(tr);
+}
+
 /* One lane through every state, 10 ms each, drawn 1 ms a cell. */
 static void test_each_state_its_own_glyph(void **unused)
 {
@@ -225,6 +254,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_mixed_cells_do_not_alias),
+	    cmocka_unit_test(test_dominant_state_is_not_mixed),
 	    cmocka_unit_test(test_each_state_its_own_glyph),
 	    cmocka_unit_test(test_edges_without_colour),
 	    cmocka_unit_test(test_sleep_edges_are_not_io),

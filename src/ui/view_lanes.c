@@ -198,13 +198,31 @@ static void draw_mixed(struct grid *g, const struct view_ctx *c, int x, int y,
 	grid_put(g, x, y, view_lanes_mixed_cp(c), st);
 }
 
+/*
+ * Whether one state held more than three quarters of the cell: then its
+ * glyph is true of the cell (a thread the OS preempted twice for a
+ * millisecond still ran), and only cells split more evenly -- where the
+ * state that happens to win flips from cell to cell -- are mixed.
+ */
+static bool dominated(const struct column *col)
+{
+	uint64_t total = 0, most = 0;
+
+	for (int s = 0; s < STATE_COUNT; s++) {
+		total += col->cov[s];
+		if (col->cov[s] > most)
+			most = col->cov[s];
+	}
+	return most * 4 > total * 3;
+}
+
 /* Returns 1 when the cell was drawn as mixed. */
 static int draw_cell(struct grid *g, const struct view_ctx *c, int x, int y,
 		     const struct column *col, uint64_t a, uint64_t b)
 {
 	struct grid_style st;
 
-	if (col->switches >= 2) {
+	if (col->switches >= 2 && !dominated(col)) {
 		draw_mixed(g, c, x, y, col);
 		return 1;
 	}
@@ -386,12 +404,20 @@ static void claim(const struct view_axis *ax, const uint64_t *edges, uint64_t en
 	}
 }
 
-/* Cells held by two tasks in three or more pieces become mixed. */
-static void mark_mixed(int *owner, const uint8_t *pieces, size_t cells)
+/*
+ * Cells held by two tasks in three or more pieces become mixed, unless
+ * one holder had more than three quarters of the cell (as a task's bar).
+ */
+static void mark_mixed(const struct view_axis *ax, const uint64_t *edges, int *owner,
+		       const uint64_t *best, const uint8_t *pieces, int rows)
 {
-	for (size_t i = 0; i < cells; i++)
-		if ((pieces[i] & SHARED) && (pieces[i] & ~SHARED) >= 3)
-			owner[i] = MIXED_OWNER;
+	for (int r = 0; r < rows; r++)
+		for (int i = 0; i < ax->w; i++) {
+			size_t k = (size_t)r * (size_t)ax->w + (size_t)i;
+			if ((pieces[k] & SHARED) && (pieces[k] & ~SHARED) >= 3 &&
+			    best[k] * 4 <= (edges[i + 1] - edges[i]) * 3)
+				owner[k] = MIXED_OWNER;
+		}
 }
 
 static void draw_chips(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
@@ -470,7 +496,7 @@ void view_lanes_owners(struct grid *g, const struct view_ctx *c, const struct vi
 			prev = cl, prev_row = r;
 		}
 	}
-	mark_mixed(owner, pieces, cells);
+	mark_mixed(ax, edges, owner, best, pieces, n);
 	for (int r = 0; r < n; r++)
 		draw_chips(g, c, ax, tr, owner + r * ax->w, y + r);
 out:
