@@ -33,13 +33,12 @@ enum state_colour {
 	X(DONE, "done", "finished", " ", ' ', COLOUR_DEFAULT)
 
 /*
- * A cell of a picture that holds two or more state changes: no single
- * state may stand for it (that would alias: 5 ms holds drawn as 80 ms
+ * A cell of a picture that holds two or more state changes, none of its
+ * states holding three quarters of it: no single state may stand for it (that would alias: 5 ms holds drawn as 80 ms
  * blocks), so it gets its own glyph, listed in every legend.
  */
 #define STATE_MIXED_GLYPH "\u259a"
 #define STATE_MIXED_ASCII '*'
-#define STATE_MIXED_LABEL "several changes (zoom in)"
 
 /* clang-format off */
 enum state {
