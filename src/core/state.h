@@ -34,8 +34,8 @@ enum state_colour {
 
 /*
  * A cell of a picture that holds two or more state changes, none of its
- * states holding three quarters of it: no single state may stand for it (that would alias: 5 ms holds drawn as 80 ms
- * blocks), so it gets its own glyph, listed in every legend.
+ * states holding three quarters of it: no single state may stand for it (that would alias: 5 ms
+ * holds drawn as 80 ms blocks), so it gets its own glyph, listed in every legend.
  */
 #define STATE_MIXED_GLYPH "\u259a"
 #define STATE_MIXED_ASCII '*'
@@ -71,7 +71,8 @@ enum outcome {
 #define MODEL_MAP(X)                                                                               \
 	X(SEQUENTIAL, "sequential", "one task at a time, each to its end")                         \
 	X(PSEUDO, "pseudo-parallel", "one core, tasks interleaved in small pieces")                \
-	X(PARALLEL, "parallel", "several cores, tasks truly at the same time")
+	X(PARALLEL, "parallel", "several cores, tasks truly at the same time")                     \
+	X(OBSERVED, "observed", "a real program's threads, as the kernel ran them")
 
 /* clang-format off */
 enum model {

@@ -116,7 +116,8 @@ struct view_ctx {
 	int narr_page; /* the narration's page when it does not fit (key N) */
 	int mixed;     /* cells drawn as mixed this frame (written by compose) */
 	struct view_menu menu;
-	char flash[160]; /* a one-off message, cleared by the next key */
+	char flash[160];  /* a one-off message, cleared by the next key */
+	char prompt[160]; /* manual play: the choice waiting for a key, "" for none */
 
 	/* Caches for composing. */
 	struct view_cores cores[VIEW_MAX_PANELS];
@@ -183,6 +184,11 @@ void view_figures(struct grid *g, const struct view_ctx *c, int y);
 void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st);
 /* Writes the caption (or the flash message) on row Y. */
 void view_caption(struct grid *g, const struct view_ctx *c, int y);
+/*
+ * What a run found about its locks and its goal (deadlock, overlap, goal met
+ * or missed), wrapped from row Y into at most MAX rows; returns the rows it needs.
+ */
+int view_findings(struct grid *g, const struct view_ctx *c, int y, int max);
 /* Narration wrapped to the width; returns the lines it needs (draws at most MAX). */
 int view_narration(struct grid *g, const struct view_ctx *c, int y, int max);
 /* Words of S wrapped at W columns into at most MAX rows from X, Y; returns rows. */

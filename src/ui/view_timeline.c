@@ -208,6 +208,9 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 
 	struct view_row *rows = NULL;
 	int nrows = 0;
+	struct grid probe = *g;
+	/* Drawing below the last row counts the findings' lines without drawing them. */
+	want.findings = view_findings(&probe, c, g->h, 0);
 	if (tr) {
 		rows = malloc(sizeof *rows * (size_t)(tr->ntasks > 0 ? tr->ntasks : 1));
 		if (rows)
@@ -219,6 +222,7 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 	view_figures(g, c, lo.figures.y);
 	view_caption(g, c, lo.caption.y);
 	view_layout_narration(g, c, lo.narration);
+	view_findings(g, c, lo.findings.y, lo.findings.h);
 	if (!tr) {
 		view_legend(g, c, 1, lo.legend.y);
 		grid_text(g, (g->w - grid_text_width(p->note)) / 2, g->h / 2, -1, p->note,
