@@ -31,12 +31,19 @@ static void emphasise(struct grid *g, int x0, int x1, int y, uint8_t attr)
 	}
 }
 
-/* The row of LANE's first bar row on screen, or -1 when it is scrolled away. */
+void view_arrow_row(struct view_arrow_rows *r, int lane, int y)
+{
+	if (r->n < VIEW_ARROW_ROWS)
+		r->lanes[r->n] = lane, r->ys[r->n++] = y;
+}
+
+/* The row of LANE's first bar row on screen, or -1 when it is not shown. */
 static int row_of(const struct view_arrow_rows *r, int lane)
 {
-	if (lane < r->first || lane >= r->first + r->n)
-		return -1;
-	return r->y0 + (lane - r->first) * r->pitch;
+	for (int i = 0; i < r->n; i++)
+		if (r->lanes[i] == lane)
+			return r->ys[i];
+	return -1;
 }
 
 /* The wait that ended: underlined, on every bar row of LANE. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "view_ctx.h"
+#include "view_layout.h"
 #include "view_lanes.h"
 
 /* Busy time of core CPU (or the GIL, -1) up to the cursor, as a share of it. */

@@ -10,6 +10,7 @@
 
 #include "costs.h"
 #include "view_ctx.h"
+#include "view_layout.h"
 
 #define COL_UNIT 13
 #define COL_VALUE 9

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "view_ctx.h"
+#include "view_layout.h"
 #include "view_lanes.h"
 
 /* Time LANE spent in each state up to the cursor, in ns. */
