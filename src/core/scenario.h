@@ -18,7 +18,8 @@
 	X(SLEEP, "sleep", "a timer sleep")                                                         \
 	X(BLOCK, "block", "a blocking call that does not cooperate")                               \
 	X(OFFLOAD, "offload", "computation handed to an executor pool")                            \
-	X(SPIN, "spin", "a spinner frame every MS ms until the others have ended")
+	X(SPIN, "spin", "a spinner frame every MS ms until the others have ended")                 \
+	X(PRINT, "print", "write one line of output (a short running span)")
 
 /* clang-format off */
 enum step_kind {
@@ -41,7 +42,8 @@ enum step_kind {
 
 struct step {
 	enum step_kind kind;
-	double ms;
+	double ms;	  /* the step's duration; 0 for print */
+	const char *text; /* print: the line, owned by the scenario; NULL otherwise */
 };
 
 struct scenario_task {
@@ -60,6 +62,8 @@ struct scenario {
 	char backend[32]; /* the default executor */
 	int backend_line; /* the line that set it, 0 when the file did not */
 	char *narration[SCENARIO_MAX_NARRATION];
+	/* Line i's executors ("gil,threads", from narration[gil,threads]); NULL: every one. */
+	char *narration_for[SCENARIO_MAX_NARRATION];
 	int nnarration;
 	int workers; /* pool size; 0 = one per core */
 	enum wait_mode wait;
@@ -85,6 +89,15 @@ int scenario_load(const char *path, struct scenario *sc, char *err, size_t errle
 int scenario_parse(const char *text, const char *filename, struct scenario *sc, char *err,
 		   size_t errlen);
 void scenario_free(struct scenario *sc);
+
+/*
+ * The narration lines to show for a run on BACKEND: every untagged line, and
+ * each tagged line whose executors include BACKEND (with BACKEND NULL, a
+ * screen of several executors: every line).  Fills LINES (room for MAX)
+ * in file order and returns how many.
+ */
+int scenario_narration_for(const struct scenario *sc, const char *backend, const char **lines,
+			   int max);
 
 /* Multiplies every duration by X (slow motion). */
 void scenario_scale(struct scenario *sc, double x);

@@ -269,6 +269,8 @@ static int green_step(struct green *g, const struct step *s)
 		return green_offload(g, s->ms);
 	case STEP_SPIN:
 		return green_spin(g, s->ms);
+	case STEP_PRINT:
+		return loop_print(l, g->task, s->text);
 	default:
 		return -EINVAL;
 	}
