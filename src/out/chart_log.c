@@ -5,6 +5,7 @@
  * tasks).  Text from the run goes through chart_add, which escapes it.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "chart_priv.h"
 
@@ -44,6 +45,29 @@ void chart_output(struct chart *ch)
 	free(lines);
 }
 
+/* Adds TEXT on lines indented by INDENT, broken between words to fit the width. */
+static void add_wrapped(struct chart *ch, const char *text, int indent)
+{
+	char word[TRACE_TEXT_MAX];
+
+	chart_pad(ch, indent);
+	while (*text) {
+		size_t n = strcspn(text, " ");
+		memcpy(word, text, n);
+		word[n] = '\0';
+		if (ch->line.cols > indent && ch->line.cols + 1 + chart_text_cols(word) > ch->width) {
+			chart_emit(ch);
+			chart_pad(ch, indent);
+		}
+		if (ch->line.cols > indent)
+			chart_add(ch, " ");
+		chart_add(ch, word);
+		text += n;
+		text += strspn(text, " ");
+	}
+	chart_emit(ch);
+}
+
 static void finding_line(struct chart *ch, const struct trace_finding *f)
 {
 	chart_addf(ch, "  %s, %.1f-%.1f ms", finding_kind_name(f->kind), (double)f->t0 / 1e6,
@@ -52,9 +76,9 @@ static void finding_line(struct chart *ch, const struct trace_finding *f)
 		chart_add(ch, k == 0 ? ", " : " ");
 		add_task(ch, f->tasks[k]);
 	}
-	chart_add(ch, ": ");
-	chart_add(ch, f->text);
+	chart_add(ch, ":");
 	chart_emit(ch);
+	add_wrapped(ch, f->text, 4);
 }
 
 void chart_findings(struct chart *ch)

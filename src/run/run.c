@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "escape.h"
+#include "findings.h"
 #include "latency.h"
 #include "runner.h"
 #include "work.h"
@@ -132,6 +133,8 @@ static void *controller_main(void *arg)
 		latency_died(r->lost, sizeof r->lost);
 	r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
 	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
+	/* Before the run is seen to end, so every reader of a finished run gets them. */
+	findings_analyse(r->tr, r->ex);
 	atomic_store_explicit(&r->finished, true, memory_order_release);
 	if (r->on_finish)
 		r->on_finish(r->ud);
