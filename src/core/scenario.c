@@ -535,8 +535,11 @@ static bool narration_tag(struct parse *p, const char *s, size_t len, char **out
 				    escape_echon(q, s, len));
 		empty = false;
 	}
-	if (empty)
+	if (len == 0)
 		return fail(p, p->line, "empty executor list in narration[...]");
+	if (empty)
+		return fail(p, p->line, "bad executor list \"%s\" (narration[NAME,NAME] = ...)",
+			    escape_echon(q, s, len));
 	if (!(*out = strndup(s, len)))
 		return fail(p, 0, "out of memory");
 	return true;

@@ -55,7 +55,8 @@ static void add_wrapped(struct chart *ch, const char *text, int indent)
 		size_t n = strcspn(text, " ");
 		memcpy(word, text, n);
 		word[n] = '\0';
-		if (ch->line.cols > indent && ch->line.cols + 1 + chart_text_cols(word) > ch->width) {
+		if (ch->line.cols > indent &&
+		    ch->line.cols + 1 + chart_text_cols(word) > ch->width) {
 			chart_emit(ch);
 			chart_pad(ch, indent);
 		}

@@ -65,8 +65,8 @@ static const char *say_ns(char *buf, size_t len, uint64_t ns)
 }
 
 __attribute__((format(printf, 6, 7))) static int add(struct trace *tr, enum finding_kind kind,
-						     uint64_t t0, uint64_t t1,
-						     const int *tasks, const char *fmt, ...)
+						     uint64_t t0, uint64_t t1, const int *tasks,
+						     const char *fmt, ...)
 {
 	struct trace_finding f = {.kind = kind, .t0 = t0, .t1 = t1};
 	va_list ap;
@@ -222,11 +222,12 @@ static int find_thrash(struct trace *tr, int lane, double interval_ms)
 	double median = stats_median(holds, (int)n);
 	if (handoffs >= THRASH_MIN && median < THRASH_SHARE * interval_ms &&
 	    lock_wait_ms(tr) > held)
-		found = add(tr, FINDING_GIL_THRASH, 0, trace_lane_end(tr, lane, 0),
-			    (int[]){who[0], who[1], -1},
-			    "the GIL changed hands %d times, held %.2f ms at the median (the switch "
-			    "interval is %g ms): the threads wait for it more than they compute",
-			    handoffs, median, interval_ms);
+		found =
+		    add(tr, FINDING_GIL_THRASH, 0, trace_lane_end(tr, lane, 0),
+			(int[]){who[0], who[1], -1},
+			"the GIL changed hands %d times, held %.2f ms at the median (the switch "
+			"interval is %g ms): the threads wait for it more than they compute",
+			handoffs, median, interval_ms);
 	free(holds);
 	return found;
 }
@@ -254,15 +255,15 @@ struct edge_ev {
 
 /* What a sweep over every task's running and ready spans measures. */
 struct sweep {
-	uint64_t over_ns;   /* time more tasks wanted a core than there were cores */
-	uint64_t over_t0;   /* first moment of it */
-	uint64_t over_t1;   /* last moment of it */
-	int over_peak;	    /* most tasks wanting a core at once */
-	uint64_t peak_t;    /* when that was */
-	uint64_t two_ns;    /* time two or more tasks wanted a core */
-	uint64_t two_t0;    /* first moment of it */
-	uint64_t two_t1;    /* last moment of it */
-	int max_running;    /* most tasks running at once */
+	uint64_t over_ns; /* time more tasks wanted a core than there were cores */
+	uint64_t over_t0; /* first moment of it */
+	uint64_t over_t1; /* last moment of it */
+	int over_peak;	  /* most tasks wanting a core at once */
+	uint64_t peak_t;  /* when that was */
+	uint64_t two_ns;  /* time two or more tasks wanted a core */
+	uint64_t two_t0;  /* first moment of it */
+	uint64_t two_t1;  /* last moment of it */
+	int max_running;  /* most tasks running at once */
 };
 
 static int by_time(const void *a, const void *b)
