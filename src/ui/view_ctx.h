@@ -101,6 +101,7 @@ struct view_ctx {
 	int top;	/* the first task row shown */
 	int page;	/* task rows that fit (written by compose) */
 	int detail_top; /* first span row in the detail view */
+	int finding;	/* 1 + the finding key f last jumped to (Figures view); 0: none */
 	int view;	/* index into view_table */
 
 	/* Display. */
@@ -129,6 +130,7 @@ extern const struct view view_detail;
 extern const struct view view_spinner;
 extern const struct view view_compare;
 extern const struct view view_costs;
+extern const struct view view_output;
 extern const struct view *const view_table[];
 extern const int view_count;
 
@@ -148,6 +150,8 @@ void view_compose(struct grid *g, struct view_ctx *c);
  * (runs, menus' choices, quitting).
  */
 bool view_act(struct view_ctx *c, enum view_action a);
+/* Key f: the cursor goes to the next finding of panel 0, paused (view_detail.c). */
+void view_detail_next_finding(struct view_ctx *c);
 /* Selects task TASK of panel 0 and scrolls it into view. */
 void view_select(struct view_ctx *c, int task);
 
