@@ -795,6 +795,17 @@ static const char *const builtins[] = {"overview",  "hello",	   "seed-sleep",  "
 				       "spinner",   "spinner-cpu", "gil-battle",  "gil-convoy",
 				       "c10k",	    "web-server",  "daemon",	  "callback-hell"};
 
+/* Every executor a narration line is tagged for exists. */
+static void check_tags(const char *path, const char *tags)
+{
+	char buf[256], *save;
+
+	snprintf(buf, sizeof buf, "%s", tags);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (!known_executor(w))
+			fail_msg("%s: narration for unknown executor \"%s\"", path, w);
+}
+
 static void check_builtin(const char *path, const char *stem)
 {
 	struct scenario sc;
@@ -805,7 +816,16 @@ static void check_builtin(const char *path, const char *stem)
 	assert_string_equal(sc.name, stem);
 	assert_true(strlen(sc.title) > 0 && strcmp(sc.title, sc.name) != 0);
 	assert_true(strncmp(sc.source, "seed 00", 7) == 0 || strcmp(sc.source, "CPython") == 0);
-	assert_in_range(sc.nnarration, 2, 5);
+	/* Each executor's screen tells two to five lines, and tags name real executors. */
+	for (size_t i = 0; i < sizeof executors / sizeof *executors; i++) {
+		const char *lines[SCENARIO_MAX_NARRATION];
+		int n = scenario_narration_for(&sc, executors[i], lines, SCENARIO_MAX_NARRATION);
+		if (n < 2 || n > 5)
+			fail_msg("%s: %d narration lines on %s", path, n, executors[i]);
+	}
+	for (int i = 0; i < sc.nnarration; i++)
+		if (sc.narration_for[i])
+			check_tags(path, sc.narration_for[i]);
 	assert_true(sc.ntasks >= 1);
 	if (!known_executor(sc.backend))
 		fail_msg("%s: unknown backend \"%s\"", path, sc.backend);
