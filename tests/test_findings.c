@@ -96,9 +96,32 @@ static void test_blocking_call(void **state)
 	assert_string_equal(f.text, "slow() blocked the event loop for 1.0 s: nothing else ran");
 	trace_destroy(tr);
 
+	/* The spinner's long wait for the loop is the blocking call's doing: not starvation too. */
+	tr = loop_blocked(CAUSE_STEP);
+	findings_analyse(tr, &exec_asyncio);
+	assert_false(find(tr, FINDING_STARVED, &f));
+	trace_destroy(tr);
+
 	/* Threads do not share a loop: the same trace there is no blocking call. */
 	tr = loop_blocked(CAUSE_STEP);
 	findings_analyse(tr, &exec_threads);
+	assert_false(find(tr, FINDING_BLOCKING_CALL, &f));
+	trace_destroy(tr);
+}
+
+/* run_in_executor: the work runs on the pool's thread, beside the loop. */
+static void test_offload_is_no_blocking_call(void **state)
+{
+	struct trace_finding f;
+	(void)state;
+
+	struct trace *tr = make(2, 0, 1001);
+	put(tr, 0, STATE_SLEEP, 0, 1000, CAUSE_YIELD, -1, -1);
+	put(tr, 1, STATE_BLOCKED, 0, 0.1, CAUSE_YIELD, -1, -1);
+	put(tr, 1, STATE_RUNNING, 0.1, 500, CAUSE_JOB, -1, 1);
+	put(tr, 1, STATE_READY, 500, 510, CAUSE_PREEMPT, -1, -1);
+	put(tr, 1, STATE_RUNNING, 510, 1000, CAUSE_RESUME, -1, 1);
+	findings_analyse(tr, &exec_asyncio);
 	assert_false(find(tr, FINDING_BLOCKING_CALL, &f));
 	trace_destroy(tr);
 }
@@ -323,10 +346,15 @@ static void test_seed_sleep_quiet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_blocking_call),    cmocka_unit_test(test_gil_convoy),
-	    cmocka_unit_test(test_gil_thrash),	     cmocka_unit_test(test_oversubscribed),
-	    cmocka_unit_test(test_no_second_core),   cmocka_unit_test(test_starved),
-	    cmocka_unit_test(test_hello_threads),    cmocka_unit_test(test_hello_sequential),
+	    cmocka_unit_test(test_blocking_call),
+	    cmocka_unit_test(test_offload_is_no_blocking_call),
+	    cmocka_unit_test(test_gil_convoy),
+	    cmocka_unit_test(test_gil_thrash),
+	    cmocka_unit_test(test_oversubscribed),
+	    cmocka_unit_test(test_no_second_core),
+	    cmocka_unit_test(test_starved),
+	    cmocka_unit_test(test_hello_threads),
+	    cmocka_unit_test(test_hello_sequential),
 	    cmocka_unit_test(test_seed_sleep_quiet),
 	};
 

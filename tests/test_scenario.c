@@ -790,10 +790,11 @@ static bool known_executor(const char *name)
 }
 
 /* The scenarios DESIGN.md promises, each of which must be a file. */
-static const char *const builtins[] = {"overview",  "hello",	   "seed-sleep",  "seed-fib",
-				       "cpu-bound", "io-bound",	   "primes-pool", "first-completed",
-				       "spinner",   "spinner-cpu", "gil-battle",  "gil-convoy",
-				       "c10k",	    "web-server",  "daemon",	  "callback-hell"};
+static const char *const builtins[] = {
+    "overview",	   "hello",	      "seed-sleep", "seed-fib",	     "cpu-bound",      "io-bound",
+    "primes-pool", "first-completed", "spinner",    "spinner-cpu",   "gil-battle",     "gil-convoy",
+    "c10k",	   "web-server",      "daemon",	    "callback-hell", "blocking-sleep", "offload",
+    "native-gil"};
 
 /* Every executor a narration line is tagged for exists. */
 static void check_tags(const char *path, const char *tags)

@@ -111,19 +111,26 @@ static bool holds_loop(const struct span *sp)
 	}
 }
 
-/* TASK's longest stretch holding the loop: its start and end in *T0, *T1. */
+/*
+ * TASK's longest stretch holding the loop: its start and end in *T0, *T1.
+ * Work handed to the thread pool (a stretch that began as a `job`) runs
+ * beside the loop, not on it.
+ */
 static uint64_t longest_hold(const struct trace *tr, int task, uint64_t *t0, uint64_t *t1)
 {
 	uint32_t n = trace_count(tr, task);
 	uint64_t best = 0, start = 0;
-	bool in = false;
+	bool in = false, pooled = false;
 	struct span sp;
 
 	for (uint32_t i = 0; i <= n; i++) {
 		bool holds = i < n && (trace_get(tr, task, i, &sp), holds_loop(&sp));
-		if (holds && !in)
+		if (holds && !in) {
 			start = sp.t0;
-		if (!holds && in) {
+			pooled = false;
+		}
+		pooled |= holds && sp.cause == CAUSE_JOB;
+		if (!holds && in && !pooled) {
 			uint64_t end = i < n ? sp.t0 : trace_lane_end(tr, task, 0);
 			if (end - start > best) {
 				best = end - start;
@@ -358,7 +365,8 @@ static void wanting_at(const struct trace *tr, uint64_t t, int *out)
 
 static int find_cores(struct trace *tr, const struct executor *ex)
 {
-	int cores = ex->multicore ? tr->meta.cores : 1, found = 0;
+	/* Threads under a GIL still have every core; threads pinned to one have one. */
+	int cores = ex->multicore || ex->gil ? tr->meta.cores : 1, found = 0;
 	int tasks[TRACE_FINDING_TASKS + 1];
 	uint64_t wall = tr->meta.wall_ns ? tr->meta.wall_ns : trace_extent(tr, 0);
 	struct sweep s;
@@ -413,6 +421,21 @@ static uint64_t longest_ready(const struct trace *tr, int task, uint64_t *t0, ui
 	return best;
 }
 
+/* True when a blocking call already found covers most of [T0, T1): it is the cause. */
+static bool explained(const struct trace *tr, uint64_t t0, uint64_t t1)
+{
+	struct trace_finding f;
+
+	for (uint32_t i = 0; i < trace_finding_count(tr); i++) {
+		if (!trace_get_finding(tr, i, &f) || f.kind != FINDING_BLOCKING_CALL)
+			continue;
+		uint64_t a = f.t0 > t0 ? f.t0 : t0, b = f.t1 < t1 ? f.t1 : t1;
+		if (b > a && 2 * (b - a) >= t1 - t0)
+			return true;
+	}
+	return false;
+}
+
 static int find_starved(struct trace *tr, const struct executor *ex)
 {
 	const char *what = exec_unit_is_os(ex->unit) ? "a core" : "the loop";
@@ -425,7 +448,8 @@ static int find_starved(struct trace *tr, const struct executor *ex)
 		return 0;
 	for (int task = 0; task < tr->ntasks && found < FINDINGS_PER_KIND; task++) {
 		uint64_t t0 = 0, t1 = 0, len = longest_ready(tr, task, &t0, &t1);
-		if (len < STARVED_NS || (double)len < STARVED_SHARE * (double)wall)
+		if (len < STARVED_NS || (double)len < STARVED_SHARE * (double)wall ||
+		    explained(tr, t0, t1))
 			continue;
 		found += add(tr, FINDING_STARVED, t0, t1, (int[]){task, -1},
 			     "%s was ready to run for %s at a stretch but did not get %s",
