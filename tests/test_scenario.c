@@ -762,7 +762,10 @@ static void test_scale_and_has_step(void **state)
 	(void)state;
 	parse_ok(HEAD "[task A]\nsteps = cpu 10, io 0.5\ncount = 3\n[task B]\nsteps = sleep 800\n",
 		 &sc);
+	sc.switch_interval_ms = 2;
 	scenario_scale(&sc, 2.5);
+	assert_true(sc.switch_interval_ms == 5.0);
+	assert_true(sc.scale == 2.5);
 	assert_true(sc.tasks[0].steps[0].ms == 25.0);
 	assert_true(sc.tasks[2].steps[1].ms == 1.25);
 	assert_true(sc.tasks[3].steps[0].ms == 2000.0);

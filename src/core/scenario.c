@@ -1012,6 +1012,8 @@ void scenario_scale(struct scenario *sc, double x)
 		return;
 	for (int i = 0; i < sc->nsteps; i++)
 		sc->steps[i].ms *= x;
+	sc->switch_interval_ms *= x;
+	sc->scale = (sc->scale > 0 ? sc->scale : 1) * x;
 }
 
 int scenario_has_step(const struct scenario *sc, enum step_kind k)

@@ -69,6 +69,7 @@ struct scenario {
 	enum wait_mode wait;
 	char gil[8];		   /* "new", "old", "off", or "" for the default */
 	double switch_interval_ms; /* 0 = the default (5 ms) */
+	double scale;		   /* what scenario_scale multiplied by (1 or 0: nothing) */
 	struct scenario_task *tasks;
 	int ntasks;
 	struct step *steps; /* storage for every task's steps */
@@ -99,7 +100,11 @@ void scenario_free(struct scenario *sc);
 int scenario_narration_for(const struct scenario *sc, const char *backend, const char **lines,
 			   int max);
 
-/* Multiplies every duration by X (slow motion). */
+/*
+ * Multiplies every duration by X (slow motion), the switch interval too, so
+ * that a slowed GIL battle is the same picture; a run multiplies the default
+ * interval by sc->scale (an interval given on the command line is not).
+ */
 void scenario_scale(struct scenario *sc, double x);
 /* True when any task has a step of kind K. */
 int scenario_has_step(const struct scenario *sc, enum step_kind k);

@@ -73,8 +73,10 @@ static void fill_ctx(struct run *r, const struct run_opts *o)
 		c->cores = 1;
 	c->workers = o && o->workers ? o->workers : sc->workers ? sc->workers : c->cores;
 	snprintf(c->gil, sizeof c->gil, "%s", gil);
+	/* --switch-interval is taken as given; the scenario's and the default follow --scale. */
 	c->switch_interval_ms = o && o->switch_interval_ms > 0 ? o->switch_interval_ms
 				: sc->switch_interval_ms > 0   ? sc->switch_interval_ms
+				: sc->scale > 0		       ? RUN_DEFAULT_SWITCH_MS * sc->scale
 							       : RUN_DEFAULT_SWITCH_MS;
 	c->latency_port = latency_port();
 	c->cancel = &r->cancel;
