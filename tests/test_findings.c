@@ -255,6 +255,16 @@ static void test_no_second_core(void **state)
 	assert_non_null(strstr(f.text, "it is not what OS threads do"));
 	trace_destroy(tr);
 
+	/* Taking turns for a moment (threads starting on a busy machine) is no lesson. */
+	tr = make(2, 0, 1000);
+	put(tr, 0, STATE_RUNNING, 0, 60, CAUSE_START, -1, 0);
+	put(tr, 1, STATE_READY, 0, 60, CAUSE_START, -1, -1);
+	put(tr, 1, STATE_RUNNING, 60, 62, CAUSE_RESUME, -1, 0);
+	put(tr, 1, STATE_SLEEP, 62, 1000, CAUSE_STEP, -1, -1);
+	findings_analyse(tr, &exec_threads);
+	assert_none(tr);
+	trace_destroy(tr);
+
 	/* On one core by design, taking turns is the lesson, not the machine. */
 	tr = crowd(2, false);
 	findings_analyse(tr, &exec_threads_1core);

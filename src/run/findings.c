@@ -39,11 +39,13 @@
 #define STARVED_NS (500 * CLOCK_NS_PER_MS)
 #define STARVED_SHARE 0.25
 /*
- * No second core: two tasks wanted a core at once for this long in all;
- * the moment threads are being created, one ready while another starts,
- * is no lesson.
+ * No second core: two tasks wanted a core at once for this long in all,
+ * and for this share of the run: the moments threads are being created, one
+ * ready while another starts, are no lesson; a run whose point is parallel
+ * work spends most of its time there.
  */
 #define SECOND_CORE_NS (50 * CLOCK_NS_PER_MS)
+#define SECOND_CORE_SHARE 0.25
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -384,7 +386,7 @@ static int find_cores(struct trace *tr, const struct executor *ex)
 			     100.0 * (double)s.over_ns / (double)wall);
 	}
 	if (ex->multicore && tr->meta.cores >= 2 && s.max_running < 2 &&
-	    s.two_ns >= SECOND_CORE_NS) {
+	    s.two_ns >= SECOND_CORE_NS && (double)s.two_ns >= SECOND_CORE_SHARE * (double)wall) {
 		wanting_at(tr, s.two_t0, tasks);
 		found += add(tr, FINDING_NO_SECOND_CORE, s.two_t0, s.two_t1, tasks,
 			     "two tasks wanted a core at once for %s yet never ran together: this "
