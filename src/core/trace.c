@@ -79,6 +79,7 @@ struct trace_lane {
 	_Atomic int outcome;	  /* enum outcome */
 	int32_t step;		  /* the writer's current step, for spans it opens */
 	_Atomic uint64_t chunks;  /* chunk boundaries the probe saw (one writer) */
+	_Atomic int32_t worker;	  /* index in meta.workers of who ran it, -1 */
 };
 
 static uint32_t lane_capacity(int ntasks)
@@ -135,6 +136,7 @@ struct trace *trace_create(int ntasks, unsigned flags)
 		atomic_init(&ln->outcome, OUTCOME_NONE);
 		ln->step = -1;
 		atomic_init(&ln->chunks, 0);
+		atomic_init(&ln->worker, -1);
 	}
 	return tr;
 }
@@ -153,6 +155,7 @@ void trace_reset(struct trace *tr)
 		atomic_store(&tr->lanes[i].outcome, OUTCOME_NONE);
 		tr->lanes[i].step = -1;
 		atomic_store(&tr->lanes[i].chunks, 0);
+		atomic_store(&tr->lanes[i].worker, -1);
 	}
 	/* Every slot below edge_next was published, so none is being written. */
 	uint32_t n = atomic_load(&tr->edge_next);
@@ -340,6 +343,16 @@ void trace_count_chunk(struct trace *tr, int lane)
 	/* One writer: a load and a store, with no locked instruction on the hot path. */
 	atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
+}
+
+void trace_set_worker(struct trace *tr, int lane, int worker)
+{
+	atomic_store_explicit(&tr->lanes[lane].worker, worker, memory_order_relaxed);
+}
+
+int trace_worker(const struct trace *tr, int lane)
+{
+	return atomic_load_explicit(&tr->lanes[lane].worker, memory_order_relaxed);
 }
 
 uint64_t trace_chunks(const struct trace *tr, int lane)

@@ -165,6 +165,17 @@ struct trace_finding {
 	char text[TRACE_TEXT_MAX];	    /* one sentence for people */
 };
 
+/* A worker of the `workers` executor, as the run saw it. */
+struct trace_worker {
+	char host[48];		 /* its host name */
+	int32_t pid;		 /* its process on that host */
+	int32_t jobs;		 /* jobs it took in this run */
+	int32_t remote;		 /* 1: joined with --worker; its times were corrected */
+	int64_t offset_ns;	 /* added to its clock to put it on the run's */
+	uint64_t uncertainty_ns; /* of that offset (half the best round trip, both ends) */
+};
+#define TRACE_WORKERS_MAX 32 /* workers one trace names */
+
 /* Facts about the run as a whole, written before it starts or after it ends. */
 struct trace_meta {
 	char scenario[64];
@@ -184,6 +195,11 @@ struct trace_meta {
 	double gil_interval_ms;
 	uint64_t gil_switches;
 	uint64_t gil_drop_requests;
+	/* The broker of the `workers` executor: "" when the run had none. */
+	char broker[96]; /* "embedded" or the URL given */
+	int nworkers;	 /* entries of workers used */
+	struct trace_worker workers[TRACE_WORKERS_MAX];
+	int requeued; /* jobs put back after their worker died */
 };
 
 struct trace_lane;
@@ -268,6 +284,9 @@ enum outcome trace_outcome(const struct trace *tr, int lane);
  * trace_count_chunk is the lane writer's (a plain store, no lock).
  */
 void trace_count_chunk(struct trace *tr, int lane);
+/* The worker (an index in meta.workers) that ran LANE's task, -1: none known. */
+void trace_set_worker(struct trace *tr, int lane, int worker);
+int trace_worker(const struct trace *tr, int lane);
 uint64_t trace_chunks(const struct trace *tr, int lane);
 
 /*

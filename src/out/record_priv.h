@@ -15,4 +15,9 @@ int record_put_log(json_t *o, const struct trace *tr);
 /* Reads the optional "output" and "findings" of the record JR into TR. */
 int record_read_log(struct reader *rd, struct trace *tr, json_t *jr, const char *at);
 
+/* Adds the `workers` executor's "broker" when TR has one; 0 or -1. */
+int record_put_broker(json_t *o, const struct trace *tr);
+/* Reads the optional "broker" of JR into TR's metadata. */
+int record_read_broker(struct reader *rd, struct trace *tr, json_t *jr, const char *at);
+
 #endif

@@ -101,6 +101,12 @@ static int read_task(struct reader *rd, struct trace *tr, int lane, json_t *jt, 
 			return -1;
 	}
 	trace_set_outcome(tr, lane, (enum outcome)outcome);
+	if (json_object_get(jt, "worker")) {
+		json_int_t w;
+		if (reader_int(rd, jt, at, "worker", -1, TRACE_WORKERS_MAX - 1, &w))
+			return -1;
+		trace_set_worker(tr, lane, (int)w);
+	}
 	return 0;
 }
 
@@ -292,7 +298,8 @@ static struct trace *read_record(struct reader *rd, json_t *jr, const char *at)
 	}
 	if (gil && read_gil(rd, tr, gil, reader_member_path(where, sizeof where, at, "gil")))
 		goto fail;
-	if (read_edges(rd, tr, jr, at) || record_read_log(rd, tr, jr, at))
+	if (read_edges(rd, tr, jr, at) || record_read_log(rd, tr, jr, at) ||
+	    record_read_broker(rd, tr, jr, at))
 		goto fail;
 	return tr;
 fail:
