@@ -82,7 +82,10 @@ static char *job_text(struct wk *w, int task, int attempt)
 
 	for (int i = 0; steps && i < t->nsteps; i++)
 		json_array_append_new(
-		    steps, json_pack("[s, f]", step_name(t->steps[i].kind), t->steps[i].ms));
+		    steps,
+		    t->steps[i].kind == STEP_PRINT
+			? json_pack("[s, f, s]", step_name(STEP_PRINT), 0.0, t->steps[i].text)
+			: json_pack("[s, f]", step_name(t->steps[i].kind), t->steps[i].ms));
 	json_t *o = json_pack("{s:s, s:i, s:s, s:i, s:o, s:i, s:i}", "run", w->run, "task", task,
 			      "name", t->name, "repeat", t->repeat, "steps", steps, "attempt",
 			      attempt, "port", w->ctx->latency_port);

@@ -42,6 +42,7 @@ struct job {
 	struct scenario sc;
 	struct scenario_task spec;
 	struct step steps[SCENARIO_MAX_STEPS];
+	char texts[SCENARIO_MAX_STEPS][TRACE_TEXT_MAX]; /* the lines of its print steps */
 };
 
 /* A job being run, and what its reports need. */
@@ -81,6 +82,12 @@ static int parse_steps(json_t *steps, struct job *j)
 			return -1;
 		j->steps[i].kind = (enum step_kind)k;
 		j->steps[i].ms = json_number_value(json_array_get(s, 1));
+		j->steps[i].text = NULL;
+		if (k == STEP_PRINT) {
+			const char *text = json_string_value(json_array_get(s, 2));
+			snprintf(j->texts[i], sizeof j->texts[i], "%s", text ? text : "");
+			j->steps[i].text = j->texts[i];
+		}
 	}
 	j->spec.steps = j->steps;
 	j->spec.nsteps = (int)json_array_size(steps);
