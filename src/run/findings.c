@@ -165,38 +165,67 @@ static int find_blocking_calls(struct trace *tr, const struct executor *ex)
 
 /* ---- the GIL: convoys and thrash ------------------------------------------- */
 
-/* TASK's waits for the GIL straight after an I/O or sleep span: a convoy if long. */
-static int convoy_of(struct trace *tr, int task, double interval_ms)
+/* A task's waits for the GIL straight after an I/O or sleep span. */
+struct convoy {
+	int n;		 /* such waits */
+	int after_io;	 /* ... of them after I/O (the rest after a sleep) */
+	int holder;	 /* the task it waited behind most, -1 */
+	double median;	 /* ms */
+	uint64_t t0, t1; /* ns: the first one's start, the last one's end */
+};
+
+static void convoy_measure(const struct trace *tr, int task, double *waits, struct convoy *cv)
 {
 	uint32_t n = trace_count(tr, task);
-	double *waits = malloc((n + 1) * sizeof *waits);
-	int k = 0, holder = -1, votes = 0, found = 0;
-	uint64_t t0 = 0, t1 = 0;
 	struct span sp, prev = {.state = STATE_DONE};
+	int votes = 0;
 
-	if (!waits)
-		return 0;
+	memset(cv, 0, sizeof *cv);
+	cv->holder = -1;
 	for (uint32_t i = 0; i < n; i++, prev = sp) {
 		trace_get(tr, task, i, &sp);
 		if (sp.state != STATE_LOCK || (prev.state != STATE_IO && prev.state != STATE_SLEEP))
 			continue;
-		if (k == 0)
-			t0 = sp.t0;
-		t1 = span_end(&sp);
-		waits[k++] = (double)(span_end(&sp) - sp.t0) / 1e6;
+		if (cv->n == 0)
+			cv->t0 = sp.t0;
+		cv->t1 = span_end(&sp);
+		cv->after_io += prev.state == STATE_IO;
+		waits[cv->n++] = (double)(span_end(&sp) - sp.t0) / 1e6;
 		/* The holder it waited behind most: a majority vote. */
 		if (votes == 0)
-			holder = sp.by;
-		votes += sp.by == holder ? 1 : -1;
+			cv->holder = sp.by;
+		votes += sp.by == cv->holder ? 1 : -1;
 	}
-	double median = stats_median(waits, k);
-	if (k >= CONVOY_MIN && median >= CONVOY_SHARE * interval_ms)
-		found = add(tr, FINDING_GIL_CONVOY, t0, t1, (int[]){task, holder, -1},
-			    "%s waits %.1f ms for the GIL each time it is back from I/O (median of "
-			    "%d): about one switch interval (%g ms) behind %s",
-			    trace_name(tr, task), median, k, interval_ms,
-			    holder >= 0 ? trace_name(tr, holder) : "another thread");
+	cv->median = stats_median(waits, cv->n);
+}
+
+/* TASK's convoy, if its waits back from I/O or a sleep are long: a finding. */
+static int convoy_of(struct trace *tr, int task, double interval_ms)
+{
+	double *waits = malloc((trace_count(tr, task) + 1) * sizeof *waits);
+	struct convoy cv;
+	char how[48];
+	int found = 0;
+
+	if (!waits)
+		return 0;
+	convoy_measure(tr, task, waits, &cv);
 	free(waits);
+	if (cv.n < CONVOY_MIN || cv.median < CONVOY_SHARE * interval_ms)
+		return 0;
+	if (cv.median <= 2 * interval_ms)
+		snprintf(how, sizeof how, "about one switch interval (%g ms)", interval_ms);
+	else
+		snprintf(how, sizeof how, "%.0f switch intervals of %g ms", cv.median / interval_ms,
+			 interval_ms);
+	found = add(tr, FINDING_GIL_CONVOY, cv.t0, cv.t1, (int[]){task, cv.holder, -1},
+		    "%s waits %.1f ms for the GIL each time it is back from %s (median of %d): %s, "
+		    "behind %s",
+		    trace_name(tr, task), cv.median,
+		    cv.after_io == cv.n ? "I/O"
+		    : cv.after_io == 0	? "a sleep"
+					: "I/O or a sleep",
+		    cv.n, how, cv.holder >= 0 ? trace_name(tr, cv.holder) : "another thread");
 	return found;
 }
 
