@@ -780,9 +780,9 @@ static void test_scale_and_has_step(void **state)
 
 /* ---- built-in scenarios ------------------------------------------------- */
 
-static const char *const executors[] = {"sequential", "threads",   "threads-1core",
-					"processes",  "pool",	   "asyncio",
-					"green",      "callbacks", "gil"};
+static const char *const executors[] = {"sequential", "threads", "threads-1core", "processes",
+					"pool",	      "asyncio", "green",	  "callbacks",
+					"gil",	      "workers"};
 
 static bool known_executor(const char *name)
 {
@@ -797,7 +797,7 @@ static const char *const builtins[] = {
     "overview",	   "hello",	      "seed-sleep", "seed-fib",	     "cpu-bound",      "io-bound",
     "primes-pool", "first-completed", "spinner",    "spinner-cpu",   "gil-battle",     "gil-convoy",
     "c10k",	   "web-server",      "daemon",	    "callback-hell", "blocking-sleep", "offload",
-    "native-gil"};
+    "native-gil",  "task-queue"};
 
 /* Every executor a narration line is tagged for exists. */
 static void check_tags(const char *path, const char *tags)
