@@ -236,6 +236,19 @@ static void on_span(struct wk *w, const redisReply *f, int task)
 	trace_append(w->ctx->tr, task, &sp);
 }
 
+/* A line the job printed: into the run's output, at the worker's time. */
+static void on_print(struct wk *w, const redisReply *f, int task)
+{
+	int wi = w->jobs[task].taken_by;
+	struct trace_output o = {.task = task};
+
+	if (wi < 0)
+		return;
+	o.t = run_time(w, wi, num(f, "t"));
+	snprintf(o.text, sizeof o.text, "%s", field(f, "text"));
+	trace_append_output(w->ctx->tr, &o);
+}
+
 static void on_end(struct wk *w, const redisReply *f, int task)
 {
 	int o = outcome_from_name(field(f, "outcome"));
@@ -260,6 +273,8 @@ static void on_event(struct wk *w, const redisReply *f)
 		on_take(w, f, (int)task);
 	else if (strcmp(type, "span") == 0)
 		on_span(w, f, (int)task);
+	else if (strcmp(type, "print") == 0)
+		on_print(w, f, (int)task);
 	else if (strcmp(type, "end") == 0)
 		on_end(w, f, (int)task);
 }

@@ -54,6 +54,7 @@ struct running {
 	const struct job *job;
 	const char *events, *cancel_key;
 	uint32_t sent;	  /* spans of the lane already reported */
+	uint32_t printed; /* output lines already reported */
 	uint64_t next_ns; /* when the next report is due */
 	int reports;	  /* reports made, for the look at the cancel key */
 	int crash;	  /* this job is the crash test's */
@@ -153,6 +154,19 @@ static int send_spans(struct broker *b, const char *events, struct running *run,
 	return 0;
 }
 
+/* Sends the lines the job printed since the last report, and the spans. */
+static int send_lines(struct broker *b, const char *events, struct running *run, int task)
+{
+	struct trace_output o;
+
+	for (; run->printed < trace_output_count(run->tr); run->printed++)
+		if (trace_get_output(run->tr, run->printed, &o) &&
+		    broker_ok(b, "XADD %s * type print task %d t %" PRIu64 " text %s", events, task,
+			      o.t, o.text) < 0)
+			return -1;
+	return send_spans(b, events, run, task, &run->sent);
+}
+
 static int send_end(struct broker *b, const char *events, struct running *run, int task)
 {
 	return broker_ok(b, "XADD %s * type end task %d outcome %s pid %d chunks %" PRIu64, events,
@@ -182,7 +196,7 @@ static void report(struct running *run, int force)
 	if (!force && now < run->next_ns)
 		return;
 	run->next_ns = now + SERVE_REPORT_MS * 1000000ull;
-	if (send_spans(run->b, run->events, run, run->job->task, &run->sent) < 0)
+	if (send_lines(run->b, run->events, run, run->job->task) < 0)
 		atomic_store(&run->cancel, RUNNER_INTERRUPTED);
 	if (run->crash && run->sent > 0)
 		raise(SIGKILL);
@@ -245,8 +259,7 @@ static int serve_job(struct broker *b, struct job *j, const struct me *me, int p
 	snprintf(run.r.done_note, sizeof run.r.done_note, "worker pid %d on %.20s", (int)getpid(),
 		 me->host);
 	runner_run(&run.r);
-	if (send_spans(b, events, &run, j->task, &run.sent) < 0 ||
-	    send_end(b, events, &run, j->task) < 0)
+	if (send_lines(b, events, &run, j->task) < 0 || send_end(b, events, &run, j->task) < 0)
 		rc = -1;
 	trace_destroy(run.tr);
 	return rc;
