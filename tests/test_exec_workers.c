@@ -2,8 +2,9 @@
  * test_exec_workers.c -- the task queue on a real Redis broker: jobs wait
  * `blocked` until a worker reports taking one (a `job` edge), every span
  * and every printed line comes back through the broker, a worker killed
- * mid-job has its job put back once, a worker started with `conctui --worker` joins the run, a lost
- * broker fails the run, and no redis-server or worker outlives any run.
+ * mid-job has its job put back once, a worker started with `conctui
+ * --worker` joins the run, a lost broker fails the run, and no redis-server
+ * or worker outlives any run.
  * Skipped, saying so, where redis-server is not installed.
  */
 #include <signal.h>
