@@ -26,6 +26,7 @@
 
 #define TRACE_REASON_MAX 44	     /* bytes of reason text kept, NUL included */
 #define TRACE_NAME_MAX 32	     /* bytes of a task name, NUL included */
+#define TRACE_EXIT_UNKNOWN -1000     /* an observed program's exit status, not known */
 #define TRACE_OPEN UINT64_MAX	     /* t1 of a span that has not ended yet */
 #define TRACE_MAX_TASKS 100000	     /* tasks in one trace */
 #define TRACE_SPAN_BUDGET (1u << 21) /* spans shared out among the lanes */
@@ -34,6 +35,7 @@
 #define TRACE_OUTPUT_CAP 8192	     /* output lines one trace holds */
 #define TRACE_FINDING_CAP 64	     /* findings one trace holds */
 #define TRACE_FINDING_TASKS 8	     /* tasks one finding names */
+#define TRACE_PICKS_MAX 256	     /* scheduling choices one trace keeps */
 
 /*
  * Why a span began (the record's "cause"), written by the executor at the
@@ -195,11 +197,20 @@ struct trace_meta {
 	double gil_interval_ms;
 	uint64_t gil_switches;
 	uint64_t gil_drop_requests;
+	/* --picks: the task chosen at each scheduling decision, in order (the record's picks). */
+	int32_t picks[TRACE_PICKS_MAX];
+	int npicks; /* entries used in picks */
 	/* The broker of the `workers` executor: "" when the run had none. */
 	char broker[96]; /* "embedded" or the URL given */
 	int nworkers;	 /* entries of workers used */
 	struct trace_worker workers[TRACE_WORKERS_MAX];
 	int requeued; /* jobs put back after their worker died */
+	/* An observed program (-- COMMAND, --attach); observer[0] == 0 for a scenario. */
+	char observer[8];	   /* how: "perf" or "sampled" */
+	double observer_period_us; /* sampling period; 0 for perf (exact) */
+	char command[256];	   /* its argv, each argument NUL-terminated */
+	int command_argc;	   /* arguments in command */
+	int exit_status;	   /* exit code, -SIGNAL, or TRACE_EXIT_UNKNOWN */
 };
 
 struct trace_lane;
@@ -213,6 +224,7 @@ struct trace {
 	/* public: see struct trace_meta */
 	struct trace_meta meta;
 	/* private */
+	int capacity;	   /* task lanes allocated (trace_show_lanes may reveal them) */
 	uint64_t epoch_ns; /* clock_now_ns() when the run started */
 	struct trace_lane *lanes;
 	void *slots;
@@ -238,6 +250,26 @@ int trace_lock_lane(const struct trace *tr);
 
 void trace_set_name(struct trace *tr, int lane, const char *name);
 const char *trace_name(const struct trace *tr, int lane);
+
+/*
+ * An observed program's thread on LANE: its process id, thread id and the
+ * name of its process.  SAMPLED: its spans were found by sampling.  Set by
+ * the lane's writer before the lane is shown.
+ */
+struct trace_thread {
+	int32_t pid, tid; /* 0 for a task of a scenario */
+	char process[16]; /* the process's name (comm) */
+	bool sampled;	  /* every span of the lane was found by sampling */
+};
+void trace_set_thread(struct trace *tr, int lane, const struct trace_thread *th);
+const struct trace_thread *trace_thread(const struct trace *tr, int lane);
+/* A trace with room for CAPACITY tasks of which only the first is shown yet. */
+struct trace *trace_create_growing(int capacity);
+/*
+ * Makes lanes 0 .. N-1 visible (an observed run grows as threads are born).
+ * Only the thread that reads the trace for a view may call it; N only grows.
+ */
+void trace_show_lanes(struct trace *tr, int n);
 
 /*
  * Writer side (one writer per lane).  NOW_NS is an absolute clock reading.

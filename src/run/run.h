@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "executor.h"
+#include "observe.h"
 #include "scenario.h"
 #include "trace.h"
 
@@ -22,6 +23,8 @@ struct run_opts {
 	const char *gil;	   /* NULL: the scenario's, else "new" */
 	double switch_interval_ms; /* 0: the scenario's, else 5 ms */
 	int workers;		   /* 0: the scenario's, else one per core */
+	const char *picks;	   /* --picks "A,B,C" (picks.h), NULL: the executor's own order */
+	bool manual;		   /* stop at the first choice the picks do not make */
 	const char *broker;	   /* workers: a Redis URL; NULL: a private redis-server */
 };
 
@@ -44,6 +47,12 @@ const char *run_error(const struct run *r);
  * signal 9 (Killed) during the run: 2 tasks failed"), returned.
  */
 const char *run_failure(const struct run *r, char *buf, size_t len);
+/*
+ * Manual play: once the run has ended, the tasks that were ready at the
+ * choice it stopped at, in READY (room for MAX), and how many; 0 when the
+ * run did not stop for a choice.
+ */
+int run_choice(const struct run *r, int *ready, int max);
 /* Asks every task to stop now (SIGINT, q); the run then ends promptly. */
 void run_interrupt(struct run *r);
 struct trace *run_trace(const struct run *r);
@@ -62,6 +71,28 @@ struct trace *run_take_trace(struct run *r);
  */
 struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted,
 			 int *failed);
+
+/*
+ * Observes a real program (observe.h) as a run: run_trace, run_finished,
+ * run_interrupt (Ctrl-C, passed on to a launched command), run_wait and
+ * run_free work as for a scenario; run_executor says "observed".  NULL with
+ * one line in ERR when the command cannot run or the process cannot be
+ * observed; nothing is left running then.
+ */
+struct run *run_observe(const struct observe_opts *o, void (*on_finish)(void *ud), void *ud,
+			char *err, size_t errlen);
+/*
+ * An observed run's trace grows as the program's threads are born: the
+ * thread that draws it calls this before each frame to show the new lanes
+ * (nothing for a scenario's run).
+ */
+void run_show_lanes(struct run *r);
+/*
+ * run_to_end for an observed program.  *CANNOT_START: it never started
+ * (the message is on stderr; bad input, exit status 2).
+ */
+struct trace *run_observe_to_end(const struct observe_opts *o, int *interrupted, int *failed,
+				 bool *cannot_start);
 
 /*
  * Loads the scenario file PATH into SC (scenario_load) and checks what only
