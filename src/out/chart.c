@@ -355,7 +355,6 @@ void chart_print(const struct trace *tr, const struct chart_opts *o, FILE *f)
 		chart_legend(&ch);
 		chart_figures(&ch, &st);
 		chart_output(&ch);
-		chart_findings(&ch);
 	}
 	free(ch.line.buf);
 	free(ch.acc);
