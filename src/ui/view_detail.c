@@ -98,8 +98,8 @@ void view_detail_next_finding(struct view_ctx *c)
 			 c->panels[0].live ? " yet: they come when the run ends" : " in this run");
 		return;
 	}
-	c->finding = (int)((uint32_t)c->finding % n) + 1;
-	if (!trace_get_finding(tr, (uint32_t)c->finding - 1, &f))
+	c->finding_sel = (int)((uint32_t)c->finding_sel % n) + 1;
+	if (!trace_get_finding(tr, (uint32_t)c->finding_sel - 1, &f))
 		return;
 	c->pl.cursor = f.t0;
 	c->pl.paused = true;
@@ -149,7 +149,8 @@ static int findings_section(struct grid *g, struct view_ctx *c, int y, int ymax)
 	}
 	grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_TITLE),
 		   "Findings (%u, f jumps to the next)", n);
-	uint32_t rows = DETAIL_FINDING_ROWS, sel = c->finding > 0 ? (uint32_t)c->finding - 1 : n;
+	uint32_t rows = DETAIL_FINDING_ROWS,
+		 sel = c->finding_sel > 0 ? (uint32_t)c->finding_sel - 1 : n;
 	uint32_t first = sel < n && sel >= rows ? sel - rows + 1 : 0;
 	for (uint32_t i = first; i < n && i < first + rows && y < ymax; i++)
 		if (trace_get_finding(tr, i, &f))
