@@ -261,6 +261,34 @@ static void test_names_escaped(void **state)
 	trace_destroy(tr);
 }
 
+/* What the tasks printed, in time order and escaped. */
+static void test_output_and_findings(void **state)
+{
+	(void)state;
+	struct trace *tr = gil_trace();
+	struct chart_opts o = {.width = 60};
+	struct trace_output late = {.t = 30 * MS, .task = 0, .text = "cpu done"};
+	struct trace_output early = {.t = 2 * MS, .task = 1, .text = "io says \x1b[2Jhi"};
+	struct trace_finding f = {
+	    .kind = FINDING_GIL_CONVOY, .t0 = 5 * MS, .t1 = 30 * MS, .ntasks = 2, .tasks = {1, 0}};
+
+	snprintf(f.text, sizeof f.text,
+		 "io waits 5.0 ms for the GIL each time it is back from "
+		 "I/O (median of 2): about one switch interval");
+	assert_int_equal(trace_append_output(tr, &late), 0);
+	assert_int_equal(trace_append_output(tr, &early), 0);
+	assert_int_equal(trace_add_finding(tr, &f), 0);
+	char *text = charted(tr, &o);
+	assert_width(text, 60);
+	assert_non_null(strstr(text, "Output (2 lines, in the order printed):\n"
+				     "       2.0 ms  io           io says \\x1b[2Jhi\n"
+				     "      30.0 ms  cpu          cpu done\n"));
+	/* The findings are the batch mode's to list, after the chart. */
+	assert_null(strstr(text, "gil-convoy"));
+	free(text);
+	trace_destroy(tr);
+}
+
 static void test_unicode_glyphs(void **state)
 {
 	(void)state;
@@ -308,6 +336,7 @@ int main(void)
 	    cmocka_unit_test(test_widths),
 	    cmocka_unit_test(test_names_escaped),
 	    cmocka_unit_test(test_unicode_glyphs),
+	    cmocka_unit_test(test_output_and_findings),
 	    cmocka_unit_test(test_dropped_and_empty),
 	};
 

@@ -289,6 +289,25 @@ static void test_counters(void **state)
 }
 
 /* A write error is reported, not ignored. */
+/* A line printed by task 1 at 2.5 ms: an instant on its thread, named by the line. */
+static void test_output_instants(void **state)
+{
+	(void)state;
+	struct trace *tr = sample(0);
+	struct trace_output o = {.t = 2500000, .task = 1, .text = "hello bob"};
+	json_t *ev[2];
+
+	assert_int_equal(trace_append_output(tr, &o), 0);
+	json_t *root = parsed(tr);
+	json_t *events = json_object_get(root, "traceEvents");
+	assert_int_equal(events_of(events, "i", "hello bob", ev, 2), 1);
+	assert_int_equal(json_integer_value(json_object_get(ev[0], "tid")), 2);
+	assert_true(num(ev[0], "ts") == 2500.0);
+	assert_int_equal(count(events, "i", "output", -1), 1);
+	json_decref(root);
+	trace_destroy(tr);
+}
+
 static void test_write_error(void **state)
 {
 	(void)state;
@@ -310,6 +329,7 @@ int main(void)
 	    cmocka_unit_test(test_gil_track),
 	    cmocka_unit_test(test_flows),
 	    cmocka_unit_test(test_counters),
+	    cmocka_unit_test(test_output_instants),
 	    cmocka_unit_test(test_write_error),
 	};
 

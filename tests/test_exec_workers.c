@@ -1,9 +1,10 @@
 /*
  * test_exec_workers.c -- the task queue on a real Redis broker: jobs wait
  * `blocked` until a worker reports taking one (a `job` edge), every span
- * comes back through the broker, a worker killed mid-job has its job put
- * back once, a worker started with `conctui --worker` joins the run, a lost
- * broker fails the run, and no redis-server or worker outlives any run.
+ * and every printed line comes back through the broker, a worker killed
+ * mid-job has its job put back once, a worker started with `conctui
+ * --worker` joins the run, a lost broker fails the run, and no redis-server
+ * or worker outlives any run.
  * Skipped, saying so, where redis-server is not installed.
  */
 #include <signal.h>
@@ -16,7 +17,8 @@
 #include "stats.h"
 #include "workers.h"
 
-#define JOBS "[scenario]\nname = q\n[task J]\nsteps = cpu 5, sleep 30\ncount = 4\n"
+#define JOBS                                                                                       \
+	"[scenario]\nname = q\n[task J]\nsteps = cpu 5, print \"J, done\", sleep 30\ncount = 4\n"
 #define SLOW "[scenario]\nname = q\n[task J]\nsteps = sleep 400\ncount = 4\n"
 
 static int have_redis(void)
@@ -60,6 +62,16 @@ static void test_jobs_through_the_broker(void **state)
 	assert_int_equal(count_edges(tr, EDGE_JOB), 4);
 	/* A worker's next job starts after its previous one ended: the hand-off is > 0. */
 	assert_true(stats_job_handoff_ms(tr) > 0);
+	/* What each job printed came back through the broker, once, on its lane. */
+	struct trace_output lines[8];
+	unsigned seen = 0;
+	assert_int_equal(trace_output_in_order(tr, lines, 8), 4);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(lines[i].text, "J, done");
+		assert_in_range(lines[i].task, 0, 3);
+		seen |= 1u << lines[i].task;
+	}
+	assert_int_equal(seen, 0xf);
 	for (int lane = 0; lane < 4; lane++) {
 		struct span first, sleep;
 		assert_true(trace_worker(tr, lane) >= 0);

@@ -187,6 +187,67 @@ static void test_spin_needs_a_period(void **state)
 		     "t.ini:4: spin needs a duration above 0 ms");
 }
 
+static void test_print_steps(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(HEAD "[task A]\nsteps = print hello alice, sleep 5, print \"a, b\" , print x!\n",
+		 &sc);
+	assert_int_equal(sc.tasks[0].nsteps, 4);
+	assert_int_equal(sc.steps[0].kind, STEP_PRINT);
+	assert_string_equal(sc.steps[0].text, "hello alice");
+	assert_null(sc.steps[1].text);
+	assert_string_equal(sc.steps[2].text, "a, b");
+	assert_string_equal(sc.steps[3].text, "x!");
+	assert_true(sc.steps[0].ms == 0);
+	scenario_free(&sc);
+}
+
+static void test_print_errors(void **state)
+{
+	(void)state;
+	expect_error(HEAD "[task A]\nsteps = cpu 1, print\n",
+		     "t.ini:4: missing text after \"print\"");
+	expect_error(HEAD "[task A]\nsteps = print \"\"\n",
+		     "t.ini:4: missing text after \"print\"");
+	expect_error(HEAD "[task A]\nsteps = print \"a, b\n",
+		     "t.ini:4: unbalanced quotes in print \\\"a, b");
+	expect_error(HEAD "[task A]\nsteps = cpu 1\n[task B]\nsteps = print \"a\" b\"\n",
+		     "t.ini:6: unbalanced quotes in print \\\"a\\\" b\\\"");
+	/* An error after a print step frees its text (the sanitizer build checks). */
+	expect_error(HEAD "[task A]\nsteps = print hi, cpuu 1\n", "t.ini:4: unknown step \"cpuu\"");
+}
+
+static void test_narration_tags(void **state)
+{
+	struct scenario sc;
+	const char *lines[SCENARIO_MAX_NARRATION];
+
+	(void)state;
+	parse_ok(HEAD "narration = always\nnarration[gil,threads] = locked\n"
+		      "  on and on\nnarration[asyncio] = looped\n" TASK,
+		 &sc);
+	assert_int_equal(sc.nnarration, 3);
+	assert_int_equal(scenario_narration_for(&sc, "gil", lines, SCENARIO_MAX_NARRATION), 2);
+	assert_string_equal(lines[0], "always");
+	assert_string_equal(lines[1], "locked on and on");
+	assert_int_equal(scenario_narration_for(&sc, "threads", lines, SCENARIO_MAX_NARRATION), 2);
+	assert_int_equal(scenario_narration_for(&sc, "threads-1core", lines, 8), 1);
+	assert_int_equal(scenario_narration_for(&sc, "asyncio", lines, 8), 2);
+	assert_string_equal(lines[1], "looped");
+	assert_int_equal(scenario_narration_for(&sc, NULL, lines, 8), 3);
+	assert_int_equal(scenario_narration_for(&sc, NULL, lines, 1), 1);
+	scenario_free(&sc);
+	expect_error(HEAD "narration[] = x\n" TASK,
+		     "t.ini:3: empty executor list in narration[...]");
+	expect_error(HEAD "narration[gil,] = x\n" TASK,
+		     "t.ini:3: bad executor list \"gil,\" (narration[NAME,NAME] = ...)");
+	expect_error(HEAD "narration[GIL] = x\n" TASK,
+		     "t.ini:3: bad executor list \"GIL\" (narration[NAME,NAME] = ...)");
+	expect_error(HEAD "narration[gil = x\n" TASK, "t.ini:3: missing \"]\" in \"narration[\"");
+}
+
 static void test_step_syntax(void **state)
 {
 	(void)state;
@@ -543,7 +604,7 @@ static void test_every_key(void **state)
 	    "switch_interval = 2.5\n"
 	    "\n"
 	    "[task A]\n"
-	    "steps = cpu 5, native 1, io 800, sleep 2, block 3, offload 4, spin 100\n"
+	    "steps = cpu 5, native 1, io 800, sleep 2, block 3, offload 4, spin 100, print done\n"
 	    "repeat = 3\n"
 	    "[task B]\n"
 	    "steps = io 1\n"
@@ -564,14 +625,15 @@ static void test_every_key(void **state)
 	assert_true(sc.switch_interval_ms == 2.5);
 	assert_int_equal(sc.ntasks, 2);
 	assert_string_equal(sc.tasks[0].name, "A");
-	assert_int_equal(sc.tasks[0].nsteps, 7);
+	assert_int_equal(sc.tasks[0].nsteps, 8);
 	assert_int_equal(sc.tasks[0].repeat, 3);
-	for (int k = 0; k < sc.tasks[0].nsteps; k++)
+	for (int k = 0; k < sc.tasks[0].nsteps - 1; k++)
 		assert_int_equal(sc.tasks[0].steps[k].kind, k);
+	assert_int_equal(sc.tasks[0].steps[7].kind, STEP_PRINT);
 	assert_true(sc.tasks[0].steps[2].ms == 800.0);
 	assert_true(sc.tasks[0].steps[6].ms == 100.0);
 	assert_string_equal(sc.tasks[1].name, "B"); /* count = 1: no digit */
-	assert_int_equal(sc.nsteps, 8);
+	assert_int_equal(sc.nsteps, 9);
 	scenario_free(&sc);
 	assert_null(sc.tasks);
 	assert_int_equal(sc.nnarration, 0);
@@ -701,7 +763,10 @@ static void test_scale_and_has_step(void **state)
 	(void)state;
 	parse_ok(HEAD "[task A]\nsteps = cpu 10, io 0.5\ncount = 3\n[task B]\nsteps = sleep 800\n",
 		 &sc);
+	sc.switch_interval_ms = 2;
 	scenario_scale(&sc, 2.5);
+	assert_true(sc.switch_interval_ms == 5.0);
+	assert_true(sc.scale == 2.5);
 	assert_true(sc.tasks[0].steps[0].ms == 25.0);
 	assert_true(sc.tasks[2].steps[1].ms == 1.25);
 	assert_true(sc.tasks[3].steps[0].ms == 2000.0);
@@ -730,9 +795,21 @@ static bool known_executor(const char *name)
 
 /* The scenarios DESIGN.md promises, each of which must be a file. */
 static const char *const builtins[] = {
-    "overview",	   "hello",	      "seed-sleep", "seed-fib",	     "cpu-bound",  "io-bound",
-    "primes-pool", "first-completed", "spinner",    "spinner-cpu",   "gil-battle", "gil-convoy",
-    "c10k",	   "web-server",      "daemon",	    "callback-hell", "task-queue"};
+    "overview",	   "hello",	      "seed-sleep", "seed-fib",	     "cpu-bound",      "io-bound",
+    "primes-pool", "first-completed", "spinner",    "spinner-cpu",   "gil-battle",     "gil-convoy",
+    "c10k",	   "web-server",      "daemon",	    "callback-hell", "blocking-sleep", "offload",
+    "native-gil",  "task-queue"};
+
+/* Every executor a narration line is tagged for exists. */
+static void check_tags(const char *path, const char *tags)
+{
+	char buf[256], *save;
+
+	snprintf(buf, sizeof buf, "%s", tags);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (!known_executor(w))
+			fail_msg("%s: narration for unknown executor \"%s\"", path, w);
+}
 
 static void check_builtin(const char *path, const char *stem)
 {
@@ -746,7 +823,16 @@ static void check_builtin(const char *path, const char *stem)
 	/* From the seeds ("seed 003", "seeds 000, 003"), CPython, or the program's own. */
 	assert_true(strncmp(sc.source, "seed", 4) == 0 || strcmp(sc.source, "CPython") == 0 ||
 		    strcmp(sc.source, "conctui") == 0);
-	assert_in_range(sc.nnarration, 2, 5);
+	/* Each executor's screen tells two to five lines, and tags name real executors. */
+	for (size_t i = 0; i < sizeof executors / sizeof *executors; i++) {
+		const char *lines[SCENARIO_MAX_NARRATION];
+		int n = scenario_narration_for(&sc, executors[i], lines, SCENARIO_MAX_NARRATION);
+		if (n < 2 || n > 5)
+			fail_msg("%s: %d narration lines on %s", path, n, executors[i]);
+	}
+	for (int i = 0; i < sc.nnarration; i++)
+		if (sc.narration_for[i])
+			check_tags(path, sc.narration_for[i]);
 	assert_true(sc.ntasks >= 1);
 	if (!known_executor(sc.backend))
 		fail_msg("%s: unknown backend \"%s\"", path, sc.backend);
@@ -825,6 +911,9 @@ int main(void)
 	    cmocka_unit_test(test_non_numeric_duration),
 	    cmocka_unit_test(test_duration_too_long),
 	    cmocka_unit_test(test_spin_needs_a_period),
+	    cmocka_unit_test(test_print_steps),
+	    cmocka_unit_test(test_print_errors),
+	    cmocka_unit_test(test_narration_tags),
 	    cmocka_unit_test(test_step_syntax),
 	    cmocka_unit_test(test_too_many_steps),
 	    cmocka_unit_test(test_empty_task),

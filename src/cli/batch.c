@@ -123,6 +123,22 @@ static int outputs_write(const struct options *o, struct outputs *out, struct tr
 	return rc ? -1 : 0;
 }
 
+/* "kind: sentence (t0-t1 ms; tasks)": a finding on one line, its text escaped. */
+static void print_finding(const struct trace *tr, const struct trace_finding *fd, FILE *f)
+{
+	char safe[4 * TRACE_TEXT_MAX];
+
+	fprintf(f, "%s: %s (%.1f-%.1f ms", finding_kind_name(fd->kind),
+		escape_text(safe, sizeof safe, fd->text, -1, 0), (double)fd->t0 / 1e6,
+		(double)fd->t1 / 1e6);
+	for (int k = 0; k < fd->ntasks && k < TRACE_FINDING_TASKS; k++)
+		if (fd->tasks[k] >= 0 && fd->tasks[k] < tr->ntasks)
+			fprintf(
+			    f, "%s%s", k ? " " : "; ",
+			    escape_text(safe, sizeof safe, trace_name(tr, fd->tasks[k]), -1, 0));
+	fprintf(f, ")\n");
+}
+
 /* The scheduling choices made (--picks) and what the run found, one line each. */
 static void print_sched(const struct trace *tr, FILE *f)
 {
@@ -138,10 +154,11 @@ static void print_sched(const struct trace *tr, FILE *f)
 					    -1, 0));
 		fprintf(f, "\n");
 	}
+	if (n > 0)
+		fprintf(f, "Findings:\n");
 	for (uint32_t i = 0; i < n; i++)
 		if (trace_get_finding(tr, i, &fd))
-			fprintf(f, "%s: %s\n", finding_kind_name(fd.kind),
-				escape_text(safe, sizeof safe, fd.text, -1, 0));
+			print_finding(tr, &fd, f);
 }
 
 static void print_chart(const struct options *o, const struct trace *tr)

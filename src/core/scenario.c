@@ -222,6 +222,37 @@ static struct step *push_step(struct parse *p)
 	return &p->steps[p->nsteps++];
 }
 
+/* Frees the lines of the print steps among the N at S. */
+static void free_step_texts(struct step *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		free((char *)s[i].text);
+}
+
+/*
+ * The text of a print step: the rest of the item, or a quoted string
+ * ("a, b"), which may hold commas.  Sets *OUT to a new string.
+ */
+static bool print_text(struct parse *p, const char *w, size_t n, char **out)
+{
+	char q[ESCAPE_ECHO_SIZE];
+
+	if (n > 0 && w[0] == '"') {
+		if (n < 2 || w[n - 1] != '"' || memchr(w + 1, '"', n - 2))
+			return fail(p, p->line, "unbalanced quotes in print %s",
+				    escape_echon(q, w, n));
+		w++, n -= 2;
+	}
+	if (n == 0)
+		return fail(p, p->line, "missing text after \"print\"");
+	if (n >= TRACE_TEXT_MAX)
+		return fail(p, p->line, "print text is too long (at most %d characters)",
+			    TRACE_TEXT_MAX - 1);
+	if (!(*out = strndup(w, n)))
+		return fail(p, 0, "out of memory");
+	return true;
+}
+
 /* Checks the duration word of a step; the step's kind is already known. */
 static bool step_duration(struct parse *p, enum step_kind k, const char *w, size_t n, double *ms)
 {
@@ -299,6 +330,41 @@ static size_t next_word(const char **s, const char *end, const char **word)
 	return (size_t)(*s - w);
 }
 
+/* A new step at the end of template T's list, or NULL. */
+static struct step *add_step(struct parse *p, struct tmpl *t)
+{
+	struct step *st;
+
+	if (t->nsteps == SCENARIO_MAX_STEPS) {
+		fail(p, p->line, "too many steps in task \"%s\" (at most %d)", t->name,
+		     SCENARIO_MAX_STEPS);
+		return NULL;
+	}
+	if (!(st = push_step(p)))
+		return NULL;
+	t->nsteps++;
+	return memset(st, 0, sizeof *st);
+}
+
+/* `print TEXT`: TEXT is the N bytes at W (blanks trimmed at the end already). */
+static bool add_print(struct parse *p, struct tmpl *t, const char *w, size_t n)
+{
+	char *text;
+	struct step *st;
+
+	n = trim(&w, n);
+	if (!print_text(p, w, n, &text))
+		return false;
+	if (!(st = add_step(p, t))) {
+		free(text);
+		return false;
+	}
+	st->kind = STEP_PRINT;
+	st->lock = -1;
+	st->text = text;
+	return true;
+}
+
 /* One `KIND MS` item (already trimmed, LEN > 0) of a steps list. */
 static bool parse_step(struct parse *p, struct tmpl *t, const char *s, size_t len)
 {
@@ -318,6 +384,8 @@ static bool parse_step(struct parse *p, struct tmpl *t, const char *s, size_t le
 	}
 	if (k < 0)
 		return fail(p, p->line, "unknown step \"%s\"", escape_echon(q1, kw, kn));
+	if (k == STEP_PRINT)
+		return add_print(p, t, dw, (size_t)(end - dw));
 	int lock = -1;
 	ms = 0;
 	if (step_takes_name((enum step_kind)k) ? !lock_step(p, t, (enum step_kind)k, dw, dn, &lock)
@@ -327,16 +395,26 @@ static bool parse_step(struct parse *p, struct tmpl *t, const char *s, size_t le
 		return fail(p, p->line,
 			    "unexpected \"%s\" after \"%s\" (separate steps with commas)",
 			    escape_echon(q1, xw, xn), escape_echon(q2, kw, (size_t)(dw + dn - kw)));
-	if (t->nsteps == SCENARIO_MAX_STEPS)
-		return fail(p, p->line, "too many steps in task \"%s\" (at most %d)", t->name,
-			    SCENARIO_MAX_STEPS);
-	if (!(st = push_step(p)))
+	if (!(st = add_step(p, t)))
 		return false;
 	st->kind = (enum step_kind)k;
 	st->ms = ms;
 	st->lock = lock;
-	t->nsteps++;
 	return true;
+}
+
+/* The next comma of S outside double quotes (print "a, b"), or NULL. */
+static const char *next_comma(const char *s)
+{
+	bool quoted = false;
+
+	for (; *s; s++) {
+		if (*s == '"')
+			quoted = !quoted;
+		else if (*s == ',' && !quoted)
+			return s;
+	}
+	return NULL;
 }
 
 /* A comma-separated steps list; a trailing comma lets the list go on indented. */
@@ -346,7 +424,7 @@ static bool parse_steps(struct parse *p, struct tmpl *t, const char *value)
 	char q[ESCAPE_ECHO_SIZE];
 
 	for (;;) {
-		const char *comma = strchr(s, ',');
+		const char *comma = next_comma(s);
 		const char *item = s;
 		size_t len = trim(&item, comma ? (size_t)(comma - s) : strlen(s));
 
@@ -496,6 +574,37 @@ static bool set_text(struct parse *p, const char *key, char *dst, size_t size, c
 	return true;
 }
 
+/*
+ * The executors of a tagged narration key, "narration[gil,threads]": the
+ * LEN bytes at S between the brackets.  Names are lower-case words; which
+ * executors exist is the run layer's to check.
+ */
+static bool narration_tag(struct parse *p, const char *s, size_t len, char **out)
+{
+	char q[ESCAPE_ECHO_SIZE];
+	bool empty = true;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == ',' && !empty) {
+			empty = true;
+			continue;
+		}
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '-')
+			return fail(p, p->line,
+				    "bad executor list \"%s\" (narration[NAME,NAME] = ...)",
+				    escape_echon(q, s, len));
+		empty = false;
+	}
+	if (len == 0)
+		return fail(p, p->line, "empty executor list in narration[...]");
+	if (empty)
+		return fail(p, p->line, "bad executor list \"%s\" (narration[NAME,NAME] = ...)",
+			    escape_echon(q, s, len));
+	if (!(*out = strndup(s, len)))
+		return fail(p, 0, "out of memory");
+	return true;
+}
+
 static bool add_narration(struct parse *p, const char *v, bool cont)
 {
 	struct scenario *sc = p->sc;
@@ -597,11 +706,35 @@ static bool key_ok(struct parse *p, const char *key, const char *v, bool cont, b
 	return true;
 }
 
+/* narration[gil,threads] = ...: a narration line for those executors only. */
+static bool tagged_narration(struct parse *p, const char *key, const char *v, bool cont)
+{
+	size_t len = strlen(key);
+	char *tag;
+
+	if (key[len - 1] != ']')
+		return fail(p, p->line, "missing \"]\" in \"narration[\"");
+	if (cont)
+		return add_narration(p, v, cont);
+	if (!*v)
+		return fail(p, p->line, "missing value for \"narration\"");
+	if (!narration_tag(p, key + 10, len - 11, &tag))
+		return false;
+	if (!add_narration(p, v, false)) {
+		free(tag);
+		return false;
+	}
+	p->sc->narration_for[p->sc->nnarration - 1] = tag;
+	return true;
+}
+
 static bool scenario_key(struct parse *p, const char *key, const char *v, bool cont)
 {
 	const struct scenario_key *k = NULL;
 	char q[ESCAPE_ECHO_SIZE];
 
+	if (strncmp(key, "narration[", 10) == 0)
+		return tagged_narration(p, key, v, cont);
 	for (size_t i = 0; i < sizeof scenario_keys / sizeof *scenario_keys; i++)
 		if (strcmp(scenario_keys[i].key, key) == 0)
 			k = &scenario_keys[i];
@@ -836,6 +969,8 @@ static int parse_input(struct parse *p)
 	    (p->ntmpls > 0 || fail(p, 0, "no tasks (add a [task NAME] section)")))
 		build(p);
 	free(p->tmpls);
+	if (p->steps)
+		free_step_texts(p->steps, p->nsteps);
 	free(p->steps);
 	if (p->failed) {
 		scenario_free(p->sc);
@@ -903,14 +1038,40 @@ void scenario_free(struct scenario *sc)
 {
 	if (!sc)
 		return;
-	for (int i = 0; i < sc->nnarration; i++)
+	for (int i = 0; i < sc->nnarration; i++) {
 		free(sc->narration[i]);
+		free(sc->narration_for[i]);
+	}
 	free(sc->tasks);
+	if (sc->steps)
+		free_step_texts(sc->steps, sc->nsteps);
 	free(sc->steps);
 	memset(sc, 0, sizeof *sc);
 }
 
 /* ---- queries ----------------------------------------------------------- */
+
+/* True when the comma-separated LIST names BACKEND. */
+static bool list_has(const char *list, const char *backend)
+{
+	size_t n = strlen(backend);
+
+	for (const char *s = list; s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL)
+		if (strncmp(s, backend, n) == 0 && (s[n] == ',' || s[n] == '\0'))
+			return true;
+	return false;
+}
+
+int scenario_narration_for(const struct scenario *sc, const char *backend, const char **lines,
+			   int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < sc->nnarration && n < max; i++)
+		if (!backend || !sc->narration_for[i] || list_has(sc->narration_for[i], backend))
+			lines[n++] = sc->narration[i];
+	return n;
+}
 
 void scenario_scale(struct scenario *sc, double x)
 {
@@ -918,6 +1079,8 @@ void scenario_scale(struct scenario *sc, double x)
 		return;
 	for (int i = 0; i < sc->nsteps; i++)
 		sc->steps[i].ms *= x;
+	sc->switch_interval_ms *= x;
+	sc->scale = (sc->scale > 0 ? sc->scale : 1) * x;
 	sc->goal.ms *= x;
 }
 

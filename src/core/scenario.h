@@ -21,7 +21,8 @@
 	X(SPIN, "spin", "a spinner frame every MS ms until the others have ended")                 \
 	X(LOCK, "lock", "take the named mutex NAME; waiting for it is the lock state")             \
 	X(UNLOCK, "unlock", "release the named mutex NAME")                                        \
-	X(CRITICAL, "critical", "computation inside a critical region (checked for overlap)")
+	X(CRITICAL, "critical", "computation inside a critical region (checked for overlap)")      \
+	X(PRINT, "print", "write one line of output (a short running span)")
 
 /* clang-format off */
 enum step_kind {
@@ -68,8 +69,9 @@ struct scenario_goal {
 
 struct step {
 	enum step_kind kind;
-	double ms;
-	int lock; /* lock, unlock: index in scenario.locks; -1 otherwise */
+	double ms;	  /* the step's duration; 0 for print */
+	int lock;	  /* lock, unlock: index in scenario.locks; -1 otherwise */
+	const char *text; /* print: the line, owned by the scenario; NULL otherwise */
 };
 
 struct scenario_task {
@@ -88,11 +90,14 @@ struct scenario {
 	char backend[32]; /* the default executor */
 	int backend_line; /* the line that set it, 0 when the file did not */
 	char *narration[SCENARIO_MAX_NARRATION];
+	/* Line i's executors ("gil,threads", from narration[gil,threads]); NULL: every one. */
+	char *narration_for[SCENARIO_MAX_NARRATION];
 	int nnarration;
 	int workers; /* pool size; 0 = one per core */
 	enum wait_mode wait;
 	char gil[8];		   /* "new", "old", "off", or "" for the default */
 	double switch_interval_ms; /* 0 = the default (5 ms) */
+	double scale;		   /* what scenario_scale multiplied by (1 or 0: nothing) */
 	struct scenario_task *tasks;
 	int ntasks;
 	struct step *steps; /* storage for every task's steps */
@@ -125,7 +130,20 @@ int scenario_parse(const char *text, const char *filename, struct scenario *sc, 
 		   size_t errlen);
 void scenario_free(struct scenario *sc);
 
-/* Multiplies every duration by X (slow motion). */
+/*
+ * The narration lines to show for a run on BACKEND: every untagged line, and
+ * each tagged line whose executors include BACKEND (with BACKEND NULL, a
+ * screen of several executors: every line).  Fills LINES (room for MAX)
+ * in file order and returns how many.
+ */
+int scenario_narration_for(const struct scenario *sc, const char *backend, const char **lines,
+			   int max);
+
+/*
+ * Multiplies every duration by X (slow motion), the switch interval too, so
+ * that a slowed GIL battle is the same picture; a run multiplies the default
+ * interval by sc->scale (an interval given on the command line is not).
+ */
 void scenario_scale(struct scenario *sc, double x);
 /* True when any task has a step of kind K. */
 int scenario_has_step(const struct scenario *sc, enum step_kind k);

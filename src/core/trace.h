@@ -346,6 +346,11 @@ int trace_append_output(struct trace *tr, const struct trace_output *o);
 uint32_t trace_output_count(const struct trace *tr);
 bool trace_get_output(const struct trace *tr, uint32_t i, struct trace_output *out);
 uint64_t trace_output_dropped(const struct trace *tr);
+/*
+ * Copies the finished lines into OUT (room for MAX) in time order, lines of
+ * equal time in the order they were printed; returns how many.
+ */
+uint32_t trace_output_in_order(const struct trace *tr, struct trace_output *out, uint32_t max);
 
 /*
  * Findings (trace_log.c): added by the run's analysis after it ends, or by a

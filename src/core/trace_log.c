@@ -174,3 +174,21 @@ bool trace_get_finding(const struct trace *tr, uint32_t i, struct trace_finding 
 	*out = s->finding;
 	return true;
 }
+
+uint32_t trace_output_in_order(const struct trace *tr, struct trace_output *out, uint32_t max)
+{
+	uint32_t n = trace_output_count(tr), k = 0;
+
+	for (uint32_t i = 0; i < n && k < max; i++)
+		k += trace_get_output(tr, i, &out[k]);
+	/* Insertion sort: the slots are near time order already, and it keeps ties in order. */
+	for (uint32_t i = 1; i < k; i++) {
+		struct trace_output x = out[i];
+		uint32_t j = i;
+
+		for (; j > 0 && out[j - 1].t > x.t; j--)
+			out[j] = out[j - 1];
+		out[j] = x;
+	}
+	return k;
+}

@@ -272,6 +272,8 @@ static int coro_step(struct aio *a, struct coro *c, const struct step *s)
 		return resumed ? 0 : await_pool(a, c, s->ms);
 	case STEP_SPIN:
 		return coro_spin(a, c, s->ms);
+	case STEP_PRINT:
+		return loop_print(l, c->task, s->text);
 	case STEP_CRITICAL:
 		return loop_compute(l, c->task, s->ms, "critical region (blocks the loop)");
 	case STEP_LOCK:

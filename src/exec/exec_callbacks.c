@@ -178,6 +178,9 @@ static void chain_run_immediate(struct cbs *s, struct chain *c)
 		snprintf(why, sizeof why, "callback: blocking sleep %g ms (loop blocked)", st->ms);
 		rc = loop_block(&s->loop, c->task, st->ms, why);
 		break;
+	case STEP_PRINT:
+		rc = loop_print(&s->loop, c->task, st->text);
+		break;
 	default: /* STEP_SPIN: its first frame */
 		chain_spin_fired(s, c);
 		return;
@@ -251,7 +254,7 @@ static void chain_next(struct cbs *s, struct chain *c, enum cause cause)
 		rc = loop_offload(l, c->task, st->ms, CB_QUEUED, chain_pool_done, c);
 		c->wait = CB_POOL;
 		break;
-	default: /* cpu, native, block, spin: a queued callback does the work */
+	default: /* cpu, native, block, spin, print: a queued callback does the work */
 		loop_wait(l, c->task, STATE_READY, cause, CB_QUEUED);
 		c->wait = CB_IMMEDIATE;
 		if (l->ctx->picks)

@@ -288,6 +288,8 @@ static int green_step(struct green *g, const struct step *s)
 		return green_offload(g, s->ms);
 	case STEP_SPIN:
 		return green_spin(g, s->ms);
+	case STEP_PRINT:
+		return loop_print(l, g->task, s->text);
 	case STEP_CRITICAL:
 		return loop_compute(l, g->task, s->ms, "critical region");
 	case STEP_LOCK:

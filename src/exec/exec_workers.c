@@ -82,7 +82,10 @@ static char *job_text(struct wk *w, int task, int attempt)
 
 	for (int i = 0; steps && i < t->nsteps; i++)
 		json_array_append_new(
-		    steps, json_pack("[s, f]", step_name(t->steps[i].kind), t->steps[i].ms));
+		    steps,
+		    t->steps[i].kind == STEP_PRINT
+			? json_pack("[s, f, s]", step_name(STEP_PRINT), 0.0, t->steps[i].text)
+			: json_pack("[s, f]", step_name(t->steps[i].kind), t->steps[i].ms));
 	json_t *o = json_pack("{s:s, s:i, s:s, s:i, s:o, s:i, s:i}", "run", w->run, "task", task,
 			      "name", t->name, "repeat", t->repeat, "steps", steps, "attempt",
 			      attempt, "port", w->ctx->latency_port);
@@ -233,6 +236,19 @@ static void on_span(struct wk *w, const redisReply *f, int task)
 	trace_append(w->ctx->tr, task, &sp);
 }
 
+/* A line the job printed: into the run's output, at the worker's time. */
+static void on_print(struct wk *w, const redisReply *f, int task)
+{
+	int wi = w->jobs[task].taken_by;
+	struct trace_output o = {.task = task};
+
+	if (wi < 0)
+		return;
+	o.t = run_time(w, wi, num(f, "t"));
+	snprintf(o.text, sizeof o.text, "%s", field(f, "text"));
+	trace_append_output(w->ctx->tr, &o);
+}
+
 static void on_end(struct wk *w, const redisReply *f, int task)
 {
 	int o = outcome_from_name(field(f, "outcome"));
@@ -257,6 +273,8 @@ static void on_event(struct wk *w, const redisReply *f)
 		on_take(w, f, (int)task);
 	else if (strcmp(type, "span") == 0)
 		on_span(w, f, (int)task);
+	else if (strcmp(type, "print") == 0)
+		on_print(w, f, (int)task);
 	else if (strcmp(type, "end") == 0)
 		on_end(w, f, (int)task);
 }

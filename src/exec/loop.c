@@ -22,6 +22,8 @@
 #define LOOP_BLOCK_SLICE_NS (5 * CLOCK_NS_PER_MS)
 /* One spinner frame: a little real drawing work (as in runner.c). */
 #define LOOP_FRAME_MS 0.05
+/* A print: formatting and writing a line is a little real work, drawn as a short span. */
+#define LOOP_PRINT_MS 0.02
 
 /* Keeps the kernel's results alive; atomic, as pool threads compute at once. */
 static _Atomic uint64_t loop_sink;
@@ -397,6 +399,17 @@ int loop_compute(struct loop *l, int task, double ms, const char *reason)
 	loop_take(l, task, &cause, &by);
 	probe_enter(&l->probe, l->ctx->tr, task, STATE_RUNNING, cause, by, reason);
 	return loop_chunks(l, &l->probe, task, ms, reason);
+}
+
+int loop_print(struct loop *l, int task, const char *text)
+{
+	enum cause cause;
+	int by;
+
+	loop_take(l, task, &cause, &by);
+	probe_enter(&l->probe, l->ctx->tr, task, STATE_RUNNING, cause, by, "print");
+	trace_print(l->ctx->tr, task, clock_now_ns(), text);
+	return loop_chunks(l, &l->probe, task, LOOP_PRINT_MS, "print");
 }
 
 int loop_frame(struct loop *l, int task)

@@ -139,6 +139,8 @@ void loop_wait(struct loop *l, int task, enum state st, enum cause cause, const 
 int loop_compute(struct loop *l, int task, double ms, const char *reason);
 /* A call that blocks the loop thread for MS ms, recorded as `sleep` with REASON. */
 int loop_block(struct loop *l, int task, double ms, const char *reason);
+/* A print step: TEXT goes to the trace's output as a short `running` span begins. */
+int loop_print(struct loop *l, int task, const char *text);
 /* One spinner frame: a short `running` span. */
 int loop_frame(struct loop *l, int task);
 

@@ -16,6 +16,8 @@
 #define RUNNER_WAIT_SLICE_NS (5 * CLOCK_NS_PER_MS)
 /* One spinner frame: a little real drawing work. */
 #define RUNNER_FRAME_MS 0.05
+/* A print: formatting and writing a line is a little real work, drawn as a short span. */
+#define RUNNER_PRINT_MS 0.02
 
 /* Keeps the kernel's results alive; atomic because every task stores to it. */
 static _Atomic uint64_t runner_sink;
@@ -203,6 +205,11 @@ static int run_step(struct runner *r, const struct step *s)
 		return blocking_wait(r, s);
 	case STEP_SPIN:
 		return spin(r, s->ms);
+	case STEP_PRINT:
+		/* The line is written as the span begins; under the GIL it is held throughout. */
+		runner_enter(r, STATE_RUNNING, CAUSE_STEP, -1, "print");
+		trace_print(r->tr, r->task, clock_now_ns(), s->text);
+		return compute(r, RUNNER_PRINT_MS, CAUSE_STEP, "print", 1);
 	case STEP_CRITICAL:
 		return compute(r, s->ms, CAUSE_STEP, "critical region", 1);
 	case STEP_LOCK:

@@ -42,6 +42,7 @@ struct job {
 	struct scenario sc;
 	struct scenario_task spec;
 	struct step steps[SCENARIO_MAX_STEPS];
+	char texts[SCENARIO_MAX_STEPS][TRACE_TEXT_MAX]; /* the lines of its print steps */
 };
 
 /* A job being run, and what its reports need. */
@@ -53,6 +54,7 @@ struct running {
 	const struct job *job;
 	const char *events, *cancel_key;
 	uint32_t sent;	  /* spans of the lane already reported */
+	uint32_t printed; /* output lines already reported */
 	uint64_t next_ns; /* when the next report is due */
 	int reports;	  /* reports made, for the look at the cancel key */
 	int crash;	  /* this job is the crash test's */
@@ -82,6 +84,12 @@ static int parse_steps(json_t *steps, struct job *j)
 		j->steps[i].kind = (enum step_kind)k;
 		j->steps[i].ms = json_number_value(json_array_get(s, 1));
 		j->steps[i].lock = -1; /* named locks are not shared with remote workers */
+		j->steps[i].text = NULL;
+		if (k == STEP_PRINT) {
+			const char *text = json_string_value(json_array_get(s, 2));
+			snprintf(j->texts[i], sizeof j->texts[i], "%s", text ? text : "");
+			j->steps[i].text = j->texts[i];
+		}
 	}
 	j->spec.steps = j->steps;
 	j->spec.nsteps = (int)json_array_size(steps);
@@ -147,6 +155,19 @@ static int send_spans(struct broker *b, const char *events, struct running *run,
 	return 0;
 }
 
+/* Sends the lines the job printed since the last report, and the spans. */
+static int send_lines(struct broker *b, const char *events, struct running *run, int task)
+{
+	struct trace_output o;
+
+	for (; run->printed < trace_output_count(run->tr); run->printed++)
+		if (trace_get_output(run->tr, run->printed, &o) &&
+		    broker_ok(b, "XADD %s * type print task %d t %" PRIu64 " text %s", events, task,
+			      o.t, o.text) < 0)
+			return -1;
+	return send_spans(b, events, run, task, &run->sent);
+}
+
 static int send_end(struct broker *b, const char *events, struct running *run, int task)
 {
 	return broker_ok(b, "XADD %s * type end task %d outcome %s pid %d chunks %" PRIu64, events,
@@ -176,7 +197,7 @@ static void report(struct running *run, int force)
 	if (!force && now < run->next_ns)
 		return;
 	run->next_ns = now + SERVE_REPORT_MS * 1000000ull;
-	if (send_spans(run->b, run->events, run, run->job->task, &run->sent) < 0)
+	if (send_lines(run->b, run->events, run, run->job->task) < 0)
 		atomic_store(&run->cancel, RUNNER_INTERRUPTED);
 	if (run->crash && run->sent > 0)
 		raise(SIGKILL);
@@ -239,8 +260,7 @@ static int serve_job(struct broker *b, struct job *j, const struct me *me, int p
 	snprintf(run.r.done_note, sizeof run.r.done_note, "worker pid %d on %.20s", (int)getpid(),
 		 me->host);
 	runner_run(&run.r);
-	if (send_spans(b, events, &run, j->task, &run.sent) < 0 ||
-	    send_end(b, events, &run, j->task) < 0)
+	if (send_lines(b, events, &run, j->task) < 0 || send_end(b, events, &run, j->task) < 0)
 		rc = -1;
 	trace_destroy(run.tr);
 	return rc;

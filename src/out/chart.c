@@ -354,6 +354,7 @@ void chart_print(const struct trace *tr, const struct chart_opts *o, FILE *f)
 		chart_cores(&ch);
 		chart_legend(&ch);
 		chart_figures(&ch, &st);
+		chart_output(&ch);
 	}
 	free(ch.line.buf);
 	free(ch.acc);

@@ -59,5 +59,7 @@ void chart_gil_row(struct chart *ch);
 void chart_cores(struct chart *ch);
 void chart_legend(struct chart *ch);
 void chart_figures(struct chart *ch, const struct stats *st);
+/* What the tasks printed (chart_log.c); the findings follow the chart (cli/batch.c). */
+void chart_output(struct chart *ch);
 
 #endif

@@ -6,7 +6,8 @@
  * order), one complete event ("ph": "X") per span, named by its state, and
  * a "GIL" thread on top whose events are the lock's holds, named by the
  * task that held it.  A zero-length span (a task's final "killed by
- * SIGKILL") becomes an instant event, so its reason is not lost.
+ * SIGKILL") becomes an instant event, so its reason is not lost; so does
+ * each line a task printed, on its thread, named by the line.
  *
  * Each hand-off between tasks (an edge of the trace) is a flow: an arrow
  * from a point inside the slice of the task that handed over to a point
@@ -127,6 +128,19 @@ static void lane_events(struct writer *w, const struct trace *tr, int lane, int 
 		else
 			span_event(w, tid, &sp);
 	}
+}
+
+/* Each line a task printed: an instant event on its thread, named by the line. */
+static void output_events(struct writer *w, const struct trace *tr)
+{
+	uint32_t n = trace_output_count(tr);
+	struct trace_output o;
+
+	for (uint32_t i = 0; i < n && !w->failed; i++)
+		if (trace_get_output(tr, i, &o) && o.task >= 0 && o.task < tr->ntasks)
+			emit(w, json_pack("{s:o, s:s, s:s, s:s, s:i, s:i, s:f}", "name",
+					  text(o.text), "cat", "output", "ph", "i", "s", "t", "pid",
+					  CHROME_PID, "tid", o.task + 1, "ts", us_of(o.t)));
 }
 
 /* ---- flows: the edges ------------------------------------------------------ */
@@ -288,6 +302,7 @@ int chrome_trace_write(const struct trace *tr, FILE *f)
 		lane_events(&w, tr, lock, tr->ntasks + 1);
 	for (int lane = 0; lane < tr->ntasks && !w.failed; lane++)
 		lane_events(&w, tr, lane, lane + 1);
+	output_events(&w, tr);
 	flow_events(&w, tr);
 	state_counter(&w, tr, STATE_RUNNING, "tasks running", "running");
 	/* A task queue's jobs wait blocked in the queue: its length over time. */

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "escape.h"
+#include "findings.h"
 #include "latency.h"
 #include "observe.h"
 #include "locks.h"
@@ -89,8 +90,10 @@ static void fill_ctx(struct run *r, const struct run_opts *o)
 		c->cores = 1;
 	c->workers = o && o->workers ? o->workers : sc->workers ? sc->workers : c->cores;
 	snprintf(c->gil, sizeof c->gil, "%s", gil);
+	/* --switch-interval is taken as given; the scenario's and the default follow --scale. */
 	c->switch_interval_ms = o && o->switch_interval_ms > 0 ? o->switch_interval_ms
 				: sc->switch_interval_ms > 0   ? sc->switch_interval_ms
+				: sc->scale > 0		       ? RUN_DEFAULT_SWITCH_MS * sc->scale
 							       : RUN_DEFAULT_SWITCH_MS;
 	c->latency_port = latency_port();
 	c->cancel = &r->cancel;
@@ -154,6 +157,9 @@ static void *controller_main(void *arg)
 	/* A run stopped for the player's choice is not over: nothing to judge yet. */
 	if (r->sc && r->picks.nstopped == 0)
 		sched_check(r->tr, r->sc);
+	/* Before the run is seen to end, so every reader of a finished run gets them. */
+	if (!r->obs && r->picks.nstopped == 0)
+		findings_analyse(r->tr, r->ex);
 	atomic_store_explicit(&r->finished, true, memory_order_release);
 	if (r->on_finish)
 		r->on_finish(r->ud);

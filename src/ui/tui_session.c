@@ -128,6 +128,14 @@ static void on_finish(void *ud)
 	s->wake(s->wake_ud); /* controller thread: only the async send */
 }
 
+/* The narration for a run on BACKEND (NULL: several executors on screen). */
+static void set_narration(struct tui_session *s, const char *backend)
+{
+	s->ctx->narration = s->narr;
+	s->ctx->nnarration =
+	    scenario_narration_for(&s->sc, backend, s->narr, SCENARIO_MAX_NARRATION);
+}
+
 static int load(struct tui_session *s, const char *name, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
@@ -150,8 +158,7 @@ static int load(struct tui_session *s, const char *name, char *err, size_t errle
 	snprintf(c->scenario, sizeof c->scenario, "%s", sc.name);
 	snprintf(c->title, sizeof c->title, "%s", sc.title);
 	snprintf(c->source, sizeof c->source, "%s", sc.source);
-	c->narration = (const char *const *)s->sc.narration;
-	c->nnarration = s->sc.nnarration;
+	set_narration(s, NULL);
 	return 0;
 }
 
@@ -239,6 +246,7 @@ static void start_scenario(struct tui_session *s)
 	start_panel(s, 0, s->backend);
 	snprintf(c->panels[0].title, sizeof c->panels[0].title, "%s",
 		 c->panels[0].tr ? c->panels[0].tr->meta.backend : "");
+	set_narration(s, c->panels[0].tr ? c->panels[0].tr->meta.backend : NULL);
 	view_player_reset(&c->pl, c->panels[0].live);
 	set_baseline(s);
 }
@@ -323,6 +331,7 @@ static void sequence_start(struct tui_session *s, enum sequence_kind k)
 		break;
 	}
 	c->overview = true;
+	set_narration(s, NULL);
 	c->npanels = s->nplan;
 	c->spinner = scenario_has_step(&s->sc, STEP_SPIN) > 0;
 	sequence_next(s);
@@ -470,10 +479,8 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 	s->have_sc =
 	    scenario_resolve(c->scenario, file, sizeof file, ignored, sizeof ignored) == 0 &&
 	    run_load_scenario(file, &s->sc, ignored, sizeof ignored) == 0;
-	if (s->have_sc) {
-		c->narration = (const char *const *)s->sc.narration;
-		c->nnarration = s->sc.nnarration;
-	}
+	if (s->have_sc)
+		set_narration(s, n == 1 ? trs[0]->meta.backend : NULL);
 	if (n == 1) {
 		stats_compute(trs[0], &s->stats);
 		c->stats = &s->stats;

@@ -47,7 +47,8 @@ struct tui_session {
 	char backend[32]; /* the executor picked with b, "" for the default */
 	struct scenario sc;
 	bool have_sc;
-	char sc_name[PATH_MAX]; /* what was asked for: a name or a path */
+	const char *narr[SCENARIO_MAX_NARRATION]; /* sc's lines for what is on screen */
+	char sc_name[PATH_MAX];			  /* what was asked for: a name or a path */
 	struct run *runs[VIEW_MAX_PANELS];
 	bool seen[VIEW_MAX_PANELS]; /* its end has been taken in */
 	struct trace **replayed;    /* from record_read */

@@ -12,8 +12,8 @@
 #include "view_help.h"
 #include "view_layout.h"
 
-const struct view *const view_table[] = {&view_timeline, &view_cores,	&view_detail,
-					 &view_spinner,	 &view_compare, &view_costs};
+const struct view *const view_table[] = {&view_timeline, &view_cores, &view_detail, &view_spinner,
+					 &view_compare,	 &view_costs, &view_output};
 const int view_count = (int)(sizeof view_table / sizeof view_table[0]);
 
 #define VIEW_DETAIL 2
@@ -592,6 +592,10 @@ bool view_act(struct view_ctx *c, enum view_action a)
 		break;
 	case VA_DETAIL:
 		c->view = VIEW_DETAIL;
+		break;
+	case VA_FINDING:
+		c->view = VIEW_DETAIL;
+		view_detail_next_finding(c);
 		break;
 	case VA_VIEW_NEXT:
 		c->view = view_cycle(c, 1);

@@ -99,10 +99,11 @@ struct view_ctx {
 
 	/* The cursor and the rows. */
 	struct view_player pl;
-	int sel;	/* the selected task (of panel 0) */
-	int top;	/* the first task row shown */
-	int page;	/* task rows that fit (written by compose) */
-	int detail_top; /* first span row in the detail view */
+	int sel;	 /* the selected task (of panel 0) */
+	int top;	 /* the first task row shown */
+	int page;	 /* task rows that fit (written by compose) */
+	int detail_top;	 /* first span row in the detail view */
+	int finding_sel; /* 1 + the finding key f last jumped to (Figures view); 0: none */
 	/* Groups of copies expanded (Enter): first lane + 1 each, 0 = free slot. */
 	int open_groups[VIEW_MAX_OPEN_GROUPS];
 	bool folded;   /* the last frame folded groups of copies (they did not all fit) */
@@ -143,6 +144,7 @@ extern const struct view view_detail;
 extern const struct view view_spinner;
 extern const struct view view_compare;
 extern const struct view view_costs;
+extern const struct view view_output;
 extern const struct view *const view_table[];
 extern const int view_count;
 
@@ -168,6 +170,8 @@ void view_step_filter(const struct view_ctx *c, struct view_step_filter *f);
 void view_step_status(const struct view_ctx *c, char *buf, size_t len);
 /* Stepping, the step mode and the why key; false for any other action. */
 bool view_step_act(struct view_ctx *c, enum view_action a);
+/* Key f: the cursor goes to the next finding of panel 0, paused (view_detail.c). */
+void view_detail_next_finding(struct view_ctx *c);
 /* Selects task TASK of panel 0 and scrolls it into view. */
 void view_select(struct view_ctx *c, int task);
 

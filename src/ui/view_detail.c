@@ -1,8 +1,8 @@
 /*
  * view_detail.c -- the Figures view: the run's figures and time per state,
- * then the selected task: its totals per state and its spans around the
- * cursor, the current one highlighted.  With several panels, a table that
- * compares them instead.
+ * the findings of the run (key f jumps to the next one), then the selected
+ * task: its totals per state and its spans around the cursor, the current
+ * one highlighted.  With several panels, a table that compares them instead.
  */
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +82,80 @@ static int run_section(struct grid *g, struct view_ctx *c, int y)
 	for (int s = 0; s < STATE_COUNT; s++)
 		if (s != STATE_DONE && st->state_ms[s] > 0)
 			share_bar(g, c, y++, (enum state)s, st->state_ms[s], total);
+	return y;
+}
+
+/* Rows the findings list may take; more are reached with f. */
+#define DETAIL_FINDING_ROWS 5
+
+void view_detail_next_finding(struct view_ctx *c)
+{
+	const struct trace *tr = c->npanels == 1 ? c->panels[0].tr : NULL;
+	uint32_t n = tr ? trace_finding_count(tr) : 0;
+	struct trace_finding f;
+
+	if (n == 0) {
+		snprintf(c->flash, sizeof c->flash, "no findings%s",
+			 c->panels[0].live ? " yet: they come when the run ends" : " in this run");
+		return;
+	}
+	c->finding_sel = (int)((uint32_t)c->finding_sel % n) + 1;
+	if (!trace_get_finding(tr, (uint32_t)c->finding_sel - 1, &f))
+		return;
+	c->pl.cursor = f.t0;
+	c->pl.paused = true;
+	c->pl.follow = false;
+	c->pl.scrolled = false;
+	c->pl.has_focus = false;
+	if (f.ntasks > 0 && f.tasks[0] >= 0 && f.tasks[0] < tr->ntasks)
+		view_select(c, f.tasks[0]);
+}
+
+/* One finding on row Y: kind, time range, tasks, then its sentence. */
+static void finding_row(struct grid *g, struct view_ctx *c, int y, const struct trace *tr,
+			const struct trace_finding *f, bool sel)
+{
+	struct grid_style st = sel ? view_style(c, ROLE_SELECTED) : grid_plain;
+	char a[32], b[32];
+	int x = 1;
+
+	grid_fill(g, 1, y, g->w - 2, 1, ' ', st);
+	view_fmt_time(a, sizeof a, f->t0);
+	view_fmt_time(b, sizeof b, f->t1);
+	x += grid_textf(g, x, y, g->w - 2, st, "%s %s %s\u2013%s ", sel ? "\u25b8" : " ",
+			finding_kind_name(f->kind), a, b);
+	for (int k = 0; k < f->ntasks && k < TRACE_FINDING_TASKS; k++)
+		if (f->tasks[k] >= 0 && f->tasks[k] < tr->ntasks)
+			x += grid_textf(g, x, y, g->w - 1 - x, st, "%s ",
+					trace_name(tr, f->tasks[k]));
+	if (x < g->w - 3)
+		grid_text(g, x + 1, y, g->w - 2 - x, f->text, st);
+}
+
+/* The run's findings, the one f jumped to (and those around it) in view. */
+static int findings_section(struct grid *g, struct view_ctx *c, int y, int ymax)
+{
+	const struct trace *tr = c->panels[0].tr;
+	uint32_t n = trace_finding_count(tr);
+	struct trace_finding f;
+
+	if (y >= ymax)
+		return y;
+	if (n == 0) {
+		grid_text(g, 1, y++, g->w - 2,
+			  c->panels[0].live ? "Findings: when the run has ended"
+					    : "Findings: none, nothing stood out in this run",
+			  view_style(c, ROLE_DIM));
+		return y;
+	}
+	grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_TITLE),
+		   "Findings (%u, f jumps to the next)", n);
+	uint32_t rows = DETAIL_FINDING_ROWS,
+		 sel = c->finding_sel > 0 ? (uint32_t)c->finding_sel - 1 : n;
+	uint32_t first = sel < n && sel >= rows ? sel - rows + 1 : 0;
+	for (uint32_t i = first; i < n && i < first + rows && y < ymax; i++)
+		if (trace_get_finding(tr, i, &f))
+			finding_row(g, c, y++, tr, &f, i == sel);
 	return y;
 }
 
@@ -180,6 +254,7 @@ static void compose(struct grid *g, struct view_ctx *c)
 	if (c->sel >= c->panels[0].tr->ntasks)
 		c->sel = 0;
 	y = run_section(g, c, y) + 1;
+	y = findings_section(g, c, y, ymax) + 1;
 	if (y < ymax)
 		task_section(g, c, y, ymax);
 }

@@ -31,6 +31,7 @@ const struct view_key view_keys[] = {
     {VA_PAGE_DOWN, "PgDn", {VK_PGDN}, "a page of tasks down", NULL},
     {VA_PAGE_UP, "PgUp", {VK_PGUP}, "a page of tasks up", NULL},
     {VA_DETAIL, "Enter d", {VK_ENTER, '\r', 'd'}, "detail / expand a group", NULL},
+    {VA_FINDING, "f", {'f'}, "jump to the next finding", NULL},
     {VA_VIEW_NEXT, "Tab", {VK_TAB}, "next view", "Tab View"},
     {VA_VIEW_PREV, "Shift-Tab", {VK_BTAB}, "previous view", NULL},
     {VA_RERUN, "r", {'r'}, "run it again", "r Rerun"},

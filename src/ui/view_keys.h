@@ -57,6 +57,7 @@ enum view_action {
 	VA_PAGE_DOWN,
 	VA_PAGE_UP,
 	VA_DETAIL,
+	VA_FINDING,
 	VA_VIEW_NEXT,
 	VA_VIEW_PREV,
 	VA_RERUN,
