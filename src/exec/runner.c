@@ -104,24 +104,57 @@ static void acquire(struct runner *r)
 		r->hooks->acquire(r);
 }
 
-/* A wait that lets go of the lock: a timer, a blocking call, a request. */
+/*
+ * A request made call by call, as a Python client makes it.  With hooks
+ * (the GIL executor) each call lets go of the lock and takes it back,
+ * as CPython does around every blocking socket call; without, the whole
+ * request is one `io` span.
+ */
+static int io_request(struct runner *r, const struct step *s)
+{
+	char why[TRACE_REASON_MAX];
+	struct latency_client c;
+	int per_call = r->hooks && r->hooks->release;
+	int rc = r->latency_port ? latency_client_open(&c, r->latency_port, s->ms, r->cancel)
+				 : -ENOTCONN;
+
+	if (rc != 0)
+		return rc;
+	for (int k = 0; rc == 0 && k < LATENCY_CALL_COUNT; k++) {
+		if (k > 0 && !per_call) {
+			rc = latency_client_call(&c, (enum latency_call)k);
+			continue;
+		}
+		r->call = per_call ? latency_call_name((enum latency_call)k) : NULL;
+		release(r, s->kind);
+		if (per_call)
+			snprintf(why, sizeof why, "%s of a %g ms request", r->call, s->ms);
+		else
+			snprintf(why, sizeof why, "awaiting response (%g ms)", s->ms);
+		runner_enter(r, STATE_IO, CAUSE_STEP, -1, why);
+		rc = latency_client_call(&c, (enum latency_call)k);
+		if (rc == 0 && per_call)
+			acquire(r);
+	}
+	if (rc == 0 && !per_call)
+		acquire(r);
+	r->call = NULL;
+	return rc;
+}
+
+/* A wait that lets go of the lock once: a timer or a blocking call. */
 static int blocking_wait(struct runner *r, const struct step *s)
 {
 	char why[TRACE_REASON_MAX];
 	int rc;
 
+	if (s->kind == STEP_IO)
+		return io_request(r, s);
 	release(r, s->kind);
-	if (s->kind == STEP_IO) {
-		snprintf(why, sizeof why, "awaiting response (%g ms)", s->ms);
-		runner_enter(r, STATE_IO, CAUSE_STEP, -1, why);
-		rc = r->latency_port ? latency_request(r->latency_port, s->ms, r->cancel)
-				     : -ENOTCONN;
-	} else {
-		snprintf(why, sizeof why, "%s %g ms",
-			 s->kind == STEP_BLOCK ? "blocking call: sleep" : "sleep", s->ms);
-		runner_enter(r, STATE_SLEEP, CAUSE_STEP, -1, why);
-		rc = wait_until(r, clock_now_ns() + clock_ms_to_ns(s->ms), 0);
-	}
+	snprintf(why, sizeof why, "%s %g ms",
+		 s->kind == STEP_BLOCK ? "blocking call: sleep" : "sleep", s->ms);
+	runner_enter(r, STATE_SLEEP, CAUSE_STEP, -1, why);
+	rc = wait_until(r, clock_now_ns() + clock_ms_to_ns(s->ms), 0);
 	if (rc == 0)
 		acquire(r);
 	return rc;

@@ -49,7 +49,8 @@ struct runner {
 	enum cause first_cause; /* of the first span the task opens; NONE: the step's */
 	int first_by;		/* its `by`, with first_cause */
 	const struct runner_hooks *hooks; /* NULL for a plain thread */
-	void *ud;			  /* the hooks' data */
+	const char *call; /* the blocking call of a request it is in or back from; NULL: none */
+	void *ud;	  /* the hooks' data */
 	/* private */
 	struct probe probe; /* the task's thread's probe */
 };
