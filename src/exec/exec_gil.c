@@ -166,6 +166,14 @@ static void gil_hook_chunk(struct runner *r, uint64_t now_ns)
 	}
 }
 
+/* eval_breaker, read between pieces of a chunk: a drop request is pending. */
+static bool gil_hook_pending(const struct runner *r)
+{
+	const struct gil_thread *t = r->ud;
+
+	return t->held && gil_drop_requested(t->g);
+}
+
 /* Py_BEGIN_ALLOW_THREADS: leave `running` first, then let go. */
 static void gil_hook_release(struct runner *r, enum step_kind why)
 {
@@ -217,6 +225,7 @@ static void gil_hook_end(struct runner *r)
 
 static const struct runner_hooks gil_hooks = {
     .chunk = gil_hook_chunk,
+    .pending = gil_hook_pending,
     .release = gil_hook_release,
     .acquire = gil_hook_acquire,
     .begin = gil_hook_begin,

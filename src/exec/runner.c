@@ -14,6 +14,8 @@
 
 /* Waits are sliced so that cancellation is seen within this time. */
 #define RUNNER_WAIT_SLICE_NS (5 * CLOCK_NS_PER_MS)
+/* Lock-bound chunks are crunched in this many pieces (see crunch_chunk). */
+#define RUNNER_PIECES 16
 /* One spinner frame: a little real drawing work. */
 #define RUNNER_FRAME_MS 0.05
 
@@ -47,6 +49,26 @@ void runner_enter(struct runner *r, enum state st, enum cause cause, int by, con
 }
 
 /*
+ * One chunk of ITERS iterations.  Lock-bound work with a `pending` hook is
+ * crunched in RUNNER_PIECES pieces and the hook's flag read after each, so
+ * a request to let go is seen within a few microseconds, as CPython's eval
+ * loop sees it within a few bytecodes, rather than at the chunk's end.
+ */
+static uint64_t crunch_chunk(struct runner *r, uint64_t iters, int lock_bound)
+{
+	uint64_t piece = iters / RUNNER_PIECES, sink = 0;
+
+	if (!lock_bound || !r->hooks || !r->hooks->pending || !r->hooks->chunk || piece == 0)
+		return work_crunch(iters);
+	for (int k = 0; k < RUNNER_PIECES; k++) {
+		sink ^= work_crunch(k + 1 < RUNNER_PIECES ? piece : iters - piece * k);
+		if (r->hooks->pending(r))
+			r->hooks->chunk(r, clock_now_ns());
+	}
+	return sink;
+}
+
+/*
  * MS ms of real computation that begins because of CAUSE; LOCK_BOUND work
  * lets the hooks see each chunk.
  */
@@ -61,7 +83,7 @@ static int compute(struct runner *r, double ms, enum cause cause, const char *re
 	for (uint64_t i = 0; i < chunks; i++) {
 		if (runner_cancelled(r))
 			return -ECANCELED;
-		sink ^= work_crunch(iters);
+		sink ^= crunch_chunk(r, iters, lock_bound);
 #ifndef CONCTUI_NO_PROBES
 		/* make bench builds a copy without this, to measure what it costs. */
 		uint64_t now = clock_now_ns();

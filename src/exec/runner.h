@@ -13,6 +13,7 @@
 #define CONCTUI_RUNNER_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "probe.h"
@@ -28,6 +29,11 @@ struct runner;
 struct runner_hooks {
 	/* At every chunk boundary of lock-bound work (cpu, offload). */
 	void (*chunk)(struct runner *r, uint64_t now_ns);
+	/*
+	 * A cheap check (an atomic load, no lock) made many times per chunk;
+	 * true: call `chunk` now rather than at the chunk's end.
+	 */
+	bool (*pending)(const struct runner *r);
 	/* Before a wait or a native step, and after it: drop and take the lock. */
 	void (*release)(struct runner *r, enum step_kind why);
 	void (*acquire)(struct runner *r);
