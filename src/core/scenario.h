@@ -65,6 +65,12 @@ struct scenario {
 	enum wait_mode wait;
 	char gil[8];		   /* "new", "old", "off", or "" for the default */
 	double switch_interval_ms; /* 0 = the default (5 ms) */
+	/*
+	 * `main = NAME`: the task asyncio.run starts, which creates the others
+	 * as it begins (they first run when it first awaits); -1: every task
+	 * is started at once.  Only the asyncio executor tells the difference.
+	 */
+	int main_task;
 	struct scenario_task *tasks;
 	int ntasks;
 	struct step *steps; /* storage for every task's steps */

@@ -126,9 +126,11 @@ void loop_task_end(struct loop *l, int task, int rc)
 					    : OUTCOME_FAILED;
 
 	if (o == OUTCOME_CANCELLED) {
-		why = atomic_load(l->ctx->cancel) == RUNNER_FIRST_DONE
-			  ? "cancelled: another task finished first"
-			  : "cancelled: run interrupted";
+		int flag = atomic_load(l->ctx->cancel);
+		/* With no flag up, asyncio.run returned and cancelled what was left. */
+		why = flag == RUNNER_FIRST_DONE	   ? "cancelled: another task finished first"
+		      : flag == RUNNER_INTERRUPTED ? "cancelled: run interrupted"
+						   : "cancelled: the main task returned first";
 	} else if (o == OUTCOME_FAILED) {
 		snprintf(buf, sizeof buf, "failed: %s", strerror(-rc));
 		why = buf;
