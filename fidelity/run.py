@@ -112,7 +112,7 @@ def sleeps(port):
 
 
 def cpu_bound(port):
-    py = python("cpu_bound.py", 100000)
+    py = python("cpu_bound.py", 200000)
     c = {m: conctui("cpu-bound", "-b", m)["wall_ms"] for m in ("sequential", "gil", "processes")}
     return {"speed-up, threads": (py["sequential"] / py["threads"], c["sequential"] / c["gil"]),
             "speed-up, processes": (py["sequential"] / py["processes"],
