@@ -15,7 +15,7 @@ DATADIR := $(PREFIX)/share/conctui
 MANDIR := $(PREFIX)/share/man/man1
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 
-PKGS := ncursesw libuv inih jansson
+PKGS := ncursesw libuv inih jansson hiredis
 
 CC ?= cc
 SAN ?=

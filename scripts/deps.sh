@@ -21,6 +21,8 @@ libuv        pc     libuv1-dev       libuv-devel        libuv        libuv
 inih         pc     libinih-dev      inih-devel         libinih      inih
 jansson      pc     libjansson-dev   jansson-devel      jansson      jansson
 cmocka       pc     libcmocka-dev    libcmocka-devel    cmocka       cmocka
+hiredis      pc     libhiredis-dev   hiredis-devel      hiredis      hiredis
+redis-server tool   redis-server     redis              redis        redis
 tmux         tool   tmux             tmux               tmux         tmux
 clang        tool   clang            clang              clang        llvm
 clang-format tool   clang-format     clang-tools-extra  clang        clang-format

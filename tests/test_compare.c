@@ -419,15 +419,6 @@ static void test_sigint(void **state)
 
 	if (access(bin, X_OK) != 0)
 		skip();
-#if defined(__SANITIZE_THREAD__)
-	/*
-	 * ThreadSanitizer holds a signal back until the thread it landed on
-	 * reaches a safe point, and loses it when that thread ends first; a
-	 * comparison starts and ends many threads. The plain and ASan builds
-	 * run this test.
-	 */
-	skip();
-#endif
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/c.json", dir);
 	pid_t pid = fork();

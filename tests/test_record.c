@@ -144,7 +144,7 @@ static void test_exact_text(void **state)
 	    "\"t0\": 0.0, \"t1\": 0.1, \"cpu\": 0, \"reason\": \"computing\", \"step\": 0, "
 	    "\"cause\": \"start\", \"by\": -1}, {\"state\": \"sleep\", \"t0\": 0.1, \"t1\": "
 	    "800.6, \"cpu\": -1, \"reason\": \"sleep 800 ms\", \"step\": 1, \"cause\": "
-	    "\"step\", \"by\": -1}]}], \"edges\": []}\n");
+	    "\"step\", \"by\": -1}]}], \"edges\": [], \"output\": [], \"findings\": []}\n");
 	free(text);
 	trace_destroy(tr);
 }
@@ -303,6 +303,66 @@ static void test_edges_and_causes(void **state)
 	assert_int_equal(sp.cause, CAUSE_NONE);
 	assert_int_equal(sp.by, 0);
 	assert_int_equal(trace_edge_count(out[0]), 0);
+	free_traces(out, 1);
+}
+
+/* Output lines come out in time order and, with findings, read back as written. */
+static void test_output_and_findings(void **state)
+{
+	(void)state;
+	struct trace *tr = small_trace(), **out = NULL;
+	struct trace_finding f = {
+	    .kind = FINDING_BLOCKING_CALL, .t0 = 0, .t1 = 3000 * MS, .ntasks = 1};
+	struct trace_output o;
+	char err[256] = "", *text, *again;
+
+	trace_start(tr, 0);
+	trace_print(tr, 0, 5 * MS, "alice done!");
+	trace_print(tr, 0, 1 * MS, "hello \"alice\"");
+	snprintf(f.text, sizeof f.text, "slow() blocked the event loop for 3.0 s");
+	trace_add_finding(tr, &f);
+	text = written(tr);
+	assert_non_null(strstr(text,
+			       "\"output\": [{\"task\": 0, \"t\": 1.0, \"text\": "
+			       "\"hello \\\"alice\\\"\"}, {\"task\": 0, \"t\": 5.0, \"text\": "
+			       "\"alice done!\"}]"));
+	assert_non_null(strstr(text, "\"findings\": [{\"kind\": \"blocking-call\", \"tasks\": [0], "
+				     "\"t0\": 0.0, \"t1\": 3000.0, \"text\": \"slow() blocked"));
+	assert_int_equal(record_read_buffer(text, strlen(text), "r.json", &out, err, sizeof err),
+			 1);
+	assert_int_equal(trace_output_count(out[0]), 2);
+	assert_true(trace_get_output(out[0], 0, &o));
+	assert_string_equal(o.text, "hello \"alice\"");
+	assert_int_equal(trace_finding_count(out[0]), 1);
+	again = written(out[0]);
+	assert_string_equal(text, again);
+	free(again);
+	free(text);
+	free_traces(out, 1);
+	trace_destroy(tr);
+}
+
+/* A finding that names a task the record does not have is refused; a new kind is a note. */
+static void test_findings_read(void **state)
+{
+	(void)state;
+	const char *bad =
+	    HEAD "\"tasks\": [" TASK0 "\"spans\": []}], \"findings\": [{\"kind\": "
+		 "\"starved\", \"tasks\": [3], \"t0\": 0, \"t1\": 1, \"text\": \"x\"}]}";
+	const char *newer =
+	    HEAD "\"tasks\": [" TASK0 "\"spans\": []}], \"findings\": [{\"kind\": "
+		 "\"time-travel\", \"tasks\": [0], \"t0\": 0, \"t1\": 1, \"text\": \"x\"}]}";
+	struct trace **out = NULL;
+	struct trace_finding f;
+	char err[256] = "";
+
+	assert_int_equal(record_read_buffer(bad, strlen(bad), "bad.json", &out, err, sizeof err),
+			 -1);
+	assert_non_null(strstr(err, "findings[0].tasks[0]"));
+	assert_int_equal(
+	    record_read_buffer(newer, strlen(newer), "newer.json", &out, err, sizeof err), 1);
+	assert_true(trace_get_finding(out[0], 0, &f));
+	assert_int_equal(f.kind, FINDING_NOTE);
 	free_traces(out, 1);
 }
 
@@ -521,13 +581,14 @@ static void test_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_exact_text),	 cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_compare_form), cmocka_unit_test(test_valid_minimal),
-	    cmocka_unit_test(test_malformed),	 cmocka_unit_test(test_too_many_tasks),
-	    cmocka_unit_test(test_truncations),	 cmocka_unit_test(test_corruptions),
-	    cmocka_unit_test(test_files),	 cmocka_unit_test(test_clean_text),
-	    cmocka_unit_test(test_cut_name),	 cmocka_unit_test(test_edges_and_causes),
-	    cmocka_unit_test(test_echo_escaped),
+	    cmocka_unit_test(test_exact_text),	  cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_compare_form),  cmocka_unit_test(test_valid_minimal),
+	    cmocka_unit_test(test_malformed),	  cmocka_unit_test(test_too_many_tasks),
+	    cmocka_unit_test(test_truncations),	  cmocka_unit_test(test_corruptions),
+	    cmocka_unit_test(test_files),	  cmocka_unit_test(test_clean_text),
+	    cmocka_unit_test(test_cut_name),	  cmocka_unit_test(test_edges_and_causes),
+	    cmocka_unit_test(test_echo_escaped),  cmocka_unit_test(test_output_and_findings),
+	    cmocka_unit_test(test_findings_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

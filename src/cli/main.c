@@ -2,7 +2,7 @@
  * main.c -- conctui: makes concurrency visible.
  *
  * Parses the command line and hands over to one of the modes: the TUI
- * (the default), --batch, --compare, --costs or --list.
+ * (the default), --batch, --compare, --costs, --list or --worker.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "costs_cli.h"
 #include "options.h"
 #include "tui.h"
+#include "worker_cli.h"
 
 int main(int argc, char **argv)
 {
@@ -32,6 +33,10 @@ int main(int argc, char **argv)
 	}
 	if (o.list)
 		return batch_list();
+	if (worker_cli_check_broker(&o))
+		return 2;
+	if (o.worker)
+		return worker_cli_main(&o);
 	if (o.compare)
 		return compare_cli_main(&o);
 	if (o.costs)

@@ -26,6 +26,9 @@
 	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")               \
 	X(SWITCH, "switch-interval", 0, 1, "MS", "the GIL's switch interval (default: 5)")         \
 	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                    \
+	X(BROKER, "broker", 0, 1, "URL",                                                           \
+	  "the workers executor's Redis, redis://HOST:PORT (default: a private one)")              \
+	X(WORKER, "worker", 0, 0, "", "be a worker for any run on --broker URL, until Ctrl-C")     \
 	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")    \
 	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                             \
 	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")                 \
@@ -92,6 +95,8 @@ static const char *options_range(int id)
 		break;
 	case OPT_GIL:
 		return "must be new, old or off";
+	case OPT_BROKER:
+		return "must be redis://HOST:PORT or unix:///PATH, under 160 bytes";
 	default:
 		return "not a valid value";
 	}
@@ -163,6 +168,14 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 			goto bad;
 		o->run.workers = (int)v;
 		break;
+	case OPT_BROKER:
+		if (!*arg || strlen(arg) >= 160)
+			goto bad;
+		o->run.broker = arg;
+		break;
+	case OPT_WORKER:
+		o->worker = true;
+		break;
 	case OPT_GIL:
 		if (strcmp(arg, "new") && strcmp(arg, "old") && strcmp(arg, "off"))
 			goto bad;
@@ -201,6 +214,10 @@ static int check_combinations(const bool *given, const struct options *o, char *
 				 option_table[not_costs[i] - OPTION_BASE - 1].name);
 			return -1;
 		}
+	if (o->worker && (!o->run.broker || o->scenario || o->batch || o->compare || o->replay)) {
+		snprintf(err, len, "--worker takes --broker URL and nothing to run");
+		return -1;
+	}
 	if (o->costs && o->scenario) {
 		snprintf(err, len, "--costs does not take a SCENARIO: it runs none");
 		return -1;

@@ -15,6 +15,7 @@
 
 struct options {
 	bool batch, compare, costs, list, help, version;
+	bool worker; /* --worker: serve jobs from --broker */
 	bool ascii;
 	bool colour;	      /* false with --no-color or NO_COLOR */
 	const char *json;     /* --json FILE or "-" */

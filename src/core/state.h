@@ -47,7 +47,8 @@ enum state {
 	X(DONE, "done")                                                                            \
 	X(CANCELLED, "cancelled")                                                                  \
 	X(FAILED, "failed")                                                                        \
-	X(KILLED, "killed")
+	X(KILLED, "killed")                                                                        \
+	X(DEADLOCKED, "deadlocked")
 
 /* clang-format off */
 enum outcome {

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "escape.h"
+#include "trace_priv.h"
 
 /* A span as stored: only t1 changes after publication, so only t1 is atomic. */
 struct trace_slot {
@@ -78,6 +79,7 @@ struct trace_lane {
 	_Atomic int outcome;	  /* enum outcome */
 	int32_t step;		  /* the writer's current step, for spans it opens */
 	_Atomic uint64_t chunks;  /* chunk boundaries the probe saw (one writer) */
+	_Atomic int32_t worker;	  /* index in meta.workers of who ran it, -1 */
 };
 
 static uint32_t lane_capacity(int ntasks)
@@ -104,7 +106,8 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	size_t head = (sizeof(struct trace) + 63) & ~(size_t)63;
 	size_t lanes = ((size_t)nlanes * sizeof(struct trace_lane) + 63) & ~(size_t)63;
 	size_t spans = (nslots * sizeof(struct trace_slot) + 63) & ~(size_t)63;
-	size_t size = head + lanes + spans + TRACE_EDGE_CAP * sizeof(struct trace_edge_slot);
+	size_t edges = (TRACE_EDGE_CAP * sizeof(struct trace_edge_slot) + 63) & ~(size_t)63;
+	size_t size = head + lanes + spans + edges + trace_log_size();
 	int share = (flags & TRACE_SHARED) ? MAP_SHARED : MAP_PRIVATE;
 	void *map =
 	    mmap(NULL, size, PROT_READ | PROT_WRITE, share | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -122,6 +125,8 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	tr->edges = (char *)map + head + lanes + spans;
 	atomic_init(&tr->edge_next, 0);
 	atomic_init(&tr->edges_dropped, 0);
+	tr->log = (struct trace_log *)((char *)map + head + lanes + spans + edges);
+	trace_log_init(tr->log);
 	for (int i = 0; i < nlanes; i++) {
 		struct trace_lane *ln = &tr->lanes[i];
 		ln->first = (uint32_t)i * cap;
@@ -131,6 +136,7 @@ struct trace *trace_create(int ntasks, unsigned flags)
 		atomic_init(&ln->outcome, OUTCOME_NONE);
 		ln->step = -1;
 		atomic_init(&ln->chunks, 0);
+		atomic_init(&ln->worker, -1);
 	}
 	return tr;
 }
@@ -149,6 +155,7 @@ void trace_reset(struct trace *tr)
 		atomic_store(&tr->lanes[i].outcome, OUTCOME_NONE);
 		tr->lanes[i].step = -1;
 		atomic_store(&tr->lanes[i].chunks, 0);
+		atomic_store(&tr->lanes[i].worker, -1);
 	}
 	/* Every slot below edge_next was published, so none is being written. */
 	uint32_t n = atomic_load(&tr->edge_next);
@@ -157,6 +164,7 @@ void trace_reset(struct trace *tr)
 		atomic_store(&e[i].ready, 0);
 	atomic_store(&tr->edge_next, 0);
 	atomic_store(&tr->edges_dropped, 0);
+	trace_log_reset(tr->log);
 }
 
 void trace_start(struct trace *tr, uint64_t now_ns)
@@ -187,7 +195,7 @@ static struct trace_slot *slot_at(const struct trace *tr, const struct trace_lan
 	return (struct trace_slot *)tr->slots + ln->first + i;
 }
 
-static uint64_t relative(const struct trace *tr, uint64_t now_ns)
+uint64_t trace_relative(const struct trace *tr, uint64_t now_ns)
 {
 	return now_ns > tr->epoch_ns ? now_ns - tr->epoch_ns : 0;
 }
@@ -293,7 +301,7 @@ void trace_close(struct trace *tr, int lane, uint64_t now_ns)
 {
 	struct trace_lane *ln = &tr->lanes[lane];
 	struct trace_slot *s = open_slot(tr, ln);
-	uint64_t now = relative(tr, now_ns);
+	uint64_t now = trace_relative(tr, now_ns);
 
 	if (s)
 		atomic_store_explicit(&s->t1, now < s->t0 ? s->t0 : now, memory_order_release);
@@ -303,7 +311,7 @@ void trace_finish(struct trace *tr, int lane, uint64_t now_ns, enum outcome o, i
 		  const char *reason)
 {
 	struct trace_lane *ln = &tr->lanes[lane];
-	uint64_t now = relative(tr, now_ns);
+	uint64_t now = trace_relative(tr, now_ns);
 	enum cause why = o == OUTCOME_CANCELLED ? CAUSE_CANCEL
 			 : o == OUTCOME_KILLED	? CAUSE_KILL
 						: CAUSE_FINISH;
@@ -337,6 +345,16 @@ void trace_count_chunk(struct trace *tr, int lane)
 			      memory_order_relaxed);
 }
 
+void trace_set_worker(struct trace *tr, int lane, int worker)
+{
+	atomic_store_explicit(&tr->lanes[lane].worker, worker, memory_order_relaxed);
+}
+
+int trace_worker(const struct trace *tr, int lane)
+{
+	return atomic_load_explicit(&tr->lanes[lane].worker, memory_order_relaxed);
+}
+
 uint64_t trace_chunks(const struct trace *tr, int lane)
 {
 	return atomic_load_explicit(&tr->lanes[lane].chunks, memory_order_relaxed);
@@ -364,7 +382,7 @@ static int edge_put(struct trace *tr, uint64_t t, int from, int to, enum edge_ki
 
 void trace_edge(struct trace *tr, int from, int to, uint64_t now_ns, enum edge_kind kind)
 {
-	edge_put(tr, relative(tr, now_ns), from, to, kind);
+	edge_put(tr, trace_relative(tr, now_ns), from, to, kind);
 }
 
 int trace_append_edge(struct trace *tr, const struct trace_edge *e)

@@ -30,6 +30,10 @@
 #define TRACE_MAX_TASKS 100000	     /* tasks in one trace */
 #define TRACE_SPAN_BUDGET (1u << 21) /* spans shared out among the lanes */
 #define TRACE_EDGE_CAP (1u << 17)    /* edges one trace holds */
+#define TRACE_TEXT_MAX 160	     /* bytes of an output line or a finding, NUL included */
+#define TRACE_OUTPUT_CAP 8192	     /* output lines one trace holds */
+#define TRACE_FINDING_CAP 64	     /* findings one trace holds */
+#define TRACE_FINDING_TASKS 8	     /* tasks one finding names */
 
 /*
  * Why a span began (the record's "cause"), written by the executor at the
@@ -84,12 +88,42 @@ enum edge_kind {
 };
 /* clang-format on */
 
+/*
+ * What a finding is (the record's findings[].kind): a pattern found in a run
+ * that a teacher would point at.  New words may be added at the end; a
+ * record's word this build does not know is read as FINDING_NOTE.
+ */
+#define FINDING_KIND_MAP(X)                                                                        \
+	X(NOTE, "note")				/* anything else worth saying */                   \
+	X(BLOCKING_CALL, "blocking-call")	/* one task held the event loop too long */        \
+	X(GIL_CONVOY, "gil-convoy")		/* back from I/O, a task waits ~ an interval */    \
+	X(GIL_THRASH, "gil-thrash")		/* the GIL changes hands more than work is done */ \
+	X(OVERSUBSCRIBED, "oversubscribed")	/* more runnable tasks than cores */               \
+	X(STARVED, "starved")			/* a task was ready for long and never ran */      \
+	X(NO_SECOND_CORE, "no-second-core")	/* a parallel run never ran two tasks at once */   \
+	X(DEADLOCK, "deadlock")			/* tasks wait for each other's locks */            \
+	X(CRITICAL_OVERLAP, "critical-overlap") /* two tasks inside a critical region at once */   \
+	X(GOAL_MET, "goal-met")			/* the scenario's goal was reached */              \
+	X(GOAL_MISSED, "goal-missed")		/* the scenario's goal was not reached */
+
+/* clang-format off */
+enum finding_kind {
+#define X(e, n) FINDING_##e,
+	FINDING_KIND_MAP(X)
+#undef X
+	FINDING_KIND_COUNT
+};
+/* clang-format on */
+
 const char *cause_name(enum cause c);
 /* The cause named NAME, or CAUSE_NONE for a word this build does not know. */
 enum cause cause_parse(const char *name);
 const char *edge_kind_name(enum edge_kind k);
 /* The kind named NAME, or -1. */
 int edge_kind_parse(const char *name);
+const char *finding_kind_name(enum finding_kind k);
+/* The kind named NAME, or FINDING_NOTE for a word this build does not know. */
+enum finding_kind finding_kind_parse(const char *name);
 
 enum trace_flags {
 	TRACE_SHARED = 1 << 0,	  /* MAP_SHARED, for forked writers */
@@ -115,6 +149,33 @@ struct trace_edge {
 	enum edge_kind kind;
 };
 
+/* A line of output: printed by a task's `print` step, or by an observed program. */
+struct trace_output {
+	uint64_t t;		   /* ns since the run started */
+	int32_t task;		   /* the lane that printed it */
+	char text[TRACE_TEXT_MAX]; /* raw bytes (escape before showing), NUL-terminated */
+};
+
+/* A pattern found in the run, with the time range and the tasks it is about. */
+struct trace_finding {
+	enum finding_kind kind;
+	uint64_t t0, t1;		    /* ns since the run started */
+	int32_t ntasks;			    /* entries used in tasks */
+	int32_t tasks[TRACE_FINDING_TASKS]; /* lanes involved, most important first */
+	char text[TRACE_TEXT_MAX];	    /* one sentence for people */
+};
+
+/* A worker of the `workers` executor, as the run saw it. */
+struct trace_worker {
+	char host[48];		 /* its host name */
+	int32_t pid;		 /* its process on that host */
+	int32_t jobs;		 /* jobs it took in this run */
+	int32_t remote;		 /* 1: joined with --worker; its times were corrected */
+	int64_t offset_ns;	 /* added to its clock to put it on the run's */
+	uint64_t uncertainty_ns; /* of that offset (half the best round trip, both ends) */
+};
+#define TRACE_WORKERS_MAX 32 /* workers one trace names */
+
 /* Facts about the run as a whole, written before it starts or after it ends. */
 struct trace_meta {
 	char scenario[64];
@@ -134,9 +195,15 @@ struct trace_meta {
 	double gil_interval_ms;
 	uint64_t gil_switches;
 	uint64_t gil_drop_requests;
+	/* The broker of the `workers` executor: "" when the run had none. */
+	char broker[96]; /* "embedded" or the URL given */
+	int nworkers;	 /* entries of workers used */
+	struct trace_worker workers[TRACE_WORKERS_MAX];
+	int requeued; /* jobs put back after their worker died */
 };
 
 struct trace_lane;
+struct trace_log;
 
 struct trace {
 	/* read-only after trace_create */
@@ -152,6 +219,7 @@ struct trace {
 	void *edges;			/* TRACE_EDGE_CAP slots */
 	_Atomic uint32_t edge_next;	/* edge slots handed out */
 	_Atomic uint32_t edges_dropped; /* edges that did not fit */
+	struct trace_log *log;		/* output lines and findings (trace_log.c) */
 	size_t map_size;
 };
 
@@ -216,6 +284,9 @@ enum outcome trace_outcome(const struct trace *tr, int lane);
  * trace_count_chunk is the lane writer's (a plain store, no lock).
  */
 void trace_count_chunk(struct trace *tr, int lane);
+/* The worker (an index in meta.workers) that ran LANE's task, -1: none known. */
+void trace_set_worker(struct trace *tr, int lane, int worker);
+int trace_worker(const struct trace *tr, int lane);
 uint64_t trace_chunks(const struct trace *tr, int lane);
 
 /*
@@ -226,6 +297,30 @@ uint64_t trace_chunks(const struct trace *tr, int lane);
 uint32_t trace_edge_count(const struct trace *tr);
 bool trace_get_edge(const struct trace *tr, uint32_t i, struct trace_edge *out);
 uint64_t trace_edges_dropped(const struct trace *tr);
+
+/*
+ * Output lines (trace_log.c).  Any thread or forked process may print at any
+ * time; TEXT is kept raw up to TRACE_TEXT_MAX - 1 bytes (cut after a whole
+ * character), a line that does not fit is counted in
+ * trace_output_dropped().  Lines are in the order their writers claimed
+ * slots, near time order; trace_get_output() returns false for a slot whose
+ * writer has not finished it.
+ */
+int trace_print(struct trace *tr, int lane, uint64_t now_ns, const char *text);
+/* Appends a line with a time relative to the run (for replay); 0 or -ENOSPC. */
+int trace_append_output(struct trace *tr, const struct trace_output *o);
+uint32_t trace_output_count(const struct trace *tr);
+bool trace_get_output(const struct trace *tr, uint32_t i, struct trace_output *out);
+uint64_t trace_output_dropped(const struct trace *tr);
+
+/*
+ * Findings (trace_log.c): added by the run's analysis after it ends, or by a
+ * watcher while it runs (times relative to the run); 0 or -ENOSPC.  Any
+ * thread may add; readers see a finding once it is complete.
+ */
+int trace_add_finding(struct trace *tr, const struct trace_finding *f);
+uint32_t trace_finding_count(const struct trace *tr);
+bool trace_get_finding(const struct trace *tr, uint32_t i, struct trace_finding *out);
 /* Spans that did not fit in LANE (or in every lane when LANE is -1). */
 uint64_t trace_dropped(const struct trace *tr, int lane);
 /* Start and end of a lane in ns since the run started (end: last t1). */

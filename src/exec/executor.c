@@ -8,7 +8,7 @@
 
 static const struct executor *const executors[] = {
     &exec_sequential, &exec_threads, &exec_threads_1core, &exec_processes, &exec_pool,
-    &exec_gil,	      &exec_asyncio, &exec_green,	  &exec_callbacks,
+    &exec_gil,	      &exec_asyncio, &exec_green,	  &exec_callbacks, &exec_workers,
 };
 
 #define NEXECUTORS ((int)(sizeof executors / sizeof executors[0]))

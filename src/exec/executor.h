@@ -25,6 +25,7 @@ struct exec_ctx {
 	double switch_interval_ms; /* GIL switch interval */
 	int latency_port;	   /* the loopback latency server, 0 if none */
 	_Atomic int *cancel;	   /* enum runner_cancel: why tasks should stop */
+	char broker[160];	   /* workers: the broker's URL; "": a private one */
 	char err[256];		   /* the message when run returns < 0 */
 };
 
@@ -128,6 +129,7 @@ extern const struct executor exec_threads_1core;
 extern const struct executor exec_processes;
 extern const struct executor exec_pool;
 extern const struct executor exec_gil;
+extern const struct executor exec_workers;
 extern const struct executor exec_asyncio;
 extern const struct executor exec_green;
 extern const struct executor exec_callbacks;

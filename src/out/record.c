@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "record_priv.h"
 
 /* Fifteen digits round-trip through a double; seventeen would print noise. */
 #define RECORD_DUMP_FLAGS JSON_REAL_PRECISION(15)
@@ -96,7 +97,8 @@ static json_t *task_json(const struct trace *tr, int lane)
 	    put(o, "name", text(trace_name(tr, lane))) ||
 	    put(o, "outcome", json_string(outcome_name(trace_outcome(tr, lane)))) ||
 	    put(o, "start_ms", json_real(ms_of(trace_lane_start(tr, lane)))) ||
-	    put(o, "end_ms", json_real(ms_of(trace_lane_end(tr, lane, 0)))))
+	    put(o, "end_ms", json_real(ms_of(trace_lane_end(tr, lane, 0)))) ||
+	    (trace_worker(tr, lane) >= 0 && put(o, "worker", json_integer(trace_worker(tr, lane)))))
 		goto fail;
 	for (uint32_t i = 0; i < n; i++) {
 		trace_get(tr, lane, i, &sp);
@@ -224,7 +226,8 @@ static json_t *record_json(const struct trace *tr)
 		tasks = NULL;
 		goto fail;
 	}
-	if (put(o, "edges", edges_json(tr)) || (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
+	if (put(o, "edges", edges_json(tr)) || record_put_log(o, tr) || record_put_broker(o, tr) ||
+	    (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -77,6 +77,7 @@ static void fill_ctx(struct run *r, const struct run_opts *o)
 							       : RUN_DEFAULT_SWITCH_MS;
 	c->latency_port = latency_port();
 	c->cancel = &r->cancel;
+	snprintf(c->broker, sizeof c->broker, "%s", o && o->broker ? o->broker : "");
 }
 
 /* The first task with a `spin` step is the spinner the views watch. */
@@ -138,6 +139,27 @@ static void *controller_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Starts the thread that runs the executor.  It and every thread it starts
+ * leave SIGINT and SIGTERM to the thread that waits for the run, whose loop
+ * handles them: a signal that lands on a thread about to end can be lost
+ * (ThreadSanitizer holds it until the thread's next safe point).  Forked
+ * tasks set their own mask (child.c).
+ */
+static int start_controller(struct run *r)
+{
+	sigset_t block, old;
+	int rc;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = pthread_create(&r->controller, NULL, controller_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 		      void (*on_finish)(void *ud), void *ud, char *err, size_t errlen)
 {
@@ -177,7 +199,7 @@ struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 	fill_meta(r);
 	r->start_ns = clock_now_ns();
 	trace_start(r->tr, r->start_ns);
-	int rc = pthread_create(&r->controller, NULL, controller_main, r);
+	int rc = start_controller(r);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot start the run: %s", strerror(rc));
 		trace_destroy(r->tr);

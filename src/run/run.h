@@ -22,6 +22,7 @@ struct run_opts {
 	const char *gil;	   /* NULL: the scenario's, else "new" */
 	double switch_interval_ms; /* 0: the scenario's, else 5 ms */
 	int workers;		   /* 0: the scenario's, else one per core */
+	const char *broker;	   /* workers: a Redis URL; NULL: a private redis-server */
 };
 
 struct run;

@@ -1,0 +1,231 @@
+/*
+ * test_exec_workers.c -- the task queue on a real Redis broker: jobs wait
+ * `blocked` until a worker reports taking one (a `job` edge), every span
+ * comes back through the broker, a worker killed mid-job has its job put
+ * back once, a worker started with `conctui --worker` joins the run, a lost
+ * broker fails the run, and no redis-server or worker outlives any run.
+ * Skipped, saying so, where redis-server is not installed.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "broker.h"
+#include "exec_test_util.h"
+#include "executor.h"
+#include "workers.h"
+
+#define JOBS "[scenario]\nname = q\n[task J]\nsteps = cpu 5, sleep 30\ncount = 4\n"
+#define SLOW "[scenario]\nname = q\n[task J]\nsteps = sleep 400\ncount = 4\n"
+
+static int have_redis(void)
+{
+	if (system("command -v redis-server >/dev/null 2>&1") == 0)
+		return 1;
+	print_message("redis-server is not installed (make deps installs it): skipped\n");
+	return 0;
+}
+
+static int count_kind_from(const struct trace *tr, enum edge_kind kind, int from)
+{
+	struct trace_edge e;
+	int n = 0;
+
+	for (uint32_t i = 0; i < trace_edge_count(tr); i++)
+		n += trace_get_edge(tr, i, &e) && e.kind == kind && e.from == from;
+	return n;
+}
+
+static void test_jobs_through_the_broker(void **state)
+{
+	(void)state;
+	struct kid before[MAX_KIDS];
+	int nbefore = list_children(before, MAX_KIDS);
+
+	if (!have_redis())
+		skip();
+	struct run_opts o = {.backend = "workers", .workers = 2};
+	struct trace *tr = run_ok_opts(JOBS, &o);
+
+	assert_all(tr, OUTCOME_DONE);
+	assert_string_equal(tr->meta.broker, "embedded");
+	assert_true(tr->meta.nworkers >= 1 && tr->meta.nworkers <= 2);
+	for (int i = 0; i < tr->meta.nworkers; i++) {
+		assert_true(tr->meta.workers[i].pid > 0);
+		assert_false(tr->meta.workers[i].remote);
+	}
+	/* Each worker's first job comes from the queue; the rest from its previous job. */
+	assert_int_equal(count_kind_from(tr, EDGE_JOB, -1), tr->meta.nworkers);
+	assert_int_equal(count_edges(tr, EDGE_JOB), 4);
+	for (int lane = 0; lane < 4; lane++) {
+		struct span first, sleep;
+		assert_true(trace_worker(tr, lane) >= 0);
+		trace_get(tr, lane, 0, &first);
+		assert_int_equal(first.state, STATE_BLOCKED); /* queued */
+		assert_true(trace_count(tr, lane) >= 3);
+		/* The sleep the worker ran is on the lane, as long as it was. */
+		int found = 0;
+		for (uint32_t i = 1; i < trace_count(tr, lane); i++) {
+			trace_get(tr, lane, i, &sleep);
+			if (sleep.state == STATE_SLEEP && sleep.t1 - sleep.t0 >= 29000000ull)
+				found = 1;
+		}
+		assert_true(found);
+	}
+	trace_destroy(tr);
+	assert_true(no_new_children(before, nbefore));
+}
+
+static void test_killed_worker_requeues_once(void **state)
+{
+	(void)state;
+	struct run_opts o = {.backend = "workers", .workers = 2};
+
+	if (!have_redis())
+		skip();
+	setenv(WORKERS_CRASH_ENV, "J2", 1);
+	struct trace *tr = run_ok_opts(JOBS, &o);
+	unsetenv(WORKERS_CRASH_ENV);
+
+	/* J2's first worker died mid-job; the job ran again, to its end. */
+	assert_int_equal(tr->meta.requeued, 1);
+	assert_all(tr, OUTCOME_DONE);
+	assert_true(has_reason(tr, 1, "died; job requeued"));
+	trace_destroy(tr);
+}
+
+/* Starts `conctui --worker --broker URL` and waits until it is blocked on the job list. */
+static pid_t start_remote(const char *url, struct broker *b)
+{
+	const char *bin = getenv("CONCTUI_BIN") ? getenv("CONCTUI_BIN") : "./conctui";
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr);
+		execl(bin, bin, "--worker", "--broker", url, (char *)NULL);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	for (;;) {
+		int blocked = broker_info(b, "clients", "blocked_clients") >= 1;
+		if (blocked)
+			return pid;
+		assert_int_equal(waitpid(pid, NULL, WNOHANG), 0); /* still alive */
+		nanosleep(&(struct timespec){0, 2000000}, NULL);
+	}
+}
+
+static void test_worker_joins_from_elsewhere(void **state)
+{
+	(void)state;
+	struct broker_server srv;
+	char err[256];
+	int status;
+
+	if (!have_redis() ||
+	    access(getenv("CONCTUI_BIN") ? getenv("CONCTUI_BIN") : "./conctui", X_OK) != 0)
+		skip();
+	assert_int_equal(broker_server_start(&srv, err, sizeof err), 0);
+	struct broker *b = broker_connect(srv.url, 1000, err, sizeof err);
+	assert_non_null(b);
+	pid_t remote = start_remote(srv.url, b);
+	struct run_opts o = {.backend = "workers", .workers = 1, .broker = srv.url};
+	struct trace *tr = run_ok_opts(SLOW, &o);
+
+	assert_all(tr, OUTCOME_DONE);
+	int joined = -1;
+	for (int i = 0; i < tr->meta.nworkers; i++)
+		if (tr->meta.workers[i].pid == remote)
+			joined = i;
+	/* It was blocked on the list first, so it took the first job. */
+	assert_true(joined >= 0);
+	assert_true(tr->meta.workers[joined].remote);
+	assert_true(tr->meta.workers[joined].jobs >= 1);
+	assert_string_equal(tr->meta.broker, srv.url);
+	kill(remote, SIGTERM);
+	assert_int_equal(waitpid(remote, &status, 0), remote);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	trace_destroy(tr);
+	broker_close(b);
+	broker_server_stop(&srv);
+}
+
+struct killer {
+	const struct trace *tr; /* read before the run is waited for */
+	struct broker_server *srv;
+};
+
+/* Stops the broker once every job has been taken by a worker. */
+static void *kill_broker(void *arg)
+{
+	struct killer *k = arg;
+	const struct trace *tr = k->tr;
+
+	for (int taken = 0; !taken;) {
+		taken = 1;
+		for (int i = 0; i < tr->ntasks; i++)
+			taken &= trace_worker(tr, i) >= 0 || trace_outcome(tr, i) != OUTCOME_NONE;
+		if (!taken)
+			nanosleep(&(struct timespec){0, 2000000}, NULL);
+	}
+	kill(k->srv->pid, SIGKILL);
+	return NULL;
+}
+
+static void test_lost_broker_fails_the_run(void **state)
+{
+	(void)state;
+	struct broker_server srv;
+	struct scenario sc;
+	char err[256];
+	pthread_t th;
+	int rc;
+
+	if (!have_redis())
+		skip();
+	assert_int_equal(broker_server_start(&srv, err, sizeof err), 0);
+	struct run_opts o = {.backend = "workers", .workers = 4, .broker = srv.url};
+	struct run *r = start_run(SLOW, &o, &sc);
+	struct killer k = {run_trace(r), &srv};
+	pthread_create(&th, NULL, kill_broker, &k);
+	struct trace *tr = finish_run(r, &sc, &rc, err, sizeof err);
+	pthread_join(th, NULL);
+
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "broker was lost"));
+	assert_true(count_outcomes(tr, OUTCOME_FAILED) >= 1);
+	assert_int_equal(count_outcomes(tr, OUTCOME_NONE), 0);
+	trace_destroy(tr);
+	broker_server_stop(&srv);
+}
+
+static void test_unreachable_broker(void **state)
+{
+	(void)state;
+	char err[256];
+	int rc;
+	struct scenario sc;
+	struct run_opts o = {.backend = "workers", .workers = 1, .broker = "redis://127.0.0.1:1"};
+	struct trace *tr = finish_run(start_run(JOBS, &o, &sc), &sc, &rc, err, sizeof err);
+
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "cannot reach the broker"));
+	assert_int_equal(count_outcomes(tr, OUTCOME_FAILED), 4);
+	trace_destroy(tr);
+	assert_null(broker_connect("http://x", 100, err, sizeof err));
+	assert_non_null(strstr(err, "not a broker URL"));
+	assert_null(broker_connect("redis://host:99999", 100, err, sizeof err));
+	assert_non_null(strstr(err, "port"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_jobs_through_the_broker),
+	    cmocka_unit_test(test_killed_worker_requeues_once),
+	    cmocka_unit_test(test_worker_joins_from_elsewhere),
+	    cmocka_unit_test(test_lost_broker_fails_the_run),
+	    cmocka_unit_test(test_unreachable_broker),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
