@@ -28,6 +28,7 @@ static void test_design_executors(void **unused)
 	    {"green", MODEL_PSEUDO},
 	    {"callbacks", MODEL_PSEUDO},
 	    {"gil", MODEL_PSEUDO},
+	    {"workers", MODEL_PARALLEL},
 	};
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {

@@ -734,9 +734,9 @@ static void test_scale_and_has_step(void **state)
 
 /* ---- built-in scenarios ------------------------------------------------- */
 
-static const char *const executors[] = {"sequential", "threads",   "threads-1core",
-					"processes",  "pool",	   "asyncio",
-					"green",      "callbacks", "gil"};
+static const char *const executors[] = {"sequential", "threads", "threads-1core", "processes",
+					"pool",	      "asyncio", "green",	  "callbacks",
+					"gil",	      "workers"};
 
 static bool known_executor(const char *name)
 {
@@ -747,10 +747,10 @@ static bool known_executor(const char *name)
 }
 
 /* The scenarios DESIGN.md promises, each of which must be a file. */
-static const char *const builtins[] = {"overview",  "hello",	   "seed-sleep",  "seed-fib",
-				       "cpu-bound", "io-bound",	   "primes-pool", "first-completed",
-				       "spinner",   "spinner-cpu", "gil-battle",  "gil-convoy",
-				       "c10k",	    "web-server",  "daemon",	  "callback-hell"};
+static const char *const builtins[] = {
+    "overview",	   "hello",	      "seed-sleep", "seed-fib",	     "cpu-bound",  "io-bound",
+    "primes-pool", "first-completed", "spinner",    "spinner-cpu",   "gil-battle", "gil-convoy",
+    "c10k",	   "web-server",      "daemon",	    "callback-hell", "task-queue"};
 
 static void check_builtin(const char *path, const char *stem)
 {

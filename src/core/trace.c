@@ -355,6 +355,11 @@ int trace_worker(const struct trace *tr, int lane)
 	return atomic_load_explicit(&tr->lanes[lane].worker, memory_order_relaxed);
 }
 
+void trace_add_chunks(struct trace *tr, int lane, uint64_t n)
+{
+	atomic_fetch_add_explicit(&tr->lanes[lane].chunks, n, memory_order_relaxed);
+}
+
 uint64_t trace_chunks(const struct trace *tr, int lane)
 {
 	return atomic_load_explicit(&tr->lanes[lane].chunks, memory_order_relaxed);

@@ -288,6 +288,8 @@ void trace_count_chunk(struct trace *tr, int lane);
 void trace_set_worker(struct trace *tr, int lane, int worker);
 int trace_worker(const struct trace *tr, int lane);
 uint64_t trace_chunks(const struct trace *tr, int lane);
+/* Adds N chunks that were probed elsewhere (a worker of another process). */
+void trace_add_chunks(struct trace *tr, int lane, uint64_t n);
 
 /*
  * Edges: trace_edge_count() slots have been handed out; trace_get_edge()

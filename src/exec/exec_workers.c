@@ -240,6 +240,7 @@ static void on_end(struct wk *w, const redisReply *f, int task)
 	if (w->jobs[task].ended)
 		return;
 	trace_set_outcome(w->ctx->tr, task, o >= 0 ? (enum outcome)o : OUTCOME_FAILED);
+	trace_add_chunks(w->ctx->tr, task, (uint64_t)num(f, "chunks"));
 	w->jobs[task].ended = 1;
 	w->jobs[task].taken_by = -1;
 	w->left--;

@@ -149,8 +149,9 @@ static int send_spans(struct broker *b, const char *events, struct running *run,
 
 static int send_end(struct broker *b, const char *events, struct running *run, int task)
 {
-	return broker_ok(b, "XADD %s * type end task %d outcome %s pid %d", events, task,
-			 outcome_name(trace_outcome(run->tr, 0)), (int)getpid());
+	return broker_ok(b, "XADD %s * type end task %d outcome %s pid %d chunks %" PRIu64, events,
+			 task, outcome_name(trace_outcome(run->tr, 0)), (int)getpid(),
+			 trace_chunks(run->tr, 0));
 }
 
 /* Whether this worker is to die in the middle of this job (the crash test). */
