@@ -13,6 +13,7 @@
 #include "broker.h"
 #include "exec_test_util.h"
 #include "executor.h"
+#include "stats.h"
 #include "workers.h"
 
 #define JOBS "[scenario]\nname = q\n[task J]\nsteps = cpu 5, sleep 30\ncount = 4\n"
@@ -57,6 +58,8 @@ static void test_jobs_through_the_broker(void **state)
 	/* Each worker's first job comes from the queue; the rest from its previous job. */
 	assert_int_equal(count_kind_from(tr, EDGE_JOB, -1), tr->meta.nworkers);
 	assert_int_equal(count_edges(tr, EDGE_JOB), 4);
+	/* A worker's next job starts after its previous one ended: the hand-off is > 0. */
+	assert_true(stats_job_handoff_ms(tr) > 0);
 	for (int lane = 0; lane < 4; lane++) {
 		struct span first, sleep;
 		assert_true(trace_worker(tr, lane) >= 0);

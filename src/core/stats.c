@@ -198,6 +198,39 @@ double stats_convoy_median_ms(const struct trace *tr, int task)
 	return med;
 }
 
+/* Fills V (when given) with each worker's gaps between a job's end and its next job's start. */
+static int job_gaps(const struct trace *tr, double *v)
+{
+	struct trace_edge e;
+	int n = 0;
+
+	for (uint32_t i = 0; i < trace_edge_count(tr); i++) {
+		if (!trace_get_edge(tr, i, &e) || e.kind != EDGE_JOB || e.from < 0 || e.to < 0 ||
+		    trace_count(tr, e.to) == 0)
+			continue;
+		uint64_t end = trace_lane_end(tr, e.from, 0);
+		if (e.t < end)
+			continue;
+		if (v)
+			v[n] = (double)(e.t - end) / 1e6;
+		n++;
+	}
+	return n;
+}
+
+double stats_job_handoff_ms(const struct trace *tr)
+{
+	int n = job_gaps(tr, NULL);
+	double med = 0, *v = n ? malloc((size_t)n * sizeof *v) : NULL;
+
+	if (v) {
+		n = job_gaps(tr, v);
+		med = stats_median(v, n);
+	}
+	free(v);
+	return med;
+}
+
 double stats_max_gap_ms(const struct trace *tr, int task, enum state st)
 {
 	uint32_t cnt = trace_count(tr, task);

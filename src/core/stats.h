@@ -50,6 +50,11 @@ double stats_lock_wait_ms(const struct trace *tr, int task);
  * says how many there are.
  */
 double stats_convoy_median_ms(const struct trace *tr, int task);
+/*
+ * A task queue's hand-off: the median time (ms) from the end of a worker's
+ * job to its taking the next (each `job` edge from a task), 0 when none.
+ */
+double stats_job_handoff_ms(const struct trace *tr);
 int stats_convoy_count(const struct trace *tr, int task);
 /*
  * The largest gap (ms) between the starts of consecutive episodes of state

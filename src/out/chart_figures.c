@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chart_priv.h"
+#include "escape.h"
 
 static const char task_letters[CHART_LETTERS + 1] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -457,9 +458,32 @@ static void gil_figures(struct chart *ch, const struct stats *st)
 	items_end(ch);
 }
 
+/* The task queue's broker, its workers and what a job's hand-off cost. */
+static void broker_figures(struct chart *ch)
+{
+	const struct trace_meta *m = &ch->tr->meta;
+	char head[160], a[32], host[64];
+	struct items it;
+
+	snprintf(head, sizeof head, "broker (%s):", escape_text(a, sizeof a, m->broker, 24, 0));
+	items_begin(ch, &it, head, ", ");
+	item(ch, &it, "%d worker%s", m->nworkers, m->nworkers == 1 ? "" : "s");
+	for (int i = 0; i < m->nworkers; i++)
+		item(ch, &it, "%s pid %d %d job%s%s",
+		     escape_text(host, sizeof host, m->workers[i].host, 20, 0), m->workers[i].pid,
+		     m->workers[i].jobs, m->workers[i].jobs == 1 ? "" : "s",
+		     m->workers[i].remote ? " (joined)" : "");
+	item(ch, &it, "median hand-off %s", fmt_ms(a, sizeof a, stats_job_handoff_ms(ch->tr)));
+	if (m->requeued)
+		item(ch, &it, "%d job%s requeued", m->requeued, m->requeued == 1 ? "" : "s");
+	items_end(ch);
+}
+
 void chart_figures(struct chart *ch, const struct stats *st)
 {
 	run_figures(ch, st);
 	if (trace_lock_lane(ch->tr) >= 0)
 		gil_figures(ch, st);
+	if (ch->tr->meta.broker[0])
+		broker_figures(ch);
 }

@@ -212,8 +212,9 @@ static void counter(struct writer *w, const char *name, const char *key, uint64_
 			  CHROME_PID, "ts", us_of(t), "args", key, value));
 }
 
-/* "tasks running": a value at every instant the number changes. */
-static void running_counter(struct writer *w, const struct trace *tr)
+/* The tasks in state ST, a value at every instant the number changes. */
+static void state_counter(struct writer *w, const struct trace *tr, enum state st, const char *name,
+			  const char *key)
 {
 	size_t n = 0, cap = 0;
 	struct change *c = NULL;
@@ -224,7 +225,7 @@ static void running_counter(struct writer *w, const struct trace *tr)
 		for (uint32_t i = 0; i < k; i++) {
 			trace_get(tr, lane, i, &sp);
 			uint64_t t1 = sp.t1 == TRACE_OPEN ? sp.t0 : sp.t1;
-			if (sp.state != STATE_RUNNING || t1 <= sp.t0)
+			if (sp.state != st || t1 <= sp.t0)
 				continue;
 			if (n + 2 > cap) {
 				cap = cap ? cap * 2 : 1024;
@@ -241,11 +242,11 @@ static void running_counter(struct writer *w, const struct trace *tr)
 		}
 	}
 	qsort(c, n, sizeof *c, change_order);
-	int running = 0;
+	int count = 0;
 	for (size_t i = 0; i < n && !w->failed; i++) {
-		running += c[i].delta;
+		count += c[i].delta;
 		if (i + 1 == n || c[i + 1].t != c[i].t)
-			counter(w, "tasks running", "running", c[i].t, running);
+			counter(w, name, key, c[i].t, count);
 	}
 	free(c);
 }
@@ -288,7 +289,10 @@ int chrome_trace_write(const struct trace *tr, FILE *f)
 	for (int lane = 0; lane < tr->ntasks && !w.failed; lane++)
 		lane_events(&w, tr, lane, lane + 1);
 	flow_events(&w, tr);
-	running_counter(&w, tr);
+	state_counter(&w, tr, STATE_RUNNING, "tasks running", "running");
+	/* A task queue's jobs wait blocked in the queue: its length over time. */
+	if (tr->meta.broker[0])
+		state_counter(&w, tr, STATE_BLOCKED, "jobs queued", "queued");
 	if (lock >= 0)
 		holder_counter(&w, tr, lock);
 	if (w.failed || fputs("\n]}\n", f) == EOF || fflush(f) != 0) {

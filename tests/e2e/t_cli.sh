@@ -59,6 +59,10 @@ expect_bad 'binary.json' --batch --replay "$tmp/binary.json"
 expect_bad 'shape.json' --batch --replay "$tmp/shape.json"
 expect_bad "cannot write $tmp/nodir/x.json" --batch --json "$tmp/nodir/x.json" "$tmp/good.ini"
 expect_bad '--batch needs a SCENARIO' --batch
+# The workers executor's broker: refused before anything runs when it does not answer.
+expect_bad '^conctui: --broker redis://127.0.0.1:1: cannot reach the broker' --batch --broker redis://127.0.0.1:1 -b workers "$tmp/good.ini"
+expect_bad '^conctui: --broker ftp://x: not a broker URL' --broker ftp://x --worker
+expect_bad '^conctui: --worker takes --broker URL' --worker
 # The TUI writes --json and --trace as runs end: checked before it starts.
 expect_bad '^conctui: --json -: the TUI draws on stdout' --json - seed-sleep
 expect_bad '^conctui: --trace -: the TUI draws on stdout' --trace - seed-sleep
