@@ -64,8 +64,11 @@ LIB := $(BUILD)/libconctui.a
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 BIN := $(if $(SAN),$(BUILD)/conctui,conctui)
-FUZZERS := scenario record
+FUZZERS := scenario record lesson
 FUZZ_RUNS ?= 100000
+# The lesson parser is small and slow to start per input: fewer runs keep the
+# whole of test-fuzz near a minute.
+FUZZ_RUNS_LESSON ?= 30000
 
 .PHONY: all deps run check build-tests format format-check layers test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench fidelity install uninstall \
 	clean
@@ -172,13 +175,14 @@ fuzzers:
 
 test-fuzz: fuzzers
 	@for f in $(FUZZERS); do \
+		runs=$(FUZZ_RUNS); [ $$f = lesson ] && runs=$(FUZZ_RUNS_LESSON); \
 		tmp=$$(mktemp -d) && \
-		build/fuzz/fuzz/fuzz_$$f -seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS) \
+		build/fuzz/fuzz/fuzz_$$f -seed=$(FUZZ_SEED) -runs=$$runs $(FUZZ_FLAGS) \
 			-artifact_prefix=build/fuzz/crash-$$f- $$tmp tests/fuzz/corpus/$$f \
 			>build/fuzz/$$f.log 2>&1; rc=$$?; rm -rf $$tmp; \
 		if [ $$rc -ne 0 ]; then tail -n 30 build/fuzz/$$f.log; echo "fuzz $$f: FAILED"; exit 1; fi; \
 		echo "fuzz $$f: seed $(FUZZ_SEED), $$(ls tests/fuzz/corpus/$$f | wc -l) corpus files" \
-			"+ $(FUZZ_RUNS) runs, nothing found"; \
+			"+ $$runs runs, nothing found"; \
 	done
 
 fuzz: fuzzers

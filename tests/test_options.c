@@ -79,6 +79,26 @@ static void test_everything(void **unused)
 	assert_true(o.costs);
 }
 
+/* --lesson: the positional names the lesson; what would change a beat's run is refused. */
+static void test_lesson(void **unused)
+{
+	(void)unused;
+	struct options o;
+	char err[256];
+
+	assert_int_equal(parse(&o, err, sizeof err, "--lesson", NULL), 0);
+	assert_true(o.lesson);
+	assert_null(o.scenario);
+	assert_int_equal(parse(&o, err, sizeof err, "--batch", "--lesson", "gil", NULL), 0);
+	assert_true(o.lesson && o.batch);
+	assert_string_equal(o.scenario, "gil");
+	assert_int_equal(parse(&o, err, sizeof err, "--lesson", "--scale", "2", NULL), 0);
+	assert_int_equal(parse(&o, err, sizeof err, "--lesson", "-b", "threads", NULL), -1);
+	assert_string_equal(err, "--lesson does not take --backend: each beat names its run");
+	assert_int_equal(parse(&o, err, sizeof err, "--lesson", "--compare", NULL), -1);
+	assert_string_equal(err, "--lesson does not take --compare: each beat names its run");
+}
+
 static void test_no_color_env(void **unused)
 {
 	(void)unused;
@@ -187,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_everything),
+	    cmocka_unit_test(test_lesson),
 	    cmocka_unit_test(test_no_color_env),
 	    cmocka_unit_test(test_bad_usage),
 	    cmocka_unit_test(test_replay_refuses_run_options),

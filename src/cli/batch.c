@@ -17,6 +17,7 @@
 #include "compare_print.h"
 #include "escape.h"
 #include "executor.h"
+#include "lesson_cli.h"
 #include "record.h"
 #include "run.h"
 #include "trace.h"
@@ -256,6 +257,8 @@ int batch_list(void)
 		list_scenarios(dir);
 	else
 		printf("  (no scenario directory found; set CONCTUI_DATADIR)\n");
+	/* Executors stay last: scripts read them to the end of the list. */
+	lesson_cli_list();
 	printf("\nExecutors (name, model, how):\n");
 	for (int i = 0; i < executor_count(); i++) {
 		const struct executor *ex = executor_at(i);

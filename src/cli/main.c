@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "compare_cli.h"
 #include "costs_cli.h"
+#include "lesson_cli.h"
 #include "options.h"
 #include "tui.h"
 #include "worker_cli.h"
@@ -41,10 +42,14 @@ int main(int argc, char **argv)
 		return compare_cli_main(&o);
 	if (o.costs)
 		return costs_cli_main(&o);
+	if (o.batch && o.lesson)
+		return lesson_cli_main(&o);
 	if (o.batch)
 		return batch_main(&o);
 	struct tui_opts t = {
-	    .scenario = o.scenario,
+	    .scenario = o.lesson ? NULL : o.scenario,
+	    .lesson = o.lesson,
+	    .lesson_name = o.lesson ? o.scenario : NULL,
 	    .replay = o.replay,
 	    .json = o.json,
 	    .trace = o.trace,

@@ -30,6 +30,8 @@
 	  "the workers executor's Redis, redis://HOST:PORT (default: a private one)")              \
 	X(WORKER, "worker", 0, 0, "", "be a worker for any run on --broker URL, until Ctrl-C")     \
 	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")    \
+	X(LESSON, "lesson", 0, 0, "[NAME|FILE]",                                                   \
+	  "play a lesson (no NAME: the built-in lesson of the seeds)")                             \
 	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                             \
 	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")                 \
 	X(HELP, "help", 'h', 0, "", "show this help and exit")                                     \
@@ -62,7 +64,8 @@ void options_usage(FILE *f)
 		"usage: conctui [OPTIONS] [SCENARIO]          the TUI (no SCENARIO: the overview)\n"
 		"       conctui --batch [OPTIONS] SCENARIO    run, print a chart and figures\n"
 		"       conctui --compare [OPTIONS] SCENARIO  compare every executor\n"
-		"       conctui --costs [--json FILE|-] | --list | --replay FILE\n\n");
+		"       conctui --costs [--json FILE|-] | --list | --replay FILE\n"
+		"       conctui [--batch] --lesson [NAME|FILE]  play a lesson, beat by beat\n\n");
 	for (int i = 0; i < NOPTIONS; i++) {
 		char left[40];
 		snprintf(left, sizeof left, "%s%c%s--%s %s", option_table[i].shortopt ? "-" : "",
@@ -143,6 +146,9 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 	case OPT_LIST:
 		o->list = true;
 		break;
+	case OPT_LESSON:
+		o->lesson = true;
+		break;
 	case OPT_ASCII:
 		o->ascii = true;
 		break;
@@ -201,7 +207,16 @@ static int check_combinations(const bool *given, const struct options *o, char *
 	static const int rerun[] = {OPT_BACKEND, OPT_GIL, OPT_SWITCH, OPT_SCALE, OPT_WORKERS};
 	static const int not_costs[] = {OPT_BACKEND, OPT_GIL,	  OPT_SWITCH, OPT_SCALE,
 					OPT_WORKERS, OPT_COMPARE, OPT_TRACE,  OPT_REPLAY};
+	/* A lesson's beats name their runs; what would change them is refused. */
+	static const int not_lesson[] = {OPT_COMPARE, OPT_COSTS, OPT_REPLAY,
+					 OPT_BACKEND, OPT_JSON,	 OPT_TRACE};
 
+	for (size_t i = 0; o->lesson && i < sizeof not_lesson / sizeof not_lesson[0]; i++)
+		if (given[not_lesson[i] - OPTION_BASE - 1]) {
+			snprintf(err, len, "--lesson does not take --%s: each beat names its run",
+				 option_table[not_lesson[i] - OPTION_BASE - 1].name);
+			return -1;
+		}
 	for (size_t i = 0; o->replay && i < sizeof rerun / sizeof rerun[0]; i++)
 		if (given[rerun[i] - OPTION_BASE - 1]) {
 			snprintf(err, len, "--replay does not take --%s: a record cannot be re-run",
@@ -214,7 +229,8 @@ static int check_combinations(const bool *given, const struct options *o, char *
 				 option_table[not_costs[i] - OPTION_BASE - 1].name);
 			return -1;
 		}
-	if (o->worker && (!o->run.broker || o->scenario || o->batch || o->compare || o->replay)) {
+	if (o->worker &&
+	    (!o->run.broker || o->scenario || o->batch || o->compare || o->replay || o->lesson)) {
 		snprintf(err, len, "--worker takes --broker URL and nothing to run");
 		return -1;
 	}
@@ -273,7 +289,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 		snprintf(err, len, "unexpected argument \"%s\"", escape_echo(q, argv[optind]));
 		return -1;
 	}
-	if ((o->batch || o->compare) && !o->costs && !o->scenario && !o->replay) {
+	if ((o->batch || o->compare) && !o->costs && !o->scenario && !o->replay && !o->lesson) {
 		snprintf(err, len, "%s needs a SCENARIO", o->compare ? "--compare" : "--batch");
 		return -1;
 	}

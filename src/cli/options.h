@@ -15,6 +15,7 @@
 
 struct options {
 	bool batch, compare, costs, list, help, version;
+	bool lesson; /* --lesson: SCENARIO names the lesson (NULL: the built-in one) */
 	bool worker; /* --worker: serve jobs from --broker */
 	bool ascii;
 	bool colour;	      /* false with --no-color or NO_COLOR */

@@ -35,6 +35,8 @@
 #include "grid.h"
 #include "record.h"
 #include "scenario.h"
+#include "quiz.h"
+#include "tui_lesson.h"
 #include "tui_session.h"
 #include "view_ctx.h"
 
@@ -53,7 +55,8 @@ struct tui {
 	struct grid *grid;
 	struct view_ctx ctx;
 	struct tui_session *session;
-	bool colour; /* colours are in use (asked for and available) */
+	struct tui_lesson *lesson; /* --lesson: the lesson being played, else NULL */
+	bool colour;		   /* colours are in use (asked for and available) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -243,7 +246,11 @@ static void draw(struct tui *t)
 	tui_session_update(t->session);
 	if ((t->grid->w != w || t->grid->h != h) && grid_resize(t->grid, w, h) < 0)
 		return;
+	if (t->lesson)
+		tui_lesson_update(t->lesson);
 	view_compose(t->grid, &t->ctx);
+	if (t->lesson)
+		tui_lesson_compose(t->grid, t->lesson);
 	blit(t);
 }
 
@@ -379,6 +386,8 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 		view_act(c, a); /* any key closes the help */
 		return;
 	}
+	if (t->lesson && tui_lesson_key(t->lesson, code, a))
+		return;
 	switch (a) {
 	case VA_QUIT:
 		quit(t, 0);
@@ -568,7 +577,14 @@ static int check_input(const struct tui_opts *o)
 	}
 	if (check_outputs(o) < 0)
 		return 2;
-	if (o->replay) {
+	if (o->lesson) {
+		struct lesson l;
+		if (quiz_load(o->lesson_name, &l, err, sizeof err) < 0) {
+			fprintf(stderr, "conctui: %s\n", err);
+			return 2;
+		}
+		lesson_free(&l);
+	} else if (o->replay) {
 		int n = record_read(o->replay, &trs, err, sizeof err);
 		if (n < 0) {
 			fprintf(stderr, "conctui: %s\n", err);
@@ -578,14 +594,15 @@ static int check_input(const struct tui_opts *o)
 			trace_destroy(trs[i]);
 		free(trs);
 		return 0;
+	} else {
+		const char *name = o->scenario ? o->scenario : "overview";
+		if (scenario_resolve(name, path, sizeof path, err, sizeof err) < 0 ||
+		    run_load_scenario(path, &sc, err, sizeof err) < 0) {
+			fprintf(stderr, "conctui: %s\n", err);
+			return 2;
+		}
+		scenario_free(&sc);
 	}
-	const char *name = o->scenario ? o->scenario : "overview";
-	if (scenario_resolve(name, path, sizeof path, err, sizeof err) < 0 ||
-	    run_load_scenario(path, &sc, err, sizeof err) < 0) {
-		fprintf(stderr, "conctui: %s\n", err);
-		return 2;
-	}
-	scenario_free(&sc);
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
 		fprintf(stderr, "conctui: the interactive view needs a terminal (try --batch)\n");
 		return 2;
@@ -605,7 +622,13 @@ static int open_first(struct tui *t, const struct tui_opts *o)
 	char err[512];
 	int rc;
 
-	if (o->replay)
+	if (o->lesson) {
+		t->lesson =
+		    tui_lesson_new(o->lesson_name, t->session, &t->ctx, o->scale, err, sizeof err);
+		rc = t->lesson ? 0 : -1;
+		if (t->lesson)
+			tui_lesson_enter(t->lesson, 0);
+	} else if (o->replay)
 		rc = tui_session_replay(t->session, o->replay, err, sizeof err);
 	else if (o->scenario && strcmp(o->scenario, "overview") != 0)
 		rc = tui_session_scenario(t->session, o->scenario, o->run.backend, err, sizeof err);
@@ -677,6 +700,7 @@ int tui_main(const struct tui_opts *o)
 		t->status = 1;
 	/* Runs first (their threads may still wake us), then the handles. */
 	tui_session_free(t->session);
+	tui_lesson_free(t->lesson);
 	uv_walk(&t->loop, close_handle, NULL);
 	uv_run(&t->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&t->loop);

@@ -15,6 +15,7 @@
 
 #include "compare.h"
 #include "executor.h"
+#include "quiz.h"
 #include "record.h"
 #include "scenario.h"
 #include "stats.h"
@@ -22,19 +23,10 @@
 #include "view_spinner.h"
 
 /*
- * The overview's three pictures, in the order seed 000 draws them: the same
- * OS threads run one after another, time-sliced on one core, and on every
- * core.
+ * The overview's three pictures, in the order seed 000 draws them (the
+ * table is quiz.h's, so that a lesson's overview beat judges the same runs).
  */
-static const struct {
-	struct executor_want want;
-	const char *title;
-} overview_runs[] = {
-    {{MODEL_SEQUENTIAL, EXEC_UNIT_THREAD, -1, -1}, "Sequential"},
-    {{MODEL_PSEUDO, EXEC_UNIT_THREAD, 1, 0}, "Pseudo-parallel (one core, interleaved)"},
-    {{MODEL_PARALLEL, EXEC_UNIT_THREAD, 1, 0}, "Parallel (several cores)"},
-};
-#define NOVERVIEW 3
+#define NOVERVIEW QUIZ_OVERVIEW_RUNS
 
 /*
  * Seed 004's spinner, the four ways the seed writes it: threads, a
@@ -311,8 +303,8 @@ static void sequence_start(struct tui_session *s, enum sequence_kind k)
 	switch (k) {
 	case SEQ_OVERVIEW:
 		for (int i = 0; i < NOVERVIEW; i++)
-			plan_add(s, executor_match(&overview_runs[i].want)->name,
-				 overview_runs[i].title);
+			plan_add(s, executor_match(&quiz_overview_wants[i])->name,
+				 quiz_overview_titles[i]);
 		break;
 	case SEQ_SPINNER:
 		for (int i = 0; i < NSPINNER; i++) {
@@ -379,6 +371,20 @@ int tui_session_compare(struct tui_session *s, char *err, size_t errlen)
 		return -1;
 	sequence_start(s, SEQ_COMPARE);
 	return 0;
+}
+
+int tui_session_compare_scenario(struct tui_session *s, const char *name, char *err, size_t errlen)
+{
+	if (load(s, name, err, errlen) < 0)
+		return -1;
+	sequence_start(s, SEQ_COMPARE);
+	return 0;
+}
+
+void tui_session_set_run(struct tui_session *s, double scale, const char *backend)
+{
+	s->scale = scale > 0 ? scale : 1.0;
+	snprintf(s->backend, sizeof s->backend, "%.31s", backend ? backend : "");
 }
 
 void tui_session_costs(struct tui_session *s)

@@ -40,6 +40,13 @@ int tui_session_overview(struct tui_session *s, char *err, size_t errlen);
  * Returns 0, or -1 with a message.
  */
 int tui_session_compare(struct tui_session *s, char *err, size_t errlen);
+/*
+ * A lesson's beat: the runs from now on use durations times SCALE and
+ * executor BACKEND ("" or NULL: the scenario's own), as if picked with b.
+ */
+void tui_session_set_run(struct tui_session *s, double scale, const char *backend);
+/* Scenario NAME on every executor that applies (tui_session_compare for a named scenario). */
+int tui_session_compare_scenario(struct tui_session *s, const char *name, char *err, size_t errlen);
 /* Key C: the Costs view, measuring on a thread (again when it is on screen). */
 void tui_session_costs(struct tui_session *s);
 /*

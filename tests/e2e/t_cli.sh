@@ -81,7 +81,7 @@ start=$(date +%s%N)
 # Help and version.
 "$BIN" --help >"$tmp/help" || fail "--help exit status"
 for opt in --backend --batch --compare --costs --json --trace --replay --scale --gil \
-	--switch-interval --workers --list --ascii --no-color --help --version; do
+	--switch-interval --workers --list --lesson --ascii --no-color --help --version; do
 	grep -q -- "$opt" "$tmp/help" || fail "--help does not list $opt"
 	grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" man/conctui.1 2>/dev/null ||
 		fail "the man page does not list $opt"

@@ -29,6 +29,9 @@ runs_from() {
 		fail "$1/bin/conctui --list failed"
 	printf '%s\n' "$list" | head -n 1 | grep -qF "in $1/share/conctui/scenarios:" ||
 		fail "$1: scenarios not found where installed: $(printf '%s\n' "$list" | head -n 1)"
+	printf '%s\n' "$list" | grep -qF "Lessons (name, beats, title) in $1/share/conctui/lessons:" ||
+		fail "$1: lessons not found where installed"
+	printf '%s\n' "$list" | grep -q '^  seeds ' || fail "$1: the built-in lesson is not listed"
 	out=$(cd "$tmp/elsewhere" && env -u CONCTUI_DATADIR "$1/bin/conctui" --batch hello 2>&1) ||
 		fail "$1/bin/conctui --batch hello failed: $out"
 	printf '%s\n' "$out" | grep -q '^tasks: 2 done' || fail "$1: hello did not finish: $out"
@@ -38,7 +41,7 @@ runs_from() {
 mk install PREFIX="$tmp/prefix"
 runs_from "$tmp/prefix"
 for f in share/man/man1/conctui.1 share/bash-completion/completions/conctui \
-	share/conctui/scenarios/hello.ini; do
+	share/conctui/scenarios/hello.ini share/conctui/lessons/seeds.ini; do
 	[ -f "$tmp/prefix/$f" ] || fail "make install did not install $f"
 done
 
