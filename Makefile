@@ -98,6 +98,13 @@ $(BUILD)/tests/%: tests/%.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) $(INC_cli) -o $@ $< $(LIB) \
 		$(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
 
+# A real program for the observer's tests (no Python needed): every test may use it.
+HELPER := $(BUILD)/tests/observe_helper
+$(HELPER): tests/helpers/observe_helper.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -pthread -o $@ $<
+$(TESTS) $(BENCHES): | $(HELPER)
+
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(INC_cli) -fsanitize=fuzzer -o $@ $< $(LIB) \
@@ -146,8 +153,8 @@ test-unit: $(TESTS) $(BIN)
 	@CONCTUI_BIN=$(abspath $(BIN)) CONCTUI_DATADIR=$(abspath assets) \
 		sh tests/run-unit.sh $(TESTS)
 
-test-e2e: $(BIN)
-	@CONCTUI_BIN=$(abspath $(BIN)) sh tests/e2e/run.sh
+test-e2e: $(BIN) $(HELPER)
+	@CONCTUI_BIN=$(abspath $(BIN)) CONCTUI_OBSERVE_HELPER=$(abspath $(HELPER)) sh tests/e2e/run.sh
 
 # The sanitizer builds run the unit tests, and the ASan binary the e2e
 # suite too (CONCTUI_SANITIZED tells it to leave out timing judgements).

@@ -3,7 +3,7 @@
 # Nothing here repeats the program's lists: the options, and which of them
 # take an argument, are read from `conctui --help` (lines starting with "-");
 # scenario, lesson and executor names from `conctui --list` (its sections
-# "Scenarios ...:", "Lessons ...:", "Executors ...:", one indented name per
+# "Scenarios ...:", "Lessons ...:", "Programs ...:", "Executors ...:", one indented name per
 # line). Both are asked of the conctui being completed, so ./conctui in a
 # build tree completes its own scenarios.
 #
@@ -91,7 +91,7 @@ _conctui()
 		return 0
 	fi
 	# A positional: a built-in scenario or lesson by name, or a file.
-	COMPREPLY=($(compgen -W "$(_conctui_list "$bin" Scenarios) $(_conctui_list "$bin" Lessons)" \
+	COMPREPLY=($(compgen -W "$(_conctui_list "$bin" Scenarios) $(_conctui_list "$bin" Lessons) $(_conctui_list "$bin" Programs)" \
 		-- "$cur"))
 	_conctui_files ini
 	return 0

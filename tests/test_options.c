@@ -202,6 +202,39 @@ static void test_usage_lists_every_option(void **unused)
 	free(buf);
 }
 
+/* -- COMMAND and --attach: what follows "--" is the command, untouched; bad mixes refused. */
+static void test_observe(void **unused)
+{
+	(void)unused;
+	struct options o;
+	char err[256];
+
+	assert_int_equal(parse(&o, err, sizeof err, "--batch", "--passthrough", "--", "python3",
+			       "-u", "x.py", "--json", NULL),
+			 0);
+	assert_true(o.batch && o.passthrough);
+	assert_null(o.json); /* after "--": the program's own argument */
+	assert_string_equal(o.command[0], "python3");
+	assert_string_equal(o.command[3], "--json");
+	assert_null(o.command[4]);
+	assert_int_equal(parse(&o, err, sizeof err, "--attach", "42", NULL), 0);
+	assert_int_equal(o.attach, 42);
+	assert_null(o.command);
+
+	assert_int_equal(parse(&o, err, sizeof err, "--batch", "--", NULL), -1);
+	assert_string_equal(err, "-- needs a COMMAND to observe");
+	assert_int_equal(parse(&o, err, sizeof err, "--attach", "4x", NULL), -1);
+	assert_string_equal(err, "--attach 4x: must be a process id");
+	assert_int_equal(parse(&o, err, sizeof err, "--attach", "1", "--", "true", NULL), -1);
+	assert_string_equal(err, "give either --attach PID or -- COMMAND, not both");
+	assert_int_equal(parse(&o, err, sizeof err, "seed-sleep", "--", "true", NULL), -1);
+	assert_string_equal(err, "-- COMMAND does not take a SCENARIO");
+	assert_int_equal(parse(&o, err, sizeof err, "--gil", "old", "--attach", "1", NULL), -1);
+	assert_string_equal(err, "--attach does not take --gil: it runs no scenario");
+	assert_int_equal(parse(&o, err, sizeof err, "--passthrough", "seed-sleep", NULL), -1);
+	assert_string_equal(err, "--passthrough is for an observed program (-- COMMAND)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +246,7 @@ int main(void)
 	    cmocka_unit_test(test_replay_refuses_run_options),
 	    cmocka_unit_test(test_costs_combinations),
 	    cmocka_unit_test(test_usage_lists_every_option),
+	    cmocka_unit_test(test_observe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

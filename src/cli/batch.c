@@ -18,6 +18,7 @@
 #include "escape.h"
 #include "executor.h"
 #include "lesson_cli.h"
+#include "observe_cli.h"
 #include "record.h"
 #include "run.h"
 #include "trace.h"
@@ -257,6 +258,7 @@ int batch_list(void)
 		list_scenarios(dir);
 	else
 		printf("  (no scenario directory found; set CONCTUI_DATADIR)\n");
+	observe_cli_list();
 	/* Executors stay last: scripts read them to the end of the list. */
 	lesson_cli_list();
 	printf("\nExecutors (name, model, how):\n");

@@ -11,6 +11,7 @@
 #include "compare_cli.h"
 #include "costs_cli.h"
 #include "lesson_cli.h"
+#include "observe_cli.h"
 #include "options.h"
 #include "tui.h"
 #include "worker_cli.h"
@@ -38,6 +39,13 @@ int main(int argc, char **argv)
 		return 2;
 	if (o.worker)
 		return worker_cli_main(&o);
+	struct observe_opts oo;
+	char *program[3];
+	int observed = observe_cli_opts(&o, &oo, program);
+	if (observed < 0)
+		return 2;
+	if (observed && o.batch)
+		return observe_cli_batch(&o, &oo);
 	if (o.compare)
 		return compare_cli_main(&o);
 	if (o.costs)
@@ -57,6 +65,7 @@ int main(int argc, char **argv)
 	    .scale = o.scale,
 	    .ascii = o.ascii,
 	    .colour = o.colour,
+	    .observe = observed ? &oo : NULL,
 	};
 	return tui_main(&t);
 }

@@ -29,9 +29,12 @@
 	X(BROKER, "broker", 0, 1, "URL",                                                           \
 	  "the workers executor's Redis, redis://HOST:PORT (default: a private one)")              \
 	X(WORKER, "worker", 0, 0, "", "be a worker for any run on --broker URL, until Ctrl-C")     \
-	X(LIST, "list", 'l', 0, "", "list scenarios (name, title) and executors (name, model)")    \
+	X(LIST, "list", 'l', 0, "", "list scenarios, programs, lessons and executors")             \
 	X(LESSON, "lesson", 0, 0, "[NAME|FILE]",                                                   \
 	  "play a lesson (no NAME: the built-in lesson of the seeds)")                             \
+	X(ATTACH, "attach", 0, 1, "PID", "observe a running process of yours (see -- COMMAND)")    \
+	X(PASSTHROUGH, "passthrough", 0, 0, "",                                                    \
+	  "(batch) let an observed program's output through, not captured")                        \
 	X(ASCII, "ascii", 0, 0, "", "draw with ASCII characters only")                             \
 	X(NOCOLOUR, "no-color", 0, 0, "", "no colours (NO_COLOR is honoured too)")                 \
 	X(HELP, "help", 'h', 0, "", "show this help and exit")                                     \
@@ -65,7 +68,9 @@ void options_usage(FILE *f)
 		"       conctui --batch [OPTIONS] SCENARIO    run, print a chart and figures\n"
 		"       conctui --compare [OPTIONS] SCENARIO  compare every executor\n"
 		"       conctui --costs [--json FILE|-] | --list | --replay FILE\n"
-		"       conctui [--batch] --lesson [NAME|FILE]  play a lesson, beat by beat\n\n");
+		"       conctui [--batch] --lesson [NAME|FILE]  play a lesson, beat by beat\n"
+		"       conctui [OPTIONS] -- COMMAND [ARGS...]  observe a real program's threads\n"
+		"       conctui [OPTIONS] --attach PID          observe a running process\n\n");
 	for (int i = 0; i < NOPTIONS; i++) {
 		char left[40];
 		snprintf(left, sizeof left, "%s%c%s--%s %s", option_table[i].shortopt ? "-" : "",
@@ -74,7 +79,9 @@ void options_usage(FILE *f)
 			 option_table[i].argname);
 		fprintf(f, "  %-30s %s\n", left[0] == ' ' ? left + 1 : left, option_table[i].help);
 	}
-	fprintf(f, "\nSCENARIO is a built-in name (conctui --list) or a scenario file.\n"
+	fprintf(f, "\nSCENARIO is a built-in name (conctui --list) or a scenario file; a program\n"
+		   "of the list (python3 needed) is observed as -- python3 PROGRAM would be.\n"
+		   "CONCTUI_OBSERVE=sampled (or perf) forces how a program is observed.\n"
 		   "Exit status: 0 success, 1 failure at run time, 2 bad usage or input.\n"
 		   "Keys in the TUI: press ? for help; the man page conctui(1) has all.\n");
 }
@@ -98,6 +105,8 @@ static const char *options_range(int id)
 		break;
 	case OPT_GIL:
 		return "must be new, old or off";
+	case OPT_ATTACH:
+		return "must be a process id";
 	case OPT_BROKER:
 		return "must be redis://HOST:PORT or unix:///PATH, under 160 bytes";
 	default:
@@ -148,6 +157,14 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 		break;
 	case OPT_LESSON:
 		o->lesson = true;
+		break;
+	case OPT_ATTACH:
+		if (parse_number(arg, 0, 1 << 30, &v) < 0 || v != (int)v)
+			goto bad;
+		o->attach = (int)v;
+		break;
+	case OPT_PASSTHROUGH:
+		o->passthrough = true;
 		break;
 	case OPT_ASCII:
 		o->ascii = true;
@@ -241,6 +258,56 @@ static int check_combinations(const bool *given, const struct options *o, char *
 	return 0;
 }
 
+/*
+ * Everything after the first "--" is the command to observe; options are
+ * parsed before it only.  Returns the new ARGC.
+ */
+static int split_command(int argc, char **argv, struct options *o)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			o->command = i + 1 < argc ? argv + i + 1 : NULL;
+			o->dashdash = true;
+			return i;
+		}
+	return argc;
+}
+
+/* An observed program takes no scenario and no option that shapes one. */
+static int check_observe(const bool *given, const struct options *o, char *err, size_t len)
+{
+	static const int shapes[] = {OPT_BACKEND, OPT_GIL,   OPT_SWITCH, OPT_SCALE,  OPT_WORKERS,
+				     OPT_COMPARE, OPT_COSTS, OPT_REPLAY, OPT_BROKER, OPT_WORKER};
+	const char *what = o->attach ? "--attach" : "-- COMMAND";
+
+	if (o->dashdash && !o->command) {
+		snprintf(err, len, "-- needs a COMMAND to observe");
+		return -1;
+	}
+	if (o->command && o->attach) {
+		snprintf(err, len, "give either --attach PID or -- COMMAND, not both");
+		return -1;
+	}
+	if (!o->command && !o->attach) {
+		if (o->passthrough) {
+			snprintf(err, len, "--passthrough is for an observed program (-- COMMAND)");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->scenario) {
+		snprintf(err, len, "%s does not take a SCENARIO", what);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+		if (given[shapes[i] - OPTION_BASE - 1]) {
+			snprintf(err, len, "%s does not take --%s: it runs no scenario", what,
+				 option_table[shapes[i] - OPTION_BASE - 1].name);
+			return -1;
+		}
+	return 0;
+}
+
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t len)
 {
 	bool given[NOPTIONS] = {false};
@@ -251,6 +318,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 	memset(o, 0, sizeof *o);
 	o->scale = 1.0;
 	o->colour = !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	argc = split_command(argc, argv, o);
 	for (int i = 0; i < NOPTIONS; i++) {
 		longopts[i] = (struct option){option_table[i].name, option_table[i].has_arg, NULL,
 					      OPTION_BASE + 1 + i};
@@ -289,7 +357,10 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t le
 		snprintf(err, len, "unexpected argument \"%s\"", escape_echo(q, argv[optind]));
 		return -1;
 	}
-	if ((o->batch || o->compare) && !o->costs && !o->scenario && !o->replay && !o->lesson) {
+	if (check_observe(given, o, err, len) < 0)
+		return -1;
+	if ((o->batch || o->compare) && !o->costs && !o->scenario && !o->replay && !o->lesson &&
+	    !o->command && !o->attach) {
 		snprintf(err, len, "%s needs a SCENARIO", o->compare ? "--compare" : "--batch");
 		return -1;
 	}

@@ -25,6 +25,10 @@ struct options {
 	const char *scenario; /* the positional SCENARIO, or NULL */
 	double scale;	      /* --scale, 1.0 */
 	struct run_opts run;  /* --backend, --gil, --switch-interval, --workers */
+	char **command;	      /* after "--": the command to observe (NULL-terminated), or NULL */
+	bool dashdash;	      /* "--" was given */
+	int attach;	      /* --attach PID, or 0 */
+	bool passthrough;     /* --passthrough */
 };
 
 /* Parses ARGV into O; returns 0, or -1 with a one-line message in ERR. */

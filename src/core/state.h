@@ -63,7 +63,8 @@ enum outcome {
 #define MODEL_MAP(X)                                                                               \
 	X(SEQUENTIAL, "sequential", "one task at a time, each to its end")                         \
 	X(PSEUDO, "pseudo-parallel", "one core, tasks interleaved in small pieces")                \
-	X(PARALLEL, "parallel", "several cores, tasks truly at the same time")
+	X(PARALLEL, "parallel", "several cores, tasks truly at the same time")                     \
+	X(OBSERVED, "observed", "a real program's threads, as the kernel ran them")
 
 /* clang-format off */
 enum model {

@@ -72,14 +72,15 @@ int edge_kind_parse(const char *name)
 
 struct trace_lane {
 	char name[TRACE_NAME_MAX];
-	uint32_t first;		  /* index of the lane's first slot */
-	uint32_t cap;		  /* slots the lane may use */
-	_Atomic uint32_t count;	  /* published spans */
-	_Atomic uint32_t dropped; /* spans that did not fit */
-	_Atomic int outcome;	  /* enum outcome */
-	int32_t step;		  /* the writer's current step, for spans it opens */
-	_Atomic uint64_t chunks;  /* chunk boundaries the probe saw (one writer) */
-	_Atomic int32_t worker;	  /* index in meta.workers of who ran it, -1 */
+	uint32_t first;		    /* index of the lane's first slot */
+	uint32_t cap;		    /* slots the lane may use */
+	_Atomic uint32_t count;	    /* published spans */
+	_Atomic uint32_t dropped;   /* spans that did not fit */
+	_Atomic int outcome;	    /* enum outcome */
+	int32_t step;		    /* the writer's current step, for spans it opens */
+	_Atomic uint64_t chunks;    /* chunk boundaries the probe saw (one writer) */
+	_Atomic int32_t worker;	    /* index in meta.workers of who ran it, -1 */
+	struct trace_thread thread; /* an observed program's thread, or zeros */
 };
 
 static uint32_t lane_capacity(int ntasks)
@@ -117,6 +118,7 @@ struct trace *trace_create(int ntasks, unsigned flags)
 	struct trace *tr = map;
 	tr->ntasks = ntasks;
 	tr->nlanes = nlanes;
+	tr->capacity = ntasks;
 	tr->flags = flags;
 	tr->map_size = size;
 	tr->meta.model = MODEL_SEQUENTIAL;
@@ -188,6 +190,34 @@ void trace_set_name(struct trace *tr, int lane, const char *name)
 const char *trace_name(const struct trace *tr, int lane)
 {
 	return tr->lanes[lane].name;
+}
+
+void trace_set_thread(struct trace *tr, int lane, const struct trace_thread *th)
+{
+	tr->lanes[lane].thread = *th;
+}
+
+const struct trace_thread *trace_thread(const struct trace *tr, int lane)
+{
+	return &tr->lanes[lane].thread;
+}
+
+struct trace *trace_create_growing(int capacity)
+{
+	struct trace *tr = trace_create(capacity, 0);
+
+	if (tr)
+		tr->ntasks = tr->nlanes = 1;
+	return tr;
+}
+
+void trace_show_lanes(struct trace *tr, int n)
+{
+	/* Lanes past the tasks hold a lock lane, which an observed run never has. */
+	if (n > tr->ntasks && tr->nlanes == tr->ntasks && n <= tr->capacity) {
+		tr->ntasks = n;
+		tr->nlanes = n;
+	}
 }
 
 static struct trace_slot *slot_at(const struct trace *tr, const struct trace_lane *ln, uint32_t i)

@@ -26,6 +26,7 @@
 
 #define TRACE_REASON_MAX 44	     /* bytes of reason text kept, NUL included */
 #define TRACE_NAME_MAX 32	     /* bytes of a task name, NUL included */
+#define TRACE_EXIT_UNKNOWN -1000     /* an observed program's exit status, not known */
 #define TRACE_OPEN UINT64_MAX	     /* t1 of a span that has not ended yet */
 #define TRACE_MAX_TASKS 100000	     /* tasks in one trace */
 #define TRACE_SPAN_BUDGET (1u << 21) /* spans shared out among the lanes */
@@ -200,6 +201,12 @@ struct trace_meta {
 	int nworkers;	 /* entries of workers used */
 	struct trace_worker workers[TRACE_WORKERS_MAX];
 	int requeued; /* jobs put back after their worker died */
+	/* An observed program (-- COMMAND, --attach); observer[0] == 0 for a scenario. */
+	char observer[8];	   /* how: "perf" or "sampled" */
+	double observer_period_us; /* sampling period; 0 for perf (exact) */
+	char command[256];	   /* its argv, each argument NUL-terminated */
+	int command_argc;	   /* arguments in command */
+	int exit_status;	   /* exit code, -SIGNAL, or TRACE_EXIT_UNKNOWN */
 };
 
 struct trace_lane;
@@ -213,6 +220,7 @@ struct trace {
 	/* public: see struct trace_meta */
 	struct trace_meta meta;
 	/* private */
+	int capacity;	   /* task lanes allocated (trace_show_lanes may reveal them) */
 	uint64_t epoch_ns; /* clock_now_ns() when the run started */
 	struct trace_lane *lanes;
 	void *slots;
@@ -238,6 +246,26 @@ int trace_lock_lane(const struct trace *tr);
 
 void trace_set_name(struct trace *tr, int lane, const char *name);
 const char *trace_name(const struct trace *tr, int lane);
+
+/*
+ * An observed program's thread on LANE: its process id, thread id and the
+ * name of its process.  SAMPLED: its spans were found by sampling.  Set by
+ * the lane's writer before the lane is shown.
+ */
+struct trace_thread {
+	int32_t pid, tid; /* 0 for a task of a scenario */
+	char process[16]; /* the process's name (comm) */
+	bool sampled;	  /* every span of the lane was found by sampling */
+};
+void trace_set_thread(struct trace *tr, int lane, const struct trace_thread *th);
+const struct trace_thread *trace_thread(const struct trace *tr, int lane);
+/* A trace with room for CAPACITY tasks of which only the first is shown yet. */
+struct trace *trace_create_growing(int capacity);
+/*
+ * Makes lanes 0 .. N-1 visible (an observed run grows as threads are born).
+ * Only the thread that reads the trace for a view may call it; N only grows.
+ */
+void trace_show_lanes(struct trace *tr, int n);
 
 /*
  * Writer side (one writer per lane).  NOW_NS is an absolute clock reading.

@@ -70,7 +70,8 @@ static int put(json_t *obj, const char *key, json_t *v)
 	return v ? json_object_set_new(obj, key, v) : -1;
 }
 
-static json_t *span_json(const struct span *sp)
+/* SAMPLED: the lane's spans were found by sampling (an observed program). */
+static json_t *span_json(const struct span *sp, bool sampled)
 {
 	uint64_t t1 = sp->t1 == TRACE_OPEN ? sp->t0 : sp->t1;
 	json_t *o = json_object();
@@ -80,7 +81,7 @@ static json_t *span_json(const struct span *sp)
 	    put(o, "cpu", json_integer(sp->cpu)) || put(o, "reason", text(sp->reason)) ||
 	    put(o, "step", json_integer(sp->step)) ||
 	    put(o, "cause", json_string(cause_name(sp->cause))) ||
-	    put(o, "by", json_integer(sp->by))) {
+	    put(o, "by", json_integer(sp->by)) || (sampled && put(o, "sampled", json_true()))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -98,11 +99,13 @@ static json_t *task_json(const struct trace *tr, int lane)
 	    put(o, "outcome", json_string(outcome_name(trace_outcome(tr, lane)))) ||
 	    put(o, "start_ms", json_real(ms_of(trace_lane_start(tr, lane)))) ||
 	    put(o, "end_ms", json_real(ms_of(trace_lane_end(tr, lane, 0)))) ||
-	    (trace_worker(tr, lane) >= 0 && put(o, "worker", json_integer(trace_worker(tr, lane)))))
+	    (trace_worker(tr, lane) >= 0 &&
+	     put(o, "worker", json_integer(trace_worker(tr, lane)))) ||
+	    record_put_thread(o, tr, lane))
 		goto fail;
 	for (uint32_t i = 0; i < n; i++) {
 		trace_get(tr, lane, i, &sp);
-		if (json_array_append_new(spans, span_json(&sp)))
+		if (json_array_append_new(spans, span_json(&sp, trace_thread(tr, lane)->sampled)))
 			goto fail;
 	}
 	if (put(o, "spans", spans) == 0)
@@ -227,7 +230,7 @@ static json_t *record_json(const struct trace *tr)
 		goto fail;
 	}
 	if (put(o, "edges", edges_json(tr)) || record_put_log(o, tr) || record_put_broker(o, tr) ||
-	    (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
+	    record_put_observer(o, tr) || (lock >= 0 && put(o, "gil", gil_json(tr, lock)))) {
 		json_decref(o);
 		return NULL;
 	}

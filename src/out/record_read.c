@@ -107,7 +107,7 @@ static int read_task(struct reader *rd, struct trace *tr, int lane, json_t *jt, 
 			return -1;
 		trace_set_worker(tr, lane, (int)w);
 	}
-	return 0;
+	return record_read_thread(rd, tr, lane, jt, at);
 }
 
 static int read_gil(struct reader *rd, struct trace *tr, json_t *jg, const char *at)
@@ -299,7 +299,7 @@ static struct trace *read_record(struct reader *rd, json_t *jr, const char *at)
 	if (gil && read_gil(rd, tr, gil, reader_member_path(where, sizeof where, at, "gil")))
 		goto fail;
 	if (read_edges(rd, tr, jr, at) || record_read_log(rd, tr, jr, at) ||
-	    record_read_broker(rd, tr, jr, at))
+	    record_read_broker(rd, tr, jr, at) || record_read_observer(rd, tr, jr, at))
 		goto fail;
 	return tr;
 fail:

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "escape.h"
 #include "latency.h"
+#include "observe.h"
 #include "runner.h"
 #include "work.h"
 
@@ -34,6 +35,18 @@ struct run {
 	char lost[128];	   /* how the latency server died during the run, or "" */
 	void (*on_finish)(void *ud);
 	void *ud;
+	struct observer *obs; /* an observed program's run, else NULL */
+};
+
+/* What run_executor says of an observed run: no executor of ours ran it. */
+static const struct executor observed_executor = {
+    .name = "observed",
+    .model = MODEL_OBSERVED,
+    .summary = "a real program's threads and processes, observed",
+    .unit = EXEC_UNIT_THREAD,
+    .at_once = EXEC_AT_ONCE_ALL,
+    .unit_per_task = true,
+    .multicore = true,
 };
 
 int run_load_scenario(const char *path, struct scenario *sc, char *err, size_t errlen)
@@ -127,11 +140,12 @@ static void *controller_main(void *arg)
 	struct run *r = arg;
 	uint64_t cpu0 = clock_cpu_ns();
 
-	r->rc = r->ex->run(&r->ctx);
+	r->rc = r->obs ? observe_run(r->obs, &r->cancel) : r->ex->run(&r->ctx);
 	/* A task that failed on I/O may have lost the server: say so if it did. */
-	if (scenario_has_step(r->sc, STEP_IO) && any_failed(r->tr))
+	if (r->sc && scenario_has_step(r->sc, STEP_IO) && any_failed(r->tr))
 		latency_died(r->lost, sizeof r->lost);
-	r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
+	if (!r->obs)
+		r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
 	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
 	atomic_store_explicit(&r->finished, true, memory_order_release);
 	if (r->on_finish)
@@ -209,6 +223,43 @@ struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 	return r;
 }
 
+struct run *run_observe(const struct observe_opts *o, void (*on_finish)(void *ud), void *ud,
+			char *err, size_t errlen)
+{
+	struct run *r = calloc(1, sizeof *r);
+
+	if (!r || !(r->tr = observe_trace_new(o))) {
+		snprintf(err, errlen, "out of memory");
+		free(r);
+		return NULL;
+	}
+	r->ex = &observed_executor;
+	r->on_finish = on_finish;
+	r->ud = ud;
+	r->obs = observe_start(o, r->tr, err, errlen);
+	if (!r->obs) {
+		trace_destroy(r->tr);
+		free(r);
+		return NULL;
+	}
+	r->start_ns = r->tr->epoch_ns;
+	int rc = pthread_create(&r->controller, NULL, controller_main, r);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start observing: %s", strerror(rc));
+		observe_free(r->obs);
+		trace_destroy(r->tr);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void run_show_lanes(struct run *r)
+{
+	if (r && r->obs && r->tr)
+		observe_show(r->obs);
+}
+
 bool run_finished(const struct run *r)
 {
 	return atomic_load_explicit(&r->finished, memory_order_acquire);
@@ -219,6 +270,7 @@ int run_wait(struct run *r)
 	if (!r->joined) {
 		pthread_join(r->controller, NULL);
 		r->joined = true;
+		run_show_lanes(r);
 	}
 	return r->rc < 0 ? -1 : 0;
 }
@@ -289,6 +341,7 @@ void run_free(struct run *r)
 	if (!r)
 		return;
 	run_wait(r);
+	observe_free(r->obs);
 	trace_destroy(r->tr);
 	free(r);
 }
@@ -331,6 +384,45 @@ static void close_handle(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
+/* Waits for BW's run (started), SIGINT and SIGTERM interrupting it; its trace or NULL. */
+static struct trace *wait_to_end(struct run_wait_state *bw, int *failed)
+{
+	struct trace *tr = NULL;
+	char why[256];
+
+	uv_signal_start(&bw->sigint, on_signal, SIGINT);
+	uv_signal_start(&bw->sigterm, on_signal, SIGTERM);
+	while (!run_finished(bw->run))
+		uv_run(&bw->loop, UV_RUN_DEFAULT);
+	if (run_wait(bw->run) < 0) {
+		fprintf(stderr, "conctui: %s\n", run_error(bw->run));
+	} else {
+		if (!bw->interrupted && run_failure(bw->run, why, sizeof why)) {
+			fprintf(stderr, "conctui: %s\n", why);
+			*failed = 1;
+		}
+		tr = run_take_trace(bw->run);
+	}
+	run_free(bw->run);
+	return tr;
+}
+
+static void wait_init(struct run_wait_state *bw)
+{
+	uv_loop_init(&bw->loop);
+	uv_async_init(&bw->loop, &bw->done, on_done);
+	uv_signal_init(&bw->loop, &bw->sigint);
+	uv_signal_init(&bw->loop, &bw->sigterm);
+	bw->sigint.data = bw->sigterm.data = bw;
+}
+
+static void wait_close(struct run_wait_state *bw)
+{
+	uv_walk(&bw->loop, close_handle, NULL);
+	uv_run(&bw->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&bw->loop);
+}
+
 struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted,
 			 int *failed)
 {
@@ -338,34 +430,32 @@ struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, i
 	char err[512] = "";
 	struct trace *tr = NULL;
 
-	uv_loop_init(&bw.loop);
-	uv_async_init(&bw.loop, &bw.done, on_done);
-	uv_signal_init(&bw.loop, &bw.sigint);
-	uv_signal_init(&bw.loop, &bw.sigterm);
-	bw.sigint.data = bw.sigterm.data = &bw;
+	wait_init(&bw);
 	bw.run = run_start(sc, ro, on_finish, &bw, err, sizeof err);
-	if (bw.run) {
-		uv_signal_start(&bw.sigint, on_signal, SIGINT);
-		uv_signal_start(&bw.sigterm, on_signal, SIGTERM);
-		while (!run_finished(bw.run))
-			uv_run(&bw.loop, UV_RUN_DEFAULT);
-		char why[256];
-		if (run_wait(bw.run) < 0) {
-			fprintf(stderr, "conctui: %s\n", run_error(bw.run));
-		} else {
-			if (!bw.interrupted && run_failure(bw.run, why, sizeof why)) {
-				fprintf(stderr, "conctui: %s\n", why);
-				*failed = 1;
-			}
-			tr = run_take_trace(bw.run);
-		}
-		run_free(bw.run);
-	} else {
+	if (bw.run)
+		tr = wait_to_end(&bw, failed);
+	else
 		fprintf(stderr, "conctui: %s\n", err);
-	}
-	uv_walk(&bw.loop, close_handle, NULL);
-	uv_run(&bw.loop, UV_RUN_DEFAULT);
-	uv_loop_close(&bw.loop);
+	wait_close(&bw);
+	*interrupted = bw.interrupted;
+	return tr;
+}
+
+struct trace *run_observe_to_end(const struct observe_opts *o, int *interrupted, int *failed,
+				 bool *cannot_start)
+{
+	struct run_wait_state bw = {0};
+	char err[512] = "";
+	struct trace *tr = NULL;
+
+	wait_init(&bw);
+	bw.run = run_observe(o, on_finish, &bw, err, sizeof err);
+	*cannot_start = !bw.run;
+	if (bw.run)
+		tr = wait_to_end(&bw, failed);
+	else
+		fprintf(stderr, "conctui: %s\n", err);
+	wait_close(&bw);
 	*interrupted = bw.interrupted;
 	return tr;
 }

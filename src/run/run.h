@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "executor.h"
+#include "observe.h"
 #include "scenario.h"
 #include "trace.h"
 
@@ -62,6 +63,28 @@ struct trace *run_take_trace(struct run *r);
  */
 struct trace *run_to_end(const struct scenario *sc, const struct run_opts *ro, int *interrupted,
 			 int *failed);
+
+/*
+ * Observes a real program (observe.h) as a run: run_trace, run_finished,
+ * run_interrupt (Ctrl-C, passed on to a launched command), run_wait and
+ * run_free work as for a scenario; run_executor says "observed".  NULL with
+ * one line in ERR when the command cannot run or the process cannot be
+ * observed; nothing is left running then.
+ */
+struct run *run_observe(const struct observe_opts *o, void (*on_finish)(void *ud), void *ud,
+			char *err, size_t errlen);
+/*
+ * An observed run's trace grows as the program's threads are born: the
+ * thread that draws it calls this before each frame to show the new lanes
+ * (nothing for a scenario's run).
+ */
+void run_show_lanes(struct run *r);
+/*
+ * run_to_end for an observed program.  *CANNOT_START: it never started
+ * (the message is on stderr; bad input, exit status 2).
+ */
+struct trace *run_observe_to_end(const struct observe_opts *o, int *interrupted, int *failed,
+				 bool *cannot_start);
 
 /*
  * Loads the scenario file PATH into SC (scenario_load) and checks what only

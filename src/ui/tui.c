@@ -622,6 +622,8 @@ static int open_first(struct tui *t, const struct tui_opts *o)
 	char err[512];
 	int rc;
 
+	if (o->observe)
+		return 0; /* already under way (tui_main) */
 	if (o->lesson) {
 		t->lesson =
 		    tui_lesson_new(o->lesson_name, t->session, &t->ctx, o->scale, err, sizeof err);
@@ -668,6 +670,23 @@ int tui_main(const struct tui_opts *o)
 		return 1;
 	}
 	tui_session_outputs(t->session, o->json, o->trace);
+	/* Early: a run started before the screen (an observed program) may end and wake us. */
+	uv_async_init(&t->loop, &t->wake, on_wake);
+	t->wake.data = t;
+	if (o->observe) {
+		/* Before the screen is taken: a command that cannot run is one plain line. */
+		char err[512];
+		if (tui_session_observe(t->session, o->observe, err, sizeof err) < 0) {
+			fprintf(stderr, "conctui: %s\n", err);
+			tui_session_free(t->session);
+			uv_walk(&t->loop, close_handle, NULL);
+			uv_run(&t->loop, UV_RUN_DEFAULT);
+			uv_loop_close(&t->loop);
+			grid_free(t->grid);
+			free(t);
+			return 2;
+		}
+	}
 	redirect_stderr();
 	if (start_curses(t, o->colour) < 0) {
 		char term[ESCAPE_ECHO_SIZE];
@@ -680,8 +699,7 @@ int tui_main(const struct tui_opts *o)
 	t->ctx.colour = t->colour;
 	uv_poll_init(&t->loop, &t->input, STDIN_FILENO);
 	uv_timer_init(&t->loop, &t->frame);
-	uv_async_init(&t->loop, &t->wake, on_wake);
-	t->input.data = t->frame.data = t->wake.data = t;
+	t->input.data = t->frame.data = t;
 	for (int i = 0; i < 4; i++) {
 		uv_signal_init(&t->loop, &t->sig[i]);
 		t->sig[i].data = t;
@@ -697,6 +715,8 @@ int tui_main(const struct tui_opts *o)
 	}
 	/* A --json or --trace that could not be written is a failure at run time. */
 	if (t->status <= 0 && tui_session_write_failed(t->session))
+		t->status = 1;
+	if (t->status <= 0 && tui_session_program_failed(t->session))
 		t->status = 1;
 	/* Runs first (their threads may still wake us), then the handles. */
 	tui_session_free(t->session);

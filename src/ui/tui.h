@@ -19,6 +19,7 @@ struct tui_opts {
 	bool colour;		 /* false for --no-color or NO_COLOR */
 	bool lesson;		 /* --lesson: play a lesson, beat by beat */
 	const char *lesson_name; /* ... this one (a name or a path); NULL: the built-in one */
+	const struct observe_opts *observe; /* a real program to observe live, or NULL */
 };
 
 /* Runs the interactive program until q; returns the exit status (0, 1 or 2). */

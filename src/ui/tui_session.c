@@ -492,6 +492,12 @@ void tui_session_rerun(struct tui_session *s)
 	case SESSION_REPLAY:
 		view_player_reset(&c->pl, false);
 		break;
+	case SESSION_OBSERVED: {
+		char err[256];
+		if (tui_session_observe(s, &s->observe, err, sizeof err) < 0)
+			snprintf(c->flash, sizeof c->flash, "%.150s", err);
+		break;
+	}
 	default:
 		break;
 	}
@@ -545,8 +551,9 @@ void tui_session_poll(struct tui_session *s)
 			/* On the status line now, and on stderr after the TUI ends. */
 			snprintf(c->flash, sizeof c->flash, "%.*s", (int)sizeof c->flash - 1, why);
 			fprintf(stderr, "conctui: %s\n", why);
+			s->program_failed |= s->kind == SESSION_OBSERVED;
 		}
-		if (i == 0 && s->kind == SESSION_SCENARIO) {
+		if (i == 0 && (s->kind == SESSION_SCENARIO || s->kind == SESSION_OBSERVED)) {
 			stats_compute(run_trace(r), &s->stats);
 			c->stats = &s->stats;
 			set_baseline(s);
@@ -575,6 +582,18 @@ void tui_session_update(struct tui_session *s)
 	struct view_ctx *c = s->ctx;
 
 	for (int i = 0; i < c->npanels; i++)
-		if (s->runs[i] && !s->seen[i])
+		if (s->runs[i] && !s->seen[i]) {
+			run_show_lanes(s->runs[i]); /* an observed program's newborn threads */
 			c->panels[i].now_ns = run_elapsed_ns(s->runs[i]);
+		}
+}
+
+void tui_session_clear(struct tui_session *s)
+{
+	clear(s);
+}
+
+void tui_session_run_ended(void *session)
+{
+	on_finish(session);
 }

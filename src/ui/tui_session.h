@@ -35,6 +35,15 @@ int tui_session_scenario(struct tui_session *s, const char *name, const char *ba
 /* The overview: the `overview` scenario on three executors, one after another. */
 int tui_session_overview(struct tui_session *s, char *err, size_t errlen);
 /*
+ * Observes a real program live (run_observe): -- COMMAND or --attach PID.
+ * Returns 0, or -1 with one line in ERR (nothing left running).  r
+ * observes it again.
+ */
+int tui_session_observe(struct tui_session *s, const struct observe_opts *o, char *err,
+			size_t errlen);
+/* True when an observed program ended with a failure this session (exit status 1). */
+bool tui_session_program_failed(const struct tui_session *s);
+/*
  * Key c: the scenario on screen on every executor that applies, one after
  * another, for the Compare view (compare.c's rows, skip rule and verdict).
  * Returns 0, or -1 with a message.

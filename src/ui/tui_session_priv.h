@@ -13,7 +13,13 @@
 #include "stats.h"
 #include "tui_session.h"
 
-enum session_kind { SESSION_NONE, SESSION_SCENARIO, SESSION_SEQUENCE, SESSION_REPLAY };
+enum session_kind {
+	SESSION_NONE,
+	SESSION_SCENARIO,
+	SESSION_SEQUENCE,
+	SESSION_REPLAY,
+	SESSION_OBSERVED, /* a real program (tui_session_observe.c) */
+};
 
 /*
  * Several runs of one scenario, one after another so that they do not
@@ -57,9 +63,15 @@ struct tui_session {
 	struct baseline base[NBASELINES];
 	void (*wake)(void *);
 	void *wake_ud;
-	const char *json, *trace; /* --json, --trace: written as runs end, or NULL */
-	bool write_failed;	  /* one of them could not be written */
+	const char *json, *trace;    /* --json, --trace: written as runs end, or NULL */
+	bool write_failed;	     /* one of them could not be written */
+	struct observe_opts observe; /* SESSION_OBSERVED: what r observes again */
+	bool program_failed;	     /* an observed program exited non-zero (exit status 1) */
 };
+
+/* tui_session.c, for tui_session_observe.c: empties the screen; a run's end wakes the UI. */
+void tui_session_clear(struct tui_session *s);
+void tui_session_run_ended(void *session);
 
 /*
  * After runs end (and when a record opens): writes --json and --trace once

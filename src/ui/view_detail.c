@@ -54,6 +54,19 @@ static int run_section(struct grid *g, struct view_ctx *c, int y)
 
 	grid_text(g, 1, y++, -1, "The run", view_style(c, ROLE_TITLE));
 	view_figures(g, c, y++);
+	const struct trace *tr = c->npanels > 0 ? c->panels[0].tr : NULL;
+	if (tr && tr->meta.observer[0]) {
+		/* An observed program: how exactly its switches are known. */
+		if (strcmp(tr->meta.observer, "perf") == 0)
+			grid_text(g, 1, y++, g->w - 2,
+				  "observed with perf events: every context switch, exactly",
+				  view_style(c, ROLE_DIM));
+		else
+			grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_DIM),
+				   "observed by sampling /proc every %.2f ms: switches within "
+				   "half a period",
+				   tr->meta.observer_period_us / 1000);
+	}
 	if (!st) {
 		grid_text(g, 1, y++, g->w - 2, "time per state: when the run has ended",
 			  view_style(c, ROLE_DIM));

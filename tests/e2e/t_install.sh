@@ -41,7 +41,8 @@ runs_from() {
 mk install PREFIX="$tmp/prefix"
 runs_from "$tmp/prefix"
 for f in share/man/man1/conctui.1 share/bash-completion/completions/conctui \
-	share/conctui/scenarios/hello.ini share/conctui/lessons/seeds.ini; do
+	share/conctui/scenarios/hello.ini share/conctui/lessons/seeds.ini \
+	share/conctui/programs/hello_threads.py; do
 	[ -f "$tmp/prefix/$f" ] || fail "make install did not install $f"
 done
 
@@ -50,8 +51,10 @@ if command -v bash >/dev/null; then
 	got=$(PATH="$tmp/prefix/bin:$PATH" bash -c '
 		. "$1/share/bash-completion/completions/conctui"
 		COMP_WORDS=(conctui hel); COMP_CWORD=1; cd "$2" && _conctui
-		printf "%s\n" "${COMPREPLY[@]}"' sh "$tmp/prefix" "$tmp/elsewhere")
-	[ "$got" = hello ] || fail "installed completion of 'hel' gave: $got"
+		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' sh "$tmp/prefix" "$tmp/elsewhere")
+	# The scenario, then the shipped programs of that prefix.
+	[ "$got" = "hello hello_asyncio hello_processes hello_threads " ] ||
+		fail "installed completion of 'hel' gave: $got"
 fi
 
 mk uninstall PREFIX="$tmp/prefix"

@@ -1,0 +1,222 @@
+/*
+ * observe_threads.c -- the observed program's threads: finding them as they
+ * are born, giving each a lane, and the sampled method.
+ *
+ * Sampling places a switch half-way between the two samples that saw it,
+ * so within half a period.  A thread that was waiting at both samples but
+ * whose CPU time grew in between ran briefly: schedstat's running time is
+ * exact at every switch, so a running span of that length is put in the
+ * middle of the interval.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "observe_priv.h"
+
+int obs_lane_of(const struct observer *ob, pid_t tid)
+{
+	int n = atomic_load_explicit(&ob->nth, memory_order_relaxed);
+
+	for (int i = 0; i < n; i++)
+		if (ob->th[i].pt.tid == tid)
+			return i;
+	return -1;
+}
+
+void obs_enter(struct observer *ob, struct obs_thread *th, uint64_t t, enum state st, int cpu,
+	       const char *reason)
+{
+	bool first = trace_count(ob->tr, th->lane) == 0;
+
+	th->state = st;
+	th->cpu = cpu;
+	trace_enter(ob->tr, th->lane, t, st, cpu, first ? CAUSE_START : CAUSE_OBSERVED, -1, reason);
+}
+
+void obs_rename(struct observer *ob, struct obs_thread *th, const char *comm)
+{
+	if (strcmp(th->comm, comm) == 0)
+		return;
+	snprintf(th->comm, sizeof th->comm, "%s", comm);
+	pthread_mutex_lock(&ob->names_lock);
+	snprintf(th->new_name, sizeof th->new_name, "%.15s %d", comm, (int)th->pt.tid);
+	th->renamed = true;
+	pthread_mutex_unlock(&ob->names_lock);
+}
+
+static struct obs_proc *proc_of(struct observer *ob, pid_t pid)
+{
+	for (int i = 0; i < ob->nprocs; i++)
+		if (ob->procs[i].pid == pid)
+			return &ob->procs[i];
+	return NULL;
+}
+
+/* Gives thread TID of process P a lane; false when it is gone or no lane is left. */
+static bool add_thread(struct observer *ob, struct obs_proc *p, pid_t tid, uint64_t now)
+{
+	int n = atomic_load_explicit(&ob->nth, memory_order_relaxed);
+	struct obs_thread *th = &ob->th[n];
+	struct proc_sample s;
+
+	if (n >= OBSERVE_LANES || proc_thread_open(&th->pt, p->pid, tid) < 0)
+		return false;
+	if (proc_thread_read(&th->pt, &s) < 0) {
+		proc_thread_close(&th->pt);
+		return false;
+	}
+	char name[TRACE_NAME_MAX];
+	struct trace_thread info = {
+	    .pid = p->pid, .tid = tid, .sampled = ob->method == OBSERVE_SAMPLED};
+	snprintf(info.process, sizeof info.process, "%s", p->comm);
+	snprintf(name, sizeof name, "%.15s %d", s.comm, (int)tid);
+	th->lane = n;
+	th->alive = true;
+	snprintf(th->comm, sizeof th->comm, "%s", s.comm);
+	th->renamed = false;
+	th->run_ns = s.run_ns;
+	th->wait_ns = s.wait_ns;
+	th->state = STATE_DONE; /* no span yet */
+	trace_set_name(ob->tr, n, name);
+	trace_set_thread(ob->tr, n, &info);
+	if (s.state == 'R' && ob->method == OBSERVE_PERF) {
+		/* Runnable, and the kernel has not yet switched it in: it waits for a core. */
+		obs_enter(ob, th, now, STATE_READY, -1, "born, waiting for a core");
+	} else if (s.state == 'R') {
+		obs_enter(ob, th, now, STATE_RUNNING, s.cpu, "running");
+	} else {
+		struct proc_wait w;
+		proc_thread_wait(&th->pt, &w);
+		obs_enter(ob, th, now, w.state, -1, w.reason);
+	}
+	/* The lane is complete: readers may now see it. */
+	atomic_store_explicit(&ob->nth, n + 1, memory_order_release);
+	return true;
+}
+
+static struct obs_proc *add_proc(struct observer *ob, pid_t pid)
+{
+	struct obs_proc *p = proc_of(ob, pid);
+
+	if (p)
+		return p;
+	if (ob->nprocs >= OBSERVE_PROCS)
+		return NULL;
+	p = &ob->procs[ob->nprocs];
+	if (proc_process_info(pid, NULL, p->comm, sizeof p->comm) < 0)
+		return NULL;
+	p->pid = pid;
+	p->alive = true;
+	ob->nprocs++;
+	return p;
+}
+
+void obs_add_process(struct observer *ob, pid_t pid)
+{
+	add_proc(ob, pid);
+}
+
+void obs_discover(struct observer *ob, uint64_t now, bool children)
+{
+	pid_t tids[OBSERVE_LANES];
+
+	if (ob->nprocs == 0)
+		add_proc(ob, ob->pid);
+	if (children) {
+		pid_t parents[OBSERVE_PROCS], found[OBSERVE_PROCS];
+		int n = 0;
+		for (int i = 0; i < ob->nprocs; i++)
+			parents[n++] = ob->procs[i].pid;
+		int k = proc_new_children(parents, n, &ob->seen, found, OBSERVE_PROCS);
+		for (int i = 0; i < k; i++)
+			if (!proc_of(ob, found[i]))
+				add_proc(ob, found[i]);
+	}
+	for (int i = 0; i < ob->nprocs; i++) {
+		struct obs_proc *p = &ob->procs[i];
+		int n = p->alive ? proc_list_threads(p->pid, tids, OBSERVE_LANES) : -1;
+		if (n < 0)
+			p->alive = false;
+		for (int k = 0; k < n; k++)
+			if (obs_lane_of(ob, tids[k]) < 0)
+				add_thread(ob, p, tids[k], now);
+	}
+}
+
+/* The thread has gone: its lane ends. */
+static void thread_gone(struct observer *ob, struct obs_thread *th, uint64_t t)
+{
+	th->alive = false;
+	proc_thread_close(&th->pt);
+	trace_finish(ob->tr, th->lane, t, OUTCOME_DONE, -1, NULL);
+}
+
+/* What a thread in state R is doing: R covers both on a core and queued for one. */
+static void sample_runnable(struct observer *ob, struct obs_thread *th, const struct proc_sample *s,
+			    uint64_t mid, uint64_t drun, uint64_t dwait)
+{
+	/* Queued for most of the interval and barely ran: it waits for a core. */
+	if (dwait > drun && dwait * 2 > ob->period_ns)
+		obs_enter(ob, th, mid, STATE_READY, -1, "runnable, waiting for a core");
+	else
+		obs_enter(ob, th, mid, STATE_RUNNING, s->cpu, "running");
+}
+
+static void sample_thread(struct observer *ob, struct obs_thread *th, uint64_t now)
+{
+	struct proc_sample s;
+	uint64_t dt = now - ob->last_ns, mid = ob->last_ns + dt / 2;
+
+	if (proc_thread_read(&th->pt, &s) < 0) {
+		thread_gone(ob, th, mid);
+		return;
+	}
+	uint64_t drun = s.run_ns - th->run_ns, dwait = s.wait_ns - th->wait_ns;
+	obs_rename(ob, th, s.comm);
+	th->run_ns = s.run_ns;
+	th->wait_ns = s.wait_ns;
+	if (s.state == 'R') {
+		sample_runnable(ob, th, &s, mid, drun, dwait);
+		return;
+	}
+	bool was_waiting = th->state != STATE_RUNNING && th->state != STATE_READY;
+	if (was_waiting && drun == 0)
+		return; /* still in the same wait: it has not run since */
+	if (was_waiting && drun > 0) {
+		/* It ran briefly between two samples: show the burst where it fits. */
+		uint64_t len = drun < dt ? drun : dt;
+		obs_enter(ob, th, mid - len / 2, STATE_RUNNING, s.cpu, "running");
+		mid += len - len / 2;
+	}
+	struct proc_wait w;
+	if (s.state == 'T' || s.state == 't') {
+		w.state = STATE_BLOCKED;
+		snprintf(w.reason, sizeof w.reason, "stopped");
+	} else {
+		proc_thread_wait(&th->pt, &w);
+	}
+	obs_enter(ob, th, mid, w.state, -1, w.reason);
+}
+
+void obs_sample(struct observer *ob, uint64_t now)
+{
+	int n = atomic_load_explicit(&ob->nth, memory_order_relaxed);
+
+	if (ob->last_ns == 0)
+		ob->last_ns = now;
+	for (int i = 0; i < n; i++)
+		if (ob->th[i].alive)
+			sample_thread(ob, &ob->th[i], now);
+	ob->last_ns = now;
+	ob->ticks++;
+}
+
+void obs_finish_all(struct observer *ob, uint64_t now)
+{
+	int n = atomic_load_explicit(&ob->nth, memory_order_relaxed);
+
+	for (int i = 0; i < n; i++)
+		if (ob->th[i].alive)
+			thread_gone(ob, &ob->th[i], now);
+}
