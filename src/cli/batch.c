@@ -19,6 +19,7 @@
 #include "executor.h"
 #include "lesson_cli.h"
 #include "observe_cli.h"
+#include "picks.h"
 #include "record.h"
 #include "run.h"
 #include "trace.h"
@@ -122,6 +123,27 @@ static int outputs_write(const struct options *o, struct outputs *out, struct tr
 	return rc ? -1 : 0;
 }
 
+/* The scheduling choices made (--picks) and what the run found, one line each. */
+static void print_sched(const struct trace *tr, FILE *f)
+{
+	uint32_t n = trace_finding_count(tr);
+	char safe[4 * TRACE_TEXT_MAX];
+	struct trace_finding fd;
+
+	if (tr->meta.npicks > 0) {
+		fprintf(f, "picks:");
+		for (int i = 0; i < tr->meta.npicks; i++)
+			fprintf(f, "%s%s", i ? "," : " ",
+				escape_text(safe, sizeof safe, trace_name(tr, tr->meta.picks[i]),
+					    -1, 0));
+		fprintf(f, "\n");
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (trace_get_finding(tr, i, &fd))
+			fprintf(f, "%s: %s\n", finding_kind_name(fd.kind),
+				escape_text(safe, sizeof safe, fd.text, -1, 0));
+}
+
 static void print_chart(const struct options *o, const struct trace *tr)
 {
 	struct chart_opts co = {.ascii = o->ascii};
@@ -130,8 +152,10 @@ static void print_chart(const struct options *o, const struct trace *tr)
 
 	if (o->trace && strcmp(o->trace, "-") == 0)
 		f = NULL;
-	if (f)
+	if (f) {
 		chart_print(tr, &co, f);
+		print_sched(tr, f);
+	}
 }
 
 /* ---- the modes ------------------------------------------------------------- */
@@ -185,6 +209,15 @@ int batch_main(const struct options *o)
 		scenario_free(&sc);
 		return 2;
 	}
+	if (o->run.picks) {
+		struct picks pk;
+		char err[256];
+		if (picks_parse(&pk, &sc, o->run.picks, err, sizeof err) < 0) {
+			fprintf(stderr, "conctui: %s\n", err);
+			scenario_free(&sc);
+			return 2;
+		}
+	}
 	if (outputs_open(o, &out) < 0) {
 		scenario_free(&sc);
 		return 2;
@@ -215,7 +248,11 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void list_scenarios(const char *dir)
+/*
+ * The scenario files of DIR, by name: those with a goal (CHALLENGES) or
+ * the others, one line each.
+ */
+static void list_scenarios(const char *dir, bool challenges)
 {
 	DIR *d = opendir(dir);
 	char *names[256];
@@ -234,14 +271,18 @@ static void list_scenarios(const char *dir)
 		char path[4096], err[512];
 		struct scenario sc;
 		snprintf(path, sizeof path, "%s/%s.ini", dir, names[i]);
-		char name[256], backend[256], title[1024];
+		char name[256], backend[256], title[1024], goal[64];
 		escape_text(name, sizeof name, names[i], -1, 0);
 		if (run_load_scenario(path, &sc, err, sizeof err) == 0) {
-			printf("  %-16s %-14s %s\n", name,
-			       escape_text(backend, sizeof backend, sc.backend, -1, 0),
-			       escape_text(title, sizeof title, sc.title, -1, 0));
+			goal_format(&sc.goal, goal, sizeof goal);
+			if ((sc.goal.kind != GOAL_NONE) == challenges)
+				printf(challenges ? "  %-16s %-14s %s (goal: %s)\n"
+						  : "  %-16s %-14s %s\n",
+				       name,
+				       escape_text(backend, sizeof backend, sc.backend, -1, 0),
+				       escape_text(title, sizeof title, sc.title, -1, 0), goal);
 			scenario_free(&sc);
-		} else {
+		} else if (!challenges) {
 			printf("  %-16s (%s)\n", name, err);
 		}
 		free(names[i]);
@@ -255,9 +296,13 @@ int batch_list(void)
 	printf("Scenarios (name, default executor, title)%s%s:\n", dir ? " in " : "",
 	       dir ? dir : "");
 	if (dir)
-		list_scenarios(dir);
+		list_scenarios(dir, false);
 	else
 		printf("  (no scenario directory found; set CONCTUI_DATADIR)\n");
+	if (dir) {
+		printf("\nChallenges (name, executor, title, goal; play them with --picks):\n");
+		list_scenarios(dir, true);
+	}
 	observe_cli_list();
 	/* Executors stay last: scripts read them to the end of the list. */
 	lesson_cli_list();

@@ -26,6 +26,9 @@
 	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")               \
 	X(SWITCH, "switch-interval", 0, 1, "MS", "the GIL's switch interval (default: 5)")         \
 	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                    \
+	X(PICKS, "picks", 0, 1, "A,B,...",                                                         \
+	  "asyncio, green, callbacks, gil: at each choice run these tasks in order")               \
+	X(MANUAL, "manual", 0, 0, "", "TUI: stop at each scheduling choice and let you pick")      \
 	X(BROKER, "broker", 0, 1, "URL",                                                           \
 	  "the workers executor's Redis, redis://HOST:PORT (default: a private one)")              \
 	X(WORKER, "worker", 0, 0, "", "be a worker for any run on --broker URL, until Ctrl-C")     \
@@ -191,6 +194,12 @@ static int apply(int id, const char *arg, struct options *o, char *err, size_t l
 			goto bad;
 		o->run.workers = (int)v;
 		break;
+	case OPT_PICKS:
+		o->run.picks = arg;
+		break;
+	case OPT_MANUAL:
+		o->run.manual = true;
+		break;
 	case OPT_BROKER:
 		if (!*arg || strlen(arg) >= 160)
 			goto bad;
@@ -221,7 +230,8 @@ bad:;
  */
 static int check_combinations(const bool *given, const struct options *o, char *err, size_t len)
 {
-	static const int rerun[] = {OPT_BACKEND, OPT_GIL, OPT_SWITCH, OPT_SCALE, OPT_WORKERS};
+	static const int rerun[] = {OPT_BACKEND, OPT_GIL,     OPT_SWITCH,
+				    OPT_SCALE,	 OPT_WORKERS, OPT_PICKS};
 	static const int not_costs[] = {OPT_BACKEND, OPT_GIL,	  OPT_SWITCH, OPT_SCALE,
 					OPT_WORKERS, OPT_COMPARE, OPT_TRACE,  OPT_REPLAY};
 	/* A lesson's beats name their runs; what would change them is refused. */
@@ -253,6 +263,10 @@ static int check_combinations(const bool *given, const struct options *o, char *
 	}
 	if (o->costs && o->scenario) {
 		snprintf(err, len, "--costs does not take a SCENARIO: it runs none");
+		return -1;
+	}
+	if (o->run.manual && (o->batch || o->compare || o->replay)) {
+		snprintf(err, len, "--manual is for the TUI (--batch plays a list with --picks)");
 		return -1;
 	}
 	return 0;

@@ -50,6 +50,11 @@ const char *step_summary(enum step_kind k)
 	return (unsigned)k < STEP_COUNT ? step_table[k].summary : "?";
 }
 
+int step_takes_name(enum step_kind k)
+{
+	return k == STEP_LOCK || k == STEP_UNLOCK;
+}
+
 int step_from_name(const char *name)
 {
 	for (int k = 0; k < STEP_COUNT; k++)
@@ -71,6 +76,7 @@ struct tmpl {
 	int repeat;
 	int count;
 	unsigned keys; /* bits of the keys already given (KEY_*) */
+	unsigned held; /* bits of the locks its steps hold so far (scenario.locks) */
 };
 
 enum section_kind { SEC_NONE, SEC_SCENARIO, SEC_TASK };
@@ -88,7 +94,8 @@ enum {
 	KEY_STEPS = 1 << 8,
 	KEY_REPEAT = 1 << 9,
 	KEY_COUNT = 1 << 10,
-	KEY_MAIN = 1 << 11,
+	KEY_GOAL = 1 << 11,
+	KEY_MAIN = 1 << 12,
 };
 
 struct parse {
@@ -193,6 +200,15 @@ static bool parse_number(const char *s, size_t len, double *out)
 
 /* ---- steps ------------------------------------------------------------- */
 
+/* Task and lock names: letters, digits, '-' and '_'. */
+static bool valid_name(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
+
 static struct step *push_step(struct parse *p)
 {
 	if (p->nsteps == p->cap_steps) {
@@ -229,6 +245,49 @@ static bool step_duration(struct parse *p, enum step_kind k, const char *w, size
 	return true;
 }
 
+/* The lock named by the LEN bytes at NAME: its index, added when new; -1 when full. */
+static int lock_index(struct parse *p, const char *name, size_t len)
+{
+	struct scenario *sc = p->sc;
+
+	for (int i = 0; i < sc->nlocks; i++)
+		if (strlen(sc->locks[i]) == len && memcmp(sc->locks[i], name, len) == 0)
+			return i;
+	if (sc->nlocks == SCENARIO_MAX_LOCKS)
+		return -1;
+	memcpy(sc->locks[sc->nlocks], name, len);
+	sc->locks[sc->nlocks][len] = '\0';
+	return sc->nlocks++;
+}
+
+/*
+ * `lock NAME` / `unlock NAME`: the name, and what the task holds after it.
+ * A task's steps are checked as they are read, so that unlocking a lock it
+ * does not hold, or taking one it holds, is reported at its own line.
+ */
+static bool lock_step(struct parse *p, struct tmpl *t, enum step_kind k, const char *w, size_t n,
+		      int *lock)
+{
+	char q[ESCAPE_ECHO_SIZE];
+
+	if (n == 0)
+		return fail(p, p->line, "missing lock name after \"%s\"", step_name(k));
+	if (n > NAME_MAX_LEN || !valid_name(w, n))
+		return fail(p, p->line, "bad lock name \"%s\" (use letters, digits, '-' and '_')",
+			    escape_echon(q, w, n));
+	if ((*lock = lock_index(p, w, n)) < 0)
+		return fail(p, p->line, "too many locks (at most %d)", SCENARIO_MAX_LOCKS);
+	unsigned bit = 1u << *lock;
+	if (k == STEP_LOCK && (t->held & bit))
+		return fail(p, p->line, "task \"%s\" takes lock \"%s\" while holding it", t->name,
+			    p->sc->locks[*lock]);
+	if (k == STEP_UNLOCK && !(t->held & bit))
+		return fail(p, p->line, "task \"%s\" unlocks \"%s\", which it does not hold",
+			    t->name, p->sc->locks[*lock]);
+	t->held ^= bit;
+	return true;
+}
+
 /* The next blank-separated word of [*S, END): sets *S past it, returns its length. */
 static size_t next_word(const char **s, const char *end, const char **word)
 {
@@ -262,7 +321,10 @@ static bool parse_step(struct parse *p, struct tmpl *t, const char *s, size_t le
 	}
 	if (k < 0)
 		return fail(p, p->line, "unknown step \"%s\"", escape_echon(q1, kw, kn));
-	if (!step_duration(p, (enum step_kind)k, dw, dn, &ms))
+	int lock = -1;
+	ms = 0;
+	if (step_takes_name((enum step_kind)k) ? !lock_step(p, t, (enum step_kind)k, dw, dn, &lock)
+					       : !step_duration(p, (enum step_kind)k, dw, dn, &ms))
 		return false;
 	if (xn > 0)
 		return fail(p, p->line,
@@ -275,6 +337,7 @@ static bool parse_step(struct parse *p, struct tmpl *t, const char *s, size_t le
 		return false;
 	st->kind = (enum step_kind)k;
 	st->ms = ms;
+	st->lock = lock;
 	t->nsteps++;
 	return true;
 }
@@ -303,14 +366,6 @@ static bool parse_steps(struct parse *p, struct tmpl *t, const char *value)
 
 /* ---- sections ---------------------------------------------------------- */
 
-static bool valid_task_name(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-			return false;
-	return true;
-}
-
 static struct tmpl *push_tmpl(struct parse *p)
 {
 	if (p->ntmpls == p->cap_tmpls) {
@@ -338,7 +393,7 @@ static bool open_task(struct parse *p, const char *name, size_t len)
 	if (len > NAME_MAX_LEN)
 		return fail(p, p->line, "task name \"%s\" is too long (at most %d characters)",
 			    escape_echon(q, name, len), NAME_MAX_LEN);
-	if (!valid_task_name(name, len))
+	if (!valid_name(name, len))
 		return fail(p, p->line, "bad task name \"%s\" (use letters, digits, '-' and '_')",
 			    escape_echon(q, name, len));
 	for (int i = 0; i < p->ntmpls; i++)
@@ -390,6 +445,10 @@ static bool close_section(struct parse *p)
 	if (t->nsteps == 0)
 		return fail(p, t->steps_line ? t->steps_line : t->line, "task \"%s\" has no steps",
 			    t->name);
+	for (int i = 0; i < p->sc->nlocks; i++)
+		if (t->held & (1u << i))
+			return fail(p, t->steps_line, "task \"%s\" ends holding lock \"%s\"",
+				    t->name, p->sc->locks[i]);
 	if (p->total + t->count > SCENARIO_MAX_TASKS)
 		return fail(p, t->count_line ? t->count_line : t->line,
 			    "too many tasks: %d in all (at most %d)", p->total + t->count,
@@ -494,6 +553,12 @@ static bool set_setting(struct parse *p, const char *key, const char *v)
 				    "gil must be \"new\", \"old\" or \"off\", not \"%s\"",
 				    escape_echo(q, v));
 		strcpy(sc->gil, v);
+	} else if (strcmp(key, "goal") == 0) {
+		if (goal_parse(v, &sc->goal) < 0)
+			return fail(p, p->line,
+				    "goal must be \"spinner gap <= MS\", \"done by MS\", "
+				    "\"deadlock\" or \"critical overlap\", not \"%s\"",
+				    escape_echo(q, v));
 	} else {
 		if (!parse_number(v, strlen(v), &ms) || !(ms > 0) || ms > SCENARIO_MAX_SWITCH_MS)
 			return fail(p, p->line,
@@ -522,6 +587,7 @@ static const struct scenario_key {
     {"wait", KEY_WAIT, 0, 0, false},
     {"gil", KEY_GIL, 0, 0, false},
     {"switch_interval", KEY_SWITCH, 0, 0, false},
+    {"goal", KEY_GOAL, 0, 0, false},
     {"main", KEY_MAIN, 0, 0, false},
 };
 
@@ -881,6 +947,7 @@ void scenario_scale(struct scenario *sc, double x)
 		return;
 	for (int i = 0; i < sc->nsteps; i++)
 		sc->steps[i].ms *= x;
+	sc->goal.ms *= x;
 }
 
 int scenario_has_step(const struct scenario *sc, enum step_kind k)

@@ -18,7 +18,10 @@
 	X(SLEEP, "sleep", "a timer sleep")                                                         \
 	X(BLOCK, "block", "a blocking call that does not cooperate")                               \
 	X(OFFLOAD, "offload", "computation handed to an executor pool")                            \
-	X(SPIN, "spin", "a spinner frame every MS ms until the others have ended")
+	X(SPIN, "spin", "a spinner frame every MS ms until the others have ended")                 \
+	X(LOCK, "lock", "take the named mutex NAME; waiting for it is the lock state")             \
+	X(UNLOCK, "unlock", "release the named mutex NAME")                                        \
+	X(CRITICAL, "critical", "computation inside a critical region (checked for overlap)")
 
 /* clang-format off */
 enum step_kind {
@@ -38,10 +41,35 @@ enum step_kind {
 #define SCENARIO_MAX_NARRATION 16
 #define SCENARIO_MAX_WORKERS 64
 #define SCENARIO_MAX_SWITCH_MS 1000.0
+#define SCENARIO_MAX_LOCKS 16 /* named locks in one scenario */
+
+/*    ENUM      how it is written       what wins it */
+#define GOAL_MAP(X)                                                                                \
+	X(NONE, "", "no goal")                                                                     \
+	X(SPINNER_GAP, "spinner gap <=", "the spinner never waits longer than MS between frames")  \
+	X(DONE_BY, "done by", "every task has ended done by MS")                                   \
+	X(DEADLOCK, "deadlock", "the run deadlocks")                                               \
+	X(CRITICAL_OVERLAP, "critical overlap", "two tasks are inside a critical region at once")
+
+/* clang-format off */
+enum goal_kind {
+#define X(e, w, d) GOAL_##e,
+	GOAL_MAP(X)
+#undef X
+	GOAL_COUNT
+};
+/* clang-format on */
+
+/* A challenge's goal (`goal = ...` in [scenario]), checked against the run. */
+struct scenario_goal {
+	enum goal_kind kind;
+	double ms; /* SPINNER_GAP, DONE_BY: the bound in ms (scaled with the scenario) */
+};
 
 struct step {
 	enum step_kind kind;
 	double ms;
+	int lock; /* lock, unlock: index in scenario.locks; -1 otherwise */
 };
 
 struct scenario_task {
@@ -75,11 +103,22 @@ struct scenario {
 	int ntasks;
 	struct step *steps; /* storage for every task's steps */
 	int nsteps;
+	char locks[SCENARIO_MAX_LOCKS][TRACE_NAME_MAX]; /* the named locks, in order of use */
+	int nlocks;
+	struct scenario_goal goal; /* GOAL_NONE: not a challenge */
 };
 
 const char *step_name(enum step_kind k);
 const char *step_summary(enum step_kind k);
 int step_from_name(const char *name);
+/* True for steps whose word is a lock's name rather than a duration. */
+int step_takes_name(enum step_kind k);
+
+const char *goal_summary(enum goal_kind k);
+/* Parses a goal's text ("done by 1200"); 0, or -1 when it is not one. */
+int goal_parse(const char *text, struct scenario_goal *out);
+/* Writes the goal as it would be written in a scenario ("done by 1200 ms"). */
+void goal_format(const struct scenario_goal *g, char *buf, size_t len);
 
 /*
  * Parses the scenario file PATH into SC.  Returns 0, or -1 with a one-line

@@ -35,6 +35,7 @@
 #define TRACE_OUTPUT_CAP 8192	     /* output lines one trace holds */
 #define TRACE_FINDING_CAP 64	     /* findings one trace holds */
 #define TRACE_FINDING_TASKS 8	     /* tasks one finding names */
+#define TRACE_PICKS_MAX 256	     /* scheduling choices one trace keeps */
 
 /*
  * Why a span began (the record's "cause"), written by the executor at the
@@ -196,6 +197,9 @@ struct trace_meta {
 	double gil_interval_ms;
 	uint64_t gil_switches;
 	uint64_t gil_drop_requests;
+	/* --picks: the task chosen at each scheduling decision, in order (the record's picks). */
+	int32_t picks[TRACE_PICKS_MAX];
+	int npicks; /* entries used in picks */
 	/* The broker of the `workers` executor: "" when the run had none. */
 	char broker[96]; /* "embedded" or the URL given */
 	int nworkers;	 /* entries of workers used */

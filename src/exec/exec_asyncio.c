@@ -22,12 +22,14 @@
 
 #include "clock.h"
 #include "loop.h"
+#include "loop_lock.h"
 #include "loop_req.h"
 
 enum coro_state {
 	CORO_NEW,   /* created, never run yet: in the ready queue, or waiting for main */
 	CORO_READY, /* in the ready queue */
 	CORO_TIMER, /* in the timer heap */
+	CORO_LOCK,  /* awaiting a lock: in its queue (loop_lock.c) */
 	CORO_IO,    /* awaiting a response */
 	CORO_POOL,  /* awaiting run_in_executor; its lane is the pool thread's */
 	CORO_DONE,
@@ -205,6 +207,23 @@ static int await_pool(struct aio *a, struct coro *c, double ms)
 	return 1;
 }
 
+/* `async with lock`: a busy lock parks the coroutine until it is handed over. */
+static int await_lock(struct aio *a, struct coro *c, int lock)
+{
+	int rc = loop_lock_take(&a->loop, c->task, lock);
+
+	if (rc == 1)
+		c->state = CORO_LOCK;
+	return rc;
+}
+
+static void aio_lock_wake(struct loop *l, int task, int by)
+{
+	struct aio *a = l->ud;
+
+	coro_wake(a, &a->coros[task], 0, clock_now_ns(), CAUSE_LOCK_TAKE, by);
+}
+
 /* ---------------------------------------------------------------------------
  * The coroutine body: the step list, resumable after each await
  * ------------------------------------------------------------------------ */
@@ -254,6 +273,13 @@ static int coro_step(struct aio *a, struct coro *c, const struct step *s)
 		return resumed ? 0 : await_pool(a, c, s->ms);
 	case STEP_SPIN:
 		return coro_spin(a, c, s->ms);
+	case STEP_CRITICAL:
+		return loop_compute(l, c->task, s->ms, "critical region (blocks the loop)");
+	case STEP_LOCK:
+		return resumed ? 0 : await_lock(a, c, s->lock);
+	case STEP_UNLOCK:
+		loop_lock_give(l, c->task, s->lock);
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -361,6 +387,9 @@ static void aio_cancel_all(struct loop *l)
 		case CORO_READY:
 			c->rc = -ECANCELED;
 			break;
+		case CORO_LOCK:
+			coro_wake(a, c, loop_lock_cancel(l, c->task), now, CAUSE_CANCEL, -1);
+			break;
 		default:
 			break; /* a pool job sees the flag and ends; done is done */
 		}
@@ -402,6 +431,7 @@ static const struct loop_ops aio_ops = {
     .cancel_all = aio_cancel_all,
     .quiet = aio_quiet,
     .shut = aio_shut,
+    .lock_wake = aio_lock_wake,
 };
 
 static int asyncio_run(struct exec_ctx *ctx)
@@ -426,6 +456,7 @@ static int asyncio_run(struct exec_ctx *ctx)
 			struct coro *c = &a->coros[i];
 			bool created = ctx->sc->main_task >= 0 && i != ctx->sc->main_task;
 			*c = (struct coro){.task = i, .heap = -1, .state = CORO_NEW};
+			c->node.task = i;
 			trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1,
 				    created ? AIO_CREATED : AIO_QUEUED);
 			/* main = NAME: only main is queued; it queues the others. */

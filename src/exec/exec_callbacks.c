@@ -19,28 +19,31 @@
 
 #include "clock.h"
 #include "loop.h"
+#include "loop_lock.h"
 #include "loop_req.h"
 
 #define CB_QUEUED "callback queued on the loop"
 
 /* What a chain is waiting for: what a cancel must tear down. */
-enum cb_wait { CB_NONE, CB_TIMER, CB_IMMEDIATE, CB_IO, CB_POOL, CB_ENDED };
+enum cb_wait { CB_NONE, CB_TIMER, CB_IMMEDIATE, CB_IO, CB_POOL, CB_LOCK, CB_ENDED };
 
 /* How far one task's chain has got. */
 struct chain {
-	uv_timer_t timer;     /* its sleeps, and its queued callbacks (0 ms) */
-	struct loop_req *req; /* its request in flight */
-	uint64_t deadline;    /* clock_now_ns() time its timer is for */
-	int task;	      /* its lane */
-	int rep;	      /* repetition of the step list */
-	int step;	      /* the step it is on */
-	int woken_by;	      /* the task that cut its timer short, -1: none */
+	struct loop_node node; /* first: --picks queues its callbacks here */
+	uv_timer_t timer;      /* its sleeps, and its queued callbacks (0 ms) */
+	struct loop_req *req;  /* its request in flight */
+	uint64_t deadline;     /* clock_now_ns() time its timer is for */
+	int task;	       /* its lane */
+	int rep;	       /* repetition of the step list */
+	int step;	       /* the step it is on */
+	int woken_by;	       /* the task that cut its timer short, -1: none */
 	enum cb_wait wait;
 };
 
 struct cbs {
-	struct loop loop;     /* first: the loop's ud is this */
-	struct chain *chains; /* one per task */
+	struct loop loop;	/* first: the loop's ud is this */
+	struct chain *chains;	/* one per task */
+	struct loop_runq queue; /* --picks: queued callbacks, run in the order picked */
 };
 
 static void chain_next(struct cbs *s, struct chain *c, enum cause cause);
@@ -130,11 +133,25 @@ static void chain_timer_fired(uv_timer_t *t)
 	chain_done(s, c, 0);
 }
 
+static void chain_run_immediate(struct cbs *s, struct chain *c);
+
 /* setImmediate's callback: the step's own work, on the loop thread. */
 static void chain_immediate(uv_timer_t *t)
 {
-	struct chain *c = t->data;
-	struct cbs *s = cbs_of(t->loop);
+	chain_run_immediate(cbs_of(t->loop), t->data);
+}
+
+/* --picks: the queue runs the callback the user picked (a cancelled one is dropped). */
+static void chain_picked(struct loop *l, struct loop_node *n)
+{
+	struct chain *c = (struct chain *)n;
+
+	if (c->wait == CB_IMMEDIATE)
+		chain_run_immediate(l->ud, c);
+}
+
+static void chain_run_immediate(struct cbs *s, struct chain *c)
+{
 	const struct step *st = chain_step(s, c);
 	char why[64];
 	int rc;
@@ -148,6 +165,14 @@ static void chain_immediate(uv_timer_t *t)
 	case STEP_NATIVE:
 		rc = loop_compute(&s->loop, c->task, st->ms,
 				  "callback: native code (blocks the loop)");
+		break;
+	case STEP_CRITICAL:
+		rc = loop_compute(&s->loop, c->task, st->ms, "callback: critical region");
+		break;
+	case STEP_LOCK:
+		/* Handed the lock by its releaser: the chain goes on from here. */
+		loop_resume(&s->loop, c->task, "callback: lock acquired");
+		rc = 0;
 		break;
 	case STEP_BLOCK:
 		snprintf(why, sizeof why, "callback: blocking sleep %g ms (loop blocked)", st->ms);
@@ -211,6 +236,16 @@ static void chain_next(struct cbs *s, struct chain *c, enum cause cause)
 				    &c->req);
 		c->wait = CB_IO;
 		break;
+	case STEP_LOCK:
+		rc = loop_lock_take(l, c->task, st->lock);
+		if (rc == 1) {
+			c->wait = CB_LOCK;
+			return;
+		}
+		break;
+	case STEP_UNLOCK:
+		loop_lock_give(l, c->task, st->lock);
+		break;
 	case STEP_OFFLOAD:
 		loop_wait(l, c->task, STATE_BLOCKED, cause, "work queued, on_done pending");
 		rc = loop_offload(l, c->task, st->ms, CB_QUEUED, chain_pool_done, c);
@@ -219,11 +254,29 @@ static void chain_next(struct cbs *s, struct chain *c, enum cause cause)
 	default: /* cpu, native, block, spin: a queued callback does the work */
 		loop_wait(l, c->task, STATE_READY, cause, CB_QUEUED);
 		c->wait = CB_IMMEDIATE;
-		uv_timer_start(&c->timer, chain_immediate, 0, 0);
+		if (l->ctx->picks)
+			loop_runq_push(&s->queue, &c->node);
+		else
+			uv_timer_start(&c->timer, chain_immediate, 0, 0);
 		return;
 	}
-	if (rc < 0)
+	if (rc < 0 || st->kind == STEP_LOCK || st->kind == STEP_UNLOCK)
 		chain_done(s, c, rc);
+}
+
+/* The lock's releaser handed it over: the chain's callback is queued. */
+static void cbs_lock_wake(struct loop *l, int task, int by)
+{
+	struct cbs *s = l->ud;
+	struct chain *c = &s->chains[task];
+
+	trace_enter(l->ctx->tr, task, clock_now_ns(), STATE_READY, -1, CAUSE_LOCK_TAKE, by,
+		    CB_QUEUED);
+	c->wait = CB_IMMEDIATE;
+	if (l->ctx->picks)
+		loop_runq_push(&s->queue, &c->node);
+	else
+		uv_timer_start(&c->timer, chain_immediate, 0, 0);
 }
 
 /* ---------------------------------------------------------------------------
@@ -248,6 +301,9 @@ static void cbs_cancel_all(struct loop *l)
 		case CB_IMMEDIATE:
 			uv_timer_stop(&c->timer);
 			chain_end(s, c, -ECANCELED);
+			break;
+		case CB_LOCK:
+			chain_end(s, c, loop_lock_cancel(l, c->task));
 			break;
 		case CB_IO:
 			loop_req_cancel(c->req);
@@ -285,12 +341,15 @@ static void cbs_shut(struct loop *l)
 
 	for (int i = 0; i < l->ctx->sc->ntasks; i++)
 		uv_close((uv_handle_t *)&s->chains[i].timer, NULL);
+	if (l->ctx->picks)
+		loop_runq_close(&s->queue);
 }
 
 static const struct loop_ops cbs_ops = {
     .cancel_all = cbs_cancel_all,
     .quiet = cbs_quiet,
     .shut = cbs_shut,
+    .lock_wake = cbs_lock_wake,
 };
 
 static int callbacks_run(struct exec_ctx *ctx)
@@ -304,9 +363,12 @@ static int callbacks_run(struct exec_ctx *ctx)
 		snprintf(ctx->err, sizeof ctx->err, "out of memory for %d callback chains", n);
 		rc = -1;
 	} else if ((rc = loop_init(&s->loop, ctx, &cbs_ops, s)) == 0) {
+		if (ctx->picks)
+			loop_runq_init(&s->loop, &s->queue, chain_picked);
 		for (int i = 0; i < n; i++) {
 			struct chain *c = &s->chains[i];
 			c->task = i;
+			c->node.task = i;
 			c->woken_by = -1;
 			uv_timer_init(&s->loop.uv, &c->timer);
 			c->timer.data = c;

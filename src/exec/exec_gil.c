@@ -49,6 +49,8 @@ static enum state gil_release_state(enum step_kind why)
 		return STATE_IO;
 	case STEP_NATIVE:
 		return STATE_RUNNING;
+	case STEP_LOCK:
+		return STATE_LOCK;
 	default:
 		return STATE_SLEEP;
 	}
@@ -65,6 +67,8 @@ static const char *gil_release_reason(enum step_kind why)
 		return "GIL released: blocking call";
 	case STEP_SPIN:
 		return "GIL released: spinner waits";
+	case STEP_LOCK:
+		return "GIL released: lock busy";
 	default:
 		return "GIL released for sleep";
 	}
@@ -81,6 +85,8 @@ static const char *gil_return_reason(enum step_kind why)
 		return "call returned: waiting for the GIL";
 	case STEP_SPIN:
 		return "spinner: waiting for the GIL";
+	case STEP_LOCK:
+		return "took the lock: waiting for the GIL";
 	default:
 		return "awake: waiting for the GIL";
 	}
@@ -279,6 +285,7 @@ static void gil_setup_threads(struct exec_ctx *ctx, struct gil *g, struct gil_th
 		runner_init(&t->r, ctx->tr, ctx->sc, i);
 		t->r.latency_port = ctx->latency_port;
 		t->r.cancel = ctx->cancel;
+		t->r.locks = ctx->locks;
 		t->r.live = live;
 		t->r.winner = winner;
 		/* Free-threaded: plain threads, nothing to take or drop. */
@@ -315,6 +322,7 @@ static int gil_exec_run(struct exec_ctx *ctx)
 		return rc;
 	}
 	gil_set_cancel(&g, ctx->cancel);
+	gil_set_picks(&g, ctx->picks, n);
 	gil_setup_threads(ctx, &g, th, &live, &winner);
 	rc = gil_start_threads(ctx, th, n);
 	for (int i = 0; i < n; i++)

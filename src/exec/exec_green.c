@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "loop.h"
+#include "loop_lock.h"
 #include "loop_req.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -68,7 +69,7 @@
 #define GREEN_QUEUED "runnable, waiting for the hub"
 
 /* What a parked green thread waits for: what a cancel must tear down. */
-enum green_wait { GREEN_NONE, GREEN_TIMER, GREEN_IO, GREEN_POOL };
+enum green_wait { GREEN_NONE, GREEN_TIMER, GREEN_IO, GREEN_POOL, GREEN_LOCK };
 
 struct hub;
 
@@ -224,6 +225,24 @@ static int green_offload(struct green *g, double ms)
 	return green_park(g);
 }
 
+/* A lock, patched like gevent's: a busy one parks the green thread until handed over. */
+static int green_lock(struct green *g, int lock)
+{
+	int rc = loop_lock_take(&g->hub->loop, g->task, lock);
+
+	if (rc != 1)
+		return rc;
+	g->wait = GREEN_LOCK;
+	return green_park(g);
+}
+
+static void hub_lock_wake(struct loop *l, int task, int by)
+{
+	struct hub *h = l->ud;
+
+	green_wake(&h->greens[task], 0, clock_now_ns(), CAUSE_LOCK_TAKE, by);
+}
+
 /* ---------------------------------------------------------------------------
  * The task's code: plain blocking steps, like runner.c's
  * ------------------------------------------------------------------------ */
@@ -269,6 +288,13 @@ static int green_step(struct green *g, const struct step *s)
 		return green_offload(g, s->ms);
 	case STEP_SPIN:
 		return green_spin(g, s->ms);
+	case STEP_CRITICAL:
+		return loop_compute(l, g->task, s->ms, "critical region");
+	case STEP_LOCK:
+		return green_lock(g, s->lock);
+	case STEP_UNLOCK:
+		loop_lock_give(l, g->task, s->lock);
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -403,6 +429,8 @@ static void hub_cancel_all(struct loop *l)
 			loop_req_cancel(g->req);
 			g->req = NULL;
 			green_wake(g, -ECANCELED, now, CAUSE_CANCEL, l->winner);
+		} else if (g->wait == GREEN_LOCK) {
+			green_wake(g, loop_lock_cancel(l, g->task), now, CAUSE_CANCEL, -1);
 		} else if (g->queued) {
 			g->rc = -ECANCELED;
 		}
@@ -438,6 +466,7 @@ static const struct loop_ops hub_ops = {
     .cancel_all = hub_cancel_all,
     .quiet = hub_quiet,
     .shut = hub_shut,
+    .lock_wake = hub_lock_wake,
 };
 
 static int green_run(struct exec_ctx *ctx)
@@ -461,6 +490,7 @@ static int green_run(struct exec_ctx *ctx)
 			struct green *g = &h->greens[i];
 			g->hub = h;
 			g->task = i;
+			g->node.task = i;
 			uv_timer_init(&h->loop.uv, &g->timer);
 			g->timer.data = g;
 			g->queued = true;

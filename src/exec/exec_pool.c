@@ -155,6 +155,7 @@ static void run_job(struct pool *p, int w, int job, int prev)
 	runner_init(&r, ctx->tr, ctx->sc, job);
 	r.latency_port = ctx->latency_port;
 	r.cancel = &p->sh->cancel;
+	r.locks = p->ctx->locks;
 	r.winner = &p->sh->winner;
 	r.live = &p->sh->live;
 	r.hooks = &pool_hooks;

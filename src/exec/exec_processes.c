@@ -100,6 +100,7 @@ static _Noreturn void child_main(struct procs *p, int task)
 	runner_init(&r, p->ctx->tr, p->ctx->sc, task);
 	r.latency_port = p->ctx->latency_port;
 	r.cancel = &p->sh->cancel;
+	r.locks = p->ctx->locks;
 	r.winner = &p->sh->winner;
 	r.live = &p->sh->live;
 	runner_run(&r);

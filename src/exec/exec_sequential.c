@@ -22,6 +22,7 @@ static int sequential_run(struct exec_ctx *ctx)
 		runner_init(&r, ctx->tr, ctx->sc, i);
 		r.latency_port = ctx->latency_port;
 		r.cancel = ctx->cancel;
+		r.locks = ctx->locks;
 		r.winner = &winner;
 		r.live = &live;
 		runner_run(&r);

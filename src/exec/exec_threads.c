@@ -111,6 +111,7 @@ static int start_all(struct threads_run *t, pthread_attr_t *attr)
 		runner_init(r, ctx->tr, ctx->sc, i);
 		r->latency_port = ctx->latency_port;
 		r->cancel = ctx->cancel;
+		r->locks = ctx->locks;
 		r->winner = &t->winner;
 		r->live = &t->live;
 		r->ud = t;

@@ -15,6 +15,9 @@
 #include "state.h"
 #include "trace.h"
 
+struct locks;
+struct picks;
+
 /* Everything an executor's run function gets. */
 struct exec_ctx {
 	const struct scenario *sc;
@@ -25,6 +28,8 @@ struct exec_ctx {
 	double switch_interval_ms; /* GIL switch interval */
 	int latency_port;	   /* the loopback latency server, 0 if none */
 	_Atomic int *cancel;	   /* enum runner_cancel: why tasks should stop */
+	struct locks *locks;	   /* the scenario's named locks (locks.h), NULL: none */
+	struct picks *picks;	   /* --picks: who runs at each choice (picks.h), NULL: none */
 	char broker[160];	   /* workers: the broker's URL; "": a private one */
 	char err[256];		   /* the message when run returns < 0 */
 };

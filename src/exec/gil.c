@@ -8,6 +8,7 @@
  * switch mutex/condition pair of FORCE_SWITCHING.
  */
 #include "gil.h"
+#include "picks.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -86,6 +87,51 @@ no_cv:
 no_switch_m:
 	pthread_mutex_destroy(&g->m);
 	return -rc;
+}
+
+void gil_set_picks(struct gil *g, struct picks *picks, int ntasks)
+{
+	if (!picks || g->mode != GIL_NEW || ntasks > 64)
+		return;
+	g->picks = picks;
+	g->wanting = ntasks == 64 ? ~0ull : (1ull << ntasks) - 1;
+	g->turn = -1;
+}
+
+/*
+ * Called with m held while the lock is free: may TASK take it now?  The
+ * first thread to find it free asks the picks among all that want it.
+ */
+static bool gil_my_turn(struct gil *g, int task)
+{
+	if (!g->picks)
+		return true;
+	if (g->turn < 0) {
+		int ready[64], n = 0;
+		for (int i = 0; i < 64; i++)
+			if (g->wanting & (1ull << i))
+				ready[n++] = i;
+		g->turn = n ? ready[picks_choose(g->picks, ready, n)] : task;
+	}
+	return g->turn == task;
+}
+
+/* Called with m held by the thread that takes the lock. */
+static void gil_took_turn(struct gil *g, int task)
+{
+	if (!g->picks)
+		return;
+	g->wanting &= ~(1ull << task);
+	g->turn = -1;
+}
+
+/* Wakes waiters after a release: with picks, every one, since one was chosen. */
+static void gil_wake(struct gil *g)
+{
+	if (g->picks)
+		pthread_cond_broadcast(&g->cv);
+	else
+		pthread_cond_signal(&g->cv);
 }
 
 void gil_set_cancel(struct gil *g, _Atomic int *cancel)
@@ -188,7 +234,9 @@ static int gil_take_new(struct gil *g, int task)
 	int from;
 
 	pthread_mutex_lock(&g->m);
-	while (g->locked) {
+	if (g->picks)
+		g->wanting |= 1ull << task;
+	while (g->locked || !gil_my_turn(g, task)) {
 		if (gil_cancelled(g)) {
 			pthread_mutex_unlock(&g->m);
 			return -ECANCELED;
@@ -209,6 +257,7 @@ static int gil_take_new(struct gil *g, int task)
 			atomic_fetch_add(&g->drop_requests, 1);
 		}
 	}
+	gil_took_turn(g, task);
 	/* switch_m is taken before last_holder changes (see gil_drop_new). */
 	pthread_mutex_lock(&g->switch_m);
 	from = gil_mark_taken(g, task, &at);
@@ -230,7 +279,7 @@ static int gil_drop_new(struct gil *g, int task)
 	atomic_store_explicit(&g->last_holder, task, memory_order_relaxed);
 	pthread_mutex_lock(&g->m);
 	gil_mark_dropped(g);
-	pthread_cond_signal(&g->cv);
+	gil_wake(g);
 	pthread_mutex_unlock(&g->m);
 	/*
 	 * Only a requested drop waits: the dropper must not win the race for

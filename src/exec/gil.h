@@ -73,6 +73,10 @@ struct gil {
 	/* private: counters, read with the accessors */
 	_Atomic uint64_t drop_requests; /* times drop_request went from 0 to 1 */
 	_Atomic uint64_t switch_waits;	/* drops that waited for another taker */
+	/* private: --picks (new mode), guarded by m */
+	struct picks *picks; /* who takes the lock when several want it; NULL: the race */
+	uint64_t wanting;    /* bit per task (< 64) that waits in take or is yet to start */
+	int turn;	     /* the task the picks chose to take it next, -1: not chosen */
 };
 
 /* Returns the mode called NAME ("new", "old", "off"), or -1. */
@@ -84,6 +88,14 @@ const char *gil_mode_name(enum gil_mode m);
  * negative errno when the mutexes or conditions cannot be made.
  */
 int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct trace *tr, int lane);
+/*
+ * --picks: whenever the lock is free and more than one thread wants it,
+ * PICKS chooses the taker (new mode, at most 64 tasks; else ignored).
+ * All NTASKS threads count as wanting it from the start, so the first
+ * choice is made among every task, whichever thread arrives first.
+ */
+struct picks;
+void gil_set_picks(struct gil *g, struct picks *picks, int ntasks);
 /* Waiters poll *CANCEL once per interval and give up when it is non-zero. */
 void gil_set_cancel(struct gil *g, _Atomic int *cancel);
 void gil_destroy(struct gil *g);

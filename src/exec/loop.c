@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "loop_lock.h"
+#include "picks.h"
 #include "runner.h"
 #include "work.h"
 
@@ -123,12 +125,16 @@ void loop_task_end(struct loop *l, int task, int rc)
 	const char *why = NULL;
 	enum outcome o = rc == 0	    ? OUTCOME_DONE
 			 : rc == -ECANCELED ? OUTCOME_CANCELLED
+			 : rc == -EDEADLK   ? OUTCOME_DEADLOCKED
 					    : OUTCOME_FAILED;
+	int flag = atomic_load(l->ctx->cancel);
 
-	if (o == OUTCOME_CANCELLED) {
-		int flag = atomic_load(l->ctx->cancel);
+	if (o == OUTCOME_DEADLOCKED) {
+		why = "deadlocked: waits for a lock in a cycle";
+	} else if (o == OUTCOME_CANCELLED) {
 		/* With no flag up, asyncio.run returned and cancelled what was left. */
 		why = flag == RUNNER_FIRST_DONE	   ? "cancelled: another task finished first"
+		      : flag == RUNNER_DEADLOCK	   ? "cancelled: a deadlock ended the run"
 		      : flag == RUNNER_INTERRUPTED ? "cancelled: run interrupted"
 						   : "cancelled: the main task returned first";
 	} else if (o == OUTCOME_FAILED) {
@@ -170,12 +176,13 @@ int loop_init(struct loop *l, struct exec_ctx *ctx, const struct loop_ops *ops, 
 	probe_init(&l->probe);
 	for (int i = 0; i < ctx->sc->ntasks; i++)
 		l->live += !scenario_task_has_step(&ctx->sc->tasks[i], STEP_SPIN);
-	if (loop_check_fds(ctx) < 0)
+	if (loop_check_fds(ctx) < 0 || loop_lock_init(l) < 0)
 		return -1;
 	meter_start(&l->meter, ctx->tr);
 	if ((rc = uv_loop_init(&l->uv)) != 0) {
 		snprintf(ctx->err, sizeof ctx->err, "cannot start an event loop: %s",
 			 uv_strerror(rc));
+		loop_lock_free(l);
 		return -1;
 	}
 	l->uv.data = l;
@@ -213,12 +220,33 @@ int loop_run(struct loop *l)
 	}
 	if (l->measured)
 		l->ctx->tr->meta.bytes_per_task = l->bytes_per_task;
+	loop_lock_free(l);
 	return rc;
 }
 
 /* ---------------------------------------------------------------------------
  * The run queue and precise timers
  * ------------------------------------------------------------------------ */
+
+/*
+ * --picks: takes the node that runs next out of the batch *HEAD; with more
+ * than one node there, the picks choose among them in queue order.
+ */
+static struct loop_node *loop_runq_pick(struct picks *pk, struct loop_node **head)
+{
+	int ready[PICKS_MAX], n = 0, at = 0;
+	struct loop_node **pp = head, *m;
+
+	for (m = *head; m && n < PICKS_MAX; m = m->next)
+		ready[n++] = m->task;
+	at = picks_choose(pk, ready, n);
+	for (int i = 0; i < at; i++)
+		pp = &(*pp)->next;
+	m = *pp;
+	*pp = m->next;
+	m->next = NULL;
+	return m;
+}
 
 static void loop_runq_turn(uv_idle_t *h)
 {
@@ -229,6 +257,10 @@ static void loop_runq_turn(uv_idle_t *h)
 	/* As asyncio's _run_once: what becomes ready meanwhile waits a turn. */
 	q->head = NULL;
 	q->tail = &q->head;
+	while (n && l->ctx->picks) {
+		struct loop_node *m = loop_runq_pick(l->ctx->picks, &n);
+		q->run(l, m);
+	}
 	while (n) {
 		struct loop_node *next = n->next;
 		n->next = NULL;

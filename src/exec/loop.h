@@ -35,11 +35,14 @@ struct loop_ops {
 	void (*quiet)(struct loop *l);
 	/* Every task has ended: close the executor's own handles. */
 	void (*shut)(struct loop *l);
+	/* TASK was handed a lock it waited for by BY: queue it to run (loop_lock.h). */
+	void (*lock_wake)(struct loop *l, int task, int by);
 };
 
 /* An intrusive FIFO link; the runnable thing embeds it. */
 struct loop_node {
 	struct loop_node *next;
+	int task; /* the task it runs: what --picks chooses by */
 };
 
 /* Runnable tasks, run in order from an idle handle, a batch per loop turn. */
@@ -54,20 +57,21 @@ struct loop {
 	uv_loop_t uv; /* the executor's own, never the default loop */
 	struct exec_ctx *ctx;
 	const struct loop_ops *ops;
-	void *ud;	       /* the executor's state */
-	uv_timer_t watch;      /* polls *ctx->cancel every LOOP_WATCH_MS */
-	int left;	       /* tasks not yet ended */
-	int live;	       /* tasks that do not spin, not yet ended */
-	bool cancelling;       /* cancel_all has run */
-	bool shut;	       /* every task has ended */
-	bool measured;	       /* bytes_per_task is known */
-	double bytes_per_task; /* written to the trace's meta at the end */
-	struct meter meter;    /* started before the tasks were made */
-	struct probe probe;    /* the loop thread's: every task's work on it */
-	int cur;	       /* the task holding the loop thread now, -1: none */
-	int last;	       /* the task that last held it, -1: none yet */
-	int winner;	       /* read-only: with wait = first, the task that won, -1 */
-	int quiet_by;	       /* the last live task, which quieted the spinners */
+	void *ud;		  /* the executor's state */
+	uv_timer_t watch;	  /* polls *ctx->cancel every LOOP_WATCH_MS */
+	int left;		  /* tasks not yet ended */
+	int live;		  /* tasks that do not spin, not yet ended */
+	bool cancelling;	  /* cancel_all has run */
+	bool shut;		  /* every task has ended */
+	bool measured;		  /* bytes_per_task is known */
+	double bytes_per_task;	  /* written to the trace's meta at the end */
+	struct meter meter;	  /* started before the tasks were made */
+	struct probe probe;	  /* the loop thread's: every task's work on it */
+	int cur;		  /* the task holding the loop thread now, -1: none */
+	int last;		  /* the task that last held it, -1: none yet */
+	int winner;		  /* read-only: with wait = first, the task that won, -1 */
+	int quiet_by;		  /* the last live task, which quieted the spinners */
+	struct loop_locks *locks; /* the scenario's named locks (loop_lock.h), NULL: none */
 };
 
 /*

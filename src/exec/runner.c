@@ -29,6 +29,7 @@ void runner_init(struct runner *r, struct trace *tr, const struct scenario *sc, 
 	r->task = task;
 	r->spec = &sc->tasks[task];
 	r->wait = sc->wait;
+	r->sc_locks = sc->locks;
 	probe_init(&r->probe);
 }
 
@@ -205,6 +206,37 @@ static int spin(struct runner *r, double ms)
 	}
 }
 
+/* What a task does once its lock is busy: let the GIL go, record the wait. */
+static void lock_wait(void *ud, int holder, const char *reason)
+{
+	struct runner *r = ud;
+
+	release(r, STEP_LOCK);
+	runner_enter(r, STATE_LOCK, CAUSE_LOCK_WAIT, holder, reason);
+}
+
+/* `lock NAME`: a real lock; a wait ends with a hand-off from its releaser. */
+static int take_lock(struct runner *r, const struct step *s)
+{
+	char why[TRACE_REASON_MAX];
+	int from = -1, rc;
+
+	/* An executor whose tasks share no memory (a worker on another machine) has none. */
+	if (!r->locks || s->lock < 0 || s->lock >= SCENARIO_MAX_LOCKS)
+		return -ENOLCK;
+	const char *name = r->sc_locks[s->lock];
+	rc = locks_take(r->locks, r->task, s->lock, r->cancel, lock_wait, r, &from);
+	if (rc < 0)
+		return rc;
+	if (from >= 0) {
+		acquire(r);
+		trace_edge(r->tr, from, r->task, clock_now_ns(), EDGE_LOCK);
+	}
+	snprintf(why, sizeof why, "took lock %s", name);
+	runner_enter(r, STATE_RUNNING, from >= 0 ? CAUSE_LOCK_TAKE : CAUSE_STEP, from, why);
+	return 0;
+}
+
 static int run_step(struct runner *r, const struct step *s)
 {
 	int rc;
@@ -226,6 +258,15 @@ static int run_step(struct runner *r, const struct step *s)
 		return blocking_wait(r, s);
 	case STEP_SPIN:
 		return spin(r, s->ms);
+	case STEP_CRITICAL:
+		return compute(r, s->ms, CAUSE_STEP, "critical region", 1);
+	case STEP_LOCK:
+		return take_lock(r, s);
+	case STEP_UNLOCK:
+		if (!r->locks || s->lock < 0 || s->lock >= SCENARIO_MAX_LOCKS)
+			return -ENOLCK;
+		locks_give(r->locks, r->task, s->lock);
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -236,9 +277,12 @@ static const char *end_reason(const struct runner *r, int rc, char *buf, size_t 
 {
 	if (rc == 0)
 		return r->done_note[0] ? r->done_note : NULL;
+	if (rc == -EDEADLK)
+		return "deadlocked: waits for a lock in a cycle";
 	if (rc == -ECANCELED) {
 		int why = r->cancel ? atomic_load(r->cancel) : RUNNER_INTERRUPTED;
 		return why == RUNNER_FIRST_DONE ? "cancelled: another task finished first"
+		       : why == RUNNER_DEADLOCK ? "cancelled: a deadlock ended the run"
 						: "cancelled: run interrupted";
 	}
 	snprintf(buf, len, "failed: %s", strerror(-rc));
@@ -295,6 +339,7 @@ enum outcome runner_run(struct runner *r)
 
 	enum outcome o = rc == 0	    ? OUTCOME_DONE
 			 : rc == -ECANCELED ? OUTCOME_CANCELLED
+			 : rc == -EDEADLK   ? OUTCOME_DEADLOCKED
 					    : OUTCOME_FAILED;
 	int by = o == OUTCOME_CANCELLED ? runner_canceller(r->cancel, r->winner) : -1;
 	uint64_t end = clock_now_ns();

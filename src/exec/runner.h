@@ -16,12 +16,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "locks.h"
 #include "probe.h"
 #include "scenario.h"
 #include "trace.h"
 
 /* Values of *cancel: why the remaining tasks stop. */
-enum runner_cancel { RUNNER_GO = 0, RUNNER_FIRST_DONE = 1, RUNNER_INTERRUPTED = 2 };
+enum runner_cancel {
+	RUNNER_GO = 0,
+	RUNNER_FIRST_DONE = 1,
+	RUNNER_INTERRUPTED = 2,
+	RUNNER_DEADLOCK = 3, /* a wait-for cycle was found: the run ends */
+};
 
 struct runner;
 
@@ -54,7 +60,9 @@ struct runner {
 	_Atomic int *live;	/* non-spinner tasks not yet ended */
 	enum cause first_cause; /* of the first span the task opens; NONE: the step's */
 	int first_by;		/* its `by`, with first_cause */
-	const struct runner_hooks *hooks; /* NULL for a plain thread */
+	struct locks *locks;	/* the scenario's named locks, NULL: none */
+	const char (*sc_locks)[TRACE_NAME_MAX]; /* their names (scenario.locks) */
+	const struct runner_hooks *hooks;	/* NULL for a plain thread */
 	const char *call; /* the blocking call of a request it is in or back from; NULL: none */
 	void *ud;	  /* the hooks' data */
 	/* private */

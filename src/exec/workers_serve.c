@@ -81,6 +81,7 @@ static int parse_steps(json_t *steps, struct job *j)
 			return -1;
 		j->steps[i].kind = (enum step_kind)k;
 		j->steps[i].ms = json_number_value(json_array_get(s, 1));
+		j->steps[i].lock = -1; /* named locks are not shared with remote workers */
 	}
 	j->spec.steps = j->steps;
 	j->spec.nsteps = (int)json_array_size(steps);

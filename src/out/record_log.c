@@ -3,6 +3,7 @@
  * "findings" (patterns found in the run), written and read back.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "record.h"
 #include "record_priv.h"
@@ -85,10 +86,32 @@ static json_t *findings_json(const struct trace *tr)
 	return list;
 }
 
+/* --picks: the task chosen at each decision, by name (replayable as a --picks list). */
+static int picks_put(json_t *o, const struct trace *tr)
+{
+	json_t *list;
+
+	if (tr->meta.npicks == 0)
+		return 0;
+	if (!(list = json_array()))
+		return -1;
+	for (int i = 0; i < tr->meta.npicks; i++)
+		if (json_array_append_new(list, json_string(trace_name(tr, tr->meta.picks[i])))) {
+			json_decref(list);
+			return -1;
+		}
+	return json_object_set_new(o, "picks", list);
+}
+
 int record_put_log(json_t *o, const struct trace *tr)
 {
 	json_t *out = output_json(tr), *found = findings_json(tr);
 
+	if (picks_put(o, tr) < 0) {
+		json_decref(out);
+		json_decref(found);
+		return -1;
+	}
 	if (!out || !found || json_object_set_new(o, "output", out)) {
 		json_decref(out);
 		json_decref(found);
@@ -183,7 +206,37 @@ static int read_findings(struct reader *rd, struct trace *tr, json_t *jr, const 
 	return 0;
 }
 
+static int read_picks(struct reader *rd, struct trace *tr, json_t *jr, const char *at)
+{
+	char where[160];
+	json_t *list, *v;
+	size_t i;
+
+	if (!json_object_get(jr, "picks"))
+		return 0;
+	list = reader_list(rd, jr, at, "picks");
+	if (!list)
+		return -1;
+	json_array_foreach(list, i, v)
+	{
+		int task = -1;
+
+		reader_element_path(where, sizeof where, at, "picks", i);
+		for (int k = 0; json_is_string(v) && k < tr->ntasks && task < 0; k++)
+			if (strcmp(trace_name(tr, k), json_string_value(v)) == 0)
+				task = k;
+		if (task < 0)
+			return reader_fail(rd, where, "expected the name of a task of the record");
+		if (tr->meta.npicks < TRACE_PICKS_MAX)
+			tr->meta.picks[tr->meta.npicks++] = task;
+	}
+	return 0;
+}
+
 int record_read_log(struct reader *rd, struct trace *tr, json_t *jr, const char *at)
 {
-	return read_output(rd, tr, jr, at) || read_findings(rd, tr, jr, at) ? -1 : 0;
+	return read_output(rd, tr, jr, at) || read_findings(rd, tr, jr, at) ||
+		       read_picks(rd, tr, jr, at)
+		   ? -1
+		   : 0;
 }

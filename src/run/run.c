@@ -18,7 +18,10 @@
 #include "escape.h"
 #include "latency.h"
 #include "observe.h"
+#include "locks.h"
+#include "picks.h"
 #include "runner.h"
+#include "sched_check.h"
 #include "work.h"
 
 struct run {
@@ -31,8 +34,9 @@ struct run {
 	int rc;		    /* the executor's result, valid once finished */
 	_Atomic int cancel; /* enum runner_cancel, shared with the executor */
 	_Atomic bool finished;
-	uint64_t start_ns; /* absolute: t = 0 of the trace */
-	char lost[128];	   /* how the latency server died during the run, or "" */
+	uint64_t start_ns;  /* absolute: t = 0 of the trace */
+	char lost[128];	    /* how the latency server died during the run, or "" */
+	struct picks picks; /* --picks, when given: ctx.picks points here */
 	void (*on_finish)(void *ud);
 	void *ud;
 	struct observer *obs; /* an observed program's run, else NULL */
@@ -147,6 +151,9 @@ static void *controller_main(void *arg)
 	if (!r->obs)
 		r->tr->meta.wall_ns = clock_now_ns() - r->start_ns;
 	r->tr->meta.cpu_ns = clock_cpu_ns() - cpu0;
+	/* A run stopped for the player's choice is not over: nothing to judge yet. */
+	if (r->sc && r->picks.nstopped == 0)
+		sched_check(r->tr, r->sc);
 	atomic_store_explicit(&r->finished, true, memory_order_release);
 	if (r->on_finish)
 		r->on_finish(r->ud);
@@ -211,6 +218,24 @@ struct run *run_start(const struct scenario *sc, const struct run_opts *o,
 	}
 	fill_ctx(r, o);
 	fill_meta(r);
+	if (o && (o->picks || o->manual) &&
+	    picks_parse(&r->picks, sc, o->picks ? o->picks : "", err, errlen) < 0) {
+		trace_destroy(r->tr);
+		free(r);
+		return NULL;
+	}
+	if (o && (o->picks || o->manual)) {
+		r->picks.tr = r->tr;
+		r->picks.stop = o->manual ? &r->cancel : NULL;
+		r->ctx.picks = &r->picks;
+	}
+	r->ctx.locks = locks_create(sc, r->tr, flags & TRACE_SHARED);
+	if (!r->ctx.locks && sc->nlocks > 0) {
+		snprintf(err, errlen, "cannot make the scenario's locks: %s", strerror(errno));
+		trace_destroy(r->tr);
+		free(r);
+		return NULL;
+	}
 	r->start_ns = clock_now_ns();
 	trace_start(r->tr, r->start_ns);
 	int rc = start_controller(r);
@@ -305,6 +330,15 @@ const char *run_failure(const struct run *r, char *buf, size_t len)
 	return buf;
 }
 
+int run_choice(const struct run *r, int *ready, int max)
+{
+	int n = run_finished(r) ? r->picks.nstopped : 0;
+
+	for (int i = 0; i < n && i < max; i++)
+		ready[i] = r->picks.stopped[i];
+	return n < max ? n : max;
+}
+
 void run_interrupt(struct run *r)
 {
 	atomic_store(&r->cancel, RUNNER_INTERRUPTED);
@@ -342,6 +376,7 @@ void run_free(struct run *r)
 		return;
 	run_wait(r);
 	observe_free(r->obs);
+	locks_destroy(r->ctx.locks);
 	trace_destroy(r->tr);
 	free(r);
 }

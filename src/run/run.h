@@ -23,6 +23,8 @@ struct run_opts {
 	const char *gil;	   /* NULL: the scenario's, else "new" */
 	double switch_interval_ms; /* 0: the scenario's, else 5 ms */
 	int workers;		   /* 0: the scenario's, else one per core */
+	const char *picks;	   /* --picks "A,B,C" (picks.h), NULL: the executor's own order */
+	bool manual;		   /* stop at the first choice the picks do not make */
 	const char *broker;	   /* workers: a Redis URL; NULL: a private redis-server */
 };
 
@@ -45,6 +47,12 @@ const char *run_error(const struct run *r);
  * signal 9 (Killed) during the run: 2 tasks failed"), returned.
  */
 const char *run_failure(const struct run *r, char *buf, size_t len);
+/*
+ * Manual play: once the run has ended, the tasks that were ready at the
+ * choice it stopped at, in READY (room for MAX), and how many; 0 when the
+ * run did not stop for a choice.
+ */
+int run_choice(const struct run *r, int *ready, int max);
 /* Asks every task to stop now (SIGINT, q); the run then ends promptly. */
 void run_interrupt(struct run *r);
 struct trace *run_trace(const struct run *r);

@@ -388,7 +388,16 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 	}
 	if (t->lesson && tui_lesson_key(t->lesson, code, a))
 		return;
+	if (tui_session_manual_key(t->session, code))
+		return;
 	switch (a) {
+	case VA_MANUAL:
+		tui_session_manual_toggle(t->session);
+		return;
+	case VA_SLICE_DOWN:
+	case VA_SLICE_UP:
+		tui_session_slice(t->session, a == VA_SLICE_UP ? 2.0 : 0.5);
+		return;
 	case VA_QUIT:
 		quit(t, 0);
 		return;

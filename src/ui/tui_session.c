@@ -49,6 +49,8 @@ struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts 
 		return NULL;
 	s->ctx = ctx;
 	s->ro = *ro;
+	if (ro->picks)
+		snprintf(s->picks, sizeof s->picks, "%s", ro->picks);
 	s->scale = scale > 0 ? scale : 1.0;
 	s->wake = wake;
 	s->wake_ud = wake_ud;
@@ -160,6 +162,8 @@ static void start_panel(struct tui_session *s, int i, const char *backend)
 	struct run_opts ro = s->ro;
 	char err[256];
 
+	if (s->ro.manual || s->picks[0])
+		ro.picks = s->picks; /* manual play: what was picked so far */
 	ro.backend = backend && *backend ? backend : NULL;
 	if (ro.backend && !executor_find(ro.backend)) {
 		snprintf(p->note, sizeof p->note, "executor not available: %s", ro.backend);
@@ -330,12 +334,20 @@ static void sequence_start(struct tui_session *s, enum sequence_kind k)
 int tui_session_scenario(struct tui_session *s, const char *name, const char *backend, char *err,
 			 size_t errlen)
 {
+	bool same = s->have_sc && strcmp(s->sc_name, name) == 0;
+
 	if (load(s, name, err, errlen) < 0)
 		return -1;
+	if (!same && s->have_sc && s->sc_name[0])
+		s->picks[0] = '\0'; /* picks name another scenario's tasks */
 	if (backend)
 		snprintf(s->backend, sizeof s->backend, "%.31s", backend);
-	/* A spinner on no executor in particular: seed 004's four, side by side. */
-	if (!s->backend[0] && scenario_has_step(&s->sc, STEP_SPIN) > 0)
+	/*
+	 * A spinner on no executor in particular: seed 004's four, side by
+	 * side; a challenge is played on its own executor.
+	 */
+	if (!s->backend[0] && scenario_has_step(&s->sc, STEP_SPIN) > 0 &&
+	    s->sc.goal.kind == GOAL_NONE)
 		sequence_start(s, SEQ_SPINNER);
 	else
 		start_scenario(s);
@@ -474,6 +486,14 @@ int tui_session_replay(struct tui_session *s, const char *path, char *err, size_
 	return 0;
 }
 
+void tui_session_restart(struct tui_session *s)
+{
+	if (s->kind == SESSION_SCENARIO) {
+		clear(s);
+		start_scenario(s);
+	}
+}
+
 void tui_session_rerun(struct tui_session *s)
 {
 	struct view_ctx *c = s->ctx;
@@ -554,6 +574,7 @@ void tui_session_poll(struct tui_session *s)
 			s->program_failed |= s->kind == SESSION_OBSERVED;
 		}
 		if (i == 0 && (s->kind == SESSION_SCENARIO || s->kind == SESSION_OBSERVED)) {
+			tui_session_manual_ended(s);
 			stats_compute(run_trace(r), &s->stats);
 			c->stats = &s->stats;
 			set_baseline(s);

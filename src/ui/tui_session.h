@@ -91,6 +91,22 @@ int tui_session_save_named(struct tui_session *s, char *msg, size_t len);
 /* True when writing --json or --trace has failed this session (exit status 1). */
 bool tui_session_write_failed(const struct tui_session *s);
 
+/*
+ * Manual play (m, --manual): each run stops at the first scheduling choice
+ * its picks do not make, and lists the ready tasks.  A digit (or Enter for
+ * the first) chooses: the run starts again with that pick added, replaying
+ * the earlier ones exactly; u takes the last pick back.  Returns true when
+ * the key CODE was one of these (a choice is waiting, or it was u).
+ */
+bool tui_session_manual_key(struct tui_session *s, int code);
+/* m: manual play on or off for the scenario on screen (from its start). */
+void tui_session_manual_toggle(struct tui_session *s);
+/*
+ * < and >: the time slice as a dial.  Multiplies the GIL's switch interval
+ * by FACTOR (within 0.1 .. 1000 ms) and runs the runs on screen again, to
+ * see the convoy grow and shrink.
+ */
+void tui_session_slice(struct tui_session *s, double factor);
 /* On the UI thread after a wake: take in finished runs, start the next. */
 void tui_session_poll(struct tui_session *s);
 /* Before each frame: how far live runs have got. */

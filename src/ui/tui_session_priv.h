@@ -37,6 +37,7 @@ struct baseline {
 	double wall_ms;
 };
 #define NBASELINES 32
+#define SESSION_CHOICES 9 /* ready tasks a digit can choose */
 
 struct tui_session {
 	struct view_ctx *ctx;
@@ -67,6 +68,10 @@ struct tui_session {
 	bool write_failed;	     /* one of them could not be written */
 	struct observe_opts observe; /* SESSION_OBSERVED: what r observes again */
 	bool program_failed;	     /* an observed program exited non-zero (exit status 1) */
+	/* Manual play (tui_session_manual.c): the picks so far, and the choice waiting. */
+	char picks[1024];	     /* "A,B,...": replayed up to the next choice */
+	int choice[SESSION_CHOICES]; /* the tasks ready at it */
+	int nchoice;		     /* entries used in choice; 0: no choice waiting */
 };
 
 /* tui_session.c, for tui_session_observe.c: empties the screen; a run's end wakes the UI. */
@@ -78,5 +83,9 @@ void tui_session_run_ended(void *session);
  * every run on screen has ended; says so on the status line (tui_session_save.c).
  */
 void tui_session_write_outputs(struct tui_session *s);
+/* Runs the scenario on screen again from its start (manual play's replays). */
+void tui_session_restart(struct tui_session *s);
+/* Manual play: panel 0's run has ended; a choice it stopped at becomes the prompt. */
+void tui_session_manual_ended(struct tui_session *s);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "view_help.h"
 
 const struct view *const view_table[] = {&view_timeline, &view_cores,	&view_detail,
@@ -339,8 +340,9 @@ void view_caption(struct grid *g, const struct view_ctx *c, int y)
 {
 	char buf[512];
 
-	if (c->flash[0]) {
-		grid_text(g, 1, y, g->w - 2, c->flash, view_style(c, ROLE_FLASH));
+	if (c->flash[0] || c->prompt[0]) {
+		grid_text(g, 1, y, g->w - 2, c->flash[0] ? c->flash : c->prompt,
+			  view_style(c, ROLE_FLASH));
 		return;
 	}
 	view_caption_text(c, buf, sizeof buf);
@@ -383,9 +385,30 @@ int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struc
 	return rows;
 }
 
+/* What a run found about its locks and its goal: said first, above the story. */
+static int view_sched_findings(struct grid *g, const struct view_ctx *c, int y, int max)
+{
+	const struct trace *tr = c->npanels == 1 ? c->panels[0].tr : NULL;
+	char line[5 * TRACE_TEXT_MAX], safe[4 * TRACE_TEXT_MAX];
+	struct trace_finding f;
+	int rows = 0;
+
+	for (uint32_t i = 0; tr && i < trace_finding_count(tr); i++) {
+		if (!trace_get_finding(tr, i, &f) ||
+		    (f.kind != FINDING_DEADLOCK && f.kind != FINDING_CRITICAL_OVERLAP &&
+		     f.kind != FINDING_GOAL_MET && f.kind != FINDING_GOAL_MISSED))
+			continue;
+		escape_text(safe, sizeof safe, f.text, -1, 0);
+		snprintf(line, sizeof line, "%s: %s", finding_kind_name(f.kind), safe);
+		rows += view_wrap(g, 1, y + rows, g->w - 2, max - rows, line,
+				  view_style(c, f.kind == FINDING_GOAL_MET ? ROLE_GOOD : ROLE_BAD));
+	}
+	return rows;
+}
+
 int view_narration(struct grid *g, const struct view_ctx *c, int y, int max)
 {
-	int rows = 0;
+	int rows = view_sched_findings(g, c, y, max);
 
 	for (int i = 0; i < c->nnarration; i++)
 		rows +=

@@ -108,7 +108,8 @@ struct view_ctx {
 	bool colour;
 	bool help; /* the help overlay is up */
 	struct view_menu menu;
-	char flash[160]; /* a one-off message, cleared by the next key */
+	char flash[160];  /* a one-off message, cleared by the next key */
+	char prompt[160]; /* manual play: the choice waiting for a key, "" for none */
 
 	/* Caches for composing. */
 	struct view_cores cores[VIEW_MAX_PANELS];

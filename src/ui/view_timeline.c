@@ -74,12 +74,9 @@ static int max(int a, int b)
 static int narration_rows(const struct grid *g, const struct view_ctx *c)
 {
 	struct grid probe = *g;
-	int rows = 0;
 
 	/* Wrapping below the last row counts lines without drawing them. */
-	for (int i = 0; i < c->nnarration; i++)
-		rows += view_wrap(&probe, 1, g->h, g->w - 2, 0, c->narration[i], grid_plain);
-	return rows;
+	return view_narration(&probe, c, g->h, 0);
 }
 
 /* ------------------------------------------------------------------ */
