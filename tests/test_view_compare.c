@@ -239,12 +239,82 @@ static void test_every_view_with_every_run(void **unused)
 	compare_free(&res);
 }
 
+/* Six tasks of 10 ms, one after another (sequential) or all at once. */
+static struct trace *fx_six(const char *backend, enum model m)
+{
+	struct trace *tr = trace_create(6, 0);
+	char name[8];
+
+	for (int i = 0; i < 6; i++) {
+		bool seq = m == MODEL_SEQUENTIAL;
+		snprintf(name, sizeof name, "T%d", i);
+		trace_set_name(tr, i, name);
+		if (seq && i > 0)
+			fx_span(tr, i, STATE_READY, 0, i * 10.0, -1, "waiting for its turn");
+		fx_span(tr, i, STATE_RUNNING, seq ? i * 10.0 : 0, seq ? i * 10.0 + 10 : 10, i,
+			"computing");
+		trace_set_outcome(tr, i, OUTCOME_DONE);
+	}
+	snprintf(tr->meta.scenario, sizeof tr->meta.scenario, "six");
+	snprintf(tr->meta.title, sizeof tr->meta.title, "Six tasks");
+	snprintf(tr->meta.backend, sizeof tr->meta.backend, "%s", backend);
+	tr->meta.model = m;
+	tr->meta.cores = 6;
+	tr->meta.wall_ns = (m == MODEL_SEQUENTIAL ? 60 : 10) * MS;
+	tr->meta.cpu_ns = 60 * MS;
+	return tr;
+}
+
+/*
+ * Once every run is done each small timeline shows all its tasks (the
+ * point of sequential is the last task waiting), and j/k scroll the runs
+ * that do not fit into view.
+ */
+static void test_every_task_once_done(void **unused)
+{
+	(void)unused;
+	struct compare_result res;
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+	struct trace *trs[3] = {fx_six("sequential", MODEL_SEQUENTIAL),
+				fx_six("threads", MODEL_PARALLEL),
+				fx_six("processes", MODEL_PARALLEL)};
+
+	compare_from_traces(trs, 3, &res);
+	fx_compare_ctx(&c, &res);
+	c.pl.cursor = 60 * MS;
+	view_compose(g, &c);
+	int t = fx_find(g, " sequential \u00b7 sequential ");
+	assert_true(t > 0);
+	for (int i = 0; i < 6; i++) {
+		char name[8];
+		snprintf(name, sizeof name, " T%d ", i);
+		assert_non_null(strstr(fx_row(g, t + 1 + i), name));
+	}
+	assert_true(fx_find(g, "more task") < 0);
+	assert_true(fx_find(g, "more run") > t);
+	/* The last run scrolled into view, all its tasks with it. */
+	view_act(&c, VA_PAGE_DOWN);
+	view_compose(g, &c);
+	t = fx_find(g, " processes \u00b7 parallel ");
+	assert_true(t > 0);
+	assert_non_null(strstr(fx_row(g, t + 6), " T5 "));
+	/* While runs go on, the blocks stay small so that every run shows. */
+	c.compare_done = false;
+	view_act(&c, VA_PAGE_UP);
+	view_compose(g, &c);
+	assert_true(fx_find(g, "+3 more tasks") > 0);
+	compare_free(&res);
+	grid_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_and_verdict),
 	    cmocka_unit_test(test_running_skipped_and_rows),
 	    cmocka_unit_test(test_costs_bars),
+	    cmocka_unit_test(test_every_task_once_done),
 	    cmocka_unit_test(test_every_view_with_every_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

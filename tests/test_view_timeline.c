@@ -99,6 +99,7 @@ static void test_sub_cell_edges(void **state)
 	fx_span(tr, 1, STATE_RUNNING, 2.25, 4, 0, "");
 	tr->meta.wall_ns = 10 * MS;
 	fx_ctx(&c, tr);
+	c.colour = true; /* the unlit part of a partial block is the other state's colour */
 	view_lanes_task(g, &c, &ax, tr, 0, 10 * MS, 0);
 	view_lanes_task(g, &c, &ax, tr, 1, 10 * MS, 1);
 	/* Running ends half-way through column 2: a half block. */
@@ -112,7 +113,7 @@ static void test_sub_cell_edges(void **state)
 	ax.cursor = (uint64_t)(1.75 * MS);
 	view_lanes_task(g, &c, &ax, tr, 0, 10 * MS, 0);
 	assert_string_equal(fx_row(g, 0), "\u2588\u258a");
-	/* Time slices inside one column: the running share as a partial block. */
+	/* Time slices inside one column: several changes, so the mixed glyph. */
 	struct trace *sl = trace_create(1, 0);
 	for (int i = 0; i < 10; i++) {
 		fx_span(sl, 0, STATE_RUNNING, i * 1.0, i * 1.0 + 0.25, 0, "");
@@ -121,7 +122,7 @@ static void test_sub_cell_edges(void **state)
 	struct view_axis wide = {0, 2, 0, 10 * MS, 10 * MS};
 	grid_clear(g);
 	view_lanes_task(g, &c, &wide, sl, 0, 10 * MS, 0);
-	assert_string_equal(fx_row(g, 0), "\u258e\u258e");
+	assert_string_equal(fx_row(g, 0), STATE_MIXED_GLYPH STATE_MIXED_GLYPH);
 	trace_destroy(sl);
 	/* ASCII mode has no partial blocks: the larger share wins. */
 	c.ascii = true;
@@ -208,8 +209,23 @@ static void test_many_tasks_summary(void **state)
 	}
 	tr->meta.wall_ns = 6 * MS;
 	fx_ctx(&c, tr);
+	/* Folded: the 10,000 copies are one row, all of them on io until 5 ms. */
+	c.pl.cursor = 3 * MS;
 	view_compose(g, &c);
-	int y = fx_find(g, "tasks (j/k");
+	int y = fx_find(g, "conn\u00d710000");
+	assert_true(y > 0);
+	assert_non_null(strstr(fx_row(g, y), "\u2593\u2593\u2593"));
+	assert_non_null(strstr(fx_row(g, y + 1), "10000 tasks at the cursor: 10000 io"));
+	assert_true(fx_find(g, "tasks (j/k") < 0);
+	/* At the end every one of them runs its callback: the counts follow the cursor. */
+	c.pl.cursor = 6 * MS;
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, y + 1), "10000 running"));
+	/* Enter expands the group into its tasks, with the scroll summary. */
+	view_act(&c, VA_DETAIL);
+	view_compose(g, &c);
+	assert_true(fx_find(g, "conn\u00d710000") < 0);
+	y = fx_find(g, "tasks (j/k");
 	assert_true(y > 0);
 	assert_non_null(strstr(fx_row(g, y), "\u25b2 0 above"));
 	char want[64];
@@ -228,6 +244,55 @@ static void test_many_tasks_summary(void **state)
 	view_compose(g, &c);
 	assert_true(fx_find(g, "conn9999") > 0);
 	assert_true(fx_find(g, "\u25bc 0 below") > 0);
+	/* Esc folds it back, the group selected. */
+	view_act(&c, VA_CLOSE);
+	view_compose(g, &c);
+	assert_true(fx_find(g, "conn\u00d710000") > 0);
+	assert_int_equal(c.sel, 0);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
+/* Copies that all fit are not folded; a task between two groups is its own row. */
+static void test_groups_fold_only_when_needed(void **state)
+{
+	(void)state;
+	struct trace *tr = trace_create(41, 0);
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+	char name[16];
+
+	for (int i = 0; i < 41; i++) {
+		if (i == 20)
+			snprintf(name, sizeof name, "main");
+		else
+			snprintf(name, sizeof name, "%s%d", i < 20 ? "job" : "conn",
+				 i < 20 ? i + 1 : i - 20);
+		trace_set_name(tr, i, name);
+		fx_span(tr, i, i % 2 ? STATE_SLEEP : STATE_RUNNING, 0, 5, i % 2 ? -1 : 0, "");
+	}
+	tr->meta.wall_ns = 5 * MS;
+	fx_ctx(&c, tr);
+	view_compose(g, &c);
+	int jobs = fx_find(g, "job\u00d720"), conns = fx_find(g, "conn\u00d720");
+	int main_row = fx_find(g, " main ");
+	assert_true(jobs > 0 && main_row > jobs && conns > main_row);
+	/* Split half running, half sleeping: the group's cells are mixed. */
+	assert_non_null(strstr(fx_row(g, jobs), STATE_MIXED_GLYPH));
+	/* j from the first group goes to main, then to the second group. */
+	view_act(&c, VA_ROW_DOWN);
+	assert_int_equal(c.sel, 20);
+	view_act(&c, VA_ROW_DOWN);
+	assert_int_equal(c.sel, 21);
+	view_act(&c, VA_ROW_UP);
+	view_act(&c, VA_ROW_UP);
+	assert_int_equal(c.sel, 0);
+	/* A tall screen shows every task: nothing folds. */
+	struct grid *tall = grid_new(120, 60, false);
+	view_compose(tall, &c);
+	assert_true(fx_find(tall, "\u00d720") < 0);
+	assert_true(fx_find(tall, " conn20 ") > 0);
+	grid_free(tall);
 	grid_free(g);
 	trace_destroy(tr);
 }
@@ -333,6 +398,7 @@ int main(void)
 	    cmocka_unit_test(test_caption_steps),
 	    cmocka_unit_test(test_gil_caption_and_lane),
 	    cmocka_unit_test(test_many_tasks_summary),
+	    cmocka_unit_test(test_groups_fold_only_when_needed),
 	    cmocka_unit_test(test_too_small),
 	    cmocka_unit_test(test_help_lists_every_key),
 	    cmocka_unit_test(test_overview_panels),

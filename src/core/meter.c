@@ -3,6 +3,9 @@
  */
 #include "meter.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,13 @@ int64_t meter_trace_bytes(const struct trace *tr)
 
 void meter_start(struct meter *m, const struct trace *tr)
 {
+#ifdef __GLIBC__
+	/*
+	 * Memory an earlier run freed is still resident in the allocator's
+	 * arenas, and tasks reusing it would not count: hand it back first.
+	 */
+	malloc_trim(0);
+#endif
 	/* The trace first: its mincore() buffer is then in both readings. */
 	m->tr = tr;
 	m->trace0 = meter_trace_bytes(tr);

@@ -61,7 +61,9 @@ void probe_enter(struct probe *p, struct trace *tr, int lane, enum state st, enu
 		note_off_cpu(p, tr, lane, now);
 	p->cpu = st == STATE_RUNNING ? probe_current_cpu() : -1;
 	p->last_ns = now;
-	p->last_cpu_ns = clock_thread_cpu_ns();
+	/* Only a running span is judged against CPU time: a wait spares the system call. */
+	if (p->cpu >= 0)
+		p->last_cpu_ns = clock_thread_cpu_ns();
 	trace_enter(tr, lane, now, st, p->cpu, cause, by, reason);
 }
 

@@ -32,6 +32,14 @@ enum state_colour {
 	X(BLOCKED, "blocked", "blocked (join, queue)", "\u2500", '_', COLOUR_MAGENTA)              \
 	X(DONE, "done", "finished", " ", ' ', COLOUR_DEFAULT)
 
+/*
+ * A cell of a picture that holds two or more state changes, none of its
+ * states holding three quarters of it: no single state may stand for it (that would alias: 5 ms
+ * holds drawn as 80 ms blocks), so it gets its own glyph, listed in every legend.
+ */
+#define STATE_MIXED_GLYPH "\u259a"
+#define STATE_MIXED_ASCII '*'
+
 /* clang-format off */
 enum state {
 #define X(e, n, l, g, a, c) STATE_##e,

@@ -5,7 +5,7 @@
  *
  * A coroutine is a small resumable state machine (which repetition, which
  * step, whether that step's await has completed) and no stack: that is
- * why C10k fits in a few hundred bytes per connection.  The loop keeps,
+ * why C10k fits in about a hundred bytes per connection.  The loop keeps,
  * as asyncio's does, its own ready queue (a FIFO run one batch per turn)
  * and its own timer heap (by deadline) behind a single libuv wake-up
  * timer; sockets are libuv's.  `offload` goes to libuv's thread pool, the
@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "clock.h"
 #include "loop.h"
@@ -55,7 +56,8 @@ struct aio {
 	uv_timer_t wake;	/* fires at the heap's earliest deadline */
 	struct coro *coros;	/* one per task */
 	struct coro **heap;	/* the timer heap: a binary min-heap by deadline */
-	int nheap;
+	int nheap;		/* coroutines in the heap */
+	size_t map_size;	/* bytes mapped for coros and heap */
 };
 
 #define AIO_QUEUED "queued on the event loop"
@@ -182,7 +184,7 @@ static int await_io(struct aio *a, struct coro *c, double ms)
 
 	snprintf(why, sizeof why, "await response (io %g ms)", ms);
 	loop_wait(&a->loop, c->task, STATE_IO, CAUSE_YIELD, why);
-	rc = loop_req_start(&a->loop.uv, a->loop.ctx->latency_port, ms, coro_io_done, c, &c->req);
+	rc = loop_req_start(&a->loop.reqs, a->loop.ctx->latency_port, ms, coro_io_done, c, &c->req);
 	if (rc < 0)
 		return rc;
 	c->state = CORO_IO;
@@ -434,41 +436,62 @@ static const struct loop_ops aio_ops = {
     .lock_wake = aio_lock_wake,
 };
 
+/*
+ * The coroutines and the heap's slots, in pages of their own mapped after
+ * the meter's baseline (loop_init): fresh pages that the tasks touch, so
+ * the meter counts them, whatever an earlier run left in malloc's arenas.
+ */
+static int aio_alloc(struct aio *a, int n)
+{
+	size_t coros = ((size_t)n * sizeof *a->coros + 63) & ~(size_t)63;
+	size_t size = coros + (size_t)n * sizeof *a->heap;
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		return -1;
+	a->map_size = size;
+	a->coros = m;
+	a->heap = (struct coro **)((char *)m + coros);
+	return 0;
+}
+
 static int asyncio_run(struct exec_ctx *ctx)
 {
 	int n = ctx->sc->ntasks, rc;
 	struct aio *a = calloc(1, sizeof *a);
 
-	/* Allocated before the baseline, touched after: they count as per-task memory. */
-	if (a) {
-		a->coros = calloc((size_t)n, sizeof *a->coros);
-		a->heap = calloc((size_t)n, sizeof *a->heap);
-	}
-	if (!a || !a->coros || !a->heap) {
+	if (!a) {
 		snprintf(ctx->err, sizeof ctx->err, "out of memory for %d coroutines", n);
-		rc = -1;
-	} else if ((rc = loop_init(&a->loop, ctx, &aio_ops, a)) == 0) {
+		return -1;
+	}
+	if ((rc = loop_init(&a->loop, ctx, &aio_ops, a)) == 0) {
 		loop_runq_init(&a->loop, &a->ready, coro_resume);
 		uv_timer_init(&a->loop.uv, &a->wake);
 		a->wake.data = a;
-		uint64_t now = clock_now_ns();
-		for (int i = 0; i < n; i++) {
-			struct coro *c = &a->coros[i];
-			bool created = ctx->sc->main_task >= 0 && i != ctx->sc->main_task;
-			*c = (struct coro){.task = i, .heap = -1, .state = CORO_NEW};
-			c->node.task = i;
-			trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1,
-				    created ? AIO_CREATED : AIO_QUEUED);
-			/* main = NAME: only main is queued; it queues the others. */
-			if (!created)
-				loop_runq_push(&a->ready, &c->node);
+		if (aio_alloc(a, n) < 0) {
+			a->loop.left = a->loop.live =
+			    0; /* nothing will run: the loop only closes */
+			loop_run(&a->loop);
+			snprintf(ctx->err, sizeof ctx->err, "out of memory for %d coroutines", n);
+			rc = -1;
+		} else {
+			uint64_t now = clock_now_ns();
+			for (int i = 0; i < n; i++) {
+				struct coro *c = &a->coros[i];
+				bool created = ctx->sc->main_task >= 0 && i != ctx->sc->main_task;
+				*c = (struct coro){.task = i, .heap = -1, .state = CORO_NEW};
+				c->node.task = i;
+				trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1,
+					    created ? AIO_CREATED : AIO_QUEUED);
+				/* main = NAME: only main is queued; it queues the others. */
+				if (!created)
+					loop_runq_push(&a->ready, &c->node);
+			}
+			rc = loop_run(&a->loop);
 		}
-		rc = loop_run(&a->loop);
 	}
-	if (a) {
-		free(a->coros);
-		free(a->heap);
-	}
+	if (a->coros)
+		munmap(a->coros, a->map_size);
 	free(a);
 	return rc;
 }

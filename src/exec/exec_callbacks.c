@@ -232,7 +232,7 @@ static void chain_next(struct cbs *s, struct chain *c, enum cause cause)
 		return;
 	case STEP_IO:
 		loop_wait(l, c->task, STATE_IO, cause, "request sent, on_response pending");
-		rc = loop_req_start(&l->uv, l->ctx->latency_port, st->ms, chain_response, c,
+		rc = loop_req_start(&l->reqs, l->ctx->latency_port, st->ms, chain_response, c,
 				    &c->req);
 		c->wait = CB_IO;
 		break;

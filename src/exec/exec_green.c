@@ -198,7 +198,7 @@ static int green_io(struct green *g, double ms)
 	int rc;
 
 	loop_wait(l, g->task, STATE_IO, CAUSE_YIELD, "awaiting response (implicit switch)");
-	rc = loop_req_start(&l->uv, l->ctx->latency_port, ms, green_io_done, g, &g->req);
+	rc = loop_req_start(&l->reqs, l->ctx->latency_port, ms, green_io_done, g, &g->req);
 	if (rc < 0)
 		return rc;
 	g->wait = GREEN_IO;

@@ -103,6 +103,7 @@ static void loop_shut(struct loop *l)
 		return;
 	l->shut = true;
 	uv_close((uv_handle_t *)&l->watch, NULL);
+	loop_reqs_close(&l->reqs);
 	if (l->ops->shut)
 		l->ops->shut(l);
 }
@@ -168,6 +169,7 @@ int loop_init(struct loop *l, struct exec_ctx *ctx, const struct loop_ops *ops, 
 	int rc;
 
 	memset(l, 0, sizeof *l);
+	loop_reqs_init(&l->reqs, &l->uv);
 	l->ctx = ctx;
 	l->ops = ops;
 	l->ud = ud;
@@ -214,6 +216,7 @@ int loop_run(struct loop *l)
 		uv_run(&l->uv, UV_RUN_DEFAULT);
 		rc = -1;
 	}
+	loop_reqs_close(&l->reqs); /* idempotent: when the tasks did not all end */
 	if (uv_loop_close(&l->uv) != 0) {
 		snprintf(l->ctx->err, sizeof l->ctx->err, "the event loop did not close cleanly");
 		rc = -1;

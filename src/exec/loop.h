@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "executor.h"
+#include "loop_req.h"
 #include "meter.h"
 #include "probe.h"
 
@@ -72,6 +73,7 @@ struct loop {
 	int winner;		  /* read-only: with wait = first, the task that won, -1 */
 	int quiet_by;		  /* the last live task, which quieted the spinners */
 	struct loop_locks *locks; /* the scenario's named locks (loop_lock.h), NULL: none */
+	struct loop_reqs reqs;	  /* requests to the latency server in flight */
 };
 
 /*

@@ -39,6 +39,7 @@
 #include "tui_lesson.h"
 #include "tui_session.h"
 #include "view_ctx.h"
+#include "view_find.h"
 
 #define FRAME_MS 33 /* ~30 frames a second while something moves */
 
@@ -347,6 +348,8 @@ static int translate_key(int kind, wint_t wc, MEVENT *ev, bool *have_mouse)
 		return VK_BTAB;
 	case KEY_ENTER:
 		return VK_ENTER;
+	case KEY_BACKSPACE:
+		return VK_BACKSPACE;
 	case KEY_MOUSE:
 		if (getmouse(ev) != OK)
 			return VK_NONE;
@@ -377,6 +380,8 @@ static void act(struct tui *t, int code, const MEVENT *ev)
 	enum view_action a = view_keys_action(code);
 
 	c->flash[0] = '\0';
+	if (view_find_key(c, code))
+		return; /* the find prompt takes every key while it is open */
 	if (c->menu.kind != VIEW_MENU_NONE) {
 		if (view_menu_act(&c->menu, a) == VIEW_MENU_CHOSEN)
 			tui_session_choose(t->session);

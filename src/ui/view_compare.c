@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "view_ctx.h"
 #include "view_lanes.h"
+#include "view_layout.h"
 
 #define COL_NAME 14
 #define COL_MODEL 16
@@ -142,6 +143,21 @@ static int table(struct grid *g, const struct view_ctx *c, int y)
 	return y;
 }
 
+/* Rows the verdict takes at this width. */
+static int verdict_rows(const struct grid *g, const struct view_ctx *c)
+{
+	struct grid probe = *g;
+	char buf[1024];
+	int n;
+
+	if (!c->compare_done)
+		return 1;
+	compare_verdict(c->compare, buf, sizeof buf, c->ascii);
+	/* Wrapping below the last row counts the rows without drawing them. */
+	n = view_wrap(&probe, 1, g->h, g->w - 2, 0, buf, grid_plain);
+	return n < VERDICT_ROWS ? n : VERDICT_ROWS;
+}
+
 /* The verdict (or why there is none yet) from row Y; returns the row after it. */
 static int verdict(struct grid *g, const struct view_ctx *c, int y)
 {
@@ -161,32 +177,49 @@ static int verdict(struct grid *g, const struct view_ctx *c, int y)
 /* The small timelines                                                 */
 /* ------------------------------------------------------------------ */
 
-/* One run: a title rule and its first K tasks. */
+/* One run: a title rule and its first K tasks (a last row says how many more). */
 static void run_block(struct grid *g, struct view_ctx *c, const struct view_axis *ax, int p,
 		      bool selected, int k, int nw, int y)
 {
 	const struct view_panel *pn = &c->panels[p];
 	const struct trace *tr = pn->tr;
 	struct grid_style frame = view_style(c, ROLE_FRAME);
-	int ntasks = tr ? tr->ntasks : 0;
+	int ntasks = tr ? tr->ntasks : 0, shown = ntasks > k ? k - 1 : ntasks;
 
 	grid_fill(g, 0, y, g->w, 1, 0x2500, frame);
 	int x = 2 + grid_textf(g, 2, y, -1, view_style(c, selected ? ROLE_SELECTED : ROLE_TITLE),
 			       " %s ", pn->title);
 	if (tr)
-		x += grid_textf(g, x, y, -1, frame, "\u00b7 %s ", model_name(tr->meta.model));
-	if (ntasks > k)
-		grid_textf(g, x, y, -1, frame, " +%d more task%s ", ntasks - k,
-			   ntasks - k == 1 ? "" : "s");
-	for (int r = 0; r < k && r < ntasks; r++) {
+		grid_textf(g, x, y, -1, frame, "\u00b7 %s ", model_name(tr->meta.model));
+	for (int r = 0; r < shown; r++) {
 		grid_text(g, 1, y + 1 + r, nw, trace_name(tr, r), view_style(c, ROLE_DIM));
-		view_lanes_task(g, c, ax, tr, r, pn->now_ns, y + 1 + r);
+		c->mixed += view_lanes_task(g, c, ax, tr, r, pn->now_ns, y + 1 + r);
 	}
+	if (shown < ntasks)
+		grid_textf(g, 1, y + 1 + shown, g->w - 2, view_style(c, ROLE_DIM),
+			   "+%d more task%s", ntasks - shown, ntasks - shown == 1 ? "" : "s");
+}
+
+/*
+ * Rows each run's block takes (its title and its tasks).  While runs go on
+ * the blocks stay small so that all of them show; once every run is done,
+ * each shows all its tasks -- sequential's point is B waiting -- and the
+ * selection scrolls the ones below into view.
+ */
+static int block_rows(const struct view_ctx *c, const struct trace *tr, int avail)
+{
+	int k = tr->ntasks;
+
+	if (!c->compare_done && k > MAX_LANES)
+		k = MAX_LANES;
+	if (k + 1 > avail)
+		k = avail - 1;
+	return k + 1;
 }
 
 static void timelines(struct grid *g, struct view_ctx *c, int y, int ymax)
 {
-	int list[VIEW_MAX_PANELS], n = 0, sel = 0, most = 1, nw = 5;
+	int list[VIEW_MAX_PANELS], n = 0, sel = 0, nw = 5;
 
 	for (int i = 0; i < c->npanels; i++) {
 		const struct trace *tr = c->panels[i].tr;
@@ -196,24 +229,39 @@ static void timelines(struct grid *g, struct view_ctx *c, int y, int ymax)
 		    strcmp(c->panels[i].title, c->compare->rows[c->compare_sel].name) == 0)
 			sel = n;
 		list[n++] = i;
-		most = tr->ntasks > most ? tr->ntasks : most;
 		int w = view_lanes_name_width(tr) + 1;
 		nw = w > nw ? w : nw;
 	}
 	int avail = ymax - y - 1; /* the axis takes a row */
 	if (n == 0 || avail < 2)
 		return;
-	int k = avail / n - 1;
-	k = k < 1 ? 1 : k > MAX_LANES ? MAX_LANES : k;
-	k = k > most ? most : k;
-	int shown = avail / (k + 1), first = 0;
-	if (sel >= shown)
-		first = sel - shown + 1;
+	/* The first block shown: the lowest that keeps the selected one on screen. */
+	int first = 0;
+	for (;;) {
+		int used = 0;
+		for (int j = first; j <= sel; j++)
+			used += block_rows(c, c->panels[list[j]].tr, avail);
+		if (used <= avail || first == sel)
+			break;
+		first++;
+	}
 	struct view_axis ax;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
 	view_lanes_ticks(g, c, &ax, y++);
-	for (int j = first; j < n && j < first + shown; j++, y += k + 1)
-		run_block(g, c, &ax, list[j], j == sel, k, nw, y);
+	/* The blocks that fit from FIRST; when some do not, a row says so. */
+	int last = first, used = 0;
+	while (last < n && used + block_rows(c, c->panels[list[last]].tr, avail) <= avail)
+		used += block_rows(c, c->panels[list[last++]].tr, avail);
+	if (last < n && used == avail && last - 1 > sel)
+		last--;
+	for (int j = first; j < last; j++) {
+		int h = block_rows(c, c->panels[list[j]].tr, avail);
+		run_block(g, c, &ax, list[j], j == sel, h - 1, nw, y);
+		y += h;
+	}
+	if (last < n && y < ymax)
+		grid_textf(g, 1, y, g->w - 2, view_style(c, ROLE_DIM),
+			   "\u25bc %d more run%s below (j/k)", n - last, n - last == 1 ? "" : "s");
 }
 
 /* ------------------------------------------------------------------ */
@@ -222,17 +270,32 @@ static void timelines(struct grid *g, struct view_ctx *c, int y, int ymax)
 
 static void compose(struct grid *g, struct view_ctx *c)
 {
-	view_header(g, c, 0);
-	view_tabs(g, c, 1);
-	view_caption(g, c, g->h - 2);
-	view_keybar(g, c, g->h - 1);
-	if (!applies(c))
-		return;
-	if (c->compare_sel >= c->compare->nrows)
-		c->compare_sel = c->compare->nrows - 1;
-	int y = table(g, c, 2);
-	y = verdict(g, c, y);
-	timelines(g, c, y, g->h - 2);
+	struct view_layout lo;
+	struct view_layout_want want = {.narration = view_layout_narration_lines(g, c)};
+
+	if (applies(c)) {
+		/* The table and the verdict come first, then as much of the runs as fits. */
+		/* The title, the heading, a row each, the verdict and the axis... */
+		want.rows = 2 + c->compare->nrows + verdict_rows(g, c) + 1;
+		want.min_rows = want.rows + 2; /* ...and one run's first task */
+		for (int i = 0; i < c->npanels; i++)
+			if (c->panels[i].tr)
+				want.rows += block_rows(c, c->panels[i].tr, g->h);
+	}
+	view_layout_plan(&lo, g->h, &want);
+	view_header(g, c, lo.header.y);
+	view_tabs(g, c, lo.tabs.y);
+	view_caption(g, c, lo.caption.y);
+	view_keybar(g, c, lo.keybar.y);
+	view_layout_narration(g, c, lo.narration);
+	if (applies(c)) {
+		if (c->compare_sel >= c->compare->nrows)
+			c->compare_sel = c->compare->nrows - 1;
+		int y = table(g, c, lo.rows.y);
+		y = verdict(g, c, y);
+		timelines(g, c, y, lo.rows.y + lo.rows.h);
+	}
+	view_legend(g, c, 1, lo.legend.y);
 }
 
 /* j/k and the page keys pick an executor's row (its timeline scrolls into view). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "view_find.h"
 #include "view_help.h"
 
 const struct view *const view_table[] = {&view_timeline, &view_cores,	&view_detail,
@@ -233,6 +234,10 @@ void view_tabs(struct grid *g, const struct view_ctx *c, int y)
 
 void view_keybar(struct grid *g, const struct view_ctx *c, int y)
 {
+	if (c->finding) {
+		view_find_compose(g, c, y); /* the prompt takes the key bar's place */
+		return;
+	}
 	const struct view_key *items[VA_COUNT];
 	int n = 0, width = 0;
 
@@ -266,6 +271,9 @@ void view_keybar(struct grid *g, const struct view_ctx *c, int y)
 
 void view_legend(struct grid *g, const struct view_ctx *c, int x, int y)
 {
+	const char *mixed = STATE_MIXED_GLYPH;
+	char more[64] = "";
+
 	for (int s = 0; s < STATE_COUNT && x < g->w; s++) {
 		if (s == STATE_DONE)
 			continue;
@@ -274,6 +282,17 @@ void view_legend(struct grid *g, const struct view_ctx *c, int x, int y)
 		x +=
 		    1 + grid_textf(g, x + 1, y, -1, grid_plain, " %s  ", state_name((enum state)s));
 	}
+	/* The mixed glyph, and how many cells on screen are mixed: zooming in splits them. */
+	grid_put(g, x, y,
+		 c->ascii ? (uint32_t)(unsigned char)STATE_MIXED_ASCII : grid_utf8_next(&mixed),
+		 grid_plain);
+	if (c->mixed > 0)
+		snprintf(more, sizeof more, ": %d cell%s, + to zoom", c->mixed,
+			 c->mixed == 1 ? "" : "s");
+	if (c->mixed > 0 && x + 8 + grid_text_width(more) > g->w - 1)
+		snprintf(more, sizeof more, " %d +", c->mixed); /* narrow: count and key */
+	grid_textf(g, x + 1, y, g->w - x - 2, c->mixed > 0 ? view_style(c, ROLE_FLASH) : grid_plain,
+		   " mixed%s", more);
 }
 
 void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st)
@@ -349,7 +368,8 @@ void view_caption(struct grid *g, const struct view_ctx *c, int y)
 	grid_text(g, 1, y, g->w - 2, buf, view_style(c, ROLE_CAPTION));
 }
 
-int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struct grid_style st)
+int view_wrap_rows(struct grid *g, int x, int y, int w, int skip, int max, const char *s,
+		   struct grid_style st)
 {
 	int rows = 0;
 
@@ -374,10 +394,10 @@ int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struc
 		}
 		if (*p && cols > w && cut)
 			p = cut;
-		if (rows < max) {
+		if (rows >= skip && rows < skip + max) {
 			char line[512];
 			snprintf(line, sizeof line, "%.*s", (int)(p - s), s);
-			grid_text(g, x, y + rows, w, line, st);
+			grid_text(g, x, y + rows - skip, w, line, st);
 		}
 		rows++;
 		s = p;
@@ -385,8 +405,13 @@ int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struc
 	return rows;
 }
 
+int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struct grid_style st)
+{
+	return view_wrap_rows(g, x, y, w, 0, max, s, st);
+}
+
 /* What a run found about its locks and its goal: said first, above the story. */
-static int view_sched_findings(struct grid *g, const struct view_ctx *c, int y, int max)
+int view_findings(struct grid *g, const struct view_ctx *c, int y, int max)
 {
 	const struct trace *tr = c->npanels == 1 ? c->panels[0].tr : NULL;
 	char line[5 * TRACE_TEXT_MAX], safe[4 * TRACE_TEXT_MAX];
@@ -408,7 +433,7 @@ static int view_sched_findings(struct grid *g, const struct view_ctx *c, int y, 
 
 int view_narration(struct grid *g, const struct view_ctx *c, int y, int max)
 {
-	int rows = view_sched_findings(g, c, y, max);
+	int rows = view_findings(g, c, y, max);
 
 	for (int i = 0; i < c->nnarration; i++)
 		rows +=
@@ -450,6 +475,7 @@ void view_compose(struct grid *g, struct view_ctx *c)
 	}
 	if (c->view < 0 || c->view >= view_count)
 		c->view = 0;
+	c->mixed = 0;
 	view_table[view_current(c)]->compose(g, c);
 	if (c->menu.kind != VIEW_MENU_NONE)
 		view_menu_compose(g, c);
@@ -563,6 +589,12 @@ bool view_act(struct view_ctx *c, enum view_action a)
 		break;
 	case VA_HELP:
 		c->help = true;
+		break;
+	case VA_NARRATION:
+		c->narr_page++;
+		break;
+	case VA_FIND:
+		view_find_open(c);
 		break;
 	case VA_CLOSE:
 		c->view = 0;

@@ -24,7 +24,8 @@
 #define VIEW_MIN_W 60
 #define VIEW_MIN_H 16
 
-#define VIEW_MAX_CORES 256 /* core lanes a view can list */
+#define VIEW_MAX_CORES 256     /* core lanes a view can list */
+#define VIEW_MAX_OPEN_GROUPS 8 /* groups of copies expanded at once */
 
 struct compare_result;
 struct costs_result;
@@ -101,12 +102,19 @@ struct view_ctx {
 	int top;	/* the first task row shown */
 	int page;	/* task rows that fit (written by compose) */
 	int detail_top; /* first span row in the detail view */
-	int view;	/* index into view_table */
+	/* Groups of copies expanded (Enter): first lane + 1 each, 0 = free slot. */
+	int open_groups[VIEW_MAX_OPEN_GROUPS];
+	bool folded;   /* the last frame folded groups of copies (they did not all fit) */
+	bool finding;  /* the find prompt (/) is open */
+	char find[64]; /* what it holds, UTF-8 */
+	int view;      /* index into view_table */
 
 	/* Display. */
 	bool ascii;
 	bool colour;
-	bool help; /* the help overlay is up */
+	bool help;     /* the help overlay is up */
+	int narr_page; /* the narration's page when it does not fit (key N) */
+	int mixed;     /* cells drawn as mixed this frame (written by compose) */
 	struct view_menu menu;
 	char flash[160];  /* a one-off message, cleared by the next key */
 	char prompt[160]; /* manual play: the choice waiting for a key, "" for none */
@@ -176,10 +184,18 @@ void view_figures(struct grid *g, const struct view_ctx *c, int y);
 void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st);
 /* Writes the caption (or the flash message) on row Y. */
 void view_caption(struct grid *g, const struct view_ctx *c, int y);
+/*
+ * What a run found about its locks and its goal (deadlock, overlap, goal met
+ * or missed), wrapped from row Y into at most MAX rows; returns the rows it needs.
+ */
+int view_findings(struct grid *g, const struct view_ctx *c, int y, int max);
 /* Narration wrapped to the width; returns the lines it needs (draws at most MAX). */
 int view_narration(struct grid *g, const struct view_ctx *c, int y, int max);
 /* Words of S wrapped at W columns into at most MAX rows from X, Y; returns rows. */
 int view_wrap(struct grid *g, int x, int y, int w, int max, const char *s, struct grid_style st);
+/* The same from wrapped row SKIP on: rows [SKIP, SKIP + MAX) at Y; returns all rows. */
+int view_wrap_rows(struct grid *g, int x, int y, int w, int skip, int max, const char *s,
+		   struct grid_style st);
 
 /* The caption's text: the state change under the cursor, in words. */
 void view_caption_text(const struct view_ctx *c, char *buf, size_t len);

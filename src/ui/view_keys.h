@@ -32,6 +32,7 @@ enum view_keycode {
 	VK_WHEELUP,
 	VK_WHEELDN,
 	VK_CTRL_L,
+	VK_BACKSPACE,
 };
 
 /* What a key does; the table in view_keys.c says which keys and why. */
@@ -67,6 +68,8 @@ enum view_action {
 	VA_SLICE_DOWN,
 	VA_SLICE_UP,
 	VA_HELP,
+	VA_NARRATION,
+	VA_FIND,
 	VA_CLOSE,
 	VA_REDRAW,
 	VA_CLICK,

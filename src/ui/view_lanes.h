@@ -32,9 +32,14 @@ void view_lanes_ticks(struct grid *g, const struct view_ctx *c, const struct vie
 /* Columns for lane names: the longest name, within [4, 14]. */
 int view_lanes_name_width(const struct trace *tr);
 
-/* LANE's state bar on row Y; NOW_NS closes an open span (live runs). */
-void view_lanes_task(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
-		     const struct trace *tr, int lane, uint64_t now_ns, int y);
+/*
+ * LANE's state bar on row Y; NOW_NS closes an open span (live runs).
+ * Returns the cells drawn as mixed (two or more changes in one cell).
+ */
+int view_lanes_task(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
+		    const struct trace *tr, int lane, uint64_t now_ns, int y);
+/* The glyph of a mixed cell: Unicode, or its ASCII letter. */
+uint32_t view_lanes_mixed_cp(const struct view_ctx *c);
 
 /*
  * The cores that running spans used up to UPTO, sorted, into CPUS (at most

@@ -13,6 +13,7 @@
 #include "stats.h"
 #include "view_ctx.h"
 #include "view_lanes.h"
+#include "view_layout.h"
 
 #define PROBE_LANES 64			 /* tasks searched for a spinner */
 #define DEFAULT_INTERVAL_NS 100000000ull /* seed 004's 0.1 s, when the trace does not say */
@@ -292,33 +293,35 @@ static void block(struct grid *g, struct view_ctx *c, const struct view_axis *ax
 	frames_row(g, c, ax, p, s.lane, s.interval, y++);
 	if (rows >= 2 && s.slow >= 0) {
 		grid_text(g, 1, y, nw, trace_name(p->tr, s.slow), view_style(c, ROLE_DIM));
-		view_lanes_task(g, c, ax, p->tr, s.slow, p->now_ns, y);
+		c->mixed += view_lanes_task(g, c, ax, p->tr, s.slow, p->now_ns, y);
 	}
 }
 
 static void compose(struct grid *g, struct view_ctx *c)
 {
-	int n = c->npanels > 0 ? c->npanels : 1;
-	int top = 3, bottom = g->h - 3; /* legend, caption, key bar */
-	int per = (bottom - top) / n, nw = 8;
+	int n = c->npanels > 0 ? c->npanels : 1, nw = 8;
 	struct view_axis ax;
+	struct view_layout lo;
+	struct view_layout_want want = {
+	    .rows = 5 * n - 1, /* a title, the spinner, its frames, the slow task; a gap */
+	    .min_rows = 2 * n,
+	    .narration = view_layout_narration_lines(g, c),
+	    .axis = true,
+	};
 
-	view_header(g, c, 0);
-	view_tabs(g, c, 1);
-	view_legend(g, c, 1, g->h - 3);
-	view_caption(g, c, g->h - 2);
-	view_keybar(g, c, g->h - 1);
-	if (per > 5)
-		per = 5;
-	if (per < 1)
-		per = 1;
+	view_layout_plan(&lo, g->h, &want);
+	view_header(g, c, lo.header.y);
+	view_tabs(g, c, lo.tabs.y);
+	view_caption(g, c, lo.caption.y);
+	view_keybar(g, c, lo.keybar.y);
+	view_layout_narration(g, c, lo.narration);
+	/* A blank row between the blocks when every block has its four. */
+	int per = lo.rows.h >= 5 * n - 1 ? 5 : lo.rows.h / n, top = lo.rows.y;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
-	if (per >= 3)
-		view_lanes_ticks(g, c, &ax, 2);
-	for (int i = 0; i < c->npanels && top + per <= bottom; i++, top += per)
+	view_lanes_ticks(g, c, &ax, lo.axis.y);
+	for (int i = 0; i < c->npanels && per > 0; i++, top += per)
 		block(g, c, &ax, i, top, per >= 5 ? 4 : per, nw);
-	if (c->npanels == 1 && top < bottom - 1)
-		view_narration(g, c, top + 1, bottom - top - 1);
+	view_legend(g, c, 1, lo.legend.y);
 }
 
 const struct view view_spinner = {

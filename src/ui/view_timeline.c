@@ -5,10 +5,13 @@
  * stacked on one time axis instead, so their lengths compare at a glance.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "view_ctx.h"
+#include "view_group.h"
 #include "view_lanes.h"
+#include "view_layout.h"
 
 #define MAX_CORE_ROWS 4 /* more cores: the Cores view (Tab) lists them all */
 
@@ -27,7 +30,7 @@ static void task_row(struct grid *g, struct view_ctx *c, const struct view_axis 
 	if (selected)
 		grid_fill(g, 0, y, nw + 1, 1, ' ', st);
 	grid_text(g, 1, y, nw, trace_name(tr, lane), st);
-	view_lanes_task(g, c, ax, tr, lane, p->now_ns, y);
+	c->mixed += view_lanes_task(g, c, ax, tr, lane, p->now_ns, y);
 }
 
 /* "cpu0".."cpuN" and "GIL" rows; returns the rows drawn. */
@@ -70,98 +73,178 @@ static int max(int a, int b)
 	return a > b ? a : b;
 }
 
-/* Rows of narration the scenario needs at this width. */
-static int narration_rows(const struct grid *g, const struct view_ctx *c)
-{
-	struct grid probe = *g;
-
-	/* Wrapping below the last row counts lines without drawing them. */
-	return view_narration(&probe, c, g->h, 0);
-}
-
 /* ------------------------------------------------------------------ */
 /* One panel: the scenario screen                                      */
 /* ------------------------------------------------------------------ */
+
+/* A folded group: the state most of its tasks are in, then how many are in each. */
+static void group_row(struct grid *g, struct view_ctx *c, const struct view_axis *ax,
+		      const struct trace *tr, struct view_row row, int nw, int y, bool selected)
+{
+	struct grid_style st = selected ? view_style(c, ROLE_SELECTED) : grid_plain;
+	int counts[STATE_COUNT];
+	char label[64], line[256];
+	size_t n = 0;
+
+	if (selected)
+		grid_fill(g, 0, y, nw + 1, 1, ' ', st);
+	view_group_label(tr, row, label, sizeof label);
+	grid_text(g, 1, y, nw, label, st);
+	c->mixed += view_group_draw(g, c, ax, tr, row, c->panels[0].now_ns, y);
+	view_group_count(tr, row, ax->cursor > 0 ? ax->cursor - 1 : 0, counts);
+	n += (size_t)snprintf(line, sizeof line, "\u2514 %d tasks at the cursor:", row.count);
+	for (int s = 0; s < STATE_COUNT && n < sizeof line; s++)
+		if (counts[s] > 0)
+			n += (size_t)snprintf(line + n, sizeof line - n, " %d %s \u00b7", counts[s],
+					      state_name((enum state)s));
+	if (n < sizeof line)
+		snprintf(line + n, sizeof line - n, " Enter expands");
+	grid_text(g, 2, y + 1, g->w - 3, line, view_style(c, ROLE_DIM));
+}
+
+/* Screen rows a row of the list takes: a group two, a task the pitch. */
+static int row_height(struct view_row r, int pitch)
+{
+	return r.count > 1 ? 2 : pitch;
+}
+
+/* The first row shown: the lowest from c->top that keeps the selected one in H rows. */
+static int first_row(struct view_ctx *c, const struct view_row *rows, int n, int pitch, int h)
+{
+	int sel = view_group_row_of(rows, n, c->sel), top = c->top;
+
+	if (sel < 0)
+		sel = 0;
+	if (top > sel)
+		top = sel;
+	for (;;) {
+		int used = 0;
+		for (int r = top; r <= sel; r++)
+			used += row_height(rows[r], pitch);
+		if (used <= h || top == sel)
+			break;
+		top++;
+	}
+	return top;
+}
+
+/* The rows of the picture: the tasks (or groups of them) in LO's rows. */
+static void task_rows(struct grid *g, struct view_ctx *c, const struct view_axis *ax,
+		      const struct view_layout *lo, int nw, const struct view_row *rows, int n)
+{
+	const struct view_panel *p = &c->panels[0];
+	int pitch = lo->pitch, bar = pitch == 3 ? 2 : 1; /* and a blank row between tasks */
+	int all = 0, h = lo->rows.h;
+
+	for (int r = 0; r < n; r++)
+		all += row_height(rows[r], pitch);
+	bool hidden = all > h;
+	if (hidden)
+		h--; /* the scroll summary takes a row */
+	int top = hidden ? first_row(c, rows, n, pitch, h) : 0, shown = 0;
+	int sel = view_group_row_of(rows, n, c->sel);
+	int y = lo->rows.y;
+	for (int r = top; r < n && y + row_height(rows[r], pitch) <= lo->rows.y + h; r++) {
+		int lane = rows[r].lane;
+		if (rows[r].count > 1) {
+			group_row(g, c, ax, p->tr, rows[r], nw, y, r == sel);
+			grid_set_tag(g, y, lane + 1);
+		} else {
+			for (int k = 0; k < bar; k++) {
+				task_row(g, c, ax, p, lane, nw, y + k, r == sel);
+				grid_set_tag(g, y + k, lane + 1);
+			}
+			if (bar > 1)
+				grid_fill(g, 0, y + 1, nw + 1, 1, ' ',
+					  r == sel ? view_style(c, ROLE_SELECTED) : grid_plain);
+		}
+		y += row_height(rows[r], pitch);
+		shown++;
+	}
+	c->top = top;
+	c->page = shown > 0 ? shown : 1;
+	if (hidden)
+		grid_textf(
+		    g, 1, lo->rows.y + h, g->w - 2, view_style(c, ROLE_DIM),
+		    "\u25b2 %d above \u00b7 \u25bc %d below \u00b7 %d tasks (j/k, PgUp/PgDn)", top,
+		    n - top - shown, p->tr->ntasks);
+}
+
+/*
+ * The list of rows: every task when they all fit, else the copies `count`
+ * made folded into groups (except those expanded).  WANT gets the screen
+ * rows the list takes.  Returns the rows, or 0 when out of memory.
+ */
+static int list_rows(struct grid *g, struct view_ctx *c, struct view_layout_want *want,
+		     struct view_row *rows)
+{
+	const struct trace *tr = c->panels[0].tr;
+	struct view_layout lo;
+
+	want->rows = tr->ntasks;
+	view_layout_plan(&lo, g->h, want);
+	c->folded = lo.rows.h < tr->ntasks;
+	int n = view_group_rows(c, tr, c->folded, rows), screen = 0;
+	for (int r = 0; r < n; r++)
+		screen += row_height(rows[r], 1);
+	want->rows = screen;
+	want->tall = want->tall && !c->folded;
+	return n;
+}
 
 static void compose_single(struct grid *g, struct view_ctx *c)
 {
 	const struct view_panel *p = &c->panels[0];
 	const struct trace *tr = p->tr;
-	int H = g->h, bottom = H - 4; /* legend, figures, caption, key bar */
+	const int *cpus;
+	struct view_layout lo;
+	struct view_layout_want want = {
+	    .min_rows = 3,
+	    .narration = view_layout_narration_lines(g, c),
+	    .axis = true,
+	    .figures = true,
+	    .tall = true,
+	};
 
-	view_legend(g, c, 1, bottom);
-	view_figures(g, c, bottom + 1);
-	view_caption(g, c, bottom + 2);
+	struct view_row *rows = NULL;
+	int nrows = 0;
+	struct grid probe = *g;
+	/* Drawing below the last row counts the findings' lines without drawing them. */
+	want.findings = view_findings(&probe, c, g->h, 0);
+	if (tr) {
+		rows = malloc(sizeof *rows * (size_t)(tr->ntasks > 0 ? tr->ntasks : 1));
+		if (rows)
+			nrows = list_rows(g, c, &want, rows);
+		want.strips = min(view_lanes_panel_cores(c, 0, &cpus), MAX_CORE_ROWS) +
+			      (trace_lock_lane(tr) >= 0);
+	}
+	view_layout_plan(&lo, g->h, &want);
+	view_figures(g, c, lo.figures.y);
+	view_caption(g, c, lo.caption.y);
+	view_layout_narration(g, c, lo.narration);
+	view_findings(g, c, lo.findings.y, lo.findings.h);
 	if (!tr) {
-		grid_text(g, (g->w - grid_text_width(p->note)) / 2, H / 2, -1, p->note,
+		view_legend(g, c, 1, lo.legend.y);
+		grid_text(g, (g->w - grid_text_width(p->note)) / 2, g->h / 2, -1, p->note,
 			  view_style(c, ROLE_TITLE));
 		return;
 	}
-	int nw = view_lanes_name_width(tr) + 1;
-	if (nw < 5)
-		nw = 5;
+	int nw = max(view_lanes_name_width(tr) + 1, 5);
+	for (int r = 0; r < nrows; r++)
+		if (rows[r].count > 1) {
+			char label[64];
+			view_group_label(tr, rows[r], label, sizeof label);
+			nw = max(nw, min(grid_text_width(label), 14) + 1);
+		}
 	struct view_axis ax;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
-	view_lanes_ticks(g, c, &ax, 2);
-
-	/* Share the rows out: a few tasks first, then lanes, narration, more tasks. */
-	const int *cpus;
-	int ntasks = tr->ntasks;
-	int lanes =
-	    min(view_lanes_panel_cores(c, 0, &cpus), MAX_CORE_ROWS) + (trace_lock_lane(tr) >= 0);
-	int rest = bottom - 3;
-	int rows = min(ntasks, 3);
-	rest -= rows;
-	int nlanes = min(lanes, max(rest, 0));
-	rest -= nlanes;
-	int gap = nlanes > 0 && rest > 0;
-	rest -= gap;
-	int narr = min(min(narration_rows(g, c), 2), max(rest, 0));
-	rest -= narr;
-	int extra = min(ntasks - rows, max(rest, 0));
-	rows += extra;
-	rest -= extra;
-	int more = min(narration_rows(g, c) - narr, max(rest - 1, 0)); /* the rest of the story */
-	if (more > 0)
-		narr += more, rest -= more;
-	bool hidden = rows < ntasks;
-	if (hidden && rest <= 0)
-		rows--; /* the summary takes a task's row */
-
-	/* Room to spare: taller bars, easier to read from the back of a room. */
-	int pitch = 1, bar = 1;
-	if (!hidden && rows > 0 && rest >= 2 * rows)
-		pitch = 3, bar = 2;
-	else if (!hidden && rows > 0 && rest >= rows)
-		pitch = 2;
-	c->page = rows > 0 ? rows : 1;
-	if (c->top > ntasks - rows)
-		c->top = max(ntasks - rows, 0);
-	if (c->sel < c->top || c->sel >= c->top + rows)
-		c->top = max(0, min(c->sel, ntasks - rows));
-	int y = 3;
-	for (int r = 0; r < rows; r++, y += pitch) {
-		int lane = c->top + r;
-		for (int k = 0; k < bar; k++) {
-			task_row(g, c, &ax, p, lane, nw, y + k, lane == c->sel);
-			grid_set_tag(g, y + k, lane + 1);
-		}
-		if (bar > 1)
-			grid_fill(g, 0, y + 1, nw + 1, 1, ' ',
-				  lane == c->sel ? view_style(c, ROLE_SELECTED) : grid_plain);
-	}
-	if (hidden) {
-		int below = ntasks - c->top - rows;
-		grid_textf(
-		    g, 1, y++, g->w - 2, view_style(c, ROLE_DIM),
-		    "\u25b2 %d above \u00b7 \u25bc %d below \u00b7 %d tasks (j/k, PgUp/PgDn)",
-		    c->top, below, ntasks);
-	}
-	y += gap;
-	if (nlanes > 0)
-		y += lane_rows(g, c, &ax, 0, nw, y, nlanes);
-	if (narr > 0)
-		view_narration(g, c, y + (rest > 0), narr);
+	view_lanes_ticks(g, c, &ax, lo.axis.y);
+	if (rows)
+		task_rows(g, c, &ax, &lo, nw, rows, nrows);
+	free(rows);
+	if (lo.strips.h > 0)
+		lane_rows(g, c, &ax, 0, nw, lo.strips.y, lo.strips.h);
+	view_legend(g, c, 1, lo.legend.y); /* last: it counts the mixed cells drawn */
 }
 
 /* ------------------------------------------------------------------ */
@@ -195,35 +278,51 @@ static void panel_title(struct grid *g, const struct view_ctx *c, int i, int y)
 
 static void compose_panels(struct grid *g, struct view_ctx *c)
 {
-	int H = g->h, n = c->npanels, nw = 5;
+	int n = c->npanels, nw = 5, got[VIEW_MAX_PANELS], want_rows = n;
 
 	for (int i = 0; i < n; i++)
-		if (c->panels[i].tr)
+		if (c->panels[i].tr) {
 			nw = max(nw, view_lanes_name_width(c->panels[i].tr) + 1);
+			want_rows += c->panels[i].tr->ntasks;
+		}
+	struct view_layout lo;
+	struct view_layout_want want = {
+	    .rows = want_rows,
+	    .min_rows = 2 * n,
+	    .narration = view_layout_narration_lines(g, c),
+	    .axis = true,
+	};
+	view_layout_plan(&lo, g->h, &want);
 	struct view_axis ax;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
-	view_lanes_ticks(g, c, &ax, 2);
-	view_legend(g, c, 1, H - 3);
-	view_caption(g, c, H - 2);
+	view_lanes_ticks(g, c, &ax, lo.axis.y);
+	view_caption(g, c, lo.caption.y);
+	view_layout_narration(g, c, lo.narration);
 
-	/* Each panel: a title row and as many task rows as share out evenly. */
-	int avail = H - 3 - 3 - n, each = max(avail / max(n, 1), 1), y = 3;
-	for (int i = 0; i < n; i++) {
+	/* Each panel: a title row, then task rows dealt out one at a time. */
+	int left = lo.rows.h - n, y = lo.rows.y;
+	for (int i = 0; i < n; i++)
+		got[i] = 0;
+	for (bool more = true; more && left > 0;) {
+		more = false;
+		for (int i = 0; i < n && left > 0; i++)
+			if (c->panels[i].tr && got[i] < c->panels[i].tr->ntasks)
+				got[i]++, left--, more = true;
+	}
+	for (int i = 0; i < n && y < lo.rows.y + lo.rows.h; i++) {
 		const struct view_panel *p = &c->panels[i];
 		int ntasks = p->tr ? p->tr->ntasks : 0;
-		int rows = min(ntasks, each);
 
 		panel_title(g, c, i, y++);
-		for (int r = 0; r < rows; r++, y++) {
-			if (r == rows - 1 && rows < ntasks)
+		for (int r = 0; r < got[i]; r++, y++) {
+			if (r == got[i] - 1 && got[i] < ntasks)
 				grid_textf(g, 1, y, g->w - 2, view_style(c, ROLE_DIM),
 					   "+%d more tasks", ntasks - r);
 			else
 				task_row(g, c, &ax, p, r, nw, y, false);
 		}
-		if (ntasks == 0)
-			y += min(each, 1);
 	}
+	view_legend(g, c, 1, lo.legend.y);
 }
 
 static void compose(struct grid *g, struct view_ctx *c)
@@ -237,7 +336,52 @@ static void compose(struct grid *g, struct view_ctx *c)
 		compose_single(g, c);
 }
 
+/*
+ * With groups folded, j/k move a row (a group is one), Enter on a group
+ * expands it and Esc on one of its tasks folds it back; everything else,
+ * and every key while nothing is folded, keeps its usual meaning.
+ */
+static bool act(struct view_ctx *c, enum view_action a)
+{
+	const struct trace *tr = c->panels[0].tr;
+	int first, size;
+
+	if (c->npanels != 1 || !tr || tr->ntasks == 0)
+		return false;
+	size = view_group_of(tr, c->sel, &first);
+	bool open = size > 1 && view_group_expanded(c, first);
+	switch (a) {
+	case VA_DETAIL:
+		if (!c->folded || size <= 1 || open)
+			return false;
+		view_group_set(c, first, true);
+		return true;
+	case VA_CLOSE:
+		if (!open)
+			return false;
+		view_group_set(c, first, false);
+		view_select(c, first);
+		return true;
+	case VA_ROW_DOWN:
+		if (!c->folded || size <= 1 || open)
+			return false;
+		view_select(c, first + size); /* past the folded group */
+		return true;
+	case VA_ROW_UP:
+		if (!c->folded || c->sel == 0)
+			return false;
+		size = view_group_of(tr, c->sel - 1, &first);
+		if (size <= 1 || view_group_expanded(c, first))
+			return false;
+		view_select(c, first); /* onto the folded group above */
+		return true;
+	default:
+		return false;
+	}
+}
+
 const struct view view_timeline = {
     .name = "Timeline",
     .compose = compose,
+    .act = act,
 };

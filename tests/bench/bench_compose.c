@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench_util.h"
 #include "clock.h"
 #include "grid.h"
 #include "stats.h"
@@ -85,7 +86,7 @@ int main(void)
 		view_compose(g, &c);
 		ms[r] = (double)(clock_now_ns() - t0) / 1e6;
 	}
-	printf("bench compose_ms_64x100k %.3f ms\n", stats_median(ms, ROUNDS));
+	bench_median("compose_ms_64x100k", 3, "ms", ms, ROUNDS);
 	grid_free(g);
 	trace_destroy(tr);
 	return 0;

@@ -6,7 +6,8 @@
  * same binary built with the probes compiled out, in percent.  Runs
  * alternate between the two binaries so drifting load hits both alike,
  * and both are pinned to one calibration so that they do the same work;
- * the figure is the difference of the medians.
+ * the figure is the difference of the medians, and each pair's difference
+ * is printed as a round.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "stats.h"
 #include "work.h"
 
@@ -45,7 +47,7 @@ int main(void)
 {
 	const char *traced = getenv("CONCTUI_BIN"), *plain = getenv("CONCTUI_NOPROBE_BIN");
 	char path[] = "/tmp/conctui-distortion-XXXXXX";
-	double a[ROUNDS], b[ROUNDS];
+	double a[ROUNDS], b[ROUNDS], pct[ROUNDS];
 
 	if (!traced || !plain) {
 		fprintf(stderr, "bench_distortion: set CONCTUI_BIN and CONCTUI_NOPROBE_BIN\n");
@@ -67,9 +69,10 @@ int main(void)
 	for (int i = 0; i < ROUNDS; i++) {
 		a[i] = wall_of(traced, path);
 		b[i] = wall_of(plain, path);
+		pct[i] = (a[i] - b[i]) / b[i] * 100.0;
 	}
 	unlink(path);
 	double ma = stats_median(a, ROUNDS), mb = stats_median(b, ROUNDS);
-	printf("bench trace_distortion_pct %.2f %%\n", (ma - mb) / mb * 100.0);
+	bench_print("trace_distortion_pct", 2, (ma - mb) / mb * 100.0, "%", pct, ROUNDS);
 	return 0;
 }

@@ -3,7 +3,8 @@
  *
  * idle_cpu_pct: ./conctui --replay of a small record in a private tmux
  * server, left on its finished screen; its user + system CPU time over
- * three seconds, as a percent of one core.  Frames are drawn only while
+ * three seconds, as a percent of one core (each second is a round; a
+ * clock tick is 1 % of a second, so the total is the figure).  Frames are drawn only while
  * something moves, so this should be about zero: a program that polls or
  * redraws on a timer shows up here.
  */
@@ -14,7 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MEASURE_S 3.0
+#include "bench_util.h"
+
+#define MEASURE_S 3
 
 static char sock[64];
 
@@ -110,14 +113,19 @@ int main(void)
 		return 1;
 	}
 	sleep_ms(500);
-	long t0 = cpu_ticks(pid);
-	sleep_ms((int)(MEASURE_S * 1000));
-	long t1 = cpu_ticks(pid);
-	if (t0 < 0 || t1 < 0) {
-		fprintf(stderr, "bench_idle: cannot read /proc/%ld/stat\n", pid);
-		return 1;
+	long t[MEASURE_S + 1];
+	double each[MEASURE_S], hz = (double)sysconf(_SC_CLK_TCK);
+	t[0] = cpu_ticks(pid);
+	for (int s = 1; s <= MEASURE_S; s++) {
+		sleep_ms(1000);
+		t[s] = cpu_ticks(pid);
+		if (t[s - 1] < 0 || t[s] < 0) {
+			fprintf(stderr, "bench_idle: cannot read /proc/%ld/stat\n", pid);
+			return 1;
+		}
+		each[s - 1] = (double)(t[s] - t[s - 1]) / hz * 100.0;
 	}
-	double pct = (double)(t1 - t0) / (double)sysconf(_SC_CLK_TCK) / MEASURE_S * 100.0;
-	printf("bench idle_cpu_pct %.2f %%\n", pct);
+	double pct = (double)(t[MEASURE_S] - t[0]) / hz / MEASURE_S * 100.0;
+	bench_print("idle_cpu_pct", 2, pct, "%", each, MEASURE_S);
 	return 0;
 }
