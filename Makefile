@@ -70,7 +70,7 @@ FUZZ_RUNS ?= 100000
 # whole of test-fuzz near a minute.
 FUZZ_RUNS_LESSON ?= 30000
 
-.PHONY: all deps run check build-tests format format-check layers test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench install uninstall \
+.PHONY: all deps run check build-tests format format-check layers test-unit test-e2e test-san test-fuzz fuzz fuzzers valgrind bench fidelity install uninstall \
 	clean
 
 all: $(BIN)
@@ -214,6 +214,15 @@ valgrind: all
 		if [ $$rc -ne 0 ]; then cat build/valgrind-$$b.log; echo "valgrind $$b: FAILED ($$rc)"; exit 1; fi; \
 		echo "valgrind $$b: clean"; \
 	done
+
+# Measures, side by side, each seed experiment on this machine's CPython
+# (fidelity/*.py) and on conctui, and prints one table; needs python3.
+# Not part of check: it measures, it does not test.  FIDELITY_N: runs a side.
+FIDELITY_N ?= 3
+fidelity: all
+	@command -v python3 >/dev/null || { echo "fidelity: needs python3"; exit 2; }
+	CONCTUI_BIN=$(abspath conctui) CONCTUI_DATADIR=$(abspath assets) \
+		python3 fidelity/run.py $(FIDELITY_N)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)

@@ -33,6 +33,57 @@ static void test_block_stalls_the_loop(void **state)
 	trace_destroy(tr);
 }
 
+/* The first span of state ST in LANE (t0 = TRACE_OPEN when there is none). */
+static struct span first_span(const struct trace *tr, int lane, enum state st)
+{
+	struct span sp = {.t0 = TRACE_OPEN};
+
+	for (uint32_t i = 0; i < trace_count(tr, lane); i++) {
+		trace_get(tr, lane, i, &sp);
+		if (sp.state == st)
+			return sp;
+	}
+	sp.t0 = TRACE_OPEN;
+	return sp;
+}
+
+/*
+ * main = NAME: asyncio.run starts that task, and the one it creates first
+ * runs when it first awaits -- though listed first, W runs after M's
+ * computing, once M sleeps.
+ */
+static void test_main_starts_first(void **state)
+{
+	(void)state;
+	struct trace *tr = loop_run_ok("[scenario]\nname = main\nmain = M\n"
+				       "[task W]\nsteps = cpu 5\n"
+				       "[task M]\nsteps = cpu 20, sleep 20\n");
+	struct span w = first_span(tr, 0, STATE_RUNNING), m = first_span(tr, 1, STATE_SLEEP);
+
+	assert_all(tr, OUTCOME_DONE);
+	assert_true(w.t0 != TRACE_OPEN && m.t0 != TRACE_OPEN);
+	assert_true(w.t0 >= m.t0);
+	trace_destroy(tr);
+}
+
+/*
+ * Seed 004 on asyncio with a CPU-bound slow(): the spinner task was
+ * created but the loop never got control back before slow() returned, so
+ * it never ran -- no frame at all -- and was cancelled.
+ */
+static void test_created_task_never_runs(void **state)
+{
+	(void)state;
+	struct trace *tr = loop_run_ok("[scenario]\nname = spinner-cpu\nmain = slow\n"
+				       "[task spinner]\nsteps = spin 10\n"
+				       "[task slow]\nsteps = cpu 60\n");
+
+	assert_int_equal(trace_outcome(tr, 1), OUTCOME_DONE);
+	assert_int_equal(trace_outcome(tr, 0), OUTCOME_CANCELLED);
+	assert_true(first_span(tr, 0, STATE_RUNNING).t0 == TRACE_OPEN);
+	trace_destroy(tr);
+}
+
 /* Memory per coroutine, the socket and its handle included, at 2,000 in flight. */
 static void test_coroutines_are_small(void **state)
 {
@@ -131,6 +182,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    LOOP_COMMON_TESTS,
 	    cmocka_unit_test(test_block_stalls_the_loop),
+	    cmocka_unit_test(test_main_starts_first),
+	    cmocka_unit_test(test_created_task_never_runs),
 	    cmocka_unit_test(test_coroutines_are_small),
 	    cmocka_unit_test(test_preemption_as_on_threads_1core),
 	    LOOP_LAST_TEST,

@@ -10,6 +10,7 @@
  * Times are compared as ratios.
  */
 #include "exec_test_util.h"
+#include "latency.h"
 
 /*
  * Tries at a timing figure.  Load from elsewhere on the (shared, two-core)
@@ -224,15 +225,37 @@ static void test_battle_new(void **state)
 	assert_not_faster("gil new", gil, seq);
 }
 
+/*
+ * The median wait for the lock after the request's recv(): the hog has
+ * held the lock for the whole wait for the answer, so the thread always
+ * queues behind it then (the other calls may win the race for the lock
+ * before the hog has woken up).
+ */
+static double recv_wait_median_ms(const struct trace *tr, int task)
+{
+	double v[64];
+	int n = 0;
+	struct span sp;
+
+	for (uint32_t i = 0; i < trace_count(tr, task) && n < 64; i++) {
+		trace_get(tr, task, i, &sp);
+		if (sp.state == STATE_LOCK &&
+		    strcmp(sp.reason, "back from recv(): waits for the GIL") == 0)
+			v[n++] = clock_ns_to_ms(sp.t1 - sp.t0);
+	}
+	return stats_median(v, n);
+}
+
 /* The convoy: each return from I/O queues behind the hog for about one interval. */
 static double convoy_once(const char *text, double interval_ms, int io_task)
 {
 	struct trace *tr = run_gil(text, "new", interval_ms);
-	double med = stats_convoy_median_ms(tr, io_task);
+	double med = recv_wait_median_ms(tr, io_task);
 
 	assert_all(tr, OUTCOME_DONE);
 	assert_lock_discipline(tr);
-	assert_int_equal(stats_convoy_count(tr, io_task), 40);
+	/* One wait for the lock after each blocking call of each request. */
+	assert_int_equal(stats_convoy_count(tr, io_task), 40 * LATENCY_CALL_COUNT);
 	print_message("gil new, interval %.0f ms, %s: median wait after I/O %.3f ms, "
 		      "%llu drop requests\n",
 		      interval_ms, tr->ntasks > 1 ? "hog" : "alone", med,
@@ -270,6 +293,41 @@ static void test_convoy(void **state)
 {
 	(void)state;
 	timing_retry("gil convoy", 2, convoy_figures_once, NULL);
+}
+
+/*
+ * An `io` step is the blocking calls of a Python client, and the thread
+ * lets go of the lock around each and takes it back after: io, then a
+ * `lock` span (cause gil_wait) that names the call, then `running`, five
+ * times in the order a client makes them.
+ */
+static void test_io_releases_per_call(void **state)
+{
+	(void)state;
+	struct trace *tr =
+	    run_gil("[scenario]\nname = one-io\n[task io]\nsteps = io 1\n", "new", 5);
+	char want[TRACE_REASON_MAX];
+	struct span sp, prev = {.state = STATE_DONE};
+	int k = 0;
+
+	assert_all(tr, OUTCOME_DONE);
+	for (uint32_t i = 0; i < trace_count(tr, 0); prev = sp, i++) {
+		trace_get(tr, 0, i, &sp);
+		if (sp.state != STATE_LOCK || sp.step != 0)
+			continue;
+		assert_true(k < LATENCY_CALL_COUNT);
+		snprintf(want, sizeof want, "back from %s: waits for the GIL",
+			 latency_call_name((enum latency_call)k++));
+		assert_string_equal(sp.reason, want);
+		assert_int_equal(sp.cause, CAUSE_GIL_WAIT);
+		assert_int_equal(prev.state, STATE_IO);
+		assert_true(i + 1 < trace_count(tr, 0));
+		trace_get(tr, 0, i + 1, &sp);
+		assert_int_equal(sp.state, STATE_RUNNING);
+	}
+	assert_int_equal(k, LATENCY_CALL_COUNT);
+	assert_int_equal(stats_convoy_count(tr, 0), LATENCY_CALL_COUNT);
+	trace_destroy(tr);
 }
 
 /*
@@ -520,6 +578,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_battle_new),
 	    cmocka_unit_test(test_convoy),
+	    cmocka_unit_test(test_io_releases_per_call),
 	    cmocka_unit_test(test_voluntary_release_never_waits),
 	    cmocka_unit_test(test_handoff_edges),
 	    cmocka_unit_test(test_battle_old),

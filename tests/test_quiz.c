@@ -178,6 +178,19 @@ static void test_frozen(void **state)
 			    "right! on asyncio the spinner's longest gap was 0.50 s: it froze: "
 			    "1) yes, it stops");
 	trace_destroy(tr);
+	/* A spinner task created but never given the loop (main = slow): frozen throughout. */
+	tr = trace_create(2, 0);
+	trace_set_name(tr, 0, "spinner");
+	trace_set_name(tr, 1, "slow");
+	snprintf(tr->meta.backend, sizeof tr->meta.backend, "asyncio");
+	tr->meta.spinner = 0;
+	tr->meta.spinner_ms = 100;
+	add(tr, 0, STATE_READY, 0, 1000 * MS, CAUSE_START);
+	add(tr, 1, STATE_RUNNING, 0, 1000 * MS, CAUSE_START);
+	tr->meta.wall_ns = 1000 * MS;
+	judge(b, tr, 0, out, sizeof out, &right);
+	assert_int_equal(right, 0);
+	trace_destroy(tr);
 	lesson_free(&l);
 }
 

@@ -325,6 +325,24 @@ static void test_too_many_tasks(void **state)
 		     "t.ini:7: too many tasks: 20001 in all (at most 20000)");
 }
 
+/* `main = NAME` picks the task asyncio.run starts; it must name one task. */
+static void test_main_task(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	parse_ok(HEAD TASK "[task B]\nsteps = cpu 1\n", &sc);
+	assert_int_equal(sc.main_task, -1);
+	scenario_free(&sc);
+	parse_ok("[scenario]\nmain = B\n" TASK "[task B]\nsteps = cpu 1\n", &sc);
+	assert_int_equal(sc.main_task, 1);
+	scenario_free(&sc);
+	expect_error("[scenario]\nmain = C\n" TASK, "t.ini:2: main names no task: \"C\"");
+	/* Copies are A1 and A2: the template's own name is none of them. */
+	expect_error("[scenario]\nmain = A\n[task A]\nsteps = cpu 1\ncount = 2\n",
+		     "t.ini:2: main names no task: \"A\"");
+}
+
 static void test_bad_wait_and_gil(void **state)
 {
 	(void)state;
@@ -921,6 +939,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_repeat),
 	    cmocka_unit_test(test_too_many_tasks),
 	    cmocka_unit_test(test_bad_wait_and_gil),
+	    cmocka_unit_test(test_main_task),
 	    cmocka_unit_test(test_bad_workers),
 	    cmocka_unit_test(test_bad_switch_interval),
 	    cmocka_unit_test(test_missing_sections),

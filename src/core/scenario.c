@@ -95,6 +95,7 @@ enum {
 	KEY_REPEAT = 1 << 9,
 	KEY_COUNT = 1 << 10,
 	KEY_GOAL = 1 << 11,
+	KEY_MAIN = 1 << 12,
 };
 
 struct parse {
@@ -107,8 +108,10 @@ struct parse {
 	bool prev_key;	     /* a key was seen in this section (libinih's prev_name) */
 	enum section_kind sec;
 	bool have_scenario;
-	unsigned sc_keys;   /* KEY_* bits given in [scenario] */
-	struct tmpl *tmpls; /* one per [task NAME] section */
+	unsigned sc_keys;		/* KEY_* bits given in [scenario] */
+	char main_name[TRACE_NAME_MAX]; /* `main`: the task asyncio.run starts ("": none) */
+	int main_line;			/* the line of `main`, 0 when absent */
+	struct tmpl *tmpls;		/* one per [task NAME] section */
 	int ntmpls, cap_tmpls;
 	struct step *steps; /* every template's steps, section after section */
 	int nsteps, cap_steps;
@@ -647,6 +650,12 @@ static bool set_setting(struct parse *p, const char *key, const char *v)
 			return fail(p, p->line, "wait must be \"all\" or \"first\", not \"%s\"",
 				    escape_echo(q, v));
 		sc->wait = strcmp(v, "first") == 0 ? WAIT_FIRST : WAIT_ALL;
+	} else if (strcmp(key, "main") == 0) {
+		if (strlen(v) >= sizeof p->main_name)
+			return fail(p, p->line, "main must name a task, not \"%s\"",
+				    escape_echo(q, v));
+		strcpy(p->main_name, v);
+		p->main_line = p->line;
 	} else if (strcmp(key, "gil") == 0) {
 		if (strcmp(v, "new") != 0 && strcmp(v, "old") != 0 && strcmp(v, "off") != 0)
 			return fail(p, p->line,
@@ -688,6 +697,7 @@ static const struct scenario_key {
     {"gil", KEY_GIL, 0, 0, false},
     {"switch_interval", KEY_SWITCH, 0, 0, false},
     {"goal", KEY_GOAL, 0, 0, false},
+    {"main", KEY_MAIN, 0, 0, false},
 };
 
 /* Checks shared by every key: continuation, empty value, duplicate. */
@@ -930,6 +940,24 @@ static bool build(struct parse *p)
 	return ok;
 }
 
+/*
+ * `main = NAME`: the one task (not a template with copies) that
+ * asyncio.run starts; the others are created by it.
+ */
+static bool resolve_main(struct parse *p)
+{
+	char q[ESCAPE_ECHO_SIZE];
+
+	if (!p->main_line)
+		return true;
+	for (int i = 0; i < p->sc->ntasks; i++)
+		if (strcmp(p->sc->tasks[i].name, p->main_name) == 0) {
+			p->sc->main_task = i;
+			return true;
+		}
+	return fail(p, p->main_line, "main names no task: \"%s\"", escape_echo(q, p->main_name));
+}
+
 /* What a scenario is before its file says otherwise. */
 static void set_defaults(struct parse *p)
 {
@@ -947,6 +975,7 @@ static void set_defaults(struct parse *p)
 	memcpy(sc->name, base, len);
 	strcpy(sc->backend, "sequential");
 	sc->wait = WAIT_ALL;
+	sc->main_task = -1;
 }
 
 /* Runs libinih over P's input and turns what it saw into P->sc. */
@@ -966,8 +995,8 @@ static int parse_input(struct parse *p)
 	}
 	if (!p->failed && close_section(p) &&
 	    (p->have_scenario || fail(p, 0, "no [scenario] section")) &&
-	    (p->ntmpls > 0 || fail(p, 0, "no tasks (add a [task NAME] section)")))
-		build(p);
+	    (p->ntmpls > 0 || fail(p, 0, "no tasks (add a [task NAME] section)")) && build(p))
+		resolve_main(p);
 	free(p->tmpls);
 	if (p->steps)
 		free_step_texts(p->steps, p->nsteps);

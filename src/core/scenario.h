@@ -98,6 +98,12 @@ struct scenario {
 	char gil[8];		   /* "new", "old", "off", or "" for the default */
 	double switch_interval_ms; /* 0 = the default (5 ms) */
 	double scale;		   /* what scenario_scale multiplied by (1 or 0: nothing) */
+	/*
+	 * `main = NAME`: the task asyncio.run starts, which creates the others
+	 * as it begins (they first run when it first awaits); -1: every task
+	 * is started at once.  Only the asyncio executor tells the difference.
+	 */
+	int main_task;
 	struct scenario_task *tasks;
 	int ntasks;
 	struct step *steps; /* storage for every task's steps */

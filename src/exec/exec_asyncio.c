@@ -16,6 +16,7 @@
 #include "executor.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -26,6 +27,7 @@
 #include "loop_req.h"
 
 enum coro_state {
+	CORO_NEW,   /* created, never run yet: in the ready queue, or waiting for main */
 	CORO_READY, /* in the ready queue */
 	CORO_TIMER, /* in the timer heap */
 	CORO_LOCK,  /* awaiting a lock: in its queue (loop_lock.c) */
@@ -59,6 +61,7 @@ struct aio {
 };
 
 #define AIO_QUEUED "queued on the event loop"
+#define AIO_CREATED "to be created by the main task"
 
 /* ---------------------------------------------------------------------------
  * The timer heap
@@ -301,6 +304,32 @@ static int coro_advance(struct aio *a, struct coro *c)
 	return 0;
 }
 
+/*
+ * main = NAME: the task asyncio.run starts has begun and creates the
+ * others.  create_task only schedules a task: it first runs on a later
+ * turn of the loop, once MAIN has given it back (its first await), as the
+ * queue runs what is pushed during a batch on the next turn.
+ */
+static void aio_create_tasks(struct aio *a, int main)
+{
+	for (int i = 0; i < a->loop.ctx->sc->ntasks; i++)
+		if (i != main && a->coros[i].state == CORO_NEW)
+			loop_runq_push(&a->ready, &a->coros[i].node);
+}
+
+/*
+ * asyncio.run returns when main does and cancels what is left: a task
+ * main created that never ran is cancelled before its first step (seed
+ * 004's spinner, when slow() never awaits).  Spinners that did run end on
+ * their own (the quiet), drawing their last frame.
+ */
+static void aio_main_ended(struct aio *a)
+{
+	for (int i = 0; i < a->loop.ctx->sc->ntasks; i++)
+		if (a->coros[i].state == CORO_NEW)
+			a->coros[i].rc = -ECANCELED;
+}
+
 /* The ready queue's callback: resume one coroutine until its next await. */
 static void coro_resume(struct loop *l, struct loop_node *n)
 {
@@ -309,6 +338,12 @@ static void coro_resume(struct loop *l, struct loop_node *n)
 	const struct scenario_task *t = &l->ctx->sc->tasks[c->task];
 	int rc = c->rc;
 
+	if (c->state == CORO_NEW) {
+		c->state = CORO_READY;
+		/* main = NAME: its create_task calls queue the others behind it. */
+		if (c->task == l->ctx->sc->main_task)
+			aio_create_tasks(a, c->task);
+	}
 	if (rc == 0) {
 		/* The step whose await completed, or the first one. */
 		if (c->rep < t->repeat && c->step < t->nsteps)
@@ -319,6 +354,8 @@ static void coro_resume(struct loop *l, struct loop_node *n)
 			return;
 	}
 	c->state = CORO_DONE;
+	if (c->task == l->ctx->sc->main_task)
+		aio_main_ended(a);
 	loop_task_end(l, c->task, rc);
 	/* A compute stopped by an interrupt: stop the others now, not at the watch. */
 	loop_check_cancel(l);
@@ -350,6 +387,7 @@ static void aio_cancel_all(struct loop *l)
 			c->req = NULL;
 			coro_wake(a, c, -ECANCELED, now, CAUSE_CANCEL, l->winner);
 			break;
+		case CORO_NEW:
 		case CORO_READY:
 			c->rc = -ECANCELED;
 			break;
@@ -442,11 +480,14 @@ static int asyncio_run(struct exec_ctx *ctx)
 			uint64_t now = clock_now_ns();
 			for (int i = 0; i < n; i++) {
 				struct coro *c = &a->coros[i];
-				*c = (struct coro){.task = i, .heap = -1, .state = CORO_READY};
+				bool created = ctx->sc->main_task >= 0 && i != ctx->sc->main_task;
+				*c = (struct coro){.task = i, .heap = -1, .state = CORO_NEW};
 				c->node.task = i;
 				trace_enter(ctx->tr, i, now, STATE_READY, -1, CAUSE_START, -1,
-					    AIO_QUEUED);
-				loop_runq_push(&a->ready, &c->node);
+					    created ? AIO_CREATED : AIO_QUEUED);
+				/* main = NAME: only main is queued; it queues the others. */
+				if (!created)
+					loop_runq_push(&a->ready, &c->node);
 			}
 			rc = loop_run(&a->loop);
 		}

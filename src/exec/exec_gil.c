@@ -2,7 +2,10 @@
  * exec_gil.c -- one pthread per task, and a simulated CPython GIL (gil.c)
  * that a thread must hold to run Python code: `cpu` and `offload` steps and
  * spinner frames.  Waits and `native` steps release it around the call, as
- * Py_BEGIN_ALLOW_THREADS does, and take it back through the full take_gil.
+ * Py_BEGIN_ALLOW_THREADS does, and take it back through the full take_gil;
+ * an `io` request does so around each of its blocking calls (socket(),
+ * connect(), sendall(), recv(), close()), as a Python client's socket
+ * methods do, so a thread behind a CPU hog queues for the lock after each.
  *
  * The runner calls the hooks below; they keep each task's lane truthful:
  * a task is `running` only while it holds the lock (native code aside), so
@@ -169,6 +172,14 @@ static void gil_hook_chunk(struct runner *r, uint64_t now_ns)
 	}
 }
 
+/* eval_breaker, read between pieces of a chunk: a drop request is pending. */
+static bool gil_hook_pending(const struct runner *r)
+{
+	const struct gil_thread *t = r->ud;
+
+	return t->held && gil_drop_requested(t->g);
+}
+
 /* Py_BEGIN_ALLOW_THREADS: leave `running` first, then let go. */
 static void gil_hook_release(struct runner *r, enum step_kind why)
 {
@@ -176,8 +187,13 @@ static void gil_hook_release(struct runner *r, enum step_kind why)
 
 	if (!t->held)
 		return;
+	char words[TRACE_REASON_MAX];
+
 	t->why = why;
-	runner_enter(r, gil_release_state(why), CAUSE_STEP, -1, gil_release_reason(why));
+	if (r->call)
+		snprintf(words, sizeof words, "GIL released around %s", r->call);
+	runner_enter(r, gil_release_state(why), CAUSE_STEP, -1,
+		     r->call ? words : gil_release_reason(why));
 	/*
 	 * As in CPython, a release that finds a drop request pending waits
 	 * until the asker has the lock; say so, since it delays the call.
@@ -192,9 +208,14 @@ static void gil_hook_release(struct runner *r, enum step_kind why)
 static void gil_hook_acquire(struct runner *r)
 {
 	struct gil_thread *t = r->ud;
+	char why[TRACE_REASON_MAX];
 
-	if (!t->held)
-		gil_wait_take(t, gil_return_reason(t->why), "computing");
+	if (t->held)
+		return;
+	/* One call of a request: say which call the thread is back from. */
+	if (r->call)
+		snprintf(why, sizeof why, "back from %s: waits for the GIL", r->call);
+	gil_wait_take(t, r->call ? why : gil_return_reason(t->why), "computing");
 }
 
 /* The thread's end: its last span closes before the lock changes hands. */
@@ -210,6 +231,7 @@ static void gil_hook_end(struct runner *r)
 
 static const struct runner_hooks gil_hooks = {
     .chunk = gil_hook_chunk,
+    .pending = gil_hook_pending,
     .release = gil_hook_release,
     .acquire = gil_hook_acquire,
     .begin = gil_hook_begin,

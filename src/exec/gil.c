@@ -168,9 +168,8 @@ static bool gil_timed_wait(struct gil *g, pthread_cond_t *c, pthread_mutex_t *mu
 }
 
 /*
- * Bookkeeping of a take, called with m held: `locked`, the holder, the
- * switch count, and the hold's span in the lock lane.  Doing the trace
- * write under m is what keeps the lock lane single-writer.  Returns the
+ * Bookkeeping of a take, called with m held: `locked`, the holder and the
+ * switch count (the span is gil_record_take's).  Returns the
  * thread the lock was handed over from (-1: none, or TASK itself) and puts
  * the time of the take in *AT.
  */
@@ -188,12 +187,23 @@ static int gil_mark_taken(struct gil *g, int task, uint64_t *at)
 	atomic_store_explicit(&g->holder, task, memory_order_relaxed);
 	atomic_store_explicit(&g->handed_by, from, memory_order_relaxed);
 	*at = clock_now_ns();
-	if (g->tr) {
-		char why[TRACE_REASON_MAX];
-		snprintf(why, sizeof why, "held by %s", trace_name(g->tr, task));
-		trace_enter(g->tr, g->lane, *at, STATE_RUNNING, task, CAUSE_GIL_TAKE, from, why);
-	}
 	return from;
+}
+
+/*
+ * The hold's span in the lock lane, with the time of the take; called
+ * with m still held (which keeps the lane single-writer) but after the
+ * dropper waiting for the switch has been woken, so that recording does
+ * not delay the hand-off.
+ */
+static void gil_record_take(struct gil *g, int task, int from, uint64_t at)
+{
+	char why[TRACE_REASON_MAX];
+
+	if (!g->tr)
+		return;
+	snprintf(why, sizeof why, "held by %s", trace_name(g->tr, task));
+	trace_enter(g->tr, g->lane, at, STATE_RUNNING, task, CAUSE_GIL_TAKE, from, why);
 }
 
 /*
@@ -255,6 +265,7 @@ static int gil_take_new(struct gil *g, int task)
 	pthread_mutex_unlock(&g->switch_m);
 	if (atomic_load(&g->drop_request))
 		atomic_store(&g->drop_request, 0); /* RESET_GIL_DROP_REQUEST */
+	gil_record_take(g, task, from, at);
 	pthread_mutex_unlock(&g->m);
 	gil_note_handoff(g, from, task, at);
 	return 0;
@@ -312,6 +323,7 @@ static int gil_take_old(struct gil *g, int task)
 		gil_timed_wait(g, &g->cv, &g->m);
 	}
 	from = gil_mark_taken(g, task, &at);
+	gil_record_take(g, task, from, at);
 	pthread_mutex_unlock(&g->m);
 	gil_note_handoff(g, from, task, at);
 	return 0;

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define LATENCY_SLICE_MS 10    /* the client looks at its cancel flag this often */
@@ -128,7 +129,7 @@ static int client_wait(int fd, short events, uint64_t deadline, _Atomic int *can
 	}
 }
 
-/* A non-blocking connect, so that a full backlog cannot outlast a cancel. */
+/* A connect that goes on by polling once its slice is up (see client_socket). */
 static int client_connect(int fd, int port, uint64_t deadline, _Atomic int *cancel)
 {
 	struct sockaddr_in a = {
@@ -141,7 +142,7 @@ static int client_connect(int fd, int port, uint64_t deadline, _Atomic int *canc
 
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
 		return 0;
-	if (errno != EINPROGRESS && errno != EINTR)
+	if (errno != EINPROGRESS && errno != EINTR && errno != EAGAIN)
 		return -errno;
 	int rc = client_wait(fd, POLLOUT, deadline, cancel);
 
@@ -200,30 +201,96 @@ static int client_recv_line(int fd, char *buf, size_t size, uint64_t deadline, _
 	}
 }
 
-int latency_request(int port, double ms, _Atomic int *cancel)
+/* The calls in the order a client makes them, and their names. */
+static const char *const latency_call_names[] = {
+#define X(e, n) n,
+    LATENCY_CALL_MAP(X)
+#undef X
+};
+
+const char *latency_call_name(enum latency_call k)
 {
-	char req[LATENCY_LINE_MAX], want[LATENCY_LINE_MAX], got[LATENCY_LINE_MAX + 1];
-	size_t n = latency_format_request(req, sizeof req, ms);
+	return (unsigned)k < LATENCY_CALL_COUNT ? latency_call_names[k] : "?";
+}
 
-	if (n == 0 || port <= 0 || port > 65535)
+int latency_client_open(struct latency_client *c, int port, double ms, _Atomic int *cancel)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->n = latency_format_request(c->req, sizeof c->req, ms);
+	if (c->n == 0 || port <= 0 || port > 65535)
 		return -EINVAL;
+	c->port = port;
+	c->cancel = cancel;
 	/* The server echoes the number exactly as sent. */
-	snprintf(want, sizeof want, "OK %.*s", (int)(n - 5), req + 5);
-
+	snprintf(c->want, sizeof c->want, "OK %.*s", (int)(c->n - 5), c->req + 5);
 	/* A bound on the wait, so a wedged server cannot hang a task forever. */
-	uint64_t deadline = clock_now_ns() + clock_ms_to_ns(ms + LATENCY_GRACE_MS);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	c->deadline = clock_now_ns() + clock_ms_to_ns(ms + LATENCY_GRACE_MS);
+	return 0;
+}
+
+/*
+ * A blocking socket, as Python's (timeout None), so that connect() and
+ * sendall() block in the kernel as a Python client's do; the send timeout
+ * bounds each blocking connect or send to a slice (they then fail with
+ * EINPROGRESS or EAGAIN and go on by polling), so a full backlog still
+ * cannot outlast a cancel.
+ */
+static int client_socket(struct latency_client *c)
+{
+	struct timeval slice = {.tv_usec = LATENCY_SLICE_MS * 1000};
+
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return -errno;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &slice, sizeof slice) != 0)
+		return -errno;
+	return 0;
+}
+
+/* The call K itself; the connection is left for latency_client_call to close. */
+static int client_do(struct latency_client *c, enum latency_call k)
+{
+	char got[LATENCY_LINE_MAX + 1];
 	int rc;
 
-	if (fd < 0)
-		return -errno;
-	rc = client_connect(fd, port, deadline, cancel);
-	if (rc == 0)
-		rc = client_send(fd, req, n, deadline, cancel);
-	if (rc == 0)
-		rc = client_recv_line(fd, got, sizeof got, deadline, cancel);
-	if (rc == 0 && strcmp(got, want) != 0)
-		rc = -EPROTO;
-	close(fd);
+	switch (k) {
+	case LATENCY_SOCKET:
+		return client_socket(c);
+	case LATENCY_CONNECT:
+		return client_connect(c->fd, c->port, c->deadline, c->cancel);
+	case LATENCY_SEND:
+		return client_send(c->fd, c->req, c->n, c->deadline, c->cancel);
+	case LATENCY_RECV:
+		rc = client_recv_line(c->fd, got, sizeof got, c->deadline, c->cancel);
+		return rc == 0 && strcmp(got, c->want) != 0 ? -EPROTO : rc;
+	default:
+		return 0; /* close: done by the caller */
+	}
+}
+
+int latency_client_call(struct latency_client *c, enum latency_call k)
+{
+	int rc = 0;
+
+	if (k != LATENCY_SOCKET && c->fd < 0)
+		return -EBADF;
+	if (k != LATENCY_CLOSE)
+		rc = client_do(c, k);
+	/* close(), or a failed call: the connection is over either way. */
+	if ((k == LATENCY_CLOSE || rc != 0) && c->fd >= 0) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	return rc;
+}
+
+int latency_request(int port, double ms, _Atomic int *cancel)
+{
+	struct latency_client c;
+	int rc = latency_client_open(&c, port, ms, cancel);
+
+	for (int k = 0; rc == 0 && k < LATENCY_CALL_COUNT; k++)
+		rc = latency_client_call(&c, (enum latency_call)k);
 	return rc;
 }

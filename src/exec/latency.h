@@ -14,6 +14,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define LATENCY_LINE_MAX 32
 
@@ -38,6 +39,50 @@ void latency_stop(void);
 size_t latency_format_request(char *buf, size_t len, double ms);
 /* True when REPLY (NUL-terminated) is a complete, well-formed answer. */
 int latency_reply_ok(const char *reply);
+
+/*
+ * The blocking calls a Python client makes for one request, in order
+ * (socket.socket(), connect(), sendall(), recv(), close()); CPython
+ * releases the GIL around each of them.
+ *    ENUM     name
+ */
+#define LATENCY_CALL_MAP(X)                                                                        \
+	X(SOCKET, "socket()")                                                                      \
+	X(CONNECT, "connect()")                                                                    \
+	X(SEND, "sendall()")                                                                       \
+	X(RECV, "recv()")                                                                          \
+	X(CLOSE, "close()")
+
+/* clang-format off */
+enum latency_call {
+#define X(e, n) LATENCY_##e,
+	LATENCY_CALL_MAP(X)
+#undef X
+	LATENCY_CALL_COUNT
+};
+/* clang-format on */
+
+/* One request made call by call, for a caller that does something between calls. */
+struct latency_client {
+	int fd;			     /* the connection; -1 before socket() and after close() */
+	int port;		     /* the server's TCP port */
+	char req[LATENCY_LINE_MAX];  /* the request line */
+	size_t n;		     /* its length in bytes */
+	char want[LATENCY_LINE_MAX]; /* the answer expected, without its newline */
+	uint64_t deadline;	     /* CLOCK_MONOTONIC ns: give up after this */
+	_Atomic int *cancel;	     /* non-zero: give up (may be NULL) */
+};
+
+const char *latency_call_name(enum latency_call k);
+/* Prepares C for a request of MS ms to PORT (no system call); 0 or -EINVAL. */
+int latency_client_open(struct latency_client *c, int port, double ms, _Atomic int *cancel);
+/*
+ * Makes call K of the request.  Returns 0, -ECANCELED or a negative errno;
+ * after a failure, and after close(), the connection is closed, so a
+ * caller that stops early only has to call LATENCY_CLOSE if it stops after
+ * a success.
+ */
+int latency_client_call(struct latency_client *c, enum latency_call k);
 
 /*
  * One blocking request: connect, ask for MS, wait for the answer.  Polls

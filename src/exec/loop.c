@@ -135,9 +135,11 @@ void loop_task_end(struct loop *l, int task, int rc)
 	if (o == OUTCOME_DEADLOCKED) {
 		why = "deadlocked: waits for a lock in a cycle";
 	} else if (o == OUTCOME_CANCELLED) {
-		why = flag == RUNNER_FIRST_DONE ? "cancelled: another task finished first"
-		      : flag == RUNNER_DEADLOCK ? "cancelled: a deadlock ended the run"
-						: "cancelled: run interrupted";
+		/* With no flag up, asyncio.run returned and cancelled what was left. */
+		why = flag == RUNNER_FIRST_DONE	   ? "cancelled: another task finished first"
+		      : flag == RUNNER_DEADLOCK	   ? "cancelled: a deadlock ended the run"
+		      : flag == RUNNER_INTERRUPTED ? "cancelled: run interrupted"
+						   : "cancelled: the main task returned first";
 	} else if (o == OUTCOME_FAILED) {
 		snprintf(buf, sizeof buf, "failed: %s", strerror(-rc));
 		why = buf;

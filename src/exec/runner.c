@@ -14,6 +14,8 @@
 
 /* Waits are sliced so that cancellation is seen within this time. */
 #define RUNNER_WAIT_SLICE_NS (5 * CLOCK_NS_PER_MS)
+/* Lock-bound chunks are crunched in this many pieces (see crunch_chunk). */
+#define RUNNER_PIECES 16
 /* One spinner frame: a little real drawing work. */
 #define RUNNER_FRAME_MS 0.05
 /* A print: formatting and writing a line is a little real work, drawn as a short span. */
@@ -50,6 +52,26 @@ void runner_enter(struct runner *r, enum state st, enum cause cause, int by, con
 }
 
 /*
+ * One chunk of ITERS iterations.  Lock-bound work with a `pending` hook is
+ * crunched in RUNNER_PIECES pieces and the hook's flag read after each, so
+ * a request to let go is seen within a few microseconds, as CPython's eval
+ * loop sees it within a few bytecodes, rather than at the chunk's end.
+ */
+static uint64_t crunch_chunk(struct runner *r, uint64_t iters, int lock_bound)
+{
+	uint64_t piece = iters / RUNNER_PIECES, sink = 0;
+
+	if (!lock_bound || !r->hooks || !r->hooks->pending || !r->hooks->chunk || piece == 0)
+		return work_crunch(iters);
+	for (int k = 0; k < RUNNER_PIECES; k++) {
+		sink ^= work_crunch(k + 1 < RUNNER_PIECES ? piece : iters - piece * k);
+		if (r->hooks->pending(r))
+			r->hooks->chunk(r, clock_now_ns());
+	}
+	return sink;
+}
+
+/*
  * MS ms of real computation that begins because of CAUSE; LOCK_BOUND work
  * lets the hooks see each chunk.
  */
@@ -64,7 +86,7 @@ static int compute(struct runner *r, double ms, enum cause cause, const char *re
 	for (uint64_t i = 0; i < chunks; i++) {
 		if (runner_cancelled(r))
 			return -ECANCELED;
-		sink ^= work_crunch(iters);
+		sink ^= crunch_chunk(r, iters, lock_bound);
 #ifndef CONCTUI_NO_PROBES
 		/* make bench builds a copy without this, to measure what it costs. */
 		uint64_t now = clock_now_ns();
@@ -107,24 +129,57 @@ static void acquire(struct runner *r)
 		r->hooks->acquire(r);
 }
 
-/* A wait that lets go of the lock: a timer, a blocking call, a request. */
+/*
+ * A request made call by call, as a Python client makes it.  With hooks
+ * (the GIL executor) each call lets go of the lock and takes it back,
+ * as CPython does around every blocking socket call; without, the whole
+ * request is one `io` span.
+ */
+static int io_request(struct runner *r, const struct step *s)
+{
+	char why[TRACE_REASON_MAX];
+	struct latency_client c;
+	int per_call = r->hooks && r->hooks->release;
+	int rc = r->latency_port ? latency_client_open(&c, r->latency_port, s->ms, r->cancel)
+				 : -ENOTCONN;
+
+	if (rc != 0)
+		return rc;
+	for (int k = 0; rc == 0 && k < LATENCY_CALL_COUNT; k++) {
+		if (k > 0 && !per_call) {
+			rc = latency_client_call(&c, (enum latency_call)k);
+			continue;
+		}
+		r->call = per_call ? latency_call_name((enum latency_call)k) : NULL;
+		release(r, s->kind);
+		if (per_call)
+			snprintf(why, sizeof why, "%s of a %g ms request", r->call, s->ms);
+		else
+			snprintf(why, sizeof why, "awaiting response (%g ms)", s->ms);
+		runner_enter(r, STATE_IO, CAUSE_STEP, -1, why);
+		rc = latency_client_call(&c, (enum latency_call)k);
+		if (rc == 0 && per_call)
+			acquire(r);
+	}
+	if (rc == 0 && !per_call)
+		acquire(r);
+	r->call = NULL;
+	return rc;
+}
+
+/* A wait that lets go of the lock once: a timer or a blocking call. */
 static int blocking_wait(struct runner *r, const struct step *s)
 {
 	char why[TRACE_REASON_MAX];
 	int rc;
 
+	if (s->kind == STEP_IO)
+		return io_request(r, s);
 	release(r, s->kind);
-	if (s->kind == STEP_IO) {
-		snprintf(why, sizeof why, "awaiting response (%g ms)", s->ms);
-		runner_enter(r, STATE_IO, CAUSE_STEP, -1, why);
-		rc = r->latency_port ? latency_request(r->latency_port, s->ms, r->cancel)
-				     : -ENOTCONN;
-	} else {
-		snprintf(why, sizeof why, "%s %g ms",
-			 s->kind == STEP_BLOCK ? "blocking call: sleep" : "sleep", s->ms);
-		runner_enter(r, STATE_SLEEP, CAUSE_STEP, -1, why);
-		rc = wait_until(r, clock_now_ns() + clock_ms_to_ns(s->ms), 0);
-	}
+	snprintf(why, sizeof why, "%s %g ms",
+		 s->kind == STEP_BLOCK ? "blocking call: sleep" : "sleep", s->ms);
+	runner_enter(r, STATE_SLEEP, CAUSE_STEP, -1, why);
+	rc = wait_until(r, clock_now_ns() + clock_ms_to_ns(s->ms), 0);
 	if (rc == 0)
 		acquire(r);
 	return rc;

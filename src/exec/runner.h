@@ -13,6 +13,7 @@
 #define CONCTUI_RUNNER_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "locks.h"
@@ -34,6 +35,11 @@ struct runner;
 struct runner_hooks {
 	/* At every chunk boundary of lock-bound work (cpu, offload). */
 	void (*chunk)(struct runner *r, uint64_t now_ns);
+	/*
+	 * A cheap check (an atomic load, no lock) made many times per chunk;
+	 * true: call `chunk` now rather than at the chunk's end.
+	 */
+	bool (*pending)(const struct runner *r);
 	/* Before a wait or a native step, and after it: drop and take the lock. */
 	void (*release)(struct runner *r, enum step_kind why);
 	void (*acquire)(struct runner *r);
@@ -57,7 +63,8 @@ struct runner {
 	struct locks *locks;	/* the scenario's named locks, NULL: none */
 	const char (*sc_locks)[TRACE_NAME_MAX]; /* their names (scenario.locks) */
 	const struct runner_hooks *hooks;	/* NULL for a plain thread */
-	void *ud;				/* the hooks' data */
+	const char *call; /* the blocking call of a request it is in or back from; NULL: none */
+	void *ud;	  /* the hooks' data */
 	/* private */
 	struct probe probe; /* the task's thread's probe */
 };

@@ -117,6 +117,7 @@ static int parse_job(const char *text, struct job *j)
 		j->sc.tasks = &j->spec;
 		j->sc.ntasks = 1;
 		j->sc.wait = WAIT_ALL;
+		j->sc.main_task = -1; /* every task starts at once */
 		rc = j->task >= 0 ? 0 : -1;
 	}
 	json_decref(o);

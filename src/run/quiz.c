@@ -59,6 +59,25 @@ static bool scenario_has_task(const struct scenario *sc, const char *name)
 	return false;
 }
 
+/*
+ * The spinner's longest gap between frames; a spinner that never drew one
+ * (created on asyncio but never given the loop: `main = slow`) was frozen
+ * for its whole life.
+ */
+static double spinner_gap_ms(const struct trace *tr, int lane)
+{
+	struct span sp;
+
+	for (uint32_t i = 0; i < trace_count(tr, lane); i++) {
+		trace_get(tr, lane, i, &sp);
+		if (sp.state == STATE_RUNNING)
+			return stats_max_gap_ms(tr, lane, STATE_RUNNING);
+	}
+	if (trace_count(tr, lane) == 0)
+		return 0;
+	return (double)(trace_lane_end(tr, lane, 0) - trace_lane_start(tr, lane)) / 1e6;
+}
+
 /* A selector's choices name what it picks among: tasks, executors. */
 static int check_answer(const struct lesson *l, const struct lesson_beat *b,
 			const struct scenario *sc, char *err, size_t errlen)
@@ -207,7 +226,7 @@ void quiz_measure(const struct trace *tr, const struct scenario *sc, struct quiz
 	v[LESSON_FIG_OVERLAP] = v[LESSON_FIG_RUNNING] >= 2;
 	f->spinner = tr->meta.spinner_ms > 0 && tr->meta.spinner < tr->ntasks;
 	if (f->spinner) {
-		v[LESSON_FIG_GAP] = stats_max_gap_ms(tr, tr->meta.spinner, STATE_RUNNING);
+		v[LESSON_FIG_GAP] = spinner_gap_ms(tr, tr->meta.spinner);
 		v[LESSON_FIG_FROZEN] =
 		    v[LESSON_FIG_GAP] > QUIZ_FROZEN_INTERVALS * tr->meta.spinner_ms;
 	}

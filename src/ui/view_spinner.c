@@ -205,6 +205,12 @@ static void spinner_row(struct grid *g, const struct view_ctx *c, const struct v
 		grid_text(g, 5, y, 24, "thinking!", grid_plain);
 
 	int x = 18 + grid_textf(g, 18, y, -1, view_style(c, ROLE_DIM), "frames %-4d ", s.frames);
+	if (s.frames == 0 && s.ended) {
+		/* asyncio, main = slow: created, but the loop never got control back. */
+		grid_text(g, x, y, -1, " never ran: the loop never got control back ",
+			  view_style(c, ROLE_BAD));
+		return;
+	}
 	if (frozen_now || frozen_ever) {
 		fmt_gap(gap, sizeof gap, frozen_now ? now_gap : (uint64_t)(max_ms * 1e6));
 		snprintf(buf, sizeof buf, " frozen %s ", gap);
