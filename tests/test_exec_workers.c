@@ -109,6 +109,29 @@ static void test_killed_worker_requeues_once(void **state)
 	trace_destroy(tr);
 }
 
+/* Workers that die before they take a job are not restarted for ever: the run fails. */
+static void test_workers_that_cannot_start(void **state)
+{
+	(void)state;
+	struct run_opts o = {.backend = "workers", .workers = 2};
+	struct kid before[MAX_KIDS];
+	int nbefore = list_children(before, MAX_KIDS), rc;
+	struct scenario sc;
+	char err[256];
+
+	if (!have_redis())
+		skip();
+	setenv(WORKERS_CRASH_ENV, "@start", 1);
+	struct trace *tr = finish_run(start_run(JOBS, &o, &sc), &sc, &rc, err, sizeof err);
+	unsetenv(WORKERS_CRASH_ENV);
+
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "times before taking a job"));
+	assert_int_equal(count_outcomes(tr, OUTCOME_FAILED), 4);
+	trace_destroy(tr);
+	assert_true(no_new_children(before, nbefore));
+}
+
 /* Starts `conctui --worker --broker URL` and waits until it is blocked on the job list. */
 static pid_t start_remote(const char *url, struct broker *b)
 {
@@ -238,6 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_jobs_through_the_broker),
 	    cmocka_unit_test(test_killed_worker_requeues_once),
+	    cmocka_unit_test(test_workers_that_cannot_start),
 	    cmocka_unit_test(test_worker_joins_from_elsewhere),
 	    cmocka_unit_test(test_lost_broker_fails_the_run),
 	    cmocka_unit_test(test_unreachable_broker),

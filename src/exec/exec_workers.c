@@ -39,6 +39,8 @@
 
 #define WK_READ_MS 20 /* the longest the run waits on the stream before looking around */
 #define WK_READ_COUNT 512
+/* Local workers that may die before taking any job before the run gives up on them. */
+#define WK_MAX_EARLY_DEATHS 8
 
 /* A local worker process. */
 struct local {
@@ -69,6 +71,8 @@ struct wk {
 	struct job_state *jobs;
 	int left;			  /* jobs not ended */
 	int lost;			  /* the broker was lost */
+	int early_deaths;		  /* local workers that died holding no job */
+	int broken;			  /* they keep dying: the run fails */
 	int last_task[TRACE_WORKERS_MAX]; /* per worker: its previous job, -1 */
 };
 
@@ -282,8 +286,11 @@ static void on_event(struct wk *w, const redisReply *f)
 /* Reads what the workers reported, waiting up to MS; 0 or -1 (the broker is lost). */
 static int read_events(struct wk *w, int ms)
 {
-	redisReply *r = broker_command(w->b, "XREAD COUNT %d BLOCK %d STREAMS %s %s", WK_READ_COUNT,
-				       ms, w->events, w->last_id);
+	/* BLOCK 0 would wait for ever: a look without waiting leaves BLOCK out. */
+	redisReply *r = ms > 0 ? broker_command(w->b, "XREAD COUNT %d BLOCK %d STREAMS %s %s",
+						WK_READ_COUNT, ms, w->events, w->last_id)
+			       : broker_command(w->b, "XREAD COUNT %d STREAMS %s %s", WK_READ_COUNT,
+						w->events, w->last_id);
 
 	if (!r || r->type == REDIS_REPLY_ERROR) {
 		broker_free(r);
@@ -336,6 +343,10 @@ static void worker_died(struct wk *w, int slot, pid_t pid)
 		if (!text || broker_ok(w->b, "LPUSH %s %s", WORKERS_JOBS_KEY, text) < 0)
 			w->lost = 1;
 		free(text);
+	} else if (job < 0 && ++w->early_deaths > WK_MAX_EARLY_DEATHS) {
+		/* Restarting a worker that cannot start would never end. */
+		w->broken = 1;
+		return;
 	} else if (job >= 0) {
 		snprintf(why, sizeof why, "killed: its 2nd worker (%d) died", slot + 1);
 		trace_finish(tr, job, clock_now_ns(), OUTCOME_KILLED, -1, why);
@@ -406,7 +417,7 @@ static void wait_jobs(struct wk *w)
 	char key[WORKERS_KEY_MAX];
 	int cancelled = 0;
 
-	while (w->left > 0 && !w->lost) {
+	while (w->left > 0 && !w->lost && !w->broken) {
 		if (!cancelled && atomic_load(w->ctx->cancel)) {
 			cancelled = 1;
 			broker_ok(w->b, "SET %s 1", workers_key(key, w->run, "cancel"));
@@ -428,12 +439,15 @@ static void wait_jobs(struct wk *w)
 /* Jobs that never ended: failed with the broker, else cancelled. */
 static void finish_leftovers(struct wk *w)
 {
-	const char *why = w->lost ? "failed: the broker was lost" : "cancelled: run interrupted";
+	const char *why = w->lost     ? "failed: the broker was lost"
+			  : w->broken ? "failed: no worker could run it"
+				      : "cancelled: run interrupted";
 
 	for (int i = 0; i < w->ctx->sc->ntasks; i++)
 		if (!w->jobs[i].ended && trace_outcome(w->ctx->tr, i) == OUTCOME_NONE)
 			trace_finish(w->ctx->tr, i, clock_now_ns(),
-				     w->lost ? OUTCOME_FAILED : OUTCOME_CANCELLED, -1, why);
+				     w->lost || w->broken ? OUTCOME_FAILED : OUTCOME_CANCELLED, -1,
+				     why);
 }
 
 /* Ends the local workers: their stop list, then signals; nothing is left. */
@@ -492,6 +506,10 @@ static int workers_run(struct exec_ctx *ctx)
 		if (w.lost) {
 			snprintf(ctx->err, sizeof ctx->err, "the broker was lost mid-run: %s",
 				 broker_error(w.b));
+			rc = -1;
+		} else if (w.broken) {
+			snprintf(ctx->err, sizeof ctx->err,
+				 "the workers died %d times before taking a job", w.early_deaths);
 			rc = -1;
 		}
 	}

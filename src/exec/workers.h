@@ -25,7 +25,8 @@
 #define WORKERS_HOST_MAX 48
 
 /* Test hook, documented in the man page: a worker that takes the first
- * attempt of the task named here kills itself (SIGKILL) in the middle. */
+ * attempt of the task named here kills itself (SIGKILL) in the middle;
+ * "@start": every local worker kills itself before taking a job. */
 #define WORKERS_CRASH_ENV "CONCTUI_WORKER_CRASH"
 
 struct workers_serve_opts {

@@ -305,6 +305,9 @@ int workers_serve(const struct workers_serve_opts *o, char *err, size_t errlen)
 
 	if (!b)
 		return -1;
+	/* The crash test's other case: a worker that dies before it takes any job. */
+	if (o->run && getenv(WORKERS_CRASH_ENV) && strcmp(getenv(WORKERS_CRASH_ENV), "@start") == 0)
+		raise(SIGKILL);
 	gethostname(me.host, sizeof me.host - 1);
 	if (broker_clock_offset(b, 5, &me.offset_ns, &me.uncertainty_ns) < 0) {
 		snprintf(err, errlen, "the broker lost: %s", broker_error(b));

@@ -476,7 +476,9 @@ static void broker_figures(struct chart *ch)
 		     escape_text(host, sizeof host, m->workers[i].host, 20, 0), m->workers[i].pid,
 		     m->workers[i].jobs, m->workers[i].jobs == 1 ? "" : "s",
 		     m->workers[i].remote ? " (joined)" : "");
-	item(ch, &it, "median hand-off %s", fmt_ms(a, sizeof a, stats_job_handoff_ms(ch->tr)));
+	double handoff = stats_job_handoff_ms(ch->tr);
+	if (handoff > 0) /* no worker ran two jobs: no hand-off to show */
+		item(ch, &it, "median hand-off %s", fmt_ms(a, sizeof a, handoff));
 	if (m->requeued)
 		item(ch, &it, "%d job%s requeued", m->requeued, m->requeued == 1 ? "" : "s");
 	items_end(ch);
