@@ -196,8 +196,10 @@ static void test_record(void **state)
 	assert_int_equal(trace_thread(back[0], 0)->tid, trace_thread(tr, 0)->tid);
 	assert_string_equal(trace_thread(back[0], 0)->process, "observe_helper");
 	/* "sampled" is a mark on spans: a thread that ended before its first sample has none. */
-	assert_true(trace_thread(tr, 0)->sampled);
-	assert_true(trace_count(tr, 0) == 0 || trace_thread(back[0], 0)->sampled);
+	if (trace_count(tr, 0) > 0) {
+		assert_true(trace_thread(tr, 0)->sampled);
+		assert_true(trace_thread(back[0], 0)->sampled);
+	}
 	trace_destroy(back[0]);
 	free(back);
 	trace_destroy(tr);
