@@ -207,6 +207,9 @@ int main(int argc, char **argv)
 		return run_turns(atoi(argv[2]));
 	}
 	if (strcmp(mode, "exit") == 0 && argc > 2) {
+		/* exit CODE [MS]: computes MS ms first, so that the observer sees it run. */
+		if (argc > 3)
+			spin_for(atoi(argv[3]));
 		printf("exiting with %d\n", atoi(argv[2]));
 		return atoi(argv[2]);
 	}
