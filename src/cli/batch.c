@@ -3,7 +3,6 @@
  */
 #include "batch.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "chrome_trace.h"
 #include "compare.h"
 #include "compare_print.h"
+#include "datadir.h"
 #include "escape.h"
 #include "executor.h"
 #include "lesson_cli.h"
@@ -260,30 +260,15 @@ int batch_main(const struct options *o)
 
 /* ---- --list ---------------------------------------------------------------- */
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * The scenario files of DIR, by name: those with a goal (CHALLENGES) or
  * the others, one line each.
  */
 static void list_scenarios(const char *dir, bool challenges)
 {
-	DIR *d = opendir(dir);
 	char *names[256];
-	int n = 0;
-	struct dirent *e;
+	int n = datadir_list(dir, ".ini", names, 256);
 
-	while (d && (e = readdir(d)) && n < 256) {
-		size_t len = strlen(e->d_name);
-		if (len > 4 && strcmp(e->d_name + len - 4, ".ini") == 0)
-			names[n++] = strndup(e->d_name, len - 4);
-	}
-	if (d)
-		closedir(d);
-	qsort(names, (size_t)n, sizeof names[0], by_name);
 	for (int i = 0; i < n; i++) {
 		char path[4096], err[512];
 		struct scenario sc;

@@ -7,7 +7,6 @@
  */
 #include "lesson_cli.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "compare_print.h"
 #include "costs.h"
 #include "costs_print.h"
+#include "datadir.h"
 #include "escape.h"
 #include "quiz.h"
 #include "run.h"
@@ -214,30 +214,15 @@ int lesson_cli_main(const struct options *o)
 
 /* ---- --list ------------------------------------------------------------------ */
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void lesson_cli_list(void)
 {
 	const char *dir = lesson_dir();
 	char *names[256];
-	int n = 0;
-	struct dirent *e;
-	DIR *d = dir ? opendir(dir) : NULL;
+	int n = datadir_list(dir, ".ini", names, 256);
 
 	printf("\nLessons (name, beats, title)%s%s:\n", dir ? " in " : "", dir ? dir : "");
-	while (d && (e = readdir(d)) && n < 256) {
-		size_t len = strlen(e->d_name);
-		if (len > 4 && strcmp(e->d_name + len - 4, ".ini") == 0)
-			names[n++] = strndup(e->d_name, len - 4);
-	}
-	if (d)
-		closedir(d);
 	if (n == 0)
 		printf("  (none found)\n");
-	qsort(names, (size_t)n, sizeof names[0], by_name);
 	for (int i = 0; i < n; i++) {
 		char path[4096], err[512], name[256], title[512];
 		struct lesson l;

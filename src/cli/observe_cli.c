@@ -3,7 +3,6 @@
  */
 #include "observe_cli.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,11 +161,6 @@ int observe_cli_batch(const struct options *o, const struct observe_opts *oo)
 	return rc;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The program's title: its first line that is a `# ` comment after the #! line. */
 static void program_title(const char *path, char *title, size_t len)
 {
@@ -195,16 +189,7 @@ void observe_cli_list(void)
 		printf("  (no programs directory found; set CONCTUI_DATADIR)\n");
 		return;
 	}
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d)) && n < 256) {
-		size_t len = strlen(e->d_name);
-		if (len > 3 && strcmp(e->d_name + len - 3, PROGRAM_EXT) == 0)
-			names[n++] = strndup(e->d_name, len - 3);
-	}
-	if (d)
-		closedir(d);
-	qsort(names, (size_t)n, sizeof names[0], by_name);
+	n = datadir_list(dir, PROGRAM_EXT, names, 256);
 	for (int i = 0; i < n; i++) {
 		char path[4400], title[512], name[256];
 		snprintf(path, sizeof path, "%s/%s%s", dir, names[i], PROGRAM_EXT);

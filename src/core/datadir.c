@@ -8,6 +8,7 @@
  */
 #include "datadir.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,4 +103,28 @@ int datadir_find_file(const char *sub, const char *file, char *out, size_t outle
 	if (outlen)
 		out[0] = '\0';
 	return -1;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int datadir_list(const char *dir, const char *ext, char **names, int max)
+{
+	DIR *d = dir ? opendir(dir) : NULL;
+	size_t elen = strlen(ext);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)) && n < max) {
+		size_t len = strlen(e->d_name);
+		if (len > elen && strcmp(e->d_name + len - elen, ext) == 0 &&
+		    (names[n] = strndup(e->d_name, len - elen)))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	qsort(names, (size_t)n, sizeof names[0], by_name);
+	return n;
 }

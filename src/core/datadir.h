@@ -41,4 +41,11 @@ int datadir_find(const char *sub, char *out, size_t outlen);
  */
 int datadir_find_file(const char *sub, const char *file, char *out, size_t outlen);
 
+/*
+ * The names of DIR's files that end in EXT (".ini"), without it, sorted,
+ * at most MAX of them into NAMES (each to free).  Returns how many; a
+ * directory that cannot be read has none.
+ */
+int datadir_list(const char *dir, const char *ext, char **names, int max);
+
 #endif

@@ -283,11 +283,7 @@ static void compose(struct grid *g, struct view_ctx *c)
 				want.rows += block_rows(c, c->panels[i].tr, g->h);
 	}
 	view_layout_plan(&lo, g->h, &want);
-	view_header(g, c, lo.header.y);
-	view_tabs(g, c, lo.tabs.y);
-	view_caption(g, c, lo.caption.y);
-	view_keybar(g, c, lo.keybar.y);
-	view_layout_narration(g, c, lo.narration);
+	view_layout_chrome(g, c, &lo);
 	if (applies(c)) {
 		if (c->compare_sel >= c->compare->nrows)
 			c->compare_sel = c->compare->nrows - 1;

@@ -128,3 +128,12 @@ void view_layout_narration(struct grid *g, struct view_ctx *c, struct view_rect 
 	grid_text(g, g->w - 1 - grid_text_width(mark), r.y + r.h - 1, -1, mark,
 		  view_style(c, ROLE_DIM));
 }
+
+void view_layout_chrome(struct grid *g, struct view_ctx *c, const struct view_layout *lo)
+{
+	view_header(g, c, lo->header.y);
+	view_tabs(g, c, lo->tabs.y);
+	view_caption(g, c, lo->caption.y);
+	view_keybar(g, c, lo->keybar.y);
+	view_layout_narration(g, c, lo->narration);
+}

@@ -64,5 +64,7 @@ int view_layout_narration_lines(const struct grid *g, const struct view_ctx *c);
  * it with a marker saying which page and the key for the next one.
  */
 void view_layout_narration(struct grid *g, struct view_ctx *c, struct view_rect r);
+/* Draws what every view has in the places LO gave it: header, tabs, caption, key bar, narration. */
+void view_layout_chrome(struct grid *g, struct view_ctx *c, const struct view_layout *lo);
 
 #endif

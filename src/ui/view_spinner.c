@@ -310,11 +310,7 @@ static void compose(struct grid *g, struct view_ctx *c)
 	};
 
 	view_layout_plan(&lo, g->h, &want);
-	view_header(g, c, lo.header.y);
-	view_tabs(g, c, lo.tabs.y);
-	view_caption(g, c, lo.caption.y);
-	view_keybar(g, c, lo.keybar.y);
-	view_layout_narration(g, c, lo.narration);
+	view_layout_chrome(g, c, &lo);
 	/* A blank row between the blocks when every block has its four. */
 	int per = lo.rows.h >= 5 * n - 1 ? 5 : lo.rows.h / n, top = lo.rows.y;
 	view_lanes_axis(c, &ax, nw + 2, g->w - nw - 3);
