@@ -3,6 +3,7 @@
  */
 #include "escape.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The mark of a value cut short: one column, three bytes. */
@@ -232,4 +233,19 @@ const char *escape_echo(char *buf, const char *s)
 const char *escape_echon(char *buf, const char *s, size_t n)
 {
 	return escape_textn(buf, ESCAPE_ECHO_SIZE, s, n, ESCAPE_ECHO_COLS, ESCAPE_QUOTED);
+}
+
+void escape_error(char *err, size_t errlen, const char *file, int line, const char *msg)
+{
+	char safe[512], name[512];
+
+	if (!err || errlen == 0)
+		return;
+	/* Values were escaped where they were put in; this holds for any that were not. */
+	escape_text(safe, sizeof safe, msg, -1, 0);
+	escape_text(name, sizeof name, file, -1, 0);
+	if (line > 0)
+		snprintf(err, errlen, "%s:%d: %s", name, line, safe);
+	else
+		snprintf(err, errlen, "%s: %s", name, safe);
 }

@@ -73,4 +73,10 @@ const char *escape_echo(char *buf, const char *s);
 /* The same for the N bytes at S. */
 const char *escape_echon(char *buf, const char *s, size_t n);
 
+/*
+ * The one form of a message about input: "file:LINE: MSG", or "file: MSG"
+ * when LINE is 0, with FILE and MSG escaped, into ERR of ERRLEN bytes.
+ */
+void escape_error(char *err, size_t errlen, const char *file, int line, const char *msg);
+
 #endif

@@ -30,7 +30,7 @@
 
 bool lesson_fail(struct lparse *p, int line, const char *fmt, ...)
 {
-	char msg[256], safe[512], file[512];
+	char msg[256];
 	va_list ap;
 
 	if (p->failed)
@@ -40,13 +40,7 @@ bool lesson_fail(struct lparse *p, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	/* Values were escaped where they were put in; this holds for any that were not. */
-	escape_text(safe, sizeof safe, msg, -1, 0);
-	escape_text(file, sizeof file, p->file, -1, 0);
-	if (p->err && p->errlen && line > 0)
-		snprintf(p->err, p->errlen, "%s:%d: %s", file, line, safe);
-	else if (p->err && p->errlen)
-		snprintf(p->err, p->errlen, "%s: %s", file, safe);
+	escape_error(p->err, p->errlen, p->file, line, msg);
 	return false;
 }
 
