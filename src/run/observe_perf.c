@@ -235,9 +235,7 @@ static void apply(struct observer *ob, const struct perf_rec *r)
 	} else if (r->kind == 5) {
 		obs_rename(ob, th, r->comm);
 	} else if (r->kind == 4) {
-		th->alive = false;
-		proc_thread_close(&th->pt);
-		trace_finish(ob->tr, lane, r->t, OUTCOME_DONE, -1, NULL);
+		obs_thread_gone(ob, th, r->t);
 	}
 }
 

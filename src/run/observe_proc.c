@@ -201,12 +201,15 @@ static int parse_stat(char *buf, struct proc_sample *s, pid_t *ppid)
 	s->comm[len] = '\0';
 	s->state = close[2];
 	s->cpu = -1;
+	s->threads = 0;
 	char *p = close + 3;
-	/* Field 4 is the parent, field 39 the processor: 36 fields after the state. */
+	/* Field 4 is the parent, 20 the thread count, 39 the processor. */
 	for (int field = 4; *p && field <= 39; field++) {
 		long v = strtol(p, &p, 10);
 		if (field == 4 && ppid)
 			*ppid = (pid_t)v;
+		if (field == 20)
+			s->threads = (int)v;
 		if (field == 39)
 			s->cpu = (int)v;
 		while (*p == ' ')
@@ -215,21 +218,35 @@ static int parse_stat(char *buf, struct proc_sample *s, pid_t *ppid)
 	return 0;
 }
 
-int proc_thread_read(struct proc_thread *t, struct proc_sample *s)
+int proc_thread_stat(struct proc_thread *t, struct proc_sample *s)
 {
 	char buf[1024];
 
 	if (reread(t->stat_fd, buf, sizeof buf) <= 0 || parse_stat(buf, s, NULL) < 0)
 		return -1;
-	s->run_ns = s->wait_ns = 0;
-	if (reread(t->sched_fd, buf, sizeof buf) > 0) {
-		unsigned long long run = 0, wait = 0;
-		if (sscanf(buf, "%llu %llu", &run, &wait) == 2) {
-			s->run_ns = run;
-			s->wait_ns = wait;
-		}
-	}
 	return s->state == 'Z' || s->state == 'X' ? -1 : 0;
+}
+
+int proc_thread_sched(struct proc_thread *t, struct proc_sample *s)
+{
+	char buf[128], *p = buf;
+
+	if (reread(t->sched_fd, buf, sizeof buf) <= 0)
+		return -1;
+	s->run_ns = strtoull(p, &p, 10);
+	s->wait_ns = strtoull(p, &p, 10);
+	s->slices = strtoull(p, &p, 10);
+	return 0;
+}
+
+int proc_thread_read(struct proc_thread *t, struct proc_sample *s)
+{
+	if (proc_thread_stat(t, s) < 0)
+		return -1;
+	s->run_ns = s->wait_ns = s->slices = 0;
+	if (t->sched_fd >= 0 && proc_thread_sched(t, s) < 0)
+		return -1;
+	return 0;
 }
 
 /* 's' when FD of the thread's process is a socket, 'p' a pipe, else '?'. */
@@ -264,6 +281,25 @@ void proc_thread_wait(struct proc_thread *t, struct proc_wait *w)
 }
 
 /* ---- processes ---------------------------------------------------------- */
+
+int proc_process_open(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int proc_process_threads(int fd)
+{
+	char buf[1024];
+	struct proc_sample s;
+
+	if (reread(fd, buf, sizeof buf) <= 0 || parse_stat(buf, &s, NULL) < 0 || s.state == 'Z' ||
+	    s.state == 'X')
+		return -1;
+	return s.threads;
+}
 
 int proc_process_info(pid_t pid, pid_t *ppid, char *comm, size_t len)
 {
