@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "view_arrow.h"
 #include "view_ctx.h"
 #include "view_lanes.h"
 #include "view_layout.h"
@@ -191,10 +192,14 @@ static void run_block(struct grid *g, struct view_ctx *c, const struct view_axis
 			       " %s ", pn->title);
 	if (tr)
 		grid_textf(g, x, y, -1, frame, "\u00b7 %s ", model_name(tr->meta.model));
+	static struct view_arrow_rows ar; /* this run's rows, for the change's connector */
+	ar = (struct view_arrow_rows){.panel = p, .bar = 1};
 	for (int r = 0; r < shown; r++) {
 		grid_text(g, 1, y + 1 + r, nw, trace_name(tr, r), view_style(c, ROLE_DIM));
 		c->mixed += view_lanes_task(g, c, ax, tr, r, pn->now_ns, y + 1 + r);
+		view_arrow_row(&ar, r, y + 1 + r);
 	}
+	view_arrow_draw(g, c, ax, &ar);
 	if (shown < ntasks)
 		grid_textf(g, 1, y + 1 + shown, g->w - 2, view_style(c, ROLE_DIM),
 			   "+%d more task%s", ntasks - shown, ntasks - shown == 1 ? "" : "s");
