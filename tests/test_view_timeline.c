@@ -364,13 +364,17 @@ static void test_help_lists_every_key(void **state)
 	(void)state;
 	struct trace *tr = fx_one_core();
 	struct view_ctx c;
-	struct grid *g = grid_new(100, 30, false);
+	struct grid *g = grid_new(100, 30, false), *small = grid_new(80, 24, false);
 
 	fx_ctx(&c, tr);
 	assert_true(view_act(&c, VA_HELP));
 	view_compose(g, &c);
-	for (int i = 0; i < view_nkeys; i++)
+	view_compose(small, &c);
+	for (int i = 0; i < view_nkeys; i++) {
 		assert_true(fx_find(g, view_keys[i].help) >= 0);
+		assert_true(fx_find(small, view_keys[i].help) >= 0); /* 80x24 too */
+	}
+	grid_free(small);
 	/* Any key closes it. */
 	assert_true(view_act(&c, VA_NEXT));
 	assert_false(c.help);

@@ -17,6 +17,7 @@
 #include "view_ctx.h"
 #include "view_lanes.h"
 #include "view_layout.h"
+#include "view_pair.h"
 
 #define COL_NAME 14
 #define COL_MODEL 16
@@ -277,7 +278,12 @@ static void compose(struct grid *g, struct view_ctx *c)
 {
 	struct view_layout lo;
 	struct view_layout_want want = {.narration = view_layout_narration_lines(g, c)};
+	int a, b;
 
+	if (view_pair_panels(c, &a, &b)) {
+		view_pair_compose(g, c);
+		return;
+	}
 	if (applies(c)) {
 		/* The table and the verdict come first, then as much of the runs as fits. */
 		/* The title, the heading, a row each, the verdict and the axis... */
@@ -304,6 +310,8 @@ static bool act(struct view_ctx *c, enum view_action a)
 {
 	int n = c->compare ? c->compare->nrows : 0, sel = c->compare_sel;
 
+	if (view_pair_act(c, a))
+		return true;
 	switch (a) {
 	case VA_ROW_DOWN:
 		sel++;
