@@ -155,6 +155,10 @@ static void test_pair(void **unused)
 	fx_result(&res);
 	fx_compare_ctx(&c, &res);
 	assert_true(view_act(&c, VA_PAIR));
+	/* The caption explains a change of the pair, not of the run off screen (gil). */
+	char caption[256];
+	view_caption_text(&c, caption, sizeof caption);
+	assert_true(strncmp(caption, "sequential \u2502", 12) == 0);
 	for (int s = 0; s < 2; s++) {
 		struct grid *g = grid_new(sizes[s][0], sizes[s][1], false);
 		view_compose(g, &c);

@@ -109,6 +109,24 @@ bool view_pair_act(struct view_ctx *c, enum view_action a)
 	}
 }
 
+bool view_pair_event(const struct view_ctx *c, struct view_event *e)
+{
+	int p[2];
+	bool found = false;
+	struct view_event one;
+
+	if (c->pl.has_focus || !view_pair_panels(c, &p[0], &p[1]))
+		return false;
+	for (int i = 0; i < 2; i++)
+		if (view_event_current(&c->pl, &c->panels[p[i]], 1, &one) &&
+		    (!found || one.t > e->t)) {
+			*e = one;
+			e->panel = p[i]; /* it was found in a list of one */
+			found = true;
+		}
+	return found;
+}
+
 void view_pair_status(const struct view_ctx *c, char *buf, size_t len)
 {
 	int a, b;

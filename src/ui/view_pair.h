@@ -18,6 +18,12 @@ bool view_pair_panels(const struct view_ctx *c, int *a, int *b);
 bool view_pair_act(struct view_ctx *c, enum view_action a);
 /* Key P from another view: the Compare view, showing the pair (or why it cannot). */
 void view_pair_open(struct view_ctx *c);
+/*
+ * The change the caption explains while the pair is shown and no step chose
+ * one: the latest at or before the cursor in either of its runs (not in a
+ * run off screen).  False when no pair is shown or nothing happened yet.
+ */
+bool view_pair_event(const struct view_ctx *c, struct view_event *e);
 /* The pair, the legend and the chrome over the whole screen. */
 void view_pair_compose(struct grid *g, struct view_ctx *c);
 /* "│ pair: sequential vs threads " for the status line, or "" when no pair is shown. */
