@@ -16,8 +16,6 @@
 #define OBSERVE_PROCS 64		 /* processes one run follows */
 #define OBSERVE_LINE 512		 /* bytes of one output line kept */
 #define OBSERVE_TIDS (4 * OBSERVE_LANES) /* slots of the thread-id index (a power of two) */
-/* Every this many ticks a sampled thread's stat is read even when schedstat could tell. */
-#define OBSERVE_STAT_EVERY 64
 
 /* One thread of the program, on one lane. */
 struct obs_thread {
@@ -28,7 +26,6 @@ struct obs_thread {
 	int cpu;	       /* the core of its open span, -1 when waiting */
 	uint64_t run_ns;       /* schedstat's CPU time at the last sample */
 	uint64_t wait_ns;      /* schedstat's run-queue time at the last sample */
-	uint64_t slices;       /* schedstat's count of times on a CPU at the last sample */
 	char comm[16];	       /* its latest name (observer's side) */
 	/*
 	 * A thread names itself after it is born (pthread_setname_np, exec):

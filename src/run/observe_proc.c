@@ -218,35 +218,19 @@ static int parse_stat(char *buf, struct proc_sample *s, pid_t *ppid)
 	return 0;
 }
 
-int proc_thread_stat(struct proc_thread *t, struct proc_sample *s)
+int proc_thread_read(struct proc_thread *t, struct proc_sample *s)
 {
 	char buf[1024];
 
 	if (reread(t->stat_fd, buf, sizeof buf) <= 0 || parse_stat(buf, s, NULL) < 0)
 		return -1;
+	s->run_ns = s->wait_ns = 0;
+	if (reread(t->sched_fd, buf, sizeof buf) > 0) {
+		char *p = buf;
+		s->run_ns = strtoull(p, &p, 10);
+		s->wait_ns = strtoull(p, &p, 10);
+	}
 	return s->state == 'Z' || s->state == 'X' ? -1 : 0;
-}
-
-int proc_thread_sched(struct proc_thread *t, struct proc_sample *s)
-{
-	char buf[128], *p = buf;
-
-	if (reread(t->sched_fd, buf, sizeof buf) <= 0)
-		return -1;
-	s->run_ns = strtoull(p, &p, 10);
-	s->wait_ns = strtoull(p, &p, 10);
-	s->slices = strtoull(p, &p, 10);
-	return 0;
-}
-
-int proc_thread_read(struct proc_thread *t, struct proc_sample *s)
-{
-	if (proc_thread_stat(t, s) < 0)
-		return -1;
-	s->run_ns = s->wait_ns = s->slices = 0;
-	if (t->sched_fd >= 0 && proc_thread_sched(t, s) < 0)
-		return -1;
-	return 0;
 }
 
 /* 's' when FD of the thread's process is a socket, 'p' a pipe, else '?'. */

@@ -2,9 +2,9 @@
  * observe_proc.h -- what /proc says about one thread of an observed
  * program, and what a sleeping thread waits in.
  *
- * Used by both observation methods: the sampled one reads schedstat at
- * each tick and the rest only when schedstat cannot tell; the perf one
- * asks only what a thread that switched out voluntarily waits in.
+ * Used by both observation methods: the sampled one reads stat and
+ * schedstat at each tick; the perf one asks only what a thread that
+ * switched out voluntarily waits in.
  */
 #ifndef CONCTUI_OBSERVE_PROC_H
 #define CONCTUI_OBSERVE_PROC_H
@@ -30,7 +30,6 @@ struct proc_sample {
 	int cpu;	  /* the core it last ran on */
 	uint64_t run_ns;  /* schedstat: time on a CPU, in all */
 	uint64_t wait_ns; /* schedstat: time runnable, waiting for a CPU, in all */
-	uint64_t slices;  /* schedstat: times it was given a CPU, in all */
 	int threads;	  /* stat: threads in its process */
 	char comm[16];	  /* its name */
 };
@@ -46,13 +45,6 @@ int proc_thread_open(struct proc_thread *t, pid_t pid, pid_t tid);
 void proc_thread_close(struct proc_thread *t);
 /* Reads stat and schedstat; 0, or -1 when the thread has gone. */
 int proc_thread_read(struct proc_thread *t, struct proc_sample *s);
-/* Reads stat alone (state, cpu, comm, threads); 0, or -1 when gone. */
-int proc_thread_stat(struct proc_thread *t, struct proc_sample *s);
-/*
- * Reads schedstat alone into S's run_ns, wait_ns and slices (the cheap
- * file: three numbers); 0, or -1 when the thread has gone.
- */
-int proc_thread_sched(struct proc_thread *t, struct proc_sample *s);
 /* What the (sleeping) thread waits in, from its syscall, else its wchan. */
 void proc_thread_wait(struct proc_thread *t, struct proc_wait *w);
 

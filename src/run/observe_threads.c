@@ -94,7 +94,6 @@ static bool add_thread(struct observer *ob, struct obs_proc *p, pid_t tid, uint6
 	th->renamed = false;
 	th->run_ns = s.run_ns;
 	th->wait_ns = s.wait_ns;
-	th->slices = s.slices;
 	th->state = STATE_DONE; /* no span yet */
 	index_lane(ob, tid, n);
 	p->lanes++;
@@ -219,57 +218,24 @@ static void sample_runnable(struct observer *ob, struct obs_thread *th, const st
 		obs_enter(ob, th, mid, STATE_RUNNING, s->cpu, "running");
 }
 
-/*
- * Whether schedstat alone tells what TH did over the last DT ns: it was
- * runnable throughout (on a core, or queued for one, within an eighth of
- * the interval) and, if on a core, did not leave it, so its core is the
- * one it had.  Otherwise, and every OBSERVE_STAT_EVERY ticks (a new name,
- * a zombie), stat is read too.
- */
-static bool sched_tells(const struct observer *ob, const struct obs_thread *th, uint64_t dt,
-			uint64_t drun, uint64_t dwait, bool switched)
-{
-	if ((ob->ticks + (uint64_t)th->lane) % OBSERVE_STAT_EVERY == 0 || th->pt.sched_fd < 0)
-		return false;
-	if (drun + dwait + dt / 8 < dt)
-		return false;
-	if (dwait > drun && dwait * 2 > dt)
-		return true; /* queued: no core to know */
-	return th->state == STATE_RUNNING && !switched;
-}
-
 static void sample_thread(struct observer *ob, struct obs_thread *th, uint64_t now)
 {
-	struct proc_sample s = {0};
+	struct proc_sample s;
 	uint64_t dt = now - ob->last_ns, mid = ob->last_ns + dt / 2;
 
-	if (th->pt.sched_fd >= 0 && proc_thread_sched(&th->pt, &s) < 0) {
+	if (proc_thread_read(&th->pt, &s) < 0) {
 		obs_thread_gone(ob, th, mid);
 		return;
 	}
 	uint64_t drun = s.run_ns - th->run_ns, dwait = s.wait_ns - th->wait_ns;
-	bool switched = s.slices != th->slices;
-	bool was_waiting = th->state != STATE_RUNNING && th->state != STATE_READY;
+	obs_rename(ob, th, s.comm);
 	th->run_ns = s.run_ns;
 	th->wait_ns = s.wait_ns;
-	th->slices = s.slices;
-	if (was_waiting && drun == 0 && dwait == 0 && th->pt.sched_fd >= 0 &&
-	    (ob->ticks + (uint64_t)th->lane) % OBSERVE_STAT_EVERY != 0)
-		return; /* still in the same wait: it has not been runnable since */
-	if (sched_tells(ob, th, dt, drun, dwait, switched)) {
-		s.cpu = th->cpu;
-		sample_runnable(ob, th, &s, mid, drun, dwait);
-		return;
-	}
-	if (proc_thread_stat(&th->pt, &s) < 0) {
-		obs_thread_gone(ob, th, mid);
-		return;
-	}
-	obs_rename(ob, th, s.comm);
 	if (s.state == 'R') {
 		sample_runnable(ob, th, &s, mid, drun, dwait);
 		return;
 	}
+	bool was_waiting = th->state != STATE_RUNNING && th->state != STATE_READY;
 	if (was_waiting && drun == 0)
 		return; /* still in the same wait: it has not run since */
 	if (was_waiting && drun > 0) {
