@@ -77,6 +77,16 @@ static void test_classify(void **state)
 	expect(-1, -1, '?', "ep_poll", STATE_IO, "epoll_wait");
 	expect(-1, -1, '?', "do_wait", STATE_BLOCKED, "wait4");
 	expect(-1, -1, '?', "", STATE_BLOCKED, "waiting");
+	/* Only the last saw nothing: the perf method then keeps the thread's last wait. */
+	struct proc_wait w;
+	proc_classify(-1, -1, '?', "", &w);
+	assert_false(w.known);
+	proc_classify(-1, -1, '?', "0", &w);
+	assert_false(w.known);
+	proc_classify(-1, -1, '?', "do_wait", &w);
+	assert_true(w.known);
+	proc_classify(SYS_getpid, 0, '?', "", &w);
+	assert_true(w.known);
 }
 
 /* ---- running the helper --------------------------------------------------- */

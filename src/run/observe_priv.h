@@ -19,14 +19,15 @@
 
 /* One thread of the program, on one lane. */
 struct obs_thread {
-	struct proc_thread pt; /* its /proc files */
-	int lane;	       /* its lane in the trace */
-	bool alive;	       /* not yet seen gone */
-	enum state state;      /* the state of its open span */
-	int cpu;	       /* the core of its open span, -1 when waiting */
-	uint64_t run_ns;       /* schedstat's CPU time at the last sample */
-	uint64_t wait_ns;      /* schedstat's run-queue time at the last sample */
-	char comm[16];	       /* its latest name (observer's side) */
+	struct proc_thread pt;	    /* its /proc files */
+	int lane;		    /* its lane in the trace */
+	bool alive;		    /* not yet seen gone */
+	enum state state;	    /* the state of its open span */
+	int cpu;		    /* the core of its open span, -1 when waiting */
+	uint64_t run_ns;	    /* schedstat's CPU time at the last sample */
+	uint64_t wait_ns;	    /* schedstat's run-queue time at the last sample */
+	struct proc_wait last_wait; /* the last wait seen in a call (perf), .known false: none */
+	char comm[16];		    /* its latest name (observer's side) */
 	/*
 	 * A thread names itself after it is born (pthread_setname_np, exec):
 	 * under names_lock the observer puts the lane's new name here and sets

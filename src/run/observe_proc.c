@@ -106,6 +106,7 @@ void proc_classify(long nr, long arg1, char fd_kind, const char *wchan, struct p
 {
 	long cmd = arg1 & FUTEX_CMD_MASK;
 
+	w->known = true;
 	if (nr == SYS_futex && (cmd == FUTEX_WAIT_CMD || cmd == FUTEX_WAIT_BITSET_CMD) &&
 	    !(arg1 & FUTEX_PRIVATE)) {
 		w->state = STATE_BLOCKED;
@@ -140,6 +141,7 @@ void proc_classify(long nr, long arg1, char fd_kind, const char *wchan, struct p
 		snprintf(w->reason, sizeof w->reason, "in %.30s", wchan);
 	else
 		snprintf(w->reason, sizeof w->reason, "waiting");
+	w->known = nr >= 0 || (wchan && *wchan && strcmp(wchan, "0") != 0);
 }
 
 /* ---- reading ------------------------------------------------------------ */

@@ -38,6 +38,7 @@ struct proc_sample {
 struct proc_wait {
 	enum state state; /* lock, io, sleep or blocked */
 	char reason[44];  /* "futex wait", "epoll_wait", ... */
+	bool known;	  /* false: no call or kernel function was seen (it had run again) */
 };
 
 /* Opens TID's files; 0, or -1 when the thread is gone. */

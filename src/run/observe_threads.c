@@ -92,6 +92,7 @@ static bool add_thread(struct observer *ob, struct obs_proc *p, pid_t tid, uint6
 	th->alive = true;
 	snprintf(th->comm, sizeof th->comm, "%s", s.comm);
 	th->renamed = false;
+	th->last_wait.known = false;
 	th->run_ns = s.run_ns;
 	th->wait_ns = s.wait_ns;
 	th->state = STATE_DONE; /* no span yet */
