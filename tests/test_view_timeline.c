@@ -56,6 +56,35 @@ static void test_bars_unicode(void **state)
 	trace_destroy(tr);
 }
 
+/* An observed program's threads are listed by process, though born interleaved. */
+static void test_threads_by_process(void **state)
+{
+	(void)state;
+	struct trace *tr = trace_create(4, 0);
+	const char *names[] = {"main 100", "child 200", "worker 101", "worker 201"};
+	pid_t pids[] = {100, 200, 100, 200};
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	for (int i = 0; i < 4; i++) {
+		struct trace_thread th = {.pid = pids[i], .tid = pids[i] + (i >= 2)};
+		trace_set_name(tr, i, names[i]);
+		trace_set_thread(tr, i, &th);
+		fx_span(tr, i, STATE_RUNNING, 0, 10, 0, "running");
+		trace_set_outcome(tr, i, OUTCOME_DONE);
+	}
+	tr->meta.model = MODEL_OBSERVED;
+	tr->meta.wall_ns = 10 * MS;
+	fx_ctx(&c, tr);
+	view_compose(g, &c);
+	int y[] = {fx_find(g, " main 100"), fx_find(g, " worker 101"), fx_find(g, " child 200"),
+		   fx_find(g, " worker 201")};
+	assert_true(y[0] > 0);
+	assert_true(y[0] < y[1] && y[1] < y[2] && y[2] < y[3]);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
 static void test_bars_ascii_and_cursor(void **state)
 {
 	(void)state;
@@ -446,6 +475,7 @@ int main(void)
 	    cmocka_unit_test(test_groups_fold_only_when_needed),
 	    cmocka_unit_test(test_too_small),
 	    cmocka_unit_test(test_help_lists_every_key),
+	    cmocka_unit_test(test_threads_by_process),
 	    cmocka_unit_test(test_overview_panels),
 	    cmocka_unit_test(test_views_compose_everywhere),
 	};
