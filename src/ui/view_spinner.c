@@ -124,7 +124,7 @@ uint64_t view_spinner_gap_now(const struct view_spin *s, uint64_t t)
 
 bool view_spinner_frozen(const struct view_spin *s, uint64_t gap)
 {
-	return gap > VIEW_SPIN_FROZEN * s->interval;
+	return gap > STATS_SPIN_FROZEN * s->interval;
 }
 
 /* ------------------------------------------------------------------ */
