@@ -103,7 +103,10 @@ static struct trace *gil_trace(void)
 	trace_set_outcome(tr, 0, OUTCOME_DONE);
 	trace_set_outcome(tr, 1, OUTCOME_DONE);
 	trace_set_outcome(tr, 2, OUTCOME_KILLED);
+	/* B asks A to drop the GIL at 5.0 ms; A drops it and B takes it at 5.001. */
+	struct trace_edge ask = {5000000, 1, 0, EDGE_GIL_ASK};
 	struct trace_edge e1 = {5001234, 0, 1, EDGE_GIL}, e2 = {10002001, 1, 0, EDGE_GIL};
+	assert_int_equal(trace_append_edge(tr, &ask), 0);
 	assert_int_equal(trace_append_edge(tr, &e1), 0);
 	assert_int_equal(trace_append_edge(tr, &e2), 0);
 	return tr;
@@ -192,9 +195,13 @@ static void test_round_trip(void **state)
 	assert_string_equal(trace_name(back[0], 1), "io\u00e9");
 	for (int lane = 0; lane < tr->nlanes; lane++)
 		assert_same_spans(tr, back[0], lane);
-	assert_int_equal(trace_edge_count(back[0]), 2);
+	assert_int_equal(trace_edge_count(back[0]), 3);
 	struct trace_edge e;
-	assert_true(trace_get_edge(back[0], 1, &e));
+	assert_true(trace_get_edge(back[0], 0, &e));
+	assert_int_equal(e.kind, EDGE_GIL_ASK);
+	assert_int_equal(e.from, 1);
+	assert_true(llabs((long long)e.t - 5000000) <= 500);
+	assert_true(trace_get_edge(back[0], 2, &e));
 	assert_int_equal(e.from, 1);
 	assert_int_equal(e.to, 0);
 	assert_int_equal(e.kind, EDGE_GIL);
