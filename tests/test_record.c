@@ -313,6 +313,39 @@ static void test_edges_and_causes(void **state)
 	free_traces(out, 1);
 }
 
+/*
+ * A scaled run records its scale (the findings' thresholds followed it);
+ * a run at 1 does not, and a record without one reads as 1; a scale that
+ * is not more than 0 is refused.
+ */
+static void test_scale(void **state)
+{
+	(void)state;
+	const char *plain = HEAD "\"tasks\": [" TASK0 "\"spans\": []}]}";
+	const char *bad = HEAD "\"scale\": 0, \"tasks\": [" TASK0 "\"spans\": []}]}";
+	struct trace **out = NULL;
+	char err[256] = "";
+
+	assert_int_equal(record_read_buffer(plain, strlen(plain), "p.json", &out, err, sizeof err),
+			 1);
+	assert_true(out[0]->meta.scale == 0);
+	char *text = written(out[0]);
+	assert_null(strstr(text, "\"scale\""));
+	free(text);
+	out[0]->meta.scale = 3;
+	text = written(out[0]);
+	assert_non_null(strstr(text, "\"scale\": 3"));
+	free_traces(out, 1);
+	assert_int_equal(record_read_buffer(text, strlen(text), "s.json", &out, err, sizeof err),
+			 1);
+	assert_true(out[0]->meta.scale == 3);
+	free_traces(out, 1);
+	free(text);
+	assert_int_equal(record_read_buffer(bad, strlen(bad), "bad.json", &out, err, sizeof err),
+			 -1);
+	assert_non_null(strstr(err, "scale"));
+}
+
 /* Output lines come out in time order and, with findings, read back as written. */
 static void test_output_and_findings(void **state)
 {
@@ -595,7 +628,7 @@ int main(void)
 	    cmocka_unit_test(test_files),	  cmocka_unit_test(test_clean_text),
 	    cmocka_unit_test(test_cut_name),	  cmocka_unit_test(test_edges_and_causes),
 	    cmocka_unit_test(test_echo_escaped),  cmocka_unit_test(test_output_and_findings),
-	    cmocka_unit_test(test_findings_read),
+	    cmocka_unit_test(test_findings_read), cmocka_unit_test(test_scale),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -193,6 +193,11 @@ struct trace_meta {
 	/* The spinner (the task with a `spin` step), for the views: never read from reasons. */
 	int spinner;	   /* its lane, meaningful when spinner_ms > 0 */
 	double spinner_ms; /* the wait between its frames; 0: the run has no spinner */
+	/*
+	 * What --scale multiplied the run's durations by (0 or 1: as written);
+	 * the findings' time thresholds are multiplied by it too.
+	 */
+	double scale;
 	/* The lock lane, meaningful when the trace has one. */
 	char gil_mode[8]; /* "new", "old" or "off" */
 	double gil_interval_ms;

@@ -63,7 +63,7 @@ int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct tra
 	g->interval_ns = interval_ns < 1000 ? 1000 : interval_ns;
 	g->tr = lane >= 0 ? tr : NULL;
 	g->lane = lane;
-	g->ticks = GIL_OLD_TICKS;
+	g->ticks = g->check_ticks = GIL_OLD_TICKS;
 	atomic_init(&g->last_holder, -1);
 	atomic_init(&g->holder, -1);
 	atomic_init(&g->handed_by, -1);
@@ -413,8 +413,13 @@ bool gil_tick(struct gil *g)
 {
 	if (g->mode != GIL_OLD || --g->ticks > 0)
 		return false;
-	g->ticks = GIL_OLD_TICKS;
+	g->ticks = g->check_ticks;
 	return true;
+}
+
+void gil_set_check_ticks(struct gil *g, int ticks)
+{
+	g->ticks = g->check_ticks = ticks > 0 ? ticks : 1;
 }
 
 uint64_t gil_switches(struct gil *g)

@@ -77,6 +77,7 @@ struct gil {
 	int drop_asked_of;	/* the holder it asked, guarded by m */
 	uint64_t drop_asked_at; /* clock_now_ns when it asked, guarded by m */
 	int ticks;		/* old mode: chunks left until the release */
+	int check_ticks;	/* old mode: chunks between releases (GIL_OLD_TICKS at --scale 1) */
 	/* private: counters, read with the accessors */
 	_Atomic uint64_t drop_requests; /* times drop_request went from 0 to 1 */
 	_Atomic uint64_t switch_waits;	/* drops that waited for another taker */
@@ -129,7 +130,14 @@ bool gil_drop_requested(const struct gil *g);
 int gil_holder(const struct gil *g);
 int gil_handed_by(const struct gil *g);
 int gil_drop_asker(const struct gil *g);
-/* Old mode, called by the holder once per chunk: true every GIL_OLD_TICKS. */
+/*
+ * Old mode: the holder releases every TICKS chunks (sys.setcheckinterval).
+ * A chunk is a fixed amount of real work, so --scale X makes it X times
+ * GIL_OLD_TICKS, as it makes the new GIL's interval X times 5 ms: the same
+ * picture, slower.  Call before the threads start.
+ */
+void gil_set_check_ticks(struct gil *g, int ticks);
+/* Old mode, called by the holder once per chunk: true every check_ticks chunks. */
 bool gil_tick(struct gil *g);
 
 /* Figures for the record. */
