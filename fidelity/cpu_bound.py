@@ -1,6 +1,7 @@
 """Seed 001's CPU-bound work: cpu_bound(a, b) = a ** b, ten times, one
 after another, on ten threads and in ten processes.  Prints JSON: wall ms
-of each.
+of each, and of ten processes that do nothing (what starting and joining
+ten Python processes costs by itself).
 
 usage: cpu_bound.py [B]   (the exponent; the seed's is 200000)
 """
@@ -30,8 +31,12 @@ def sequential():
         cpu_bound(A, B)
 
 
-def spread(kind):
-    jobs = [kind(target=cpu_bound, args=(A, B)) for _ in range(N)]
+def nothing(a, b):
+    pass
+
+
+def spread(kind, work=cpu_bound):
+    jobs = [kind(target=work, args=(A, B)) for _ in range(N)]
     for j in jobs:
         j.start()
     for j in jobs:
@@ -41,4 +46,5 @@ def spread(kind):
 if __name__ == "__main__":
     print(json.dumps({"sequential": wall(sequential),
                       "threads": wall(lambda: spread(threading.Thread)),
-                      "processes": wall(lambda: spread(multiprocessing.Process))}))
+                      "processes": wall(lambda: spread(multiprocessing.Process)),
+                      "empty_processes": wall(lambda: spread(multiprocessing.Process, nothing))}))

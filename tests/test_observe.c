@@ -77,6 +77,16 @@ static void test_classify(void **state)
 	expect(-1, -1, '?', "ep_poll", STATE_IO, "epoll_wait");
 	expect(-1, -1, '?', "do_wait", STATE_BLOCKED, "wait4");
 	expect(-1, -1, '?', "", STATE_BLOCKED, "waiting");
+	/* Only the last saw nothing: the perf method then keeps the thread's last wait. */
+	struct proc_wait w;
+	proc_classify(-1, -1, '?', "", &w);
+	assert_false(w.known);
+	proc_classify(-1, -1, '?', "0", &w);
+	assert_false(w.known);
+	proc_classify(-1, -1, '?', "do_wait", &w);
+	assert_true(w.known);
+	proc_classify(SYS_getpid, 0, '?', "", &w);
+	assert_true(w.known);
 }
 
 /* ---- running the helper --------------------------------------------------- */
@@ -226,6 +236,24 @@ static void test_perf(void **state)
 	trace_destroy(tr);
 }
 
+/* More threads than lanes: every lane is used, and the run says how many were left out. */
+static void test_too_many_threads(void **state)
+{
+	char *argv[] = {helper, "many", "600", "300", NULL};
+	(void)state;
+	struct trace *tr = observe_all(argv, OBSERVE_SAMPLED);
+
+	assert_int_equal(tr->ntasks, OBSERVE_LANES);
+	/* 600 sleepers and the main thread alive at once, in 512 lanes. */
+	assert_int_equal(tr->meta.observer_unshown, 600 + 1 - OBSERVE_LANES);
+	assert_int_equal(tr->meta.exit_status, 0);
+	/* Each lane is one thread: no thread id twice. */
+	for (int i = 1; i < tr->ntasks; i++)
+		assert_int_not_equal(trace_thread(tr, i)->tid, trace_thread(tr, i - 1)->tid);
+	assert_nothing_left(tr);
+	trace_destroy(tr);
+}
+
 static void test_exit_status(void **state)
 {
 	char *argv[] = {helper, "exit", "3", NULL};
@@ -360,15 +388,11 @@ static void test_interrupt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_classify),
-	    cmocka_unit_test(test_sampled),
-	    cmocka_unit_test(test_perf),
-	    cmocka_unit_test(test_exit_status),
-	    cmocka_unit_test(test_cannot_run),
-	    cmocka_unit_test(test_attach_missing),
-	    cmocka_unit_test(test_attach_other_user),
-	    cmocka_unit_test(test_attach),
-	    cmocka_unit_test(test_interrupt),
+	    cmocka_unit_test(test_classify),	   cmocka_unit_test(test_sampled),
+	    cmocka_unit_test(test_perf),	   cmocka_unit_test(test_too_many_threads),
+	    cmocka_unit_test(test_exit_status),	   cmocka_unit_test(test_cannot_run),
+	    cmocka_unit_test(test_attach_missing), cmocka_unit_test(test_attach_other_user),
+	    cmocka_unit_test(test_attach),	   cmocka_unit_test(test_interrupt),
 	    cmocka_unit_test(test_record),
 	};
 

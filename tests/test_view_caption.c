@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 
+#include "compare.h"
 #include "record.h"
 #include "view_ctx.h"
 #include "view_fixture.h"
@@ -417,6 +418,86 @@ static void test_arrow_in_the_overview(void **state)
 	trace_destroy(b);
 }
 
+/* Whether some column joins row YA to row YB below it: a tee on YA over B's marked new state. */
+static bool joined(const struct grid *g, int ya, int yb)
+{
+	for (int x = 0; x < g->w; x++)
+		if (grid_at(g, x, ya)->ch == 0x252c && (grid_at(g, x, yb)->st.attr & GRID_REVERSE))
+			return true;
+	return false;
+}
+
+/* The Compare view: the run under the cursor gets the connector, the others none. */
+static void test_arrow_in_compare(void **state)
+{
+	(void)state;
+	struct trace *trs[2] = {forced_drop_trace(), forced_drop_trace()};
+	struct compare_result res;
+	struct view_ctx c;
+	struct grid *g = grid_new(100, 34, false);
+
+	snprintf(trs[0]->meta.backend, sizeof trs[0]->meta.backend, "sequential");
+	snprintf(trs[1]->meta.backend, sizeof trs[1]->meta.backend, "gil");
+	compare_from_traces(trs, 2, &res);
+	fx_ctx(&c, res.rows[0].tr);
+	c.npanels = 0;
+	for (int i = 0; i < res.nrows; i++) {
+		c.panels[c.npanels].tr = res.rows[i].tr;
+		c.panels[c.npanels].now_ns = res.rows[i].tr->meta.wall_ns;
+		snprintf(c.panels[c.npanels++].title, sizeof c.panels[0].title, "%s",
+			 res.rows[i].name);
+	}
+	c.overview = true;
+	c.compare = &res;
+	c.compare_done = true;
+	view_show(&c, &view_compare);
+	int p = strcmp(c.panels[0].title, "gil") == 0 ? 0 : 1;
+	view_player_jump(&c.pl, &(struct view_event){(uint64_t)(5.2 * 1e6), p, 1, 1});
+	view_compose(g, &c);
+	int gil = fx_find(g, "\u2500 gil \u00b7"), seq = fx_find(g, "\u2500 sequential \u00b7");
+	assert_true(gil > 0 && seq > 0);
+	assert_non_null(strstr(fx_row(g, gil + 1), " A "));
+	assert_true(joined(g, gil + 1, gil + 2));
+	assert_false(joined(g, seq + 1, seq + 2));
+	grid_free(g);
+	compare_free(&res);
+}
+
+/* The Spinner view: the loop resumes the slow call when the spinner yields. */
+static void test_arrow_in_spinner(void **state)
+{
+	(void)state;
+	struct trace *tr = trace_create(2, 0);
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	trace_set_name(tr, 0, "spinner");
+	trace_set_name(tr, 1, "slow");
+	cx_span(tr, 0, STATE_RUNNING, 0, 1, 0, CAUSE_START, -1, "drawing a frame");
+	cx_span(tr, 0, STATE_SLEEP, 1, 100, -1, CAUSE_YIELD, -1, "sleep 100 ms");
+	cx_span(tr, 1, STATE_READY, 0, 1, -1, CAUSE_START, -1, "waiting for the loop");
+	cx_span(tr, 1, STATE_RUNNING, 1, 100, 0, CAUSE_LOOP_RESUME, 0, "computing");
+	trace_set_outcome(tr, 0, OUTCOME_DONE);
+	trace_set_outcome(tr, 1, OUTCOME_DONE);
+	snprintf(tr->meta.backend, sizeof tr->meta.backend, "asyncio");
+	tr->meta.wall_ns = 100 * MS;
+	fx_ctx(&c, tr);
+	c.spinner = true;
+	view_show(&c, &view_spinner);
+	view_player_jump(&c.pl, &(struct view_event){1 * MS, 0, 1, 1});
+	view_compose(g, &c);
+	int ys = fx_find(g, " spinner "), yslow = fx_find(g, " slow ");
+	assert_true(ys > 0 && yslow == ys + 1);
+	assert_true(joined(g, ys, yslow));
+	/* Playing again: the picture is clean. */
+	view_act(&c, VA_PAUSE);
+	view_player_tick(&c.pl, c.panels, c.npanels, 1000);
+	view_compose(g, &c);
+	assert_false(joined(g, ys, yslow));
+	grid_free(g);
+	trace_destroy(tr);
+}
+
 static void test_caption_rows_of_its_own(void **state)
 {
 	(void)state;
@@ -524,6 +605,8 @@ int main(void)
 	    cmocka_unit_test(test_why_and_back),
 	    cmocka_unit_test(test_arrow_on_grid),
 	    cmocka_unit_test(test_arrow_in_the_overview),
+	    cmocka_unit_test(test_arrow_in_compare),
+	    cmocka_unit_test(test_arrow_in_spinner),
 	    cmocka_unit_test(test_caption_rows_of_its_own),
 	    cmocka_unit_test(test_strips_letters_and_key),
 	    cmocka_unit_test(test_small_fixes),

@@ -130,6 +130,86 @@ static void test_step_the_picked_run(void **unused)
 	compare_free(&res);
 }
 
+/* The column of the first cell of row Y from X on that holds CP, or -1. */
+static int first_cell(const struct grid *g, int x, int y, uint32_t cp)
+{
+	for (; x < g->w; x++)
+		if (grid_at(g, x, y)->ch == cp)
+			return x;
+	return -1;
+}
+
+/*
+ * Key P: the picked run and the next one, one above the other on one time
+ * axis with every task, at 120x34 and 80x24; sequential's B starts where
+ * processes' A ends (the same instant is the same column); stepping stays
+ * in the pair; j/k change the second run; Esc goes back to the table.
+ */
+static void test_pair(void **unused)
+{
+	(void)unused;
+	struct compare_result res;
+	struct view_ctx c;
+	const int sizes[2][2] = {{120, 34}, {80, 24}};
+
+	fx_result(&res);
+	fx_compare_ctx(&c, &res);
+	assert_true(view_act(&c, VA_PAIR));
+	/* The caption explains a change of the pair, not of the run off screen (gil). */
+	char caption[256];
+	view_caption_text(&c, caption, sizeof caption);
+	assert_true(strncmp(caption, "sequential \u2502", 12) == 0);
+	for (int s = 0; s < 2; s++) {
+		struct grid *g = grid_new(sizes[s][0], sizes[s][1], false);
+		view_compose(g, &c);
+		assert_non_null(strstr(fx_row(g, 0), "pair: sequential vs processes"));
+		assert_true(fx_find(g, " executor       model") < 0); /* the pair has the screen */
+		int seq = fx_find(g, "\u2500 sequential \u00b7 sequential");
+		int par = fx_find(g, "\u2500 processes \u00b7 parallel");
+		assert_true(seq > 2 && par > seq);
+		assert_true(fx_find(g, "\u2500 gil \u00b7") < 0);
+		int seq_b = seq + 1, par_a = par + 1;
+		while (!strstr(fx_row(g, seq_b), " B "))
+			seq_b++;
+		assert_non_null(strstr(fx_row(g, par_a), " A "));
+		/* B waits in sequential; its run begins where processes' A ends: 100 ms. */
+		int x0 = first_cell(g, 0, par_a, 0x2588);
+		int end = first_cell(g, x0, par_a, ' ');
+		assert_true(x0 > 0 && end > x0);
+		assert_int_equal(first_cell(g, 0, seq_b, 0x2588), end);
+		assert_int_equal(grid_at(g, x0, seq_b)->ch, 0x2592); /* ready */
+		assert_true(fx_find(g, "\u2588 running") > par);
+		grid_free(g);
+	}
+	/* One cursor: -> steps over the changes of these two runs only. */
+	view_act(&c, VA_START);
+	int steps = 0;
+	while (view_act(&c, VA_NEXT) && !c.flash[0] && steps < 50) {
+		assert_true(c.pl.focus.panel == 0 || c.pl.focus.panel == 1);
+		steps++;
+	}
+	assert_true(steps >= 4);
+	/* j: another second run (never the first); Esc: the table again. */
+	struct grid *g = grid_new(100, 30, false);
+	view_act(&c, VA_ROW_DOWN);
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, 0), "pair: sequential vs gil"));
+	view_act(&c, VA_ROW_DOWN);
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, 0), "pair: sequential vs processes"));
+	view_act(&c, VA_CLOSE);
+	view_compose(g, &c);
+	assert_true(fx_find(g, " executor       model") > 0);
+	assert_null(strstr(fx_row(g, 0), "pair:"));
+	/* P from another view opens the pair in the Compare view. */
+	c.view = 0;
+	view_act(&c, VA_PAIR);
+	view_compose(g, &c);
+	assert_non_null(strstr(fx_row(g, 0), "pair: sequential vs processes"));
+	grid_free(g);
+	compare_free(&res);
+}
+
 static void test_running_skipped_and_rows(void **unused)
 {
 	(void)unused;
@@ -332,6 +412,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_and_verdict),
 	    cmocka_unit_test(test_step_the_picked_run),
+	    cmocka_unit_test(test_pair),
 	    cmocka_unit_test(test_running_skipped_and_rows),
 	    cmocka_unit_test(test_costs_bars),
 	    cmocka_unit_test(test_every_task_once_done),

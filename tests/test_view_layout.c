@@ -19,16 +19,16 @@ static void check_plan(int h, const struct view_layout_want *w)
 	struct view_layout lo;
 
 	view_layout_plan(&lo, h, w);
-	const struct view_rect order[] = {lo.header,   lo.tabs,	   lo.axis,    lo.rows,
-					  lo.strips,   lo.legend,  lo.figures, lo.narration,
-					  lo.findings, lo.caption, lo.keybar};
+	const struct view_rect order[] = {lo.header,	lo.tabs,     lo.axis,	 lo.rows,
+					  lo.strips,	lo.key,	     lo.legend,	 lo.figures,
+					  lo.narration, lo.findings, lo.caption, lo.keybar};
 	int y = 0;
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
 		assert_true(order[i].h >= 0);
 		/* In order, never overlapping; only the spare rows above the caption are skipped.
 		 */
 		if (order[i].y != y)
-			assert_true(order[i].y == y + lo.spare && &order[i] == &order[9]);
+			assert_true(order[i].y == y + lo.spare && &order[i] == &order[10]);
 		y = order[i].y + order[i].h;
 	}
 	assert_int_equal(y, h);
@@ -38,6 +38,10 @@ static void check_plan(int h, const struct view_layout_want *w)
 	assert_int_equal(lo.axis.h, w->axis ? 1 : 0);
 	assert_true(lo.rows.h / lo.pitch <= w->rows);
 	assert_true(lo.narration.h <= w->narration && lo.findings.h <= w->findings);
+	/* The strips' key: one row with the strips when asked for, none without them. */
+	assert_true(lo.key.h == 0 || (lo.key.h == 1 && w->key && lo.strips.h > 0));
+	if (w->key && lo.strips.h > 0 && lo.narration.h + lo.findings.h > 0)
+		assert_int_equal(lo.key.h, 1); /* it comes before the story */
 	/* The first few rows come before anything optional. */
 	int need = w->min_rows < w->rows ? w->min_rows : w->rows;
 	if (h >= VIEW_MIN_H && need <= 3)
@@ -54,8 +58,10 @@ static void test_places_in_order(void **unused)
 				for (int narr = 0; narr <= 12; narr += 4)
 					for (int f = 0; f <= 4; f += 4) {
 						struct view_layout_want w = {
-						    rows[r], 3,		 strips, narr,
-						    f,	     r % 2 == 0, f == 0, narr == 4};
+						    rows[r],	3,	strips,	   narr, f,
+						    r % 2 == 0, f == 0, narr == 4, false};
+						check_plan(h, &w);
+						w.key = true;
 						check_plan(h, &w);
 					}
 }

@@ -56,6 +56,35 @@ static void test_bars_unicode(void **state)
 	trace_destroy(tr);
 }
 
+/* An observed program's threads are listed by process, though born interleaved. */
+static void test_threads_by_process(void **state)
+{
+	(void)state;
+	struct trace *tr = trace_create(4, 0);
+	const char *names[] = {"main 100", "child 200", "worker 101", "worker 201"};
+	pid_t pids[] = {100, 200, 100, 200};
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+
+	for (int i = 0; i < 4; i++) {
+		struct trace_thread th = {.pid = pids[i], .tid = pids[i] + (i >= 2)};
+		trace_set_name(tr, i, names[i]);
+		trace_set_thread(tr, i, &th);
+		fx_span(tr, i, STATE_RUNNING, 0, 10, 0, "running");
+		trace_set_outcome(tr, i, OUTCOME_DONE);
+	}
+	tr->meta.model = MODEL_OBSERVED;
+	tr->meta.wall_ns = 10 * MS;
+	fx_ctx(&c, tr);
+	view_compose(g, &c);
+	int y[] = {fx_find(g, " main 100"), fx_find(g, " worker 101"), fx_find(g, " child 200"),
+		   fx_find(g, " worker 201")};
+	assert_true(y[0] > 0);
+	assert_true(y[0] < y[1] && y[1] < y[2] && y[2] < y[3]);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
 static void test_bars_ascii_and_cursor(void **state)
 {
 	(void)state;
@@ -189,6 +218,44 @@ static void test_gil_caption_and_lane(void **state)
 	assert_true(fx_find(g, " cpu0 ") > 0);
 	assert_true(fx_find(g, " cpu1 ") > 0);
 	grid_free(g);
+	trace_destroy(tr);
+}
+
+/*
+ * Strips whose letters are not the names: a key row of its own between the
+ * strips and the legend, at 120x34 and at 80x24; none when A is "A".
+ */
+static void test_strips_key(void **state)
+{
+	(void)state;
+	struct trace *tr = fx_gil();
+	struct view_ctx c;
+	const int sizes[2][2] = {{120, 34}, {80, 24}};
+
+	fx_ctx(&c, tr);
+	for (int i = 0; i < 2; i++) {
+		struct grid *g = grid_new(sizes[i][0], sizes[i][1], false);
+		trace_set_name(tr, 0, "A");
+		trace_set_name(tr, 1, "B");
+		view_compose(g, &c);
+		assert_true(fx_find(g, "key:") < 0);
+		trace_set_name(tr, 0, "fib33");
+		trace_set_name(tr, 1, "fib34");
+		view_compose(g, &c);
+		int gil = fx_find(g, " GIL "), key = fx_find(g, "key:");
+		int legend = fx_find(g, "\u2588 running");
+		assert_true(gil > 0);
+		assert_int_equal(key, gil + 1);
+		assert_int_equal(legend, key + 1);
+		assert_non_null(strstr(fx_row(g, key), " key: A fib33  B fib34"));
+		/* The key's letters wear the strips' task colours. */
+		int x = (int)(strstr(fx_row(g, key), "A fib33") - fx_row(g, key));
+		assert_int_equal(grid_at(g, x, key)->ch, 'A');
+		assert_true(grid_at(g, x, key)->st.attr & GRID_REVERSE);
+		/* The strips themselves are still whole above it. */
+		assert_non_null(strstr(fx_row(g, fx_find(g, " cpu1 ")), "B"));
+		grid_free(g);
+	}
 	trace_destroy(tr);
 }
 
@@ -450,13 +517,17 @@ static void test_help_lists_every_key(void **state)
 	(void)state;
 	struct trace *tr = fx_one_core();
 	struct view_ctx c;
-	struct grid *g = grid_new(100, 30, false);
+	struct grid *g = grid_new(100, 30, false), *small = grid_new(80, 24, false);
 
 	fx_ctx(&c, tr);
 	assert_true(view_act(&c, VA_HELP));
 	view_compose(g, &c);
-	for (int i = 0; i < view_nkeys; i++)
+	view_compose(small, &c);
+	for (int i = 0; i < view_nkeys; i++) {
 		assert_true(fx_find(g, view_keys[i].help) >= 0);
+		assert_true(fx_find(small, view_keys[i].help) >= 0); /* 80x24 too */
+	}
+	grid_free(small);
 	/* Any key closes it. */
 	assert_true(view_act(&c, VA_NEXT));
 	assert_false(c.help);
@@ -523,11 +594,13 @@ int main(void)
 	    cmocka_unit_test(test_sub_cell_edges),
 	    cmocka_unit_test(test_caption_steps),
 	    cmocka_unit_test(test_gil_caption_and_lane),
+	    cmocka_unit_test(test_strips_key),
 	    cmocka_unit_test(test_many_tasks_summary),
 	    cmocka_unit_test(test_groups_fold_only_when_needed),
 	    cmocka_unit_test(test_group_density_modes),
 	    cmocka_unit_test(test_too_small),
 	    cmocka_unit_test(test_help_lists_every_key),
+	    cmocka_unit_test(test_threads_by_process),
 	    cmocka_unit_test(test_overview_panels),
 	    cmocka_unit_test(test_views_compose_everywhere),
 	};

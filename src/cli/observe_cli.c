@@ -107,6 +107,11 @@ static void print_method(const struct trace *tr, FILE *f)
 			"\nObserved by sampling /proc every %.2f ms: switches are placed within "
 			"half a period (spans marked sampled).\n",
 			m->observer_period_us / 1000);
+	if (m->observer_unshown > 0)
+		fprintf(f,
+			"Up to %d threads alive at once were not shown: every one of the %d lanes "
+			"was taken.\n",
+			m->observer_unshown, tr->ntasks);
 	if (m->exit_status != OBSERVE_EXIT_UNKNOWN)
 		fprintf(f, "The program %s %d.\n",
 			m->exit_status >= 0 ? "exited with status" : "was killed by signal",

@@ -90,6 +90,7 @@ void options_usage(FILE *f)
 		   "Keys in the TUI: Space pause, Right/Left step to the next/previous change,\n"
 		   "t what a step stops at (a task, a run, GIL hand-offs, preemptions, loop\n"
 		   "switches), y jump to its cause (why?) and Y back, g the start (paused);\n"
+		   "c compares every executor, P there pairs two runs on one time axis;\n"
 		   "? lists every key, and the man page conctui(1) has all.\n");
 }
 

@@ -64,4 +64,11 @@ int stats_convoy_count(const struct trace *tr, int task);
  */
 double stats_max_gap_ms(const struct trace *tr, int task, enum state st);
 
+/*
+ * A gap between a spinner's frames longer than this many of its intervals
+ * is a frozen spinner: the Spinner view and the lessons' questions judge
+ * by this one rule.
+ */
+#define STATS_SPIN_FROZEN 3
+
 #endif

@@ -85,7 +85,7 @@ struct trace_lane {
 
 static uint32_t lane_capacity(int ntasks)
 {
-	uint32_t cap = TRACE_SPAN_BUDGET / (uint32_t)ntasks;
+	uint32_t cap = ntasks > 0 ? TRACE_SPAN_BUDGET / (uint32_t)ntasks : 64;
 
 	if (cap < 64)
 		cap = 64;
@@ -94,14 +94,14 @@ static uint32_t lane_capacity(int ntasks)
 	return cap;
 }
 
-struct trace *trace_create(int ntasks, unsigned flags)
+/* A trace of NTASKS lanes of CAP spans each. */
+static struct trace *create(int ntasks, uint32_t cap, unsigned flags)
 {
 	if (ntasks < 1 || ntasks > TRACE_MAX_TASKS) {
 		errno = EINVAL;
 		return NULL;
 	}
 	int nlanes = ntasks + ((flags & TRACE_LOCK_LANE) ? 1 : 0);
-	uint32_t cap = lane_capacity(ntasks);
 	uint32_t lock_cap = cap < (1u << 17) ? 1u << 17 : cap;
 	size_t nslots = (size_t)cap * (size_t)ntasks + (nlanes > ntasks ? lock_cap : 0);
 	size_t head = (sizeof(struct trace) + 63) & ~(size_t)63;
@@ -149,6 +149,11 @@ struct trace *trace_create(int ntasks, unsigned flags)
 		first->t0 = 0;
 	}
 	return tr;
+}
+
+struct trace *trace_create(int ntasks, unsigned flags)
+{
+	return create(ntasks, lane_capacity(ntasks), flags);
 }
 
 void trace_destroy(struct trace *tr)
@@ -210,9 +215,11 @@ const struct trace_thread *trace_thread(const struct trace *tr, int lane)
 	return &tr->lanes[lane].thread;
 }
 
-struct trace *trace_create_growing(int capacity)
+struct trace *trace_create_growing(int capacity, int likely)
 {
-	struct trace *tr = trace_create(capacity, 0);
+	/* Memory is reserved, not used: the lanes that stay empty cost nothing. */
+	struct trace *tr =
+	    create(capacity, lane_capacity(likely < capacity ? likely : capacity), 0);
 
 	if (tr)
 		tr->ntasks = tr->nlanes = 1;

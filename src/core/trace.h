@@ -214,9 +214,10 @@ struct trace_meta {
 	/* An observed program (-- COMMAND, --attach); observer[0] == 0 for a scenario. */
 	char observer[8];	   /* how: "perf" or "sampled" */
 	double observer_period_us; /* sampling period; 0 for perf (exact) */
-	char command[256];	   /* its argv, each argument NUL-terminated */
-	int command_argc;	   /* arguments in command */
-	int exit_status;	   /* exit code, -SIGNAL, or TRACE_EXIT_UNKNOWN */
+	int observer_unshown; /* most of its threads alive at once without a lane (all taken) */
+	char command[256];    /* its argv, each argument NUL-terminated */
+	int command_argc;     /* arguments in command */
+	int exit_status;      /* exit code, -SIGNAL, or TRACE_EXIT_UNKNOWN */
 };
 
 struct trace_lane;
@@ -269,8 +270,11 @@ struct trace_thread {
 };
 void trace_set_thread(struct trace *tr, int lane, const struct trace_thread *th);
 const struct trace_thread *trace_thread(const struct trace *tr, int lane);
-/* A trace with room for CAPACITY tasks of which only the first is shown yet. */
-struct trace *trace_create_growing(int capacity);
+/*
+ * A trace with room for CAPACITY tasks of which only the first is shown
+ * yet; each lane holds as many spans as a trace of LIKELY tasks would.
+ */
+struct trace *trace_create_growing(int capacity, int likely);
 /*
  * Makes lanes 0 .. N-1 visible (an observed run grows as threads are born).
  * Only the thread that reads the trace for a view may call it; N only grows.

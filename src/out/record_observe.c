@@ -3,6 +3,7 @@
  * `observer` object, each task's `pid`, `tid` and `process`, and which
  * spans were found by sampling (DESIGN.md, the record format).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "record.h"
@@ -33,6 +34,9 @@ int record_put_observer(json_t *o, const struct trace *tr)
 		goto fail_ob;
 	if (m->exit_status != TRACE_EXIT_UNKNOWN &&
 	    json_object_set_new(ob, "exit", json_integer(m->exit_status)))
+		goto fail_ob;
+	if (m->observer_unshown > 0 &&
+	    json_object_set_new(ob, "unshown", json_integer(m->observer_unshown)))
 		goto fail_ob;
 	return json_object_set_new(o, "observer", ob);
 fail:
@@ -77,6 +81,11 @@ int record_read_observer(struct reader *rd, struct trace *tr, json_t *jr, const 
 		if (reader_int(rd, ob, where, "exit", -255, 255, &code))
 			return -1;
 		m->exit_status = (int)code;
+	}
+	if (json_object_get(ob, "unshown")) {
+		if (reader_int(rd, ob, where, "unshown", 0, INT32_MAX, &code))
+			return -1;
+		m->observer_unshown = (int)code;
 	}
 	cmd = json_object_get(ob, "command");
 	json_array_foreach(cmd, i, arg)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,7 +57,7 @@ static void put_command(struct trace_meta *m, char *const *argv)
 
 struct trace *observe_trace_new(const struct observe_opts *o)
 {
-	struct trace *tr = trace_create_growing(OBSERVE_LANES);
+	struct trace *tr = trace_create_growing(OBSERVE_LANES, OBSERVE_LANES_LIKELY);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (!tr)
@@ -210,6 +211,22 @@ static enum observe_method pick_method(const struct observe_opts *o)
 	return m < 0 ? OBSERVE_AUTO : (enum observe_method)m;
 }
 
+/*
+ * Each thread keeps four /proc files open (and perf events one a core):
+ * the soft limit on descriptors, often 1024, is raised as far as the hard
+ * one allows so that every lane can have its files.
+ */
+static void room_for_descriptors(void)
+{
+	struct rlimit r;
+	rlim_t want = (rlim_t)OBSERVE_LANES * 8 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < want) {
+		r.rlim_cur = r.rlim_max == RLIM_INFINITY || r.rlim_max > want ? want : r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
 struct observer *observe_start(const struct observe_opts *o, struct trace *tr, char *err,
 			       size_t errlen)
 {
@@ -225,6 +242,7 @@ struct observer *observe_start(const struct observe_opts *o, struct trace *tr, c
 	ob->out[0].fd = ob->out[1].fd = ob->go_fd = ob->report_fd = -1;
 	ob->exit_status = OBSERVE_EXIT_UNKNOWN;
 	ob->period_ns = (uint64_t)((o->period_us > 0 ? o->period_us : 1e6 / OBSERVE_HZ) * 1000);
+	room_for_descriptors();
 	if ((o->argv ? launch(ob, err, errlen) : attach(ob, err, errlen)) < 0) {
 		observe_free(ob);
 		return NULL;
@@ -405,10 +423,7 @@ void observe_free(struct observer *ob)
 	for (int i = 0; i < 2; i++)
 		if (ob->out[i].fd >= 0)
 			close(ob->out[i].fd);
-	int n = atomic_load(&ob->nth);
-	for (int i = 0; i < n; i++)
-		if (ob->th[i].alive)
-			proc_thread_close(&ob->th[i].pt);
+	obs_close_all(ob);
 	pthread_mutex_destroy(&ob->names_lock);
 	free(ob);
 }

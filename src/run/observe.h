@@ -26,8 +26,9 @@
 
 #include "trace.h"
 
-#define OBSERVE_LANES 128			/* threads one observed run can show */
-#define OBSERVE_HZ 1000				/* sampling rate of the sampled method */
+#define OBSERVE_LANES 512	 /* threads one observed run can show */
+#define OBSERVE_LANES_LIKELY 128 /* each lane holds spans as if there were this many */
+#define OBSERVE_HZ 1000		 /* sampling rate of the sampled method */
 #define OBSERVE_EXIT_UNKNOWN TRACE_EXIT_UNKNOWN /* exit status of an attached process */
 #define OBSERVE_TERM_AFTER_NS 1000000000ull	/* Ctrl-C: SIGINT, then SIGTERM after 1 s */
 #define OBSERVE_KILL_AFTER_NS 2000000000ull	/* ... then SIGKILL after 2 s */

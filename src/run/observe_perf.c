@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -231,13 +232,19 @@ static void apply(struct observer *ob, const struct perf_rec *r)
 	} else if (r->kind == 2) {
 		struct proc_wait w;
 		proc_thread_wait(&th->pt, &w);
+		if (w.known) {
+			th->last_wait = w;
+		} else if (th->last_wait.known) {
+			/* Over before its record was read: say so, and what it waited in last. */
+			w.state = th->last_wait.state;
+			snprintf(w.reason, sizeof w.reason, "over when read; last %s",
+				 th->last_wait.reason);
+		}
 		obs_enter(ob, th, r->t, w.state, -1, w.reason);
 	} else if (r->kind == 5) {
 		obs_rename(ob, th, r->comm);
 	} else if (r->kind == 4) {
-		th->alive = false;
-		proc_thread_close(&th->pt);
-		trace_finish(ob->tr, lane, r->t, OUTCOME_DONE, -1, NULL);
+		obs_thread_gone(ob, th, r->t);
 	}
 }
 

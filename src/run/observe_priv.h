@@ -13,19 +13,21 @@
 #include "observe.h"
 #include "observe_proc.h"
 
-#define OBSERVE_PROCS 64 /* processes one run follows */
-#define OBSERVE_LINE 512 /* bytes of one output line kept */
+#define OBSERVE_PROCS 64		 /* processes one run follows */
+#define OBSERVE_LINE 512		 /* bytes of one output line kept */
+#define OBSERVE_TIDS (4 * OBSERVE_LANES) /* slots of the thread-id index (a power of two) */
 
 /* One thread of the program, on one lane. */
 struct obs_thread {
-	struct proc_thread pt; /* its /proc files */
-	int lane;	       /* its lane in the trace */
-	bool alive;	       /* not yet seen gone */
-	enum state state;      /* the state of its open span */
-	int cpu;	       /* the core of its open span, -1 when waiting */
-	uint64_t run_ns;       /* schedstat's CPU time at the last sample */
-	uint64_t wait_ns;      /* schedstat's run-queue time at the last sample */
-	char comm[16];	       /* its latest name (observer's side) */
+	struct proc_thread pt;	    /* its /proc files */
+	int lane;		    /* its lane in the trace */
+	bool alive;		    /* not yet seen gone */
+	enum state state;	    /* the state of its open span */
+	int cpu;		    /* the core of its open span, -1 when waiting */
+	uint64_t run_ns;	    /* schedstat's CPU time at the last sample */
+	uint64_t wait_ns;	    /* schedstat's run-queue time at the last sample */
+	struct proc_wait last_wait; /* the last wait seen in a call (perf), .known false: none */
+	char comm[16];		    /* its latest name (observer's side) */
 	/*
 	 * A thread names itself after it is born (pthread_setname_np, exec):
 	 * under names_lock the observer puts the lane's new name here and sets
@@ -40,6 +42,9 @@ struct obs_proc {
 	pid_t pid;     /* its id */
 	char comm[16]; /* its name */
 	bool alive;    /* not yet seen gone */
+	int stat_fd;   /* /proc/PID/stat, read each tick for its thread count; -1 */
+	int listed;    /* its thread count when its threads were last listed; -1: list again */
+	int lanes;     /* its threads that have a lane and are alive */
 };
 
 /* A stream of the program's output being split into lines. */
@@ -62,6 +67,7 @@ struct observer {
 	uint64_t period_ns;	    /* the sampled method's period */
 	struct obs_thread th[OBSERVE_LANES]; /* by lane */
 	_Atomic int nth;		     /* lanes born */
+	int lane_of[OBSERVE_TIDS];	     /* thread id -> lane + 1 (0: none), open addressing */
 	struct obs_proc procs[OBSERVE_PROCS];
 	int nprocs;
 	struct proc_seen seen;	    /* every pid of the machine at the last look for children */
@@ -83,6 +89,10 @@ void obs_add_process(struct observer *ob, pid_t pid);
 void obs_sample(struct observer *ob, uint64_t now);
 /* Ends every lane still open at NOW (the program has ended). */
 void obs_finish_all(struct observer *ob, uint64_t now);
+/* Thread TH has gone at T: its lane ends. */
+void obs_thread_gone(struct observer *ob, struct obs_thread *th, uint64_t t);
+/* Closes what the threads and processes hold open. */
+void obs_close_all(struct observer *ob);
 /* The lane of thread TID, or -1. */
 int obs_lane_of(const struct observer *ob, pid_t tid);
 /* Thread TH is now called COMM: its lane takes the name (once). */

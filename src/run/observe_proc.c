@@ -106,6 +106,7 @@ void proc_classify(long nr, long arg1, char fd_kind, const char *wchan, struct p
 {
 	long cmd = arg1 & FUTEX_CMD_MASK;
 
+	w->known = true;
 	if (nr == SYS_futex && (cmd == FUTEX_WAIT_CMD || cmd == FUTEX_WAIT_BITSET_CMD) &&
 	    !(arg1 & FUTEX_PRIVATE)) {
 		w->state = STATE_BLOCKED;
@@ -140,6 +141,7 @@ void proc_classify(long nr, long arg1, char fd_kind, const char *wchan, struct p
 		snprintf(w->reason, sizeof w->reason, "in %.30s", wchan);
 	else
 		snprintf(w->reason, sizeof w->reason, "waiting");
+	w->known = nr >= 0 || (wchan && *wchan && strcmp(wchan, "0") != 0);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -201,12 +203,15 @@ static int parse_stat(char *buf, struct proc_sample *s, pid_t *ppid)
 	s->comm[len] = '\0';
 	s->state = close[2];
 	s->cpu = -1;
+	s->threads = 0;
 	char *p = close + 3;
-	/* Field 4 is the parent, field 39 the processor: 36 fields after the state. */
+	/* Field 4 is the parent, 20 the thread count, 39 the processor. */
 	for (int field = 4; *p && field <= 39; field++) {
 		long v = strtol(p, &p, 10);
 		if (field == 4 && ppid)
 			*ppid = (pid_t)v;
+		if (field == 20)
+			s->threads = (int)v;
 		if (field == 39)
 			s->cpu = (int)v;
 		while (*p == ' ')
@@ -223,11 +228,9 @@ int proc_thread_read(struct proc_thread *t, struct proc_sample *s)
 		return -1;
 	s->run_ns = s->wait_ns = 0;
 	if (reread(t->sched_fd, buf, sizeof buf) > 0) {
-		unsigned long long run = 0, wait = 0;
-		if (sscanf(buf, "%llu %llu", &run, &wait) == 2) {
-			s->run_ns = run;
-			s->wait_ns = wait;
-		}
+		char *p = buf;
+		s->run_ns = strtoull(p, &p, 10);
+		s->wait_ns = strtoull(p, &p, 10);
 	}
 	return s->state == 'Z' || s->state == 'X' ? -1 : 0;
 }
@@ -264,6 +267,25 @@ void proc_thread_wait(struct proc_thread *t, struct proc_wait *w)
 }
 
 /* ---- processes ---------------------------------------------------------- */
+
+int proc_process_open(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int proc_process_threads(int fd)
+{
+	char buf[1024];
+	struct proc_sample s;
+
+	if (reread(fd, buf, sizeof buf) <= 0 || parse_stat(buf, &s, NULL) < 0 || s.state == 'Z' ||
+	    s.state == 'X')
+		return -1;
+	return s.threads;
+}
 
 int proc_process_info(pid_t pid, pid_t *ppid, char *comm, size_t len)
 {

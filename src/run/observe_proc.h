@@ -2,9 +2,9 @@
  * observe_proc.h -- what /proc says about one thread of an observed
  * program, and what a sleeping thread waits in.
  *
- * Used by both observation methods: the sampled one reads every field at
- * each tick; the perf one asks only what a thread that switched out
- * voluntarily waits in.
+ * Used by both observation methods: the sampled one reads stat and
+ * schedstat at each tick; the perf one asks only what a thread that
+ * switched out voluntarily waits in.
  */
 #ifndef CONCTUI_OBSERVE_PROC_H
 #define CONCTUI_OBSERVE_PROC_H
@@ -30,6 +30,7 @@ struct proc_sample {
 	int cpu;	  /* the core it last ran on */
 	uint64_t run_ns;  /* schedstat: time on a CPU, in all */
 	uint64_t wait_ns; /* schedstat: time runnable, waiting for a CPU, in all */
+	int threads;	  /* stat: threads in its process */
 	char comm[16];	  /* its name */
 };
 
@@ -37,6 +38,7 @@ struct proc_sample {
 struct proc_wait {
 	enum state state; /* lock, io, sleep or blocked */
 	char reason[44];  /* "futex wait", "epoll_wait", ... */
+	bool known;	  /* false: no call or kernel function was seen (it had run again) */
 };
 
 /* Opens TID's files; 0, or -1 when the thread is gone. */
@@ -55,6 +57,10 @@ void proc_thread_wait(struct proc_thread *t, struct proc_wait *w);
  */
 void proc_classify(long nr, long arg1, char fd_kind, const char *wchan, struct proc_wait *w);
 
+/* Opens /proc/PID/stat, for proc_process_threads; a descriptor, or -1. */
+int proc_process_open(pid_t pid);
+/* How many threads the process whose stat is open at FD has; -1 when it has ended. */
+int proc_process_threads(int fd);
 /* A process's name and parent from /proc/PID/stat; 0, or -1 when gone. */
 int proc_process_info(pid_t pid, pid_t *ppid, char *comm, size_t len);
 /* Every thread id of PID, into TIDS (at most MAX); how many, or -1 when gone. */

@@ -10,18 +10,35 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "observe_priv.h"
 
+/* Thread ids are looked up for every perf record: an open-addressing index. */
+static unsigned tid_slot(pid_t tid)
+{
+	return ((unsigned)tid * 2654435761u) & (OBSERVE_TIDS - 1);
+}
+
 int obs_lane_of(const struct observer *ob, pid_t tid)
 {
-	int n = atomic_load_explicit(&ob->nth, memory_order_relaxed);
+	for (unsigned i = tid_slot(tid);; i = (i + 1) & (OBSERVE_TIDS - 1)) {
+		int lane = ob->lane_of[i] - 1;
+		if (lane < 0)
+			return -1;
+		if (ob->th[lane].pt.tid == tid)
+			return lane;
+	}
+}
 
-	for (int i = 0; i < n; i++)
-		if (ob->th[i].pt.tid == tid)
-			return i;
-	return -1;
+static void index_lane(struct observer *ob, pid_t tid, int lane)
+{
+	unsigned i = tid_slot(tid);
+
+	while (ob->lane_of[i])
+		i = (i + 1) & (OBSERVE_TIDS - 1);
+	ob->lane_of[i] = lane + 1;
 }
 
 void obs_enter(struct observer *ob, struct obs_thread *th, uint64_t t, enum state st, int cpu,
@@ -75,9 +92,12 @@ static bool add_thread(struct observer *ob, struct obs_proc *p, pid_t tid, uint6
 	th->alive = true;
 	snprintf(th->comm, sizeof th->comm, "%s", s.comm);
 	th->renamed = false;
+	th->last_wait.known = false;
 	th->run_ns = s.run_ns;
 	th->wait_ns = s.wait_ns;
 	th->state = STATE_DONE; /* no span yet */
+	index_lane(ob, tid, n);
+	p->lanes++;
 	trace_set_name(ob->tr, n, name);
 	trace_set_thread(ob->tr, n, &info);
 	if (s.state == 'R' && ob->method == OBSERVE_PERF) {
@@ -108,6 +128,9 @@ static struct obs_proc *add_proc(struct observer *ob, pid_t pid)
 		return NULL;
 	p->pid = pid;
 	p->alive = true;
+	p->stat_fd = proc_process_open(pid);
+	p->listed = -1;
+	p->lanes = 0;
 	ob->nprocs++;
 	return p;
 }
@@ -117,9 +140,34 @@ void obs_add_process(struct observer *ob, pid_t pid)
 	add_proc(ob, pid);
 }
 
-void obs_discover(struct observer *ob, uint64_t now, bool children)
+/*
+ * Lists P's threads when its thread count says something changed, and
+ * gives the new ones lanes; returns the count, or -1 when P has ended.
+ * Listing /proc/PID/task costs several times a read of stat, so the
+ * count is read at each tick and the list only when the count moved since
+ * the last listing or a thread ended since (one may have been born in the
+ * same tick).
+ */
+static int refresh_process(struct observer *ob, struct obs_proc *p, uint64_t now)
 {
 	pid_t tids[OBSERVE_LANES];
+	int count = p->stat_fd >= 0 ? proc_process_threads(p->stat_fd) : -2;
+
+	if (count == -1 || (count >= 0 && count == p->listed))
+		return count;
+	int n = proc_list_threads(p->pid, tids, OBSERVE_LANES);
+	if (n < 0)
+		return -1;
+	p->listed = count >= 0 ? count : -1;
+	for (int k = 0; k < n; k++)
+		if (obs_lane_of(ob, tids[k]) < 0)
+			add_thread(ob, p, tids[k], now);
+	return count >= 0 ? count : n;
+}
+
+void obs_discover(struct observer *ob, uint64_t now, bool children)
+{
+	int unshown = 0;
 
 	if (ob->nprocs == 0)
 		add_proc(ob, ob->pid);
@@ -135,18 +183,26 @@ void obs_discover(struct observer *ob, uint64_t now, bool children)
 	}
 	for (int i = 0; i < ob->nprocs; i++) {
 		struct obs_proc *p = &ob->procs[i];
-		int n = p->alive ? proc_list_threads(p->pid, tids, OBSERVE_LANES) : -1;
-		if (n < 0)
+		int count = p->alive ? refresh_process(ob, p, now) : -1;
+		if (count < 0)
 			p->alive = false;
-		for (int k = 0; k < n; k++)
-			if (obs_lane_of(ob, tids[k]) < 0)
-				add_thread(ob, p, tids[k], now);
+		else if (count > p->lanes)
+			unshown += count - p->lanes;
 	}
+	/* Only a full set of lanes leaves threads out (else they are being added). */
+	if (atomic_load_explicit(&ob->nth, memory_order_relaxed) >= OBSERVE_LANES &&
+	    unshown > ob->tr->meta.observer_unshown)
+		ob->tr->meta.observer_unshown = unshown;
 }
 
-/* The thread has gone: its lane ends. */
-static void thread_gone(struct observer *ob, struct obs_thread *th, uint64_t t)
+void obs_thread_gone(struct observer *ob, struct obs_thread *th, uint64_t t)
 {
+	struct obs_proc *p = proc_of(ob, th->pt.pid);
+
+	if (p) {
+		p->listed = -1; /* another may have been born in its place */
+		p->lanes--;
+	}
 	th->alive = false;
 	proc_thread_close(&th->pt);
 	trace_finish(ob->tr, th->lane, t, OUTCOME_DONE, -1, NULL);
@@ -169,7 +225,7 @@ static void sample_thread(struct observer *ob, struct obs_thread *th, uint64_t n
 	uint64_t dt = now - ob->last_ns, mid = ob->last_ns + dt / 2;
 
 	if (proc_thread_read(&th->pt, &s) < 0) {
-		thread_gone(ob, th, mid);
+		obs_thread_gone(ob, th, mid);
 		return;
 	}
 	uint64_t drun = s.run_ns - th->run_ns, dwait = s.wait_ns - th->wait_ns;
@@ -218,5 +274,19 @@ void obs_finish_all(struct observer *ob, uint64_t now)
 
 	for (int i = 0; i < n; i++)
 		if (ob->th[i].alive)
-			thread_gone(ob, &ob->th[i], now);
+			obs_thread_gone(ob, &ob->th[i], now);
+}
+
+void obs_close_all(struct observer *ob)
+{
+	int n = atomic_load_explicit(&ob->nth, memory_order_relaxed);
+
+	for (int i = 0; i < n; i++)
+		if (ob->th[i].alive)
+			proc_thread_close(&ob->th[i].pt);
+	for (int i = 0; i < ob->nprocs; i++)
+		if (ob->procs[i].stat_fd >= 0) {
+			close(ob->procs[i].stat_fd);
+			ob->procs[i].stat_fd = -1;
+		}
 }

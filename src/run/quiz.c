@@ -227,8 +227,7 @@ void quiz_measure(const struct trace *tr, const struct scenario *sc, struct quiz
 	f->spinner = tr->meta.spinner_ms > 0 && tr->meta.spinner < tr->ntasks;
 	if (f->spinner) {
 		v[LESSON_FIG_GAP] = spinner_gap_ms(tr, tr->meta.spinner);
-		v[LESSON_FIG_FROZEN] =
-		    v[LESSON_FIG_GAP] > QUIZ_FROZEN_INTERVALS * tr->meta.spinner_ms;
+		v[LESSON_FIG_FROZEN] = v[LESSON_FIG_GAP] > STATS_SPIN_FROZEN * tr->meta.spinner_ms;
 	}
 	snprintf(f->backend, sizeof f->backend, "%s", tr->meta.backend);
 	find_first(tr, f);

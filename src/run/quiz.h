@@ -20,10 +20,6 @@
 #include "scenario.h"
 #include "trace.h"
 
-/* A gap between spinner frames longer than this many intervals is a freeze (the Spinner view's
- * rule). */
-#define QUIZ_FROZEN_INTERVALS 3
-
 /* The overview's three pictures, as the TUI draws them: sequential, one core, every core. */
 #define QUIZ_OVERVIEW_RUNS 3
 extern const struct executor_want quiz_overview_wants[QUIZ_OVERVIEW_RUNS];

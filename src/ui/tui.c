@@ -164,16 +164,21 @@ static const short curses_colour[COLOUR_TASK_0] = {
 static const short task_colour[COLOUR_TASKS] = {208, 211, 130, 141, 100, 246};
 static bool have_task_colours; /* the terminal has 256 colours and the pairs for them */
 
-/* The state colours' pairs first (8 x 8), then one per task colour (on the default). */
+/*
+ * The state colours' pairs first (8 x 8, the default on the default being
+ * pair 0, which needs no making), then one per task colour (on the
+ * default): 64 pairs are enough for every state colour, as TERM=screen
+ * (tmux's and screen's classic terminal) has.
+ */
 static short pair_of(int fg, int bg)
 {
 	if (fg >= COLOUR_TASK_0 || bg >= COLOUR_TASK_0) {
 		if (have_task_colours && fg >= COLOUR_TASK_0)
-			return (short)(1 + COLOUR_TASK_0 * COLOUR_TASK_0 + fg - COLOUR_TASK_0);
+			return (short)(COLOUR_TASK_0 * COLOUR_TASK_0 + fg - COLOUR_TASK_0);
 		fg = fg >= COLOUR_TASK_0 ? COLOUR_DEFAULT : fg;
 		bg = bg >= COLOUR_TASK_0 ? COLOUR_DEFAULT : bg;
 	}
-	return (short)(1 + fg * COLOUR_TASK_0 + bg);
+	return (short)(fg * COLOUR_TASK_0 + bg);
 }
 
 /* One pair per (fg, bg) of the state colours: 64, made once; task colours if there is room. */
@@ -181,15 +186,17 @@ static bool start_colours(void)
 {
 	int base = COLOUR_TASK_0 * COLOUR_TASK_0;
 
-	if (!has_colors() || start_color() == ERR || COLOR_PAIRS <= base)
+	_Static_assert(COLOUR_DEFAULT == 0, "pair 0 is the default on the default");
+	if (!has_colors() || start_color() == ERR || COLOR_PAIRS < base)
 		return false;
 	use_default_colors();
 	for (int f = 0; f < COLOUR_TASK_0; f++)
 		for (int b = 0; b < COLOUR_TASK_0; b++)
-			init_pair(pair_of(f, b), curses_colour[f], curses_colour[b]);
-	have_task_colours = COLORS >= 256 && COLOR_PAIRS > base + COLOUR_TASKS;
+			if (f != COLOUR_DEFAULT || b != COLOUR_DEFAULT)
+				init_pair(pair_of(f, b), curses_colour[f], curses_colour[b]);
+	have_task_colours = COLORS >= 256 && COLOR_PAIRS >= base + COLOUR_TASKS;
 	for (int k = 0; have_task_colours && k < COLOUR_TASKS; k++)
-		init_pair((short)(1 + base + k), task_colour[k], -1);
+		init_pair((short)(base + k), task_colour[k], -1);
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "view_ctx.h"
+#include "view_pair.h"
 #include "view_why.h"
 
 #define ARROW " \u2192 "
@@ -536,7 +537,7 @@ void view_caption_text(const struct view_ctx *c, char *buf, size_t len)
 		snprintf(buf, len, "nothing to show");
 		return;
 	}
-	if (view_event_current(&c->pl, c->panels, c->npanels, &e)) {
+	if (view_pair_event(c, &e) || view_event_current(&c->pl, c->panels, c->npanels, &e)) {
 		view_caption_event(c, &e, buf, len);
 		return;
 	}

@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "compare.h"
+#include "view_arrow.h"
 #include "view_ctx.h"
 #include "view_lanes.h"
 #include "view_layout.h"
+#include "view_pair.h"
 
 #define COL_NAME 14
 #define COL_MODEL 16
@@ -191,10 +193,14 @@ static void run_block(struct grid *g, struct view_ctx *c, const struct view_axis
 			       " %s ", pn->title);
 	if (tr)
 		grid_textf(g, x, y, -1, frame, "\u00b7 %s ", model_name(tr->meta.model));
+	static struct view_arrow_rows ar; /* this run's rows, for the change's connector */
+	ar = (struct view_arrow_rows){.panel = p, .bar = 1};
 	for (int r = 0; r < shown; r++) {
 		grid_text(g, 1, y + 1 + r, nw, trace_name(tr, r), view_style(c, ROLE_DIM));
 		c->mixed += view_lanes_task(g, c, ax, tr, r, pn->now_ns, y + 1 + r);
+		view_arrow_row(&ar, r, y + 1 + r);
 	}
+	view_arrow_draw(g, c, ax, &ar);
 	if (shown < ntasks)
 		grid_textf(g, 1, y + 1 + shown, g->w - 2, view_style(c, ROLE_DIM),
 			   "+%d more task%s", ntasks - shown, ntasks - shown == 1 ? "" : "s");
@@ -272,7 +278,12 @@ static void compose(struct grid *g, struct view_ctx *c)
 {
 	struct view_layout lo;
 	struct view_layout_want want = {.narration = view_layout_narration_lines(g, c)};
+	int a, b;
 
+	if (view_pair_panels(c, &a, &b)) {
+		view_pair_compose(g, c);
+		return;
+	}
 	if (applies(c)) {
 		/* The table and the verdict come first, then as much of the runs as fits. */
 		/* The title, the heading, a row each, the verdict and the axis... */
@@ -299,6 +310,8 @@ static bool act(struct view_ctx *c, enum view_action a)
 {
 	int n = c->compare ? c->compare->nrows : 0, sel = c->compare_sel;
 
+	if (view_pair_act(c, a))
+		return true;
 	switch (a) {
 	case VA_ROW_DOWN:
 		sel++;

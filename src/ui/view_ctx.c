@@ -11,6 +11,7 @@
 #include "view_find.h"
 #include "view_help.h"
 #include "view_layout.h"
+#include "view_pair.h"
 
 const struct view *const view_table[] = {&view_timeline, &view_cores, &view_detail, &view_spinner,
 					 &view_compare,	 &view_costs, &view_output};
@@ -193,6 +194,8 @@ void view_header(struct grid *g, const struct view_ctx *c, int y)
 		n += snprintf(right + n, sizeof right - (size_t)n, "\u2502 zoom %llu\u00d7 ",
 			      1ull << c->pl.zoom);
 	view_step_status(c, right + n, sizeof right - (size_t)n);
+	n = (int)strlen(right);
+	view_pair_status(c, right + n, sizeof right - (size_t)n);
 	int rw = grid_text_width(right);
 	int limit = g->w - bw - rw - 1;
 	grid_text(g, limit + 1, y, rw, right, hd);
@@ -614,6 +617,9 @@ bool view_act(struct view_ctx *c, enum view_action a)
 		break;
 	case VA_CLOSE:
 		c->view = 0;
+		break;
+	case VA_PAIR:
+		view_pair_open(c);
 		break;
 	default:
 		return false;

@@ -93,6 +93,8 @@ struct view_ctx {
 	const struct compare_result *compare;
 	bool compare_done; /* every run of it has ended: the verdict can be said */
 	int compare_sel;   /* the row selected in the Compare view */
+	bool compare_pair; /* key P: the selected run and another one, on one axis */
+	int compare_other; /* the pair's second run: a row of the table */
 	/* What each model costs (key C), once measured; NULL before. */
 	const struct costs_result *costs;
 	bool costs_measuring; /* a measurement is under way */

@@ -67,6 +67,10 @@ static int run_section(struct grid *g, struct view_ctx *c, int y)
 				   "observed by sampling /proc every %.2f ms: switches within "
 				   "half a period",
 				   tr->meta.observer_period_us / 1000);
+		if (tr->meta.observer_unshown > 0)
+			grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_BAD),
+				   "up to %d threads alive at once not shown: all %d lanes taken",
+				   tr->meta.observer_unshown, tr->ntasks);
 	}
 	if (!st) {
 		grid_text(g, 1, y++, g->w - 2, "time per state: when the run has ended",

@@ -30,14 +30,15 @@ static long name_number(const char *name, size_t *stem)
 	return strtol(name + i, NULL, 10);
 }
 
-/* Whether lane L + 1 is the copy after lane L. */
+/* Whether lane L + 1 is the copy after lane L (an observed thread's copies share its process). */
 static bool follows(const struct trace *tr, int l)
 {
 	const char *a = trace_name(tr, l), *b = trace_name(tr, l + 1);
 	size_t sa, sb;
 	long na = name_number(a, &sa), nb = name_number(b, &sb);
 
-	return na >= 0 && nb == na + 1 && sa == sb && strncmp(a, b, sa) == 0;
+	return na >= 0 && nb == na + 1 && sa == sb && strncmp(a, b, sa) == 0 &&
+	       trace_thread(tr, l)->pid == trace_thread(tr, l + 1)->pid;
 }
 
 int view_group_of(const struct trace *tr, int lane, int *first)
@@ -86,6 +87,40 @@ void view_group_set(struct view_ctx *c, int first, bool expanded)
 		}
 }
 
+/*
+ * An observed program's threads have lanes in the order they were born,
+ * its processes' threads interleaved: the rows put each process's threads
+ * together, processes in the order they appeared, threads in birth order.
+ */
+static void by_process(const struct trace *tr, struct view_row *rows, int n)
+{
+	enum { KNOWN = 64 }; /* processes remembered; past that, earlier rows are looked at */
+	pid_t known[KNOWN];
+	int nknown = 0, done = 0;
+	struct view_row *sorted;
+
+	if (n < 2 || trace_thread(tr, 0)->tid == 0 ||
+	    !(sorted = malloc((size_t)n * sizeof *sorted)))
+		return;
+	for (int r = 0; r < n; r++) {
+		pid_t pid = trace_thread(tr, rows[r].lane)->pid;
+		bool seen = false;
+		for (int k = 0; k < nknown && !seen; k++)
+			seen = known[k] == pid;
+		for (int k = 0; nknown == KNOWN && k < r && !seen; k++)
+			seen = trace_thread(tr, rows[k].lane)->pid == pid;
+		if (seen)
+			continue;
+		if (nknown < KNOWN)
+			known[nknown++] = pid;
+		for (int k = r; k < n; k++)
+			if (trace_thread(tr, rows[k].lane)->pid == pid)
+				sorted[done++] = rows[k];
+	}
+	memcpy(rows, sorted, (size_t)n * sizeof *rows);
+	free(sorted);
+}
+
 int view_group_rows(const struct view_ctx *c, const struct trace *tr, bool fold,
 		    struct view_row *rows)
 {
@@ -103,6 +138,7 @@ int view_group_rows(const struct view_ctx *c, const struct trace *tr, bool fold,
 			rows[n++] = (struct view_row){l + k, 1};
 		l += size;
 	}
+	by_process(tr, rows, n);
 	return n;
 }
 

@@ -13,7 +13,9 @@ void view_help_compose(struct grid *g, const struct view_ctx *c)
 	int cols = g->w >= 2 * (KEY_W + 12) + 5 ? 2 : 1;
 	int rows = (view_nkeys + cols - 1) / cols;
 	int w = g->w - 4 < 80 ? g->w - 4 : 80;
-	int h = rows + 4;
+	int h = rows + 4, top = 2; /* a blank row under the title when there is room */
+	if (h > g->h)
+		h = rows + 3, top = 1; /* 80x24: every key rather than the blank row */
 	if (h > g->h)
 		h = g->h;
 	int x = (g->w - w) / 2, y = (g->h - h) / 2;
@@ -25,7 +27,7 @@ void view_help_compose(struct grid *g, const struct view_ctx *c)
 	grid_text(g, x + 2, y, w - 4, " conctui keys ", view_style(c, ROLE_TITLE));
 	for (int i = 0; i < view_nkeys; i++) {
 		int col = i / rows, row = i % rows;
-		int kx = x + 2 + col * colw, ky = y + 2 + row;
+		int kx = x + 2 + col * colw, ky = y + top + row;
 
 		if (ky >= y + h - 1)
 			continue;

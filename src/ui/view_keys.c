@@ -39,6 +39,7 @@ const struct view_key view_keys[] = {
     {VA_SCENARIO, "s", {'s'}, "pick a scenario", "s Scenario"},
     {VA_OVERVIEW, "o", {'o'}, "the overview", NULL},
     {VA_COMPARE, "c", {'c'}, "compare every executor", NULL},
+    {VA_PAIR, "P", {'P'}, "two runs on one axis", NULL},
     {VA_COSTS, "C", {'C'}, "what each model costs", NULL},
     {VA_SAVE, "w", {'w'}, "save the run to a file", NULL},
     {VA_FIND, "/", {'/'}, "find a task by name", NULL},

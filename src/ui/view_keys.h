@@ -65,6 +65,7 @@ enum view_action {
 	VA_SCENARIO,
 	VA_OVERVIEW,
 	VA_COMPARE,
+	VA_PAIR,
 	VA_COSTS,
 	VA_SAVE,
 	VA_MANUAL,

@@ -32,7 +32,8 @@ static struct view_rect place(int *y, int h)
 }
 
 /*
- * The order of need: a few tasks, the strips, two lines of the story and
+ * The order of need: a few tasks, the strips and their key (letters nobody
+ * can read are worse than no strips), two lines of the story and
  * of the findings, then every task, then the rest of the story and the
  * findings.  What is left makes the bars taller when the view allows it
  * and every task is shown (easier to read from the back of a room).
@@ -47,6 +48,7 @@ void view_layout_plan(struct view_layout *lo, int h, const struct view_layout_wa
 	memset(lo, 0, sizeof *lo);
 	int rows = take(&left, min(w->min_rows, w->rows));
 	int strips = take(&left, w->strips);
+	int key = strips > 0 && w->key ? take(&left, 1) : 0;
 	int narr = take(&left, min(w->narration, 2));
 	int find = take(&left, min(w->findings, 2));
 	rows += take(&left, w->rows - rows);
@@ -63,6 +65,7 @@ void view_layout_plan(struct view_layout *lo, int h, const struct view_layout_wa
 	lo->axis = place(&y, w->axis ? 1 : 0);
 	lo->rows = place(&y, rows * lo->pitch);
 	lo->strips = place(&y, strips);
+	lo->key = place(&y, key);
 	lo->legend = place(&y, 1);
 	lo->figures = place(&y, w->figures ? 1 : 0);
 	lo->narration = place(&y, narr);

@@ -7,8 +7,8 @@
  * height out in a fixed order of need and gives every place its own rows,
  * top to bottom:
  *
- *   header, tabs, axis, rows, strips, legend, figures, narration,
- *   findings, caption, key bar
+ *   header, tabs, axis, rows, strips, strips' key, legend, figures,
+ *   narration, findings, caption, key bar
  *
  * A place that gets fewer rows than it wants is paged or summarised by its
  * drawer (the rows by a scroll summary, the narration by pages); a place
@@ -44,11 +44,12 @@ struct view_layout_want {
 	bool axis;     /* a tick row above the rows */
 	bool figures;  /* a figures row under the legend */
 	bool tall;     /* rows may take 2 or 3 screen rows each when there is room */
+	bool key;      /* the strips name tasks by letters that need a key (letter -> task) */
 };
 
 struct view_layout {
-	struct view_rect header, tabs, axis, rows, strips, legend, figures, narration, findings,
-	    caption, keybar;
+	struct view_rect header, tabs, axis, rows, strips, key, legend, figures, narration,
+	    findings, caption, keybar;
 	int pitch; /* screen rows per task row: 1, or 2-3 with W.tall and room */
 	int spare; /* rows nobody asked for (above the caption) */
 };

@@ -243,6 +243,8 @@ static bool event_step(const struct view_panel *p, int n, const struct view_even
 		const struct trace *tr = p[pi].tr;
 		if (one_run && pi != f->panel)
 			continue;
+		if (f && f->pair && pi != f->panel && pi != f->pair - 1)
+			continue; /* a pair on screen: its two runs only */
 		for (int l = 0; tr && l < tr->ntasks; l++) {
 			if (f && f->mode == STEP_TASK && l != f->lane)
 				continue;

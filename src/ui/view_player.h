@@ -59,6 +59,7 @@ struct view_step_filter {
 	enum view_step_mode mode;
 	int panel; /* STEP_TASK, STEP_RUN: the run followed */
 	int lane;  /* STEP_TASK: the task followed */
+	int pair;  /* 1 + a second run kept with PANEL (the Compare view's pair); 0: none */
 };
 
 const char *view_step_mode_name(enum view_step_mode m);

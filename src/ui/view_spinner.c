@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "view_arrow.h"
 #include "view_ctx.h"
 #include "view_lanes.h"
 #include "view_layout.h"
@@ -123,7 +124,7 @@ uint64_t view_spinner_gap_now(const struct view_spin *s, uint64_t t)
 
 bool view_spinner_frozen(const struct view_spin *s, uint64_t gap)
 {
-	return gap > VIEW_SPIN_FROZEN * s->interval;
+	return gap > STATS_SPIN_FROZEN * s->interval;
 }
 
 /* ------------------------------------------------------------------ */
@@ -289,12 +290,19 @@ static void block(struct grid *g, struct view_ctx *c, const struct view_axis *ax
 	rows--;
 	if (!p->tr || rows <= 0 || !view_spinner_at(p->tr, 0, 0, &s))
 		return;
+	/* The spinner's and the slow task's rows, for the connector of the change under the cursor.
+	 */
+	static struct view_arrow_rows ar;
+	ar = (struct view_arrow_rows){.panel = i, .bar = 1};
 	grid_text(g, 1, y, nw, trace_name(p->tr, s.lane), view_style(c, ROLE_DIM));
-	frames_row(g, c, ax, p, s.lane, s.interval, y++);
+	frames_row(g, c, ax, p, s.lane, s.interval, y);
+	view_arrow_row(&ar, s.lane, y++);
 	if (rows >= 2 && s.slow >= 0) {
 		grid_text(g, 1, y, nw, trace_name(p->tr, s.slow), view_style(c, ROLE_DIM));
 		c->mixed += view_lanes_task(g, c, ax, p->tr, s.slow, p->now_ns, y);
+		view_arrow_row(&ar, s.slow, y);
 	}
+	view_arrow_draw(g, c, ax, &ar);
 }
 
 static void compose(struct grid *g, struct view_ctx *c)

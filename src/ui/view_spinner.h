@@ -13,10 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "stats.h"
 #include "trace.h"
-
-/* A gap longer than this many spinner intervals is a frozen spinner. */
-#define VIEW_SPIN_FROZEN 3
 
 /* A spinner at one instant, from its trace alone. */
 struct view_spin {
@@ -44,7 +42,7 @@ bool view_spinner_at(const struct trace *tr, uint64_t t, uint64_t now, struct vi
 
 /* The gap the spinner is in at T (ns since its latest frame), 0 once it has ended. */
 uint64_t view_spinner_gap_now(const struct view_spin *s, uint64_t t);
-/* Whether a gap of GAP ns is a freeze for S (longer than VIEW_SPIN_FROZEN intervals). */
+/* Whether a gap of GAP ns is a freeze for S (longer than STATS_SPIN_FROZEN intervals). */
 bool view_spinner_frozen(const struct view_spin *s, uint64_t gap);
 
 #endif

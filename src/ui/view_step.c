@@ -8,6 +8,7 @@
 
 #include "compare.h"
 #include "view_ctx.h"
+#include "view_pair.h"
 #include "view_why.h"
 
 void view_step_filter(const struct view_ctx *c, struct view_step_filter *f)
@@ -23,6 +24,9 @@ void view_step_filter(const struct view_ctx *c, struct view_step_filter *f)
 			if (c->panels[i].tr &&
 			    c->panels[i].tr == c->compare->rows[c->compare_sel].tr)
 				f->panel = i;
+	/* The Compare view's pair: the changes of its two runs only. */
+	int a, b;
+	f->pair = view_pair_panels(c, &a, &b) ? 1 + b : 0;
 	/* One run on screen: the selected task; several: the one under the cursor. */
 	f->lane = f->panel == 0 && !c->overview && c->npanels == 1 ? c->sel
 		  : pl->has_focus				   ? pl->focus.lane

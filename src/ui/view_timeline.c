@@ -226,6 +226,7 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 			nrows = list_rows(g, c, &want, rows);
 		want.strips = min(view_lanes_panel_cores(c, 0, &cpus), MAX_CORE_ROWS) +
 			      (trace_lock_lane(tr) >= 0);
+		want.key = want.strips > 0 && !view_lanes_letters_are_names(tr);
 	}
 	view_layout_plan(&lo, g->h, &want);
 	view_figures(g, c, lo.figures.y);
@@ -253,6 +254,8 @@ static void compose_single(struct grid *g, struct view_ctx *c)
 	free(rows);
 	if (lo.strips.h > 0)
 		lane_rows(g, c, &ax, 0, nw, lo.strips.y, lo.strips.h);
+	if (lo.key.h > 0) /* the strips' letters, each with its task's name */
+		view_lanes_key(g, c, tr, 1, lo.key.y, g->w - 2);
 	view_legend(g, c, 1, lo.legend.y); /* last: it counts the mixed cells drawn */
 }
 

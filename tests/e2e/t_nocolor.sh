@@ -8,10 +8,12 @@ wait_for '■ DONE'
 tm capture-pane -e -p | grep -Eq "$esc\[([0-9]*;)*[34][0-7](;[0-9]*)*m" && fail "colour codes with NO_COLOR"
 screen | grep -q '█' && screen | grep -q '╳' || fail "states should differ by glyph"
 quit_ok
-# With colour, the same screen does use colours (so the check above can fail).
+# With colour, the same screen does use the state colours (so the check above can
+# fail), on TERM=screen too, whose 64 colour pairs are just enough: white on
+# black alone is what curses draws when colour could not start.
 keys clear Enter
 wait_gone '^EXIT=0' 5
 run --replay tests/e2e/fixtures/gil.json
 wait_for '■ DONE'
-tm capture-pane -e -p | grep -Eq "$esc\[([0-9]*;)*3[0-7](;[0-9]*)*m" || fail "no colour codes without NO_COLOR"
+tm capture-pane -e -p | grep -Eq "$esc\[([0-9]*;)*3[1-6](;[0-9]*)*m" || fail "no state colours without NO_COLOR"
 quit_ok

@@ -10,6 +10,8 @@
  *   observe_helper turns N MS   two threads taking turns every MS ms, N
  *                               times; each prints "switch T_NS" where it
  *                               takes over (CLOCK_MONOTONIC)
+ *   observe_helper many N MS    N threads that all exist at once for MS ms,
+ *                               sleeping (more than an observer has lanes)
  *   observe_helper exit CODE    prints a line and exits with CODE
  *   observe_helper forever      sleeps until killed (ignoring SIGINT)
  */
@@ -189,6 +191,42 @@ static int run_turns(int n)
 	return 0;
 }
 
+/* Many: N threads wait until all are born, then sleep MS ms together. */
+static pthread_barrier_t all_born;
+
+static void *many_sleeper(void *arg)
+{
+	struct timespec ts = {ms_arg / 1000, (long)(ms_arg % 1000) * 1000000};
+
+	(void)arg;
+	pthread_barrier_wait(&all_born);
+	nanosleep(&ts, NULL);
+	return NULL;
+}
+
+static int run_many(int n)
+{
+	pthread_t *t = calloc((size_t)n, sizeof *t);
+	pthread_attr_t a;
+	int made = 0;
+
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	pthread_barrier_init(&all_born, NULL, (unsigned)n);
+	while (t && made < n && pthread_create(&t[made], &a, many_sleeper, NULL) == 0)
+		made++;
+	if (made < n) {
+		fprintf(stderr, "observe_helper: made only %d threads\n", made);
+		exit(1);
+	}
+	for (int i = 0; i < made; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&all_born);
+	pthread_attr_destroy(&a);
+	free(t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "all";
@@ -205,6 +243,10 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "turns") == 0 && argc > 3) {
 		ms_arg = atoi(argv[3]);
 		return run_turns(atoi(argv[2]));
+	}
+	if (strcmp(mode, "many") == 0 && argc > 3) {
+		ms_arg = atoi(argv[3]);
+		return run_many(atoi(argv[2]));
 	}
 	if (strcmp(mode, "exit") == 0 && argc > 2) {
 		/* exit CODE [MS]: computes MS ms first, so that the observer sees it run. */
