@@ -527,6 +527,11 @@ static void test_help_lists_every_key(void **state)
 		assert_true(fx_find(g, view_keys[i].help) >= 0);
 		assert_true(fx_find(small, view_keys[i].help) >= 0); /* 80x24 too */
 	}
+	assert_true(fx_find(small, "lesson:") < 0);
+	/* In a lesson its own keys are named too, at 80x24 as well. */
+	c.lesson = true;
+	view_compose(small, &c);
+	assert_true(fx_find(small, "n next beat, p previous, 1-9 answer") >= 0);
 	grid_free(small);
 	/* Any key closes it. */
 	assert_true(view_act(&c, VA_NEXT));

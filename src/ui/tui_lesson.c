@@ -78,6 +78,7 @@ struct tui_lesson *tui_lesson_new(const char *name, struct tui_session *s, struc
 	}
 	tl->s = s;
 	tl->ctx = ctx;
+	ctx->lesson = true;
 	tl->scale = scale > 0 ? scale : 1.0;
 	return tl;
 }

@@ -117,6 +117,7 @@ struct view_ctx {
 	bool ascii;
 	bool colour;
 	bool help;     /* the help overlay is up */
+	bool lesson;   /* a lesson is being played: the help names its keys too */
 	int narr_page; /* the narration's page when it does not fit (key N) */
 	int mixed;     /* cells drawn as mixed this frame (written by compose) */
 	struct view_menu menu;

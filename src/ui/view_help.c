@@ -34,5 +34,9 @@ void view_help_compose(struct grid *g, const struct view_ctx *c)
 		grid_text(g, kx, ky, KEY_W, view_keys[i].keys, key);
 		grid_text(g, kx + KEY_W, ky, colw - KEY_W - 1, view_keys[i].help, grid_plain);
 	}
-	grid_text(g, x + 2, y + h - 1, w - 4, " any key closes this help ", frame);
+	/* A lesson's own keys take the bottom line: it fits every screen the help does. */
+	grid_text(g, x + 2, y + h - 1, w - 4,
+		  c->lesson ? " lesson: n next beat, p previous, 1-9 answer; any key closes "
+			    : " any key closes this help ",
+		  frame);
 }
