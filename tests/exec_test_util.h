@@ -102,7 +102,9 @@ static inline struct trace *run_ok(const char *text, const char *backend)
 }
 
 /* Runs the built-in scenario NAME with options O; fails the test unless the run succeeds. */
-static inline struct trace *run_builtin(const char *name, const struct run_opts *o)
+/* The built-in scenario NAME run with O, its durations multiplied by SCALE (--scale). */
+static inline struct trace *run_builtin_scaled(const char *name, const struct run_opts *o,
+					       double scale)
 {
 	struct scenario sc;
 	char path[PATH_MAX + 64], err[256];
@@ -111,6 +113,8 @@ static inline struct trace *run_builtin(const char *name, const struct run_opts 
 	snprintf(path, sizeof path, "%s/%s.ini", builtin_dir(), name);
 	if (scenario_load(path, &sc, err, sizeof err) != 0)
 		fail_msg("scenario: %s", err);
+	if (scale != 1.0)
+		scenario_scale(&sc, scale);
 	struct run *r = run_start(&sc, o, NULL, NULL, err, sizeof err);
 	if (!r)
 		fail_msg("run_start: %s", err);
@@ -118,6 +122,11 @@ static inline struct trace *run_builtin(const char *name, const struct run_opts 
 	if (rc != 0)
 		fail_msg("run failed: %s", err);
 	return tr;
+}
+
+static inline struct trace *run_builtin(const char *name, const struct run_opts *o)
+{
+	return run_builtin_scaled(name, o, 1.0);
 }
 
 /* How many edges of KIND TR holds. */

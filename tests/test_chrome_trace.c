@@ -251,6 +251,30 @@ static void test_flows(void **state)
 	trace_destroy(tr);
 }
 
+/*
+ * A drop request is no hand-off: its arrow joins the asker's wait to the
+ * holder's slice at the moment it asked, not the ends of either.
+ */
+static void test_request_flow(void **state)
+{
+	(void)state;
+	struct trace *tr = sample(TRACE_LOCK_LANE);
+	struct trace_edge ask = {7 * MS, 0, 1, EDGE_GIL_ASK}; /* A waits; B holds */
+
+	assert_int_equal(trace_append_edge(tr, &ask), 0);
+	json_t *root = parsed(tr), *events = json_object_get(root, "traceEvents");
+	json_t *s[2], *f[2];
+
+	assert_int_equal(events_of(events, "s", "gil_ask", s, 2), 1);
+	assert_int_equal(events_of(events, "f", "gil_ask", f, 2), 1);
+	assert_int_equal(json_integer_value(json_object_get(s[0], "tid")), 1);
+	assert_int_equal(json_integer_value(json_object_get(f[0], "tid")), 2);
+	assert_true(num(s[0], "ts") == 7000 && num(f[0], "ts") == 7000);
+	assert_true(json_equal(json_object_get(s[0], "id"), json_object_get(f[0], "id")));
+	json_decref(root);
+	trace_destroy(tr);
+}
+
 static void test_counters(void **state)
 {
 	(void)state;
@@ -324,13 +348,10 @@ static void test_write_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_events_and_metadata),
-	    cmocka_unit_test(test_span_fields),
-	    cmocka_unit_test(test_gil_track),
-	    cmocka_unit_test(test_flows),
-	    cmocka_unit_test(test_counters),
-	    cmocka_unit_test(test_output_instants),
-	    cmocka_unit_test(test_write_error),
+	    cmocka_unit_test(test_events_and_metadata), cmocka_unit_test(test_span_fields),
+	    cmocka_unit_test(test_gil_track),		cmocka_unit_test(test_flows),
+	    cmocka_unit_test(test_request_flow),	cmocka_unit_test(test_counters),
+	    cmocka_unit_test(test_output_instants),	cmocka_unit_test(test_write_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

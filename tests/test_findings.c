@@ -109,6 +109,82 @@ static void test_blocking_call(void **state)
 	trace_destroy(tr);
 }
 
+/*
+ * The time thresholds follow the run's --scale (in its metadata): a second
+ * holding the loop is a blocking call at --scale 5 (500 ms) but not at
+ * --scale 20, where asyncio's 100 ms budget is 2 s; 900 ms ready is
+ * starvation at 1 but not at 2 (1 s).
+ */
+static void test_thresholds_follow_scale(void **state)
+{
+	struct trace_finding f;
+	(void)state;
+
+	struct trace *tr = loop_blocked(CAUSE_YIELD);
+	tr->meta.scale = 5;
+	findings_analyse(tr, &exec_asyncio);
+	assert_true(find(tr, FINDING_BLOCKING_CALL, &f));
+	trace_destroy(tr);
+	tr = loop_blocked(CAUSE_YIELD);
+	tr->meta.scale = 20;
+	findings_analyse(tr, &exec_asyncio);
+	assert_false(find(tr, FINDING_BLOCKING_CALL, &f));
+	trace_destroy(tr);
+
+	for (int x = 1; x <= 2; x++) {
+		tr = make(2, 0, 1000);
+		tr->meta.scale = x;
+		put(tr, 0, STATE_RUNNING, 0, 1000, CAUSE_START, -1, 0);
+		put(tr, 1, STATE_READY, 0, 900, CAUSE_PREEMPT, -1, -1);
+		put(tr, 1, STATE_RUNNING, 900, 1000, CAUSE_RESUME, -1, 0);
+		findings_analyse(tr, &exec_threads);
+		assert_int_equal(find(tr, FINDING_STARVED, &f), x == 1);
+		trace_destroy(tr);
+	}
+}
+
+/* "kind:task,task;..." for TR's findings, in order. */
+static void kinds_of(const struct trace *tr, char *buf, size_t len)
+{
+	struct trace_finding f;
+
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < trace_finding_count(tr); i++) {
+		if (!trace_get_finding(tr, i, &f))
+			continue;
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s:", finding_kind_name(f.kind));
+		for (int k = 0; k < f.ntasks; k++)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%d", k ? "," : "",
+				 f.tasks[k]);
+		snprintf(buf + strlen(buf), len - strlen(buf), ";");
+	}
+}
+
+/*
+ * time.sleep(1) in a coroutine: the same findings in slow motion (--scale 3)
+ * and in fast motion (0.05, where the sleep lasts 50 ms: under asyncio's
+ * 100 ms at --scale 1, over its 5 ms at the run's pace).
+ */
+static void test_blocking_sleep_at_any_scale(void **state)
+{
+	char at1[256], at[256];
+	(void)state;
+
+	struct trace *tr = run_builtin("blocking-sleep", NULL);
+	kinds_of(tr, at1, sizeof at1);
+	assert_string_equal(at1, "blocking-call:1;");
+	assert_true(tr->meta.scale == 1);
+	trace_destroy(tr);
+	static const double scales[] = {3, 0.05};
+	for (int i = 0; i < 2; i++) {
+		tr = run_builtin_scaled("blocking-sleep", NULL, scales[i]);
+		assert_true(tr->meta.scale == scales[i]);
+		kinds_of(tr, at, sizeof at);
+		assert_string_equal(at, at1);
+		trace_destroy(tr);
+	}
+}
+
 /* run_in_executor: the work runs on the pool's thread, beside the loop. */
 static void test_offload_is_no_blocking_call(void **state)
 {
@@ -358,6 +434,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_blocking_call),
 	    cmocka_unit_test(test_offload_is_no_blocking_call),
+	    cmocka_unit_test(test_thresholds_follow_scale),
+	    cmocka_unit_test(test_blocking_sleep_at_any_scale),
 	    cmocka_unit_test(test_gil_convoy),
 	    cmocka_unit_test(test_gil_thrash),
 	    cmocka_unit_test(test_oversubscribed),

@@ -201,6 +201,40 @@ static void check_lane(const struct trace *tr, int lane)
 	}
 }
 
+/*
+ * The drop requests (edges gil_ask): each from the waiter to the holder,
+ * inside one of the holder's holds, made about one interval after the
+ * hold began (the waiter began waiting as the holder took it: the
+ * dropper waits for the switch).  Returns how many there are.
+ */
+static int check_asks(const struct trace *tr, uint64_t interval, bool judged)
+{
+	int lane = trace_lock_lane(tr), asks = 0;
+	struct trace_edge e;
+	struct span sp;
+
+	for (uint32_t i = 0; i < trace_edge_count(tr); i++) {
+		if (!trace_get_edge(tr, i, &e) || e.kind != EDGE_GIL_ASK)
+			continue;
+		asks++;
+		assert_true(e.from != e.to && e.from >= 0 && e.to >= 0 && e.from < 2 && e.to < 2);
+		bool inside = false;
+		for (uint32_t k = 0; k < trace_count(tr, lane) && !inside; k++) {
+			trace_get(tr, lane, k, &sp);
+			if (sp.cpu != e.to || e.t < sp.t0 || e.t > sp.t1)
+				continue;
+			inside = true;
+			assert_true(e.t - sp.t0 >= interval * 9 / 10);
+			if (judged)
+				assert_true(e.t - sp.t0 <= interval * 5);
+		}
+		if (!inside)
+			fail_msg("a drop request at %llu ns outside the holds of the task asked",
+				 (unsigned long long)e.t);
+	}
+	return asks;
+}
+
 static void test_forced_switch(void **state)
 {
 	(void)state;
@@ -233,6 +267,8 @@ static void test_forced_switch(void **state)
 	assert_true(gil_drop_requests(&s.g) >= (uint64_t)forced);
 	assert_true(gil_switches(&s.g) >= (uint64_t)forced);
 	check_lane(tr, trace_lock_lane(tr));
+	/* Every forced drop answered a request recorded with who asked and when. */
+	assert_true(check_asks(tr, interval, timing_judged(&w)) >= forced);
 	/*
 	 * A hold cannot end before the waiter's timeout; it ends soon after
 	 * (loosely bounded here: wake-ups are slow under TSan on a busy

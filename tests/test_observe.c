@@ -236,6 +236,45 @@ static void test_perf(void **state)
 	trace_destroy(tr);
 }
 
+/* Whether two lanes are shown running on one core at once (a short run between samples aside). */
+static bool core_shared(const struct trace *tr)
+{
+	struct span a, b;
+
+	for (int l = 0; l < tr->ntasks; l++)
+		for (uint32_t i = 0; i < trace_count(tr, l); i++) {
+			trace_get(tr, l, i, &a);
+			if (a.state != STATE_RUNNING || strcmp(a.reason, OBSERVE_BURST) == 0)
+				continue;
+			for (int k = l + 1; k < tr->ntasks; k++)
+				for (uint32_t j = 0; j < trace_count(tr, k); j++) {
+					trace_get(tr, k, j, &b);
+					uint64_t ea = a.t1 == TRACE_OPEN ? a.t0 : a.t1;
+					uint64_t eb = b.t1 == TRACE_OPEN ? b.t0 : b.t1;
+					if (b.state == STATE_RUNNING && b.cpu == a.cpu &&
+					    strcmp(b.reason, OBSERVE_BURST) != 0 && a.t0 < eb &&
+					    b.t0 < ea)
+						return true;
+				}
+		}
+	return false;
+}
+
+/* More runnable threads than cores: sampling does not show two running on one core. */
+static void test_sampled_one_per_core(void **state)
+{
+	char *argv[] = {helper, "busy", "6", "300", NULL};
+	(void)state;
+	struct trace *tr = observe_all(argv, OBSERVE_SAMPLED);
+
+	assert_false(core_shared(tr));
+	bool waited = false;
+	for (int l = 0; l < tr->ntasks; l++)
+		waited |= has_span(tr, l, STATE_READY, NULL);
+	assert_true(waited); /* six threads on fewer cores did wait for one */
+	trace_destroy(tr);
+}
+
 /* More threads than lanes: every lane is used, and the run says how many were left out. */
 static void test_too_many_threads(void **state)
 {
@@ -388,11 +427,17 @@ static void test_interrupt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_classify),	   cmocka_unit_test(test_sampled),
-	    cmocka_unit_test(test_perf),	   cmocka_unit_test(test_too_many_threads),
-	    cmocka_unit_test(test_exit_status),	   cmocka_unit_test(test_cannot_run),
-	    cmocka_unit_test(test_attach_missing), cmocka_unit_test(test_attach_other_user),
-	    cmocka_unit_test(test_attach),	   cmocka_unit_test(test_interrupt),
+	    cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_sampled),
+	    cmocka_unit_test(test_perf),
+	    cmocka_unit_test(test_too_many_threads),
+	    cmocka_unit_test(test_sampled_one_per_core),
+	    cmocka_unit_test(test_exit_status),
+	    cmocka_unit_test(test_cannot_run),
+	    cmocka_unit_test(test_attach_missing),
+	    cmocka_unit_test(test_attach_other_user),
+	    cmocka_unit_test(test_attach),
+	    cmocka_unit_test(test_interrupt),
 	    cmocka_unit_test(test_record),
 	};
 

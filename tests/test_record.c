@@ -103,7 +103,10 @@ static struct trace *gil_trace(void)
 	trace_set_outcome(tr, 0, OUTCOME_DONE);
 	trace_set_outcome(tr, 1, OUTCOME_DONE);
 	trace_set_outcome(tr, 2, OUTCOME_KILLED);
+	/* B asks A to drop the GIL at 5.0 ms; A drops it and B takes it at 5.001. */
+	struct trace_edge ask = {5000000, 1, 0, EDGE_GIL_ASK};
 	struct trace_edge e1 = {5001234, 0, 1, EDGE_GIL}, e2 = {10002001, 1, 0, EDGE_GIL};
+	assert_int_equal(trace_append_edge(tr, &ask), 0);
 	assert_int_equal(trace_append_edge(tr, &e1), 0);
 	assert_int_equal(trace_append_edge(tr, &e2), 0);
 	return tr;
@@ -192,9 +195,13 @@ static void test_round_trip(void **state)
 	assert_string_equal(trace_name(back[0], 1), "io\u00e9");
 	for (int lane = 0; lane < tr->nlanes; lane++)
 		assert_same_spans(tr, back[0], lane);
-	assert_int_equal(trace_edge_count(back[0]), 2);
+	assert_int_equal(trace_edge_count(back[0]), 3);
 	struct trace_edge e;
-	assert_true(trace_get_edge(back[0], 1, &e));
+	assert_true(trace_get_edge(back[0], 0, &e));
+	assert_int_equal(e.kind, EDGE_GIL_ASK);
+	assert_int_equal(e.from, 1);
+	assert_true(llabs((long long)e.t - 5000000) <= 500);
+	assert_true(trace_get_edge(back[0], 2, &e));
 	assert_int_equal(e.from, 1);
 	assert_int_equal(e.to, 0);
 	assert_int_equal(e.kind, EDGE_GIL);
@@ -304,6 +311,39 @@ static void test_edges_and_causes(void **state)
 	assert_int_equal(sp.by, 0);
 	assert_int_equal(trace_edge_count(out[0]), 0);
 	free_traces(out, 1);
+}
+
+/*
+ * A scaled run records its scale (the findings' thresholds followed it);
+ * a run at 1 does not, and a record without one reads as 1; a scale that
+ * is not more than 0 is refused.
+ */
+static void test_scale(void **state)
+{
+	(void)state;
+	const char *plain = HEAD "\"tasks\": [" TASK0 "\"spans\": []}]}";
+	const char *bad = HEAD "\"scale\": 0, \"tasks\": [" TASK0 "\"spans\": []}]}";
+	struct trace **out = NULL;
+	char err[256] = "";
+
+	assert_int_equal(record_read_buffer(plain, strlen(plain), "p.json", &out, err, sizeof err),
+			 1);
+	assert_true(out[0]->meta.scale == 0);
+	char *text = written(out[0]);
+	assert_null(strstr(text, "\"scale\""));
+	free(text);
+	out[0]->meta.scale = 3;
+	text = written(out[0]);
+	assert_non_null(strstr(text, "\"scale\": 3"));
+	free_traces(out, 1);
+	assert_int_equal(record_read_buffer(text, strlen(text), "s.json", &out, err, sizeof err),
+			 1);
+	assert_true(out[0]->meta.scale == 3);
+	free_traces(out, 1);
+	free(text);
+	assert_int_equal(record_read_buffer(bad, strlen(bad), "bad.json", &out, err, sizeof err),
+			 -1);
+	assert_non_null(strstr(err, "scale"));
 }
 
 /* Output lines come out in time order and, with findings, read back as written. */
@@ -588,7 +628,7 @@ int main(void)
 	    cmocka_unit_test(test_files),	  cmocka_unit_test(test_clean_text),
 	    cmocka_unit_test(test_cut_name),	  cmocka_unit_test(test_edges_and_causes),
 	    cmocka_unit_test(test_echo_escaped),  cmocka_unit_test(test_output_and_findings),
-	    cmocka_unit_test(test_findings_read),
+	    cmocka_unit_test(test_findings_read), cmocka_unit_test(test_scale),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,20 +35,28 @@ static void cx_edge(struct trace *tr, int from, int to, double t, enum edge_kind
 	trace_append_edge(tr, &e);
 }
 
-/* The recorded gil-battle (a real run at --scale 0.1, with causes and edges). */
-static struct trace *read_gil_battle(struct trace ***all)
+/* A recorded run from tests/e2e/fixtures (FILE), found from the data directory or here. */
+static struct trace *read_fixture(const char *file, struct trace ***all)
 {
 	const char *dir = getenv("CONCTUI_DATADIR");
 	char path[1024], err[256];
 	int n;
 
-	snprintf(path, sizeof path, "%s/../tests/e2e/fixtures/gil-battle.json", dir ? dir : ".");
+	snprintf(path, sizeof path, "%s/../tests/e2e/fixtures/%s", dir ? dir : ".", file);
 	n = record_read(path, all, err, sizeof err);
-	if (n < 1)
-		n = record_read("tests/e2e/fixtures/gil-battle.json", all, err, sizeof err);
+	if (n < 1) {
+		snprintf(path, sizeof path, "tests/e2e/fixtures/%s", file);
+		n = record_read(path, all, err, sizeof err);
+	}
 	if (n < 1)
 		fail_msg("%s", err);
 	return (*all)[0];
+}
+
+/* The recorded gil-battle (a real run at --scale 0.1, with causes and edges). */
+static struct trace *read_gil_battle(struct trace ***all)
+{
+	return read_fixture("gil-battle.json", all);
 }
 
 /* Whether NAME appears in S as a word of its own (task names are letters). */
@@ -65,15 +73,18 @@ static bool names(const char *s, const char *name)
 	return false;
 }
 
-static void test_gil_battle_handoffs_name_both(void **state)
+/*
+ * Steps through TR from t = 0: every GIL hand-off caption names both
+ * tasks; returns how many hand-offs there were, and in *ASKED how many
+ * forced drops said when the other asked.
+ */
+static int step_handoffs(struct trace *tr, int *asked)
 {
-	(void)state;
-	struct trace **all;
-	struct trace *tr = read_gil_battle(&all);
 	struct view_ctx c;
 	char buf[512];
 	int handoffs = 0, steps = 0;
 
+	*asked = 0;
 	fx_ctx(&c, tr);
 	assert_true(view_act(&c, VA_START));
 	assert_true(c.pl.paused);
@@ -93,8 +104,29 @@ static void test_gil_battle_handoffs_name_both(void **state)
 		if (!names(buf, "A") || !names(buf, "B") || !strstr(buf, "GIL") ||
 		    !strstr(buf, "\u2192"))
 			fail_msg("hand-off caption lacks a side: %s", buf);
+		*asked += strstr(buf, "forced to drop") && strstr(buf, " asked ") &&
+			  strstr(buf, " ago, after waiting ");
 	}
+	return handoffs;
+}
+
+static void test_gil_battle_handoffs_name_both(void **state)
+{
+	(void)state;
+	struct trace **all;
+	struct trace *tr = read_gil_battle(&all);
+	int asked;
+
+	/* A record made before drop requests were recorded still names both sides. */
+	assert_true(step_handoffs(tr, &asked) >= 10);
+	assert_int_equal(asked, 0);
+	free(all);
+	trace_destroy(tr);
+	/* With them, every forced drop says who asked and how long before. */
+	tr = read_fixture("gil-battle-asks.json", &all);
+	int handoffs = step_handoffs(tr, &asked);
 	assert_true(handoffs >= 10);
+	assert_true(asked >= handoffs * 3 / 4);
 	free(all);
 	trace_destroy(tr);
 }

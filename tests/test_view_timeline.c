@@ -281,13 +281,15 @@ static void test_many_tasks_summary(void **state)
 	view_compose(g, &c);
 	int y = fx_find(g, "conn\u00d710000");
 	assert_true(y > 0);
+	/* Without colour the density rises in whole cells: all of them on io fills both. */
 	assert_non_null(strstr(fx_row(g, y), "\u2593\u2593\u2593"));
-	assert_non_null(strstr(fx_row(g, y + 1), "10000 tasks at the cursor: 10000 io"));
+	assert_non_null(strstr(fx_row(g, y + 1), "\u2593\u2593\u2593"));
+	assert_non_null(strstr(fx_row(g, y + 2), "10000 tasks at the cursor: 10000 io"));
 	assert_true(fx_find(g, "tasks (j/k") < 0);
 	/* At the end every one of them runs its callback: the counts follow the cursor. */
 	c.pl.cursor = 6 * MS;
 	view_compose(g, &c);
-	assert_non_null(strstr(fx_row(g, y + 1), "10000 running"));
+	assert_non_null(strstr(fx_row(g, y + 2), "10000 running"));
 	/* Enter expands the group into its tasks, with the scroll summary. */
 	view_act(&c, VA_DETAIL);
 	view_compose(g, &c);
@@ -322,6 +324,123 @@ static void test_many_tasks_summary(void **state)
 	trace_destroy(tr);
 }
 
+/*
+ * 100 connections on io for 10 ms; from 5 ms, 30 of them run and 30 are
+ * ready.  The folded group stacks the states per column: before 5 ms all
+ * io; after it, running at the bottom, ready above it, io on top.
+ */
+static struct trace *density_trace(void)
+{
+	struct trace *tr = trace_create(100, 0);
+	char name[16];
+
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof name, "conn%d", i + 1);
+		trace_set_name(tr, i, name);
+		if (i < 60) {
+			fx_span(tr, i, STATE_IO, 0, 5, -1, "recv on socket");
+			fx_span(tr, i, i < 30 ? STATE_RUNNING : STATE_READY, 5, 10, i < 30 ? 0 : -1,
+				"");
+		} else {
+			fx_span(tr, i, STATE_IO, 0, 10, -1, "recv on socket");
+		}
+		trace_set_outcome(tr, i, OUTCOME_DONE);
+	}
+	tr->meta.wall_ns = 10 * MS;
+	return tr;
+}
+
+/* The cells of column X on rows Y and Y + 1 of G: *A the top, *B the bottom. */
+static void column(const struct grid *g, int x, int y, const struct grid_cell **a,
+		   const struct grid_cell **b)
+{
+	*a = grid_at(g, x, y);
+	*b = grid_at(g, x, y + 1);
+}
+
+static void test_group_density_modes(void **state)
+{
+	(void)state;
+	struct trace *tr = density_trace();
+	struct view_ctx c;
+	struct grid *g = grid_new(80, 24, false);
+	const struct grid_cell *top, *bottom;
+	int early = 7 + 10, late = 7 + 60; /* bars from column 7; 72 columns for 10 ms */
+
+	fx_ctx(&c, tr);
+	/* Colour, Unicode: the stack rises in eighths, two cells tall (16). */
+	c.colour = true;
+	view_compose(g, &c);
+	int y = fx_find(g, "conn\u00d7100");
+	assert_true(y > 0);
+	assert_string_equal(
+	    fx_row(g, y + 2) + 2,
+	    "\u2514 100 tasks at the cursor: 30 running \u00b7 30 ready \u00b7 40 io "
+	    "\u00b7 Enter expands");
+	column(g, early, y, &top, &bottom);
+	assert_int_equal(top->ch, 0x2588);
+	assert_int_equal(bottom->ch, 0x2588);
+	assert_int_equal(top->st.fg, COLOUR_CYAN);
+	assert_int_equal(bottom->st.fg, COLOUR_CYAN);
+	/* 30 % running = 5 eighths, 30 % ready = 5, 40 % io = 6. */
+	column(g, late, y, &top, &bottom);
+	assert_int_equal(bottom->ch, 0x2585);
+	assert_int_equal(bottom->st.fg, COLOUR_GREEN);
+	assert_int_equal(bottom->st.bg, COLOUR_YELLOW);
+	assert_int_equal(top->ch, 0x2582);
+	assert_int_equal(top->st.fg, COLOUR_YELLOW);
+	assert_int_equal(top->st.bg, COLOUR_CYAN);
+	assert_int_equal(c.mixed, 0);
+
+	/*
+	 * No colour: whole cells of the states' glyphs, each for half the
+	 * tasks.  The top half is 80 % io: io; the bottom half is split 60/40
+	 * between running and ready: mixed, never the winner alone.
+	 */
+	c.colour = false;
+	view_compose(g, &c);
+	column(g, early, y, &top, &bottom);
+	assert_int_equal(top->ch, 0x2593);
+	assert_int_equal(bottom->ch, 0x2593);
+	column(g, late, y, &top, &bottom);
+	assert_int_equal(top->ch, 0x2593);
+	assert_int_equal(bottom->ch, 0x259a);
+	assert_true(c.mixed > 0);
+
+	/* ASCII: the same with the ASCII glyphs. */
+	c.ascii = true;
+	view_compose(g, &c);
+	column(g, early, y, &top, &bottom);
+	assert_int_equal(top->ch, '~');
+	assert_int_equal(bottom->ch, '~');
+	column(g, late, y, &top, &bottom);
+	assert_int_equal(top->ch, '~');
+	assert_int_equal(bottom->ch, STATE_MIXED_ASCII);
+
+	/* Half of them start at 5 ms: before that, the ones not started leave the bar half empty.
+	 */
+	trace_destroy(tr);
+	tr = trace_create(100, 0);
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "conn%d", i + 1);
+		trace_set_name(tr, i, name);
+		fx_span(tr, i, STATE_SLEEP, i < 50 ? 0 : 5, 10, -1, "sleep");
+	}
+	tr->meta.wall_ns = 10 * MS;
+	fx_ctx(&c, tr);
+	view_compose(g, &c);
+	y = fx_find(g, "conn\u00d7100");
+	column(g, early, y, &top, &bottom);
+	assert_int_equal(top->ch, ' ');
+	assert_int_equal(bottom->ch, 0x2591);
+	column(g, late, y, &top, &bottom);
+	assert_int_equal(top->ch, 0x2591);
+	assert_int_equal(bottom->ch, 0x2591);
+	grid_free(g);
+	trace_destroy(tr);
+}
+
 /* Copies that all fit are not folded; a task between two groups is its own row. */
 static void test_groups_fold_only_when_needed(void **state)
 {
@@ -346,8 +465,13 @@ static void test_groups_fold_only_when_needed(void **state)
 	int jobs = fx_find(g, "job\u00d720"), conns = fx_find(g, "conn\u00d720");
 	int main_row = fx_find(g, " main ");
 	assert_true(jobs > 0 && main_row > jobs && conns > main_row);
-	/* Split half running, half sleeping: the group's cells are mixed. */
-	assert_non_null(strstr(fx_row(g, jobs), STATE_MIXED_GLYPH));
+	/*
+	 * Split half running, half sleeping: each column shows both, running
+	 * at the bottom and sleep above it, and neither is a mixed cell.
+	 */
+	assert_non_null(strstr(fx_row(g, jobs), "\u2591\u2591\u2591"));
+	assert_non_null(strstr(fx_row(g, jobs + 1), "\u2588\u2588\u2588"));
+	assert_null(strstr(fx_row(g, jobs), STATE_MIXED_GLYPH));
 	/* j from the first group goes to main, then to the second group. */
 	view_act(&c, VA_ROW_DOWN);
 	assert_int_equal(c.sel, 20);
@@ -473,6 +597,7 @@ int main(void)
 	    cmocka_unit_test(test_strips_key),
 	    cmocka_unit_test(test_many_tasks_summary),
 	    cmocka_unit_test(test_groups_fold_only_when_needed),
+	    cmocka_unit_test(test_group_density_modes),
 	    cmocka_unit_test(test_too_small),
 	    cmocka_unit_test(test_help_lists_every_key),
 	    cmocka_unit_test(test_threads_by_process),

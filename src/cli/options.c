@@ -22,7 +22,8 @@
 	X(TRACE, "trace", 0, 1, "FILE",                                                            \
 	  "write Chrome Trace Event JSON (Perfetto; TUI: as it ends)")                             \
 	X(REPLAY, "replay", 0, 1, "FILE", "show a recorded run instead of running one")            \
-	X(SCALE, "scale", 0, 1, "X", "multiply durations and the GIL interval by X (up to 100)")   \
+	X(SCALE, "scale", 0, 1, "X",                                                               \
+	  "multiply durations, the GIL interval and time budgets by X (up to 100)")                \
 	X(GIL, "gil", 0, 1, "new|old|off", "the GIL executor's lock (default: new)")               \
 	X(SWITCH, "switch-interval", 0, 1, "MS", "the GIL's switch interval (default: 5)")         \
 	X(WORKERS, "workers", 'w', 1, "N", "pool size (default: one per core)")                    \

@@ -74,12 +74,13 @@ enum cause {
 
 /* Hand-offs between tasks (the record's edges), written when they happen. */
 #define EDGE_KIND_MAP(X)                                                                           \
-	X(GIL, "gil")	    /* the GIL: the dropper to the taker */                                \
-	X(LOOP, "loop")	    /* the loop: the task that yielded to the one it resumed */            \
-	X(JOB, "job")	    /* a pool worker: its previous job to its next */                      \
-	X(LOCK, "lock")	    /* a lock: the releaser to the next holder */                          \
-	X(CANCEL, "cancel") /* the winner of wait = first to a task it cancelled */                \
-	X(JOIN, "join")	    /* a task that ended to the one that waited for it */
+	X(GIL, "gil")	      /* the GIL: the dropper to the taker */                              \
+	X(LOOP, "loop")	      /* the loop: the task that yielded to the one it resumed */          \
+	X(JOB, "job")	      /* a pool worker: its previous job to its next */                    \
+	X(LOCK, "lock")	      /* a lock: the releaser to the next holder */                        \
+	X(CANCEL, "cancel")   /* the winner of wait = first to a task it cancelled */              \
+	X(JOIN, "join")	      /* a task that ended to the one that waited for it */                \
+	X(GIL_ASK, "gil_ask") /* a GIL waiter to the holder it asked to drop it, when it asked */
 
 /* clang-format off */
 enum edge_kind {
@@ -192,6 +193,11 @@ struct trace_meta {
 	/* The spinner (the task with a `spin` step), for the views: never read from reasons. */
 	int spinner;	   /* its lane, meaningful when spinner_ms > 0 */
 	double spinner_ms; /* the wait between its frames; 0: the run has no spinner */
+	/*
+	 * What --scale multiplied the run's durations by (0 or 1: as written);
+	 * the findings' time thresholds are multiplied by it too.
+	 */
+	double scale;
 	/* The lock lane, meaningful when the trace has one. */
 	char gil_mode[8]; /* "new", "old" or "off" */
 	double gil_interval_ms;

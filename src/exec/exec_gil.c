@@ -168,7 +168,9 @@ static void gil_hook_chunk(struct runner *r, uint64_t now_ns)
 		/* Nobody can reset the request before we let go: the asker is exact. */
 		gil_switch(t, why, gil_drop_asker(t->g));
 	} else if (gil_tick(t->g)) {
-		gil_switch(t, "100 ticks: released, re-taking the GIL", -1);
+		snprintf(why, sizeof why, "%d ticks: released, re-taking the GIL",
+			 t->g->check_ticks);
+		gil_switch(t, why, -1);
 	}
 }
 
@@ -323,6 +325,8 @@ static int gil_exec_run(struct exec_ctx *ctx)
 	}
 	gil_set_cancel(&g, ctx->cancel);
 	gil_set_picks(&g, ctx->picks, n);
+	if (ctx->sc->scale > 0)
+		gil_set_check_ticks(&g, (int)(GIL_OLD_TICKS * ctx->sc->scale + 0.5));
 	gil_setup_threads(ctx, &g, th, &live, &winner);
 	rc = gil_start_threads(ctx, th, n);
 	for (int i = 0; i < n; i++)

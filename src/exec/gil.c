@@ -63,11 +63,12 @@ int gil_init(struct gil *g, enum gil_mode mode, uint64_t interval_ns, struct tra
 	g->interval_ns = interval_ns < 1000 ? 1000 : interval_ns;
 	g->tr = lane >= 0 ? tr : NULL;
 	g->lane = lane;
-	g->ticks = GIL_OLD_TICKS;
+	g->ticks = g->check_ticks = GIL_OLD_TICKS;
 	atomic_init(&g->last_holder, -1);
 	atomic_init(&g->holder, -1);
 	atomic_init(&g->handed_by, -1);
 	atomic_init(&g->drop_asker, -1);
+	g->drop_asked_of = -1;
 	atomic_init(&g->drop_request, 0);
 	atomic_init(&g->drop_requests, 0);
 	atomic_init(&g->switch_waits, 0);
@@ -216,6 +217,17 @@ static void gil_note_handoff(struct gil *g, int from, int task, uint64_t at)
 		trace_edge(g->tr, from, task, at, EDGE_GIL);
 }
 
+/*
+ * The request this take answered, as an edge from the waiter that asked to
+ * the holder it asked, at the time it asked; written by the taker after m
+ * is let go, so neither the asker's wait nor the holder's chunks pay for it.
+ */
+static void gil_note_ask(struct gil *g, int asker, int holder, uint64_t at)
+{
+	if (g->tr && asker >= 0 && holder >= 0 && asker != holder)
+		trace_edge(g->tr, asker, holder, at, EDGE_GIL_ASK);
+}
+
 /* Ends the hold's span; called by the holder with m held, before unlocking. */
 static void gil_mark_dropped(struct gil *g)
 {
@@ -230,8 +242,8 @@ static void gil_mark_dropped(struct gil *g)
 /* take_gil() of ceval_gil.c. */
 static int gil_take_new(struct gil *g, int task)
 {
-	uint64_t at;
-	int from;
+	uint64_t at, asked_at = 0;
+	int from, asker = -1, asked_of = -1;
 
 	pthread_mutex_lock(&g->m);
 	if (g->picks)
@@ -252,6 +264,8 @@ static int gil_take_new(struct gil *g, int task)
 		 */
 		if (timed_out && g->locked && g->switch_number == saved &&
 		    !atomic_load(&g->drop_request)) {
+			g->drop_asked_at = clock_now_ns();
+			g->drop_asked_of = atomic_load_explicit(&g->holder, memory_order_relaxed);
 			atomic_store(&g->drop_asker, task);
 			atomic_store(&g->drop_request, 1);
 			atomic_fetch_add(&g->drop_requests, 1);
@@ -263,10 +277,14 @@ static int gil_take_new(struct gil *g, int task)
 	from = gil_mark_taken(g, task, &at);
 	pthread_cond_signal(&g->switch_cv);
 	pthread_mutex_unlock(&g->switch_m);
-	if (atomic_load(&g->drop_request))
+	if (atomic_load(&g->drop_request)) {
 		atomic_store(&g->drop_request, 0); /* RESET_GIL_DROP_REQUEST */
+		asker = atomic_load_explicit(&g->drop_asker, memory_order_relaxed);
+		asked_of = g->drop_asked_of, asked_at = g->drop_asked_at;
+	}
 	gil_record_take(g, task, from, at);
 	pthread_mutex_unlock(&g->m);
+	gil_note_ask(g, asker, asked_of, asked_at);
 	gil_note_handoff(g, from, task, at);
 	return 0;
 }
@@ -395,8 +413,13 @@ bool gil_tick(struct gil *g)
 {
 	if (g->mode != GIL_OLD || --g->ticks > 0)
 		return false;
-	g->ticks = GIL_OLD_TICKS;
+	g->ticks = g->check_ticks;
 	return true;
+}
+
+void gil_set_check_ticks(struct gil *g, int ticks)
+{
+	g->ticks = g->check_ticks = ticks > 0 ? ticks : 1;
 }
 
 uint64_t gil_switches(struct gil *g)

@@ -19,6 +19,11 @@
  * keeps its single writer however many threads contend.  Each hand-off
  * (a take by another thread than the last holder) is also an edge `gil`
  * from the dropper to the taker, written just after the take with its time.
+ * The drop request a hand-off answers is an edge `gil_ask` from the waiter
+ * that set it to the holder it asked, at the time it asked: the waiter
+ * notes the time under the mutex it already holds, and the next taker
+ * writes the edge after letting the mutex go (nothing is added to the
+ * holder's check at each chunk).
  */
 #ifndef CONCTUI_GIL_H
 #define CONCTUI_GIL_H
@@ -69,7 +74,10 @@ struct gil {
 	_Atomic int holder;	/* task holding it now, -1 while free */
 	_Atomic int handed_by;	/* the holder before the current one; -1: none or itself */
 	_Atomic int drop_asker; /* the waiter that set drop_request last */
+	int drop_asked_of;	/* the holder it asked, guarded by m */
+	uint64_t drop_asked_at; /* clock_now_ns when it asked, guarded by m */
 	int ticks;		/* old mode: chunks left until the release */
+	int check_ticks;	/* old mode: chunks between releases (GIL_OLD_TICKS at --scale 1) */
 	/* private: counters, read with the accessors */
 	_Atomic uint64_t drop_requests; /* times drop_request went from 0 to 1 */
 	_Atomic uint64_t switch_waits;	/* drops that waited for another taker */
@@ -122,7 +130,14 @@ bool gil_drop_requested(const struct gil *g);
 int gil_holder(const struct gil *g);
 int gil_handed_by(const struct gil *g);
 int gil_drop_asker(const struct gil *g);
-/* Old mode, called by the holder once per chunk: true every GIL_OLD_TICKS. */
+/*
+ * Old mode: the holder releases every TICKS chunks (sys.setcheckinterval).
+ * A chunk is a fixed amount of real work, so --scale X makes it X times
+ * GIL_OLD_TICKS, as it makes the new GIL's interval X times 5 ms: the same
+ * picture, slower.  Call before the threads start.
+ */
+void gil_set_check_ticks(struct gil *g, int ticks);
+/* Old mode, called by the holder once per chunk: true every check_ticks chunks. */
 bool gil_tick(struct gil *g);
 
 /* Figures for the record. */

@@ -190,17 +190,23 @@ static void flow_events(struct writer *w, const struct trace *tr)
 	struct span from, to;
 
 	for (uint32_t i = 0; i < n && !w->failed; i++) {
-		if (!trace_get_edge(tr, i, &e) || e.from < 0 || e.to < 0 || e.from >= tr->ntasks ||
-		    e.to >= tr->ntasks || !span_at(tr, e.from, e.t, true, &from) ||
-		    !span_at(tr, e.to, e.t, false, &to))
+		if (!trace_get_edge(tr, i, &e))
+			continue;
+		/* A drop request joins the two slices under way when it was made, at that time. */
+		bool ask = e.kind == EDGE_GIL_ASK;
+		if (e.from < 0 || e.to < 0 || e.from >= tr->ntasks || e.to >= tr->ntasks ||
+		    !span_at(tr, e.from, e.t, !ask, &from) || !span_at(tr, e.to, e.t, false, &to))
 			continue;
 		const char *kind = edge_kind_name(e.kind);
+		uint64_t ts_from = ask ? e.t : inside(&from, true);
+		uint64_t ts_to = ask ? e.t : inside(&to, false);
 		emit(w, json_pack("{s:s, s:s, s:s, s:I, s:i, s:i, s:f}", "name", kind, "cat",
-				  "handoff", "ph", "s", "id", (json_int_t)i + 1, "pid", CHROME_PID,
-				  "tid", e.from + 1, "ts", us_of(inside(&from, true))));
+				  ask ? "request" : "handoff", "ph", "s", "id", (json_int_t)i + 1,
+				  "pid", CHROME_PID, "tid", e.from + 1, "ts", us_of(ts_from)));
 		emit(w, json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:f}", "name", kind, "cat",
-				  "handoff", "ph", "f", "bp", "e", "id", (json_int_t)i + 1, "pid",
-				  CHROME_PID, "tid", e.to + 1, "ts", us_of(inside(&to, false))));
+				  ask ? "request" : "handoff", "ph", "f", "bp", "e", "id",
+				  (json_int_t)i + 1, "pid", CHROME_PID, "tid", e.to + 1, "ts",
+				  us_of(ts_to)));
 	}
 }
 

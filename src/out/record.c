@@ -176,6 +176,9 @@ static int put_meta(json_t *o, const struct trace *tr)
 		return -1;
 	if (m->spinner_ms > 0 && put(o, "spinner", spinner_json(m)))
 		return -1;
+	/* Only a scaled run says so: absent means 1. */
+	if (m->scale > 0 && m->scale != 1 && put(o, "scale", json_real(m->scale)))
+		return -1;
 	/* Informative only: a trace read back cannot hold a count of lost spans. */
 	if (dropped > 0 && put(o, "dropped", json_integer((json_int_t)dropped)))
 		return -1;

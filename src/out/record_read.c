@@ -209,6 +209,21 @@ static int read_spinner(struct reader *rd, struct trace *tr, json_t *jr, const c
 	return 0;
 }
 
+/* The optional "scale": what --scale multiplied the run by (more than 0, and sane). */
+static int read_scale(struct reader *rd, struct trace *tr, json_t *jr, const char *at)
+{
+	char where[160];
+	double x;
+
+	if (reader_number(rd, jr, at, "scale", &x))
+		return -1;
+	if (!(x > 0) || x > 1e6)
+		return reader_fail(rd, reader_member_path(where, sizeof where, at, "scale"),
+				   "%g (more than 0 expected)", x);
+	tr->meta.scale = x;
+	return 0;
+}
+
 /* The run's facts; the trace exists already. */
 static int read_meta(struct reader *rd, struct trace *tr, json_t *jr, const char *at)
 {
@@ -236,6 +251,8 @@ static int read_meta(struct reader *rd, struct trace *tr, json_t *jr, const char
 		m->bytes_per_task = bytes;
 	}
 	if (json_object_get(jr, "spinner") && read_spinner(rd, tr, jr, at))
+		return -1;
+	if (json_object_get(jr, "scale") && read_scale(rd, tr, jr, at))
 		return -1;
 	if (json_object_get(jr, "dropped")) {
 		if (reader_int(rd, jr, at, "dropped", 0, INT64_MAX, &dropped))

@@ -14,6 +14,12 @@
 #include "stats.h"
 
 /*
+ * The time thresholds below are budgets of the model at --scale 1: each is
+ * multiplied by the run's scale (scaled(), from the trace's metadata), so
+ * --scale 3 finds what --scale 1 finds, three times slower.  The shares of
+ * the run and of the switch interval (which --scale already scales) need
+ * nothing.
+ *
  * asyncio's debug mode calls a callback slow past loop.slow_callback_duration,
  * 0.1 s: a task that keeps the loop longer than that is what it warns about.
  */
@@ -48,6 +54,14 @@
 #define SECOND_CORE_SHARE 0.25
 
 /* ---- helpers -------------------------------------------------------------- */
+
+/* NS, a threshold at --scale 1, at the pace TR's run was made. */
+static uint64_t scaled(const struct trace *tr, uint64_t ns)
+{
+	double x = tr->meta.scale > 0 ? tr->meta.scale : 1;
+
+	return (uint64_t)((double)ns * x + 0.5);
+}
 
 static uint64_t span_end(const struct span *sp)
 {
@@ -153,7 +167,7 @@ static int find_blocking_calls(struct trace *tr, const struct executor *ex)
 
 	for (int task = 0; task < tr->ntasks && found < FINDINGS_PER_KIND; task++) {
 		uint64_t t0 = 0, t1 = 0;
-		if (longest_hold(tr, task, &t0, &t1) < BLOCKING_CALL_NS ||
+		if (longest_hold(tr, task, &t0, &t1) < scaled(tr, BLOCKING_CALL_NS) ||
 		    !others_alive(tr, task, t0, t1))
 			continue;
 		found += add(tr, FINDING_BLOCKING_CALL, t0, t1, (int[]){task, -1},
@@ -415,7 +429,8 @@ static int find_cores(struct trace *tr, const struct executor *ex)
 			     100.0 * (double)s.over_ns / (double)wall);
 	}
 	if (ex->multicore && tr->meta.cores >= 2 && s.max_running < 2 &&
-	    s.two_ns >= SECOND_CORE_NS && (double)s.two_ns >= SECOND_CORE_SHARE * (double)wall) {
+	    s.two_ns >= scaled(tr, SECOND_CORE_NS) &&
+	    (double)s.two_ns >= SECOND_CORE_SHARE * (double)wall) {
 		wanting_at(tr, s.two_t0, tasks);
 		found += add(tr, FINDING_NO_SECOND_CORE, s.two_t0, s.two_t1, tasks,
 			     "two tasks wanted a core at once for %s yet never ran together: this "
@@ -479,7 +494,7 @@ static int find_starved(struct trace *tr, const struct executor *ex)
 		return 0;
 	for (int task = 0; task < tr->ntasks && found < FINDINGS_PER_KIND; task++) {
 		uint64_t t0 = 0, t1 = 0, len = longest_ready(tr, task, &t0, &t1);
-		if (len < STARVED_NS || (double)len < STARVED_SHARE * (double)wall ||
+		if (len < scaled(tr, STARVED_NS) || (double)len < STARVED_SHARE * (double)wall ||
 		    explained(tr, t0, t1))
 			continue;
 		found += add(tr, FINDING_STARVED, t0, t1, (int[]){task, -1},

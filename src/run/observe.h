@@ -33,6 +33,14 @@
 #define OBSERVE_TERM_AFTER_NS 1000000000ull	/* Ctrl-C: SIGINT, then SIGTERM after 1 s */
 #define OBSERVE_KILL_AFTER_NS 2000000000ull	/* ... then SIGKILL after 2 s */
 
+/*
+ * The reason of a sampled running span that was not seen at a sample: the
+ * thread ran that long between two samples (schedstat says how long, not
+ * when), and is shown in the middle of the period, so it may overlap by
+ * part of a period whatever ran on its core.
+ */
+#define OBSERVE_BURST "ran between two samples"
+
 /*     ENUM     name        what */
 #define OBSERVE_METHOD_MAP(X)                                                                      \
 	X(AUTO, "auto", "perf events where allowed, else sampling")                                \

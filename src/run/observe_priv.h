@@ -16,6 +16,7 @@
 #define OBSERVE_PROCS 64		 /* processes one run follows */
 #define OBSERVE_LINE 512		 /* bytes of one output line kept */
 #define OBSERVE_TIDS (4 * OBSERVE_LANES) /* slots of the thread-id index (a power of two) */
+#define OBSERVE_CPUS 1024		 /* cores whose one running thread is settled per sample */
 
 /* One thread of the program, on one lane. */
 struct obs_thread {
@@ -27,7 +28,12 @@ struct obs_thread {
 	uint64_t run_ns;	    /* schedstat's CPU time at the last sample */
 	uint64_t wait_ns;	    /* schedstat's run-queue time at the last sample */
 	struct proc_wait last_wait; /* the last wait seen in a call (perf), .known false: none */
-	char comm[16];		    /* its latest name (observer's side) */
+	/* Sampled and found runnable on a core this tick, until the claims are settled: */
+	bool claim;	    /* it claims core claim_cpu */
+	int claim_cpu;	    /* the core it was last on */
+	uint64_t claim_run; /* ns it ran since the last sample */
+	uint64_t claim_mid; /* absolute ns where its span would start */
+	char comm[16];	    /* its latest name (observer's side) */
 	/*
 	 * A thread names itself after it is born (pthread_setname_np, exec):
 	 * under names_lock the observer puts the lane's new name here and sets

@@ -100,11 +100,12 @@ static bool add_thread(struct observer *ob, struct obs_proc *p, pid_t tid, uint6
 	p->lanes++;
 	trace_set_name(ob->tr, n, name);
 	trace_set_thread(ob->tr, n, &info);
-	if (s.state == 'R' && ob->method == OBSERVE_PERF) {
-		/* Runnable, and the kernel has not yet switched it in: it waits for a core. */
+	if (s.state == 'R') {
+		/*
+		 * Runnable: with perf events, the kernel has not yet switched it
+		 * in; sampled, the next sample settles whether its core is free.
+		 */
 		obs_enter(ob, th, now, STATE_READY, -1, "born, waiting for a core");
-	} else if (s.state == 'R') {
-		obs_enter(ob, th, now, STATE_RUNNING, s.cpu, "running");
 	} else {
 		struct proc_wait w;
 		proc_thread_wait(&th->pt, &w);
@@ -208,15 +209,56 @@ void obs_thread_gone(struct observer *ob, struct obs_thread *th, uint64_t t)
 	trace_finish(ob->tr, th->lane, t, OUTCOME_DONE, -1, NULL);
 }
 
-/* What a thread in state R is doing: R covers both on a core and queued for one. */
+/*
+ * What a thread in state R is doing: R covers both on a core and queued
+ * for one.  Queued for most of the interval and barely ran: it waits for a
+ * core.  Otherwise it claims its core; the claims are settled once every
+ * thread has been read (settle_claims).
+ */
 static void sample_runnable(struct observer *ob, struct obs_thread *th, const struct proc_sample *s,
 			    uint64_t mid, uint64_t drun, uint64_t dwait)
 {
-	/* Queued for most of the interval and barely ran: it waits for a core. */
-	if (dwait > drun && dwait * 2 > ob->period_ns)
+	if (dwait > drun && dwait * 2 > ob->period_ns) {
 		obs_enter(ob, th, mid, STATE_READY, -1, "runnable, waiting for a core");
-	else
-		obs_enter(ob, th, mid, STATE_RUNNING, s->cpu, "running");
+		return;
+	}
+	th->claim = true;
+	th->claim_cpu = s->cpu;
+	th->claim_run = drun;
+	th->claim_mid = mid;
+}
+
+/*
+ * A core runs one thread at a time, but R does not say which of the
+ * threads last seen on one core is on it now: the one that ran most since
+ * the last sample is shown running there, the others waiting for it.
+ */
+static void settle_claims(struct observer *ob, int n)
+{
+	int best[OBSERVE_CPUS];
+
+	for (int c = 0; c < OBSERVE_CPUS; c++)
+		best[c] = -1;
+	for (int i = 0; i < n; i++) {
+		struct obs_thread *th = &ob->th[i];
+		int c = th->claim_cpu;
+		if (!th->claim || c < 0 || c >= OBSERVE_CPUS)
+			continue;
+		if (best[c] < 0 || th->claim_run > ob->th[best[c]].claim_run)
+			best[c] = i;
+	}
+	for (int i = 0; i < n; i++) {
+		struct obs_thread *th = &ob->th[i];
+		int c = th->claim_cpu;
+		if (!th->claim)
+			continue;
+		th->claim = false;
+		if (c >= 0 && c < OBSERVE_CPUS && best[c] != i)
+			obs_enter(ob, th, th->claim_mid, STATE_READY, -1,
+				  "runnable, its core busy with another");
+		else
+			obs_enter(ob, th, th->claim_mid, STATE_RUNNING, c, "running");
+	}
 }
 
 static void sample_thread(struct observer *ob, struct obs_thread *th, uint64_t now)
@@ -242,7 +284,7 @@ static void sample_thread(struct observer *ob, struct obs_thread *th, uint64_t n
 	if (was_waiting && drun > 0) {
 		/* It ran briefly between two samples: show the burst where it fits. */
 		uint64_t len = drun < dt ? drun : dt;
-		obs_enter(ob, th, mid - len / 2, STATE_RUNNING, s.cpu, "running");
+		obs_enter(ob, th, mid - len / 2, STATE_RUNNING, s.cpu, OBSERVE_BURST);
 		mid += len - len / 2;
 	}
 	struct proc_wait w;
@@ -264,6 +306,7 @@ void obs_sample(struct observer *ob, uint64_t now)
 	for (int i = 0; i < n; i++)
 		if (ob->th[i].alive)
 			sample_thread(ob, &ob->th[i], now);
+	settle_claims(ob, n);
 	ob->last_ns = now;
 	ob->ticks++;
 }

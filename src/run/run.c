@@ -123,6 +123,7 @@ static void fill_meta(struct run *r)
 	snprintf(m->backend, sizeof m->backend, "%s", r->ex->name);
 	m->model = r->ex->model;
 	m->cores = r->ctx.cores;
+	m->scale = r->sc->scale > 0 ? r->sc->scale : 1;
 	if (r->ex->flags & EXECUTOR_LOCK_LANE) {
 		snprintf(m->gil_mode, sizeof m->gil_mode, "%s", r->ctx.gil);
 		m->gil_interval_ms = r->ctx.switch_interval_ms;

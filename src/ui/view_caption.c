@@ -162,9 +162,30 @@ static void letting_go(struct words *w, const struct about *a, int task, uint64_
 /* ------------------------------------------------------------------ */
 
 /*
- * "A is forced to drop the GIL after 13.4 ms (B waited 8.1 ms)": WAIT is the
- * asker's wait for the lock (NULL: not known), the same span in both
- * captions of a hand-off, so both say the same figure.
+ * "(B asked 60 us ago, after waiting 5.0 ms)": the drop request recorded
+ * during the hold that ended at T (WAIT: the asker's wait, may be NULL);
+ * false when the record has none (made before requests were recorded).
+ */
+static bool asked(struct words *w, const struct about *a, int dropper, int asker, uint64_t t,
+		  uint64_t hold, const struct span *wait)
+{
+	char ago[32], wt[32];
+	uint64_t at;
+
+	if (hold == 0 || !view_why_ask(a->tr, asker, dropper, t > hold ? t - hold : 0, t, &at))
+		return false;
+	say(w, " (%s asked %s ago", name(a, asker), dur(ago, sizeof ago, t - at));
+	if (wait && wait->state == STATE_LOCK && wait->t0 <= at)
+		say(w, ", after waiting %s", dur(wt, sizeof wt, at - wait->t0));
+	say(w, ")");
+	return true;
+}
+
+/*
+ * "A is forced to drop the GIL after 5.1 ms (B asked 60 us ago, after
+ * waiting 5.0 ms)": WAIT is the asker's wait for the lock (NULL: not
+ * known), the same span in both captions of a hand-off, so both say the
+ * same figures.  A record without drop requests says how long B waited.
  */
 static void forced_drop(struct words *w, const struct about *a, int dropper, int asker, uint64_t t,
 			const struct span *wait)
@@ -175,7 +196,7 @@ static void forced_drop(struct words *w, const struct about *a, int dropper, int
 	say(w, "%s is forced to drop the GIL", name(a, dropper));
 	if (hold > 0)
 		say(w, " after %s", dur(h, sizeof h, hold));
-	if (asker < 0)
+	if (asker < 0 || asked(w, a, dropper, asker, t, hold, wait))
 		return;
 	if (wait && wait->state == STATE_LOCK)
 		say(w, " (%s waited %s)", name(a, asker),

@@ -184,87 +184,245 @@ int view_group_count(const struct trace *tr, struct view_row row, uint64_t t,
 	return started;
 }
 
-/* The first of the W column middles MIDS at or after T (W when none). */
-static int mid_index(const uint64_t *mids, int w, uint64_t t)
-{
-	int lo = 0, hi = w;
+/*
+ * A group's density: for each column and state, the task-nanoseconds its
+ * tasks spent in that state inside the column (before the cursor).  One
+ * sweep over each task's spans in the window builds it: a span adds its
+ * overlap to the columns at its two ends, and one whole column to every
+ * column between them through a difference array, so a task costs its
+ * spans in the window, not its spans times the columns (10,000 tasks at
+ * 60 frames a second).
+ */
+struct density {
+	int w;		/* columns */
+	uint64_t *edge; /* w + 1 column starts, ns, clipped to the cursor */
+	int *full; /* STATE_COUNT x (w + 1): difference array of tasks covering whole columns */
+	uint64_t *part; /* STATE_COUNT x w: task-ns of spans that begin or end inside a column */
+};
 
-	while (lo < hi) {
-		int m = (lo + hi) / 2;
-		if (mids[m] < t)
-			lo = m + 1;
-		else
-			hi = m;
-	}
-	return lo;
+/* The column holding T (edge[i] <= t < edge[i + 1]), from the axis' arithmetic, made exact. */
+static int column_at(const struct density *d, const struct view_axis *ax, uint64_t t)
+{
+	int i = t <= ax->t0 ? 0 : (int)((t - ax->t0) * (uint64_t)ax->w / ax->len);
+
+	if (i >= d->w)
+		i = d->w - 1;
+	while (i > 0 && d->edge[i] > t)
+		i--;
+	while (i + 1 < d->w && d->edge[i + 1] <= t)
+		i++;
+	return i;
 }
 
-/*
- * Adds LANE's spans to DIFF: for each state a difference array over the
- * columns whose middle the span covers, so a lane costs the spans in the
- * window rather than a search per column (10,000 lanes at 60 frames).
- */
-static void sweep_lane(const struct trace *tr, int lane, const struct view_axis *ax,
-		       const uint64_t *mids, int w, uint64_t now, int *diff)
+/* Adds [T0, T1) in state S (inside the window, before the cursor) to D. */
+static void density_add(struct density *d, const struct view_axis *ax, int s, uint64_t t0,
+			uint64_t t1)
+{
+	int a = column_at(d, ax, t0), b = column_at(d, ax, t1 - 1);
+	uint64_t *part = d->part + (size_t)s * (size_t)d->w;
+
+	if (a == b) {
+		part[a] += t1 - t0;
+		return;
+	}
+	part[a] += d->edge[a + 1] - t0;
+	part[b] += t1 - d->edge[b];
+	if (b > a + 1) {
+		d->full[s * (d->w + 1) + a + 1]++;
+		d->full[s * (d->w + 1) + b]--;
+	}
+}
+
+/* Adds LANE's spans in the window to D; NOW closes an open span. */
+static void sweep_lane(struct density *d, const struct trace *tr, int lane,
+		       const struct view_axis *ax, uint64_t now)
 {
 	int32_t k0 = view_span_at(tr, lane, ax->t0);
 	uint32_t n = trace_count(tr, lane);
+	uint64_t lo = d->edge[0], hi = d->edge[d->w];
 	struct span sp;
 
 	for (uint32_t k = k0 < 0 ? 0 : (uint32_t)k0; k < n; k++) {
 		trace_get(tr, lane, k, &sp);
-		if (sp.t0 > mids[w - 1] || sp.t0 >= ax->cursor)
+		if (sp.t0 >= hi)
 			break;
+		uint64_t t0 = sp.t0 > lo ? sp.t0 : lo;
 		uint64_t t1 = sp.t1 == TRACE_OPEN ? now : sp.t1;
-		if (t1 > ax->cursor)
-			t1 = ax->cursor;
-		if (sp.state == STATE_DONE || t1 <= sp.t0)
-			continue;
-		int a = mid_index(mids, w, sp.t0), b = mid_index(mids, w, t1);
-		if (b > a) {
-			diff[sp.state * (w + 1) + a]++;
-			diff[sp.state * (w + 1) + b]--;
+		if (t1 > hi)
+			t1 = hi;
+		if (sp.state != STATE_DONE && t1 > t0)
+			density_add(d, ax, (int)sp.state, t0, t1);
+	}
+}
+
+static void density_free(struct density *d)
+{
+	free(d->edge);
+	free(d->full);
+	free(d->part);
+}
+
+/* Sweeps ROW's tasks into D; returns -1 when out of memory. */
+static int density_build(struct density *d, const struct view_axis *ax, const struct trace *tr,
+			 struct view_row row, uint64_t now)
+{
+	int w = ax->w;
+
+	d->w = w;
+	d->edge = calloc((size_t)(w + 1), sizeof *d->edge);
+	d->full = calloc((size_t)STATE_COUNT * (size_t)(w + 1), sizeof *d->full);
+	d->part = calloc((size_t)STATE_COUNT * (size_t)w, sizeof *d->part);
+	if (!d->edge || !d->full || !d->part)
+		return -1;
+	for (int i = 0; i <= w; i++) {
+		uint64_t t = view_lanes_time(ax, i);
+		d->edge[i] = t < ax->cursor ? t : ax->cursor;
+	}
+	if (d->edge[w] <= d->edge[0])
+		return 0; /* the cursor is before the window: nothing to draw */
+	if (now > ax->cursor)
+		now = ax->cursor;
+	for (int l = row.lane; l < row.lane + row.count; l++)
+		sweep_lane(d, tr, l, ax, now);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The stacked bars                                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Splits a column of H units among the states by their share OCC of CAP
+ * (task-ns), into UNITS: every state that was there gets at least one unit,
+ * however few of its tasks (two connections running among 10,000 waiting
+ * still show), taken from the largest (H outnumbers the states).
+ */
+static void stack_units(const double *occ, double cap, int h, int *units)
+{
+	int sum = 0;
+
+	for (int s = 0; s < STATE_COUNT; s++) {
+		units[s] = occ[s] > 0 ? (int)(occ[s] / cap * h + 0.5) : 0;
+		if (occ[s] > 0 && units[s] == 0)
+			units[s] = 1;
+		sum += units[s];
+	}
+	while (sum > h) {
+		int big = -1;
+		for (int s = 0; s < STATE_COUNT; s++)
+			if (units[s] > 1 && (big < 0 || units[s] > units[big]))
+				big = s;
+		if (big < 0)
+			break;
+		units[big]--;
+		sum--;
+	}
+}
+
+/* The state that holds unit U of the stack UNITS (bottom 0), or -1 above it. */
+static int state_of_unit(const int *units, int u)
+{
+	for (int s = 0; s < STATE_COUNT; s++) {
+		if (u < units[s])
+			return s;
+		u -= units[s];
+	}
+	return -1;
+}
+
+/*
+ * Colour in Unicode: the bar rises in eighths.  A cell holds the state at
+ * its bottom in a lower block as tall as that state's share of the cell,
+ * on the background of the state above it (the one with most of the rest).
+ */
+static void draw_fine(struct grid *g, const struct view_ctx *c, const int *units, int x, int y)
+{
+	for (int r = 0; r < VIEW_GROUP_BAR_ROWS; r++) {
+		int lower = state_of_unit(units, r * 8), k = 0, most[STATE_COUNT] = {0}, upper = -1;
+		if (lower < 0)
+			return; /* above the stack: blank */
+		for (int u = r * 8; u < r * 8 + 8; u++) {
+			int s = state_of_unit(units, u);
+			if (s == lower && k == u - r * 8)
+				k++;
+			else if (s >= 0 && ++most[s] > (upper < 0 ? 0 : most[upper]))
+				upper = s;
+		}
+		struct grid_style st = view_state_style(c, (enum state)lower);
+		if (upper >= 0)
+			st.bg = (uint8_t)state_colour((enum state)upper);
+		grid_put(g, x, y + VIEW_GROUP_BAR_ROWS - 1 - r,
+			 k == 8 ? 0x2588 : 0x2580 + (uint32_t)k, st);
+	}
+}
+
+/*
+ * ASCII or without colour: a cell is one state's own glyph, so each of the
+ * VIEW_GROUP_BAR_ROWS cells stands for its slice of the group (the bottom
+ * one for the first half of the stack, in two rows).  A state that holds
+ * three quarters of its slice draws it, as in a task's lane (empty when
+ * those tasks had not started or were done); a slice split more evenly is
+ * the mixed glyph.  Returns the mixed cells drawn.
+ */
+static int draw_cells(struct grid *g, const struct view_ctx *c, const double *occ, double cap,
+		      int x, int y)
+{
+	int mixed = 0;
+
+	for (int r = 0; r < VIEW_GROUP_BAR_ROWS; r++) {
+		double a = cap * r / VIEW_GROUP_BAR_ROWS, b = cap * (r + 1) / VIEW_GROUP_BAR_ROWS;
+		double acc = 0, most = 0, used = 0;
+		int best = -1;
+		for (int s = 0; s < STATE_COUNT; s++) {
+			double lo = acc > a ? acc : a, hi = acc + occ[s] < b ? acc + occ[s] : b;
+			acc += occ[s];
+			if (hi <= lo)
+				continue;
+			used += hi - lo;
+			if (hi - lo > most)
+				most = hi - lo, best = s;
+		}
+		if (b - a - used > most)
+			best = -1, most = b - a - used; /* mostly tasks not under way */
+		int yy = y + VIEW_GROUP_BAR_ROWS - 1 - r;
+		if (most * 4 <= (b - a) * 3) {
+			grid_put(g, x, yy, view_lanes_mixed_cp(c), grid_plain);
+			mixed++;
+		} else if (best >= 0) {
+			grid_put(g, x, yy, view_state_cp(c, (enum state)best),
+				 view_state_style(c, (enum state)best));
 		}
 	}
+	return mixed;
 }
 
 int view_group_draw(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
 		    const struct trace *tr, struct view_row row, uint64_t now, int y)
 {
-	int w = ax->w, mixed = 0;
-	uint64_t *mids = malloc(sizeof *mids * (size_t)w);
-	int *diff = calloc((size_t)STATE_COUNT * (size_t)(w + 1), sizeof *diff);
-	int run[STATE_COUNT] = {0};
+	struct density d = {0};
+	int run[STATE_COUNT] = {0}, mixed = 0;
+	bool fine = c->colour && !c->ascii;
 
-	if (!mids || !diff)
+	if (row.count <= 0 || density_build(&d, ax, tr, row, now) < 0)
 		goto out;
-	for (int i = 0; i < w; i++) {
-		uint64_t a = view_lanes_time(ax, i), b = view_lanes_time(ax, i + 1);
-		mids[i] = a + (b - a) / 2;
-	}
-	for (int l = row.lane; l < row.lane + row.count; l++)
-		sweep_lane(tr, l, ax, mids, w, now < ax->cursor ? now : ax->cursor, diff);
-	for (int i = 0; i < w && view_lanes_time(ax, i) < ax->cursor; i++) {
-		int best = -1, started = 0;
+	for (int i = 0; i < d.w && d.edge[i] < d.edge[i + 1]; i++) {
+		uint64_t colw = d.edge[i + 1] - d.edge[i];
+		double occ[STATE_COUNT];
+		int units[STATE_COUNT];
 		for (int s = 0; s < STATE_COUNT; s++) {
-			run[s] += diff[s * (w + 1) + i];
-			started += run[s];
-			if (run[s] > 0 && (best < 0 || run[s] > run[best]))
-				best = s;
+			run[s] += d.full[s * (d.w + 1) + i];
+			occ[s] = (double)run[s] * (double)colw +
+				 (double)d.part[(size_t)s * (size_t)d.w + (size_t)i];
 		}
-		if (best < 0)
-			continue;
-		/* No state holds two thirds of the tasks under way: they are split. */
-		if (run[best] * 3 < started * 2) {
-			grid_put(g, ax->x + i, y, view_lanes_mixed_cp(c), grid_plain);
-			mixed++;
+		double cap = (double)row.count * (double)colw;
+		if (fine) {
+			stack_units(occ, cap, VIEW_GROUP_BAR_ROWS * 8, units);
+			draw_fine(g, c, units, ax->x + i, y);
 		} else {
-			grid_put(g, ax->x + i, y, view_state_cp(c, (enum state)best),
-				 view_state_style(c, (enum state)best));
+			mixed += draw_cells(g, c, occ, cap, ax->x + i, y);
 		}
 	}
 out:
-	free(mids);
-	free(diff);
+	density_free(&d);
 	return mixed;
 }

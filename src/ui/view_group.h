@@ -44,9 +44,20 @@ bool view_group_expanded(const struct view_ctx *c, int first);
 void view_group_set(struct view_ctx *c, int first, bool expanded);
 
 /*
- * Group ROW's density on row Y: per cell, the state most of its tasks are
- * in at the cell's middle (mixed when no state holds two thirds of those
- * under way); NOW_NS closes open spans.  Returns the cells drawn as mixed.
+ * A folded group takes VIEW_GROUP_ROWS screen rows: a stacked density
+ * VIEW_GROUP_BAR_ROWS tall, then the counts at the cursor.
+ */
+#define VIEW_GROUP_BAR_ROWS 2
+#define VIEW_GROUP_ROWS (VIEW_GROUP_BAR_ROWS + 1)
+
+/*
+ * Group ROW's density on rows Y .. Y + VIEW_GROUP_BAR_ROWS - 1: each
+ * column a stacked bar of how many of its tasks were in each state over
+ * the column's time (running at the bottom, in the legend's order; the
+ * full height is every task of the group, so finished and unstarted ones
+ * leave it empty).  In colour it rises in eighths of a cell; in ASCII or
+ * without colour in whole cells of the states' own glyphs.  NOW_NS closes
+ * open spans.  Returns the cells drawn as mixed (more states than cells).
  */
 int view_group_draw(struct grid *g, const struct view_ctx *c, const struct view_axis *ax,
 		    const struct trace *tr, struct view_row row, uint64_t now_ns, int y);

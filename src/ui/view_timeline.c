@@ -78,7 +78,7 @@ static int max(int a, int b)
 /* One panel: the scenario screen                                      */
 /* ------------------------------------------------------------------ */
 
-/* A folded group: the state most of its tasks are in, then how many are in each. */
+/* A folded group: its stacked density, then how many of its tasks are in each state. */
 static void group_row(struct grid *g, struct view_ctx *c, const struct view_axis *ax,
 		      const struct trace *tr, struct view_row row, int nw, int y, bool selected)
 {
@@ -88,25 +88,28 @@ static void group_row(struct grid *g, struct view_ctx *c, const struct view_axis
 	size_t n = 0;
 
 	if (selected)
-		grid_fill(g, 0, y, nw + 1, 1, ' ', st);
+		grid_fill(g, 0, y, nw + 1, VIEW_GROUP_BAR_ROWS, ' ', st);
 	view_group_label(tr, row, label, sizeof label);
 	grid_text(g, 1, y, nw, label, st);
 	c->mixed += view_group_draw(g, c, ax, tr, row, c->panels[0].now_ns, y);
-	view_group_count(tr, row, ax->cursor > 0 ? ax->cursor - 1 : 0, counts);
+	int started = view_group_count(tr, row, ax->cursor > 0 ? ax->cursor - 1 : 0, counts);
 	n += (size_t)snprintf(line, sizeof line, "\u2514 %d tasks at the cursor:", row.count);
 	for (int s = 0; s < STATE_COUNT && n < sizeof line; s++)
 		if (counts[s] > 0)
 			n += (size_t)snprintf(line + n, sizeof line - n, " %d %s \u00b7", counts[s],
 					      state_name((enum state)s));
+	if (started < row.count && n < sizeof line)
+		n += (size_t)snprintf(line + n, sizeof line - n, " %d not started \u00b7",
+				      row.count - started);
 	if (n < sizeof line)
 		snprintf(line + n, sizeof line - n, " Enter expands");
-	grid_text(g, 2, y + 1, g->w - 3, line, view_style(c, ROLE_DIM));
+	grid_text(g, 2, y + VIEW_GROUP_BAR_ROWS, g->w - 3, line, view_style(c, ROLE_DIM));
 }
 
-/* Screen rows a row of the list takes: a group two, a task the pitch. */
+/* Screen rows a row of the list takes: a group its density and counts, a task the pitch. */
 static int row_height(struct view_row r, int pitch)
 {
-	return r.count > 1 ? 2 : pitch;
+	return r.count > 1 ? VIEW_GROUP_ROWS : pitch;
 }
 
 /* The first row shown: the lowest from c->top that keeps the selected one in H rows. */
@@ -151,7 +154,8 @@ static void task_rows(struct grid *g, struct view_ctx *c, const struct view_axis
 		int lane = rows[r].lane;
 		if (rows[r].count > 1) {
 			group_row(g, c, ax, p->tr, rows[r], nw, y, r == sel);
-			grid_set_tag(g, y, lane + 1);
+			for (int k = 0; k < VIEW_GROUP_BAR_ROWS; k++)
+				grid_set_tag(g, y + k, lane + 1);
 		} else {
 			view_arrow_row(&ar, lane, y);
 			for (int k = 0; k < bar; k++) {

@@ -143,8 +143,12 @@ static uint32_t edge_search(const struct trace *tr, uint32_t n, uint64_t t)
 	return lo;
 }
 
-bool view_why_edge(const struct trace *tr, int from, int to, uint64_t t0, uint64_t t1,
-		   struct trace_edge *out)
+/*
+ * The edge in [T0, T1] from FROM to TO (-1: any) whose kind ASK says (a
+ * drop request, or a hand-off): the earliest, or with LATEST the latest.
+ */
+static bool find_edge(const struct trace *tr, int from, int to, uint64_t t0, uint64_t t1, bool ask,
+		      bool latest, struct trace_edge *out)
 {
 	uint32_t n = trace_edge_count(tr);
 	uint32_t i = edge_search(tr, n, t0);
@@ -159,12 +163,30 @@ bool view_why_edge(const struct trace *tr, int from, int to, uint64_t t0, uint64
 			miss++;
 			continue;
 		}
-		if (e.t < t0 || (from >= 0 && e.from != from) || (to >= 0 && e.to != to))
+		if (e.t < t0 || (from >= 0 && e.from != from) || (to >= 0 && e.to != to) ||
+		    (e.kind == EDGE_GIL_ASK) != ask)
 			continue;
-		if (!found || e.t < out->t)
+		if (!found || (latest ? e.t >= out->t : e.t < out->t))
 			*out = e, found = true;
 	}
 	return found;
+}
+
+bool view_why_edge(const struct trace *tr, int from, int to, uint64_t t0, uint64_t t1,
+		   struct trace_edge *out)
+{
+	return find_edge(tr, from, to, t0, t1, false, false, out);
+}
+
+bool view_why_ask(const struct trace *tr, int asker, int holder, uint64_t t0, uint64_t t1,
+		  uint64_t *at)
+{
+	struct trace_edge e;
+
+	if (!find_edge(tr, asker, holder, t0, t1, true, true, &e))
+		return false;
+	*at = e.t;
+	return true;
 }
 
 int view_why_waker(const struct trace *tr, int lane, const struct span *sp)

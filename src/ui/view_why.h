@@ -38,8 +38,16 @@ int view_why_holder(const struct trace *tr, uint64_t t);
 uint64_t view_why_hold(const struct trace *tr, int task, uint64_t t, uint64_t now);
 
 /*
- * The earliest edge in [T0, T1] from FROM to TO (either may be -1: any);
- * false when there is none.
+ * The time in *AT of the latest drop request (edge gil_ask) in [T0, T1]
+ * from ASKER to HOLDER; false when the trace has none (a record made
+ * before they were recorded, or a drop nobody asked for).
+ */
+bool view_why_ask(const struct trace *tr, int asker, int holder, uint64_t t0, uint64_t t1,
+		  uint64_t *at);
+
+/*
+ * The earliest hand-off edge in [T0, T1] from FROM to TO (either may be
+ * -1: any; drop requests are not hand-offs); false when there is none.
  */
 bool view_why_edge(const struct trace *tr, int from, int to, uint64_t t0, uint64_t t1,
 		   struct trace_edge *out);
