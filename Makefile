@@ -35,7 +35,7 @@ else
 SANFLAGS :=
 endif
 
-# The curses flags reach one file: src/ui/tui.c, the only one that draws.
+# The curses flags reach one file: src/ui/tui_term.c, the only one that draws.
 PKG_CFLAGS = $(shell pkg-config --cflags $(filter-out ncursesw,$(PKGS)) 2>/dev/null)
 CURSES_CFLAGS = $(shell pkg-config --cflags ncursesw 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -87,7 +87,7 @@ $(LIB): $(OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/obj/ui/tui.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
+$(BUILD)/obj/ui/tui_term.o: EXTRA_CFLAGS = $(CURSES_CFLAGS)
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(INC_$(firstword $(subst /, ,$*))) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
@@ -137,7 +137,7 @@ FORMATTED := $(wildcard src/*/*.[ch] tests/*.[ch] tests/*/*.c)
 format:
 	clang-format -i $(FORMATTED)
 
-# Includes point down the layers, and only tui.c sees curses; the script
+# Includes point down the layers, and only tui_term.c sees curses; the script
 # also proves on a copy of the tree that it catches an include that does not.
 layers:
 	@sh tests/layers.sh .

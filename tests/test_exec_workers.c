@@ -4,11 +4,15 @@
  * and every printed line comes back through the broker, a worker killed
  * mid-job has its job put back once, a worker started with `conctui
  * --worker` joins the run, a lost broker fails the run, and no redis-server
- * or worker outlives any run.
+ * or worker outlives any run; the directory of a private server whose owner
+ * was killed is removed by the next one, and nothing else is.
  * Skipped, saying so, where redis-server is not installed.
  */
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "broker.h"
@@ -256,6 +260,86 @@ static void test_unreachable_broker(void **state)
 	assert_non_null(strstr(err, "port"));
 }
 
+/* A pid that no process has: a child's, once it has been reaped. */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
+/* PATH made as a private server leaves it when it is killed. */
+static void server_dir(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	assert_int_equal(mkdir(path, 0700), 0);
+	/* A socket that was bound and is no longer served. */
+	assert_true(snprintf(a.sun_path, sizeof a.sun_path, "%s/redis.sock", path) <
+		    (int)sizeof a.sun_path);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	close(fd);
+}
+
+static bool exists(const char *parent, const char *name)
+{
+	char path[160];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", parent, name);
+	return lstat(path, &st) == 0;
+}
+
+static void test_stale_directories_removed(void **state)
+{
+	(void)state;
+	char parent[] = "/tmp/conctui-t-XXXXXX", stale[64], live[64], kept[64], link[64];
+	char path[160], err[256], *old = getenv("TMPDIR");
+	struct broker_server srv;
+
+	if (!have_redis())
+		skip();
+	pid_t dead = dead_pid();
+	assert_non_null(mkdtemp(parent));
+	snprintf(stale, sizeof stale, "conctui-broker-%d-aB3dE9", (int)dead);
+	snprintf(live, sizeof live, "conctui-broker-%d-Live01", (int)getpid());
+	snprintf(kept, sizeof kept, "conctui-broker-%d-Kept01", (int)dead);
+	snprintf(link, sizeof link, "conctui-broker-%d-Link01", (int)dead);
+	const char *made[] = {stale, live, kept, "target"};
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s/%s", parent, made[i]);
+		server_dir(path);
+	}
+	/* A dead owner's directory holding something a server does not leave. */
+	snprintf(path, sizeof path, "%s/%s/notes", parent, kept);
+	fclose(fopen(path, "w"));
+	/* A link named like a dead owner's directory is not followed. */
+	snprintf(path, sizeof path, "%s/%s", parent, link);
+	assert_int_equal(symlink("target", path), 0);
+
+	old = old ? strdup(old) : NULL;
+	setenv("TMPDIR", parent, 1);
+	assert_int_equal(broker_server_start(&srv, err, sizeof err), 0);
+	assert_non_null(strstr(srv.dir, parent));
+	broker_server_stop(&srv);
+	old ? setenv("TMPDIR", old, 1) : unsetenv("TMPDIR");
+	free(old);
+
+	assert_false(exists(parent, stale));
+	assert_true(exists(parent, live));
+	assert_true(exists(parent, kept));
+	assert_true(exists(parent, link));
+	assert_true(exists(parent, "target/redis.sock"));
+	snprintf(path, sizeof path, "rm -rf '%s'", parent);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +349,7 @@ int main(void)
 	    cmocka_unit_test(test_worker_joins_from_elsewhere),
 	    cmocka_unit_test(test_lost_broker_fails_the_run),
 	    cmocka_unit_test(test_unreachable_broker),
+	    cmocka_unit_test(test_stale_directories_removed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /*
  * grid.h -- a plain cell grid: one character and one style per cell.
  *
- * Views compose the screen into a grid; tui.c is the only code that turns
+ * Views compose the screen into a grid; tui_term.c is the only code that turns
  * a grid into curses calls.  Tests compose into a grid and read rows back
  * as UTF-8 text, so nothing on screen needs a terminal to be tested.
  *

@@ -135,7 +135,7 @@ static bool close_section(struct lparse *p)
 	return lesson_beat_close(p, &p->l->beats[p->l->nbeats - 1]);
 }
 
-/* As scenario.c: a line whose first non-blank is '[' starts a section. */
+/* As scenario_section.c: a line whose first non-blank is '[' starts a section. */
 static bool see_line(struct lparse *p, const char *line)
 {
 	const char *s = line, *close, *after;

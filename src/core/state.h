@@ -9,7 +9,7 @@
 #ifndef CONCTUI_STATE_H
 #define CONCTUI_STATE_H
 
-/* The colours a state can be drawn in; tui.c maps them to curses pairs. */
+/* The colours a state can be drawn in; tui_term.c maps them to curses pairs. */
 enum state_colour {
 	COLOUR_DEFAULT,
 	COLOUR_GREEN,

@@ -1,18 +1,28 @@
 /*
  * broker.c -- the Redis broker: connections by URL (hiredis), a private
  * redis-server for runs that name none, and the broker's clock.
+ *
+ * A private server lives in a directory named for the process that owns
+ * it (conctui-broker-PID-XXXXXX).  The server dies with its owner, but a
+ * killed owner cannot remove the directory: the next private server
+ * removes those whose owner is gone.
  */
 #include "broker.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <hiredis.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +34,8 @@
 #define BROKER_START_MS 5000
 #define BROKER_STOP_MS 2000
 #define BROKER_POLL_MS 5
+/* A private server's directory: PREFIX, its owner's pid, '-', mkdtemp's six characters. */
+#define BROKER_DIR_PREFIX "conctui-broker-"
 
 struct broker {
 	redisContext *c;
@@ -227,6 +239,88 @@ int broker_clock_offset(struct broker *b, int rounds, int64_t *offset_ns, uint64
 	return best == UINT64_MAX ? -1 : 0;
 }
 
+/* ---- directories left by killed owners --------------------------------- */
+
+/* The owner's pid in the name of a private server's directory, or 0 when NAME is not one. */
+static pid_t dir_owner(const char *name)
+{
+	const char *s = name + strlen(BROKER_DIR_PREFIX), *digits = s;
+	long long pid = 0;
+
+	if (strncmp(name, BROKER_DIR_PREFIX, strlen(BROKER_DIR_PREFIX)) != 0)
+		return 0;
+	for (; isdigit((unsigned char)*s) && s - digits < 10; s++)
+		pid = pid * 10 + (*s - '0');
+	if (s == digits || *s != '-' || strlen(s + 1) != 6 || pid <= 0 || pid > INT32_MAX)
+		return 0;
+	for (s++; *s; s++)
+		if (!isalnum((unsigned char)*s))
+			return 0;
+	return (pid_t)pid;
+}
+
+/*
+ * Whether a server still answers on the socket in PARENT/NAME: an owner in
+ * another pid namespace (a container sharing /tmp) looks gone from here.
+ */
+static bool socket_answers(const char *parent, const char *name)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd, n = snprintf(a.sun_path, sizeof a.sun_path, "%s/%s/redis.sock", parent, name);
+	bool answers;
+
+	if (n < 0 || (size_t)n >= sizeof a.sun_path)
+		return true; /* cannot ask: keep it */
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return true;
+	answers = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	close(fd);
+	return answers;
+}
+
+/*
+ * Removes PARENT/NAME (PARENT open as DIRFD) when it is a real directory of
+ * this user whose server is gone: only the files a server leaves are
+ * unlinked, so a directory holding anything else stays.  Nothing is
+ * followed: the directory is opened with O_NOFOLLOW and checked by its fd.
+ */
+static void remove_stale(int dirfd, const char *parent, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    !socket_answers(parent, name)) {
+		unlinkat(fd, "redis.sock", 0);
+		unlinkat(fd, "dump.rdb", 0);
+		unlinkat(dirfd, name, AT_REMOVEDIR);
+	}
+	close(fd);
+}
+
+/*
+ * The directories in PARENT of private servers whose owner is gone (it was
+ * killed, or crashed): kill(pid, 0) says ESRCH.  A pid taken again by
+ * another process keeps its directory until that one ends too.
+ */
+static void sweep_stale(const char *parent)
+{
+	DIR *d = opendir(parent);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		pid_t pid = dir_owner(e->d_name);
+
+		if (pid > 0 && pid != getpid() && kill(pid, 0) < 0 && errno == ESRCH)
+			remove_stale(dirfd(d), parent, e->d_name);
+	}
+	closedir(d);
+}
+
 /* ---- a private redis-server ---------------------------------------------- */
 
 static _Noreturn void exec_server(const struct broker_server *s, const char *sock)
@@ -275,11 +369,13 @@ static int await_server(struct broker_server *s, char *err, size_t errlen)
 
 int broker_server_start(struct broker_server *s, char *err, size_t errlen)
 {
+	const char *tmp = getenv("TMPDIR");
+	const char *parent = tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp";
 	char sock[sizeof s->dir + 16];
 
 	memset(s, 0, sizeof *s);
-	snprintf(s->dir, sizeof s->dir, "%s/conctui-broker-XXXXXX",
-		 getenv("TMPDIR") && strlen(getenv("TMPDIR")) < 32 ? getenv("TMPDIR") : "/tmp");
+	sweep_stale(parent);
+	snprintf(s->dir, sizeof s->dir, "%s/" BROKER_DIR_PREFIX "%d-XXXXXX", parent, (int)getpid());
 	if (!mkdtemp(s->dir)) {
 		snprintf(err, errlen, "cannot make a directory for redis-server: %s",
 			 strerror(errno));

@@ -50,14 +50,15 @@ int broker_clock_offset(struct broker *b, int rounds, int64_t *offset_ns, uint64
 /* A private redis-server: a unix socket in a private directory, no persistence. */
 struct broker_server {
 	pid_t pid;		  /* 0 when none runs */
-	char dir[64];		  /* the private directory */
+	char dir[64];		  /* the private directory, $TMPDIR/conctui-broker-PID-XXXXXX */
 	char url[BROKER_URL_MAX]; /* unix://DIR/redis.sock */
 };
 
 /*
  * Starts redis-server and waits until it answers; 0, or -1 with a message
  * (redis-server missing, or it did not come up).  It dies with the thread
- * that started it, whatever happens to this process.
+ * that started it, whatever happens to this process.  First it removes the
+ * directories that private servers of killed processes left behind.
  */
 int broker_server_start(struct broker_server *s, char *err, size_t errlen);
 /* Stops it (SIGTERM, then SIGKILL) and removes its directory. */

@@ -1,5 +1,5 @@
 /*
- * tui.h -- the interactive program: the only module that calls curses.
+ * tui.h -- the interactive program (the terminal itself is tui_term.h).
  */
 #ifndef CONCTUI_TUI_H
 #define CONCTUI_TUI_H

@@ -10,7 +10,7 @@
 #ifndef CONCTUI_VIEW_KEYS_H
 #define CONCTUI_VIEW_KEYS_H
 
-/* Keys that are not printable characters; tui.c translates curses' codes. */
+/* Keys that are not printable characters; tui_term.c translates curses' codes. */
 enum view_keycode {
 	VK_NONE = 0,
 	VK_TAB = '\t',
