@@ -221,10 +221,14 @@ valgrind: all
 # (fidelity/*.py) and on conctui, and prints one table; needs python3.
 # Not part of check: it measures, it does not test.  FIDELITY_N: runs a side.
 FIDELITY_N ?= 3
-fidelity: all
+FIDELITY_SERVER := $(BUILD)/fidelity/latency_server
+$(FIDELITY_SERVER): fidelity/latency_server.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(INC_cli) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+fidelity: all $(FIDELITY_SERVER)
 	@command -v python3 >/dev/null || { echo "fidelity: needs python3"; exit 2; }
 	CONCTUI_BIN=$(abspath conctui) CONCTUI_DATADIR=$(abspath assets) \
-		python3 fidelity/run.py $(FIDELITY_N)
+		FIDELITY_SERVER=$(abspath $(FIDELITY_SERVER)) python3 fidelity/run.py $(FIDELITY_N)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)

@@ -4,22 +4,22 @@ table of the medians side by side.
 
 usage: python3 fidelity/run.py [N]     (N runs of each side; default 3)
 Environment: CONCTUI_BIN (default ./conctui), CONCTUI_DATADIR (default
-./assets).  Exit status 0 when every row is within its tolerance, 1 if
+./assets), FIDELITY_SERVER (conctui's latency server alone, built by make
+fidelity).  Exit status 0 when every row is within its tolerance, 1 if
 not, 2 when it cannot run.
 
 The Python programs are fidelity/*.py; each prints one JSON object.  The
-requests they make go to a latency server on 127.0.0.1 that this driver
-runs in a thread of its own (the same protocol as conctui's: "WAIT <ms>\\n",
-answered "OK <ms>\\n" after <ms> ms), so the measured program never serves
-itself.  conctui runs with --batch --json - and the driver reads the record.
+requests they make go to conctui's own latency server on 127.0.0.1
+(fidelity/latency_server.c: "WAIT <ms>\\n", answered "OK <ms>\\n" after
+<ms> ms), in a process of its own, so both sides talk to the same server
+and the measured program never serves itself.  conctui runs with --batch
+--json - and the driver reads the record.
 """
-import asyncio
 import json
 import os
 import statistics
 import subprocess
 import sys
-import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -30,32 +30,14 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 
 # ---- the latency server --------------------------------------------------
 
-async def handle(reader, writer):
-    line = await reader.readline()
-    parts = line.split()
-    try:
-        ms = float(parts[1])
-    except (IndexError, ValueError):
-        writer.close()
-        return
-    await asyncio.sleep(ms / 1000)
-    writer.write(b"OK " + parts[1] + b"\n")
-    await writer.drain()
-    writer.close()
-
-
 def start_server():
-    ready, box = threading.Event(), {}
-
-    async def main():
-        server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
-        box["port"] = server.sockets[0].getsockname()[1]
-        ready.set()
-        await server.serve_forever()
-
-    threading.Thread(target=lambda: asyncio.run(main()), daemon=True).start()
-    ready.wait()
-    return box["port"]
+    """conctui's latency server in a process of its own; its port.  It ends
+    when its standard input closes, that is when this driver ends."""
+    exe = os.environ.get("FIDELITY_SERVER", os.path.join(ROOT, "build/default/fidelity/latency_server"))
+    if not os.access(exe, os.X_OK):
+        sys.exit(f"fidelity: no latency server at {exe} (make fidelity builds it)")
+    server = subprocess.Popen([exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return int(server.stdout.readline())
 
 
 # ---- the two sides -------------------------------------------------------
