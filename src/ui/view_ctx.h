@@ -180,27 +180,33 @@ void view_select(struct view_ctx *c, int task);
 
 /* ---- shared pieces ---- */
 
-struct grid_style view_style(const struct view_ctx *c, enum view_role r);
-struct grid_style view_state_style(const struct view_ctx *c, enum state s);
-/* The state's glyph as a code point: Unicode, or its ASCII letter. */
-uint32_t view_state_cp(const struct view_ctx *c, enum state s);
+/* What the badge says, and the axis length for the panels (view_ctx.c). */
 enum view_badge view_badge(const struct view_ctx *c);
 /* The axis length for the panels: the whole run, or rounded up while live. */
 uint64_t view_fit(const struct view_ctx *c);
 
+/* How one value looks (view_style.c). */
+struct grid_style view_style(const struct view_ctx *c, enum view_role r);
+struct grid_style view_state_style(const struct view_ctx *c, enum state s);
+/* The state's glyph as a code point: Unicode, or its ASCII letter. */
+uint32_t view_state_cp(const struct view_ctx *c, enum state s);
 /* "812.4 ms", "12.35 s", "45 us" */
 void view_fmt_time(char *buf, size_t len, uint64_t ns);
 /* Compact axis labels: "0", "200ms", "1.5s". */
 void view_fmt_tick(char *buf, size_t len, uint64_t ns);
+/* A bar of V out of MAX over W cells from X, Y, in eighths of a cell. */
+void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st);
 
+/* The rows that frame every view (view_header.c). */
 void view_header(struct grid *g, const struct view_ctx *c, int y);
 void view_tabs(struct grid *g, const struct view_ctx *c, int y);
 void view_keybar(struct grid *g, const struct view_ctx *c, int y);
 void view_legend(struct grid *g, const struct view_ctx *c, int x, int y);
 void view_figures(struct grid *g, const struct view_ctx *c, int y);
-/* A bar of V out of MAX over W cells from X, Y, in eighths of a cell. */
-void view_bar(struct grid *g, int x, int y, int w, double v, double max, struct grid_style st);
-/* Writes the caption (or the flash message) on rows Y .. Y + VIEW_CAPTION_ROWS - 1. */
+/*
+ * Wrapped text (view_wrap.c): writes the caption (or the flash message) on
+ * rows Y .. Y + VIEW_CAPTION_ROWS - 1.
+ */
 void view_caption(struct grid *g, const struct view_ctx *c, int y);
 /*
  * What a run found about its locks and its goal (deadlock, overlap, goal met
