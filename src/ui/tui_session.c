@@ -1,7 +1,9 @@
 /*
- * tui_session.c -- runs, sequences of runs (the overview, the spinner, the
- * comparison), replayed records and the costs measurement, turned into the
- * panels and the figures the views draw.  The pick lists are in
+ * tui_session.c -- the session's life: a scenario loaded and run on one
+ * executor, what is on screen torn down, runs ending and the frames in
+ * between, and the costs measurement.  The sequences of runs (the
+ * overview, the spinner, the comparison) are in tui_session_sequence.c, a
+ * replayed record in tui_session_replay.c, the pick lists in
  * tui_session_menu.c.
  */
 #include "tui_session.h"
@@ -11,34 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "compare.h"
 #include "executor.h"
-#include "quiz.h"
-#include "record.h"
 #include "scenario.h"
 #include "stats.h"
 #include "tui_costs.h"
-#include "view_spinner.h"
-
-/*
- * The overview's three pictures, in the order seed 000 draws them (the
- * table is quiz.h's, so that a lesson's overview beat judges the same runs).
- */
-#define NOVERVIEW QUIZ_OVERVIEW_RUNS
-
-/*
- * Seed 004's spinner, the four ways the seed writes it: threads, a
- * process, a coroutine, and threads under the GIL.
- */
-static const struct executor_want spinner_runs[] = {
-    {MODEL_PARALLEL, EXEC_UNIT_THREAD, 1, 0},
-    {MODEL_PARALLEL, EXEC_UNIT_PROCESS, 1, 0},
-    {-1, EXEC_UNIT_COROUTINE, 1, 0},
-    {-1, EXEC_UNIT_THREAD, 1, 1},
-};
-#define NSPINNER 4
 
 struct tui_session *tui_session_new(struct view_ctx *ctx, const struct run_opts *ro, double scale,
 				    void (*wake)(void *), void *wake_ud)
@@ -129,14 +109,14 @@ static void on_finish(void *ud)
 }
 
 /* The narration for a run on BACKEND (NULL: several executors on screen). */
-static void set_narration(struct tui_session *s, const char *backend)
+void tui_session_set_narration(struct tui_session *s, const char *backend)
 {
 	s->ctx->narration = s->narr;
 	s->ctx->nnarration =
 	    scenario_narration_for(&s->sc, backend, s->narr, SCENARIO_MAX_NARRATION);
 }
 
-static int load(struct tui_session *s, const char *name, char *err, size_t errlen)
+int tui_session_load(struct tui_session *s, const char *name, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	struct scenario sc;
@@ -158,12 +138,12 @@ static int load(struct tui_session *s, const char *name, char *err, size_t errle
 	snprintf(c->scenario, sizeof c->scenario, "%s", sc.name);
 	snprintf(c->title, sizeof c->title, "%s", sc.title);
 	snprintf(c->source, sizeof c->source, "%s", sc.source);
-	set_narration(s, NULL);
+	tui_session_set_narration(s, NULL);
 	return 0;
 }
 
 /* Starts panel I on BACKEND; a failure becomes the panel's note. */
-static void start_panel(struct tui_session *s, int i, const char *backend)
+void tui_session_start_panel(struct tui_session *s, int i, const char *backend)
 {
 	struct view_panel *p = &s->ctx->panels[i];
 	struct run_opts ro = s->ro;
@@ -223,7 +203,7 @@ static double nominal_ms(const struct scenario *sc)
 	return ms;
 }
 
-static void set_baseline(struct tui_session *s)
+void tui_session_set_baseline(struct tui_session *s)
 {
 	struct view_ctx *c = s->ctx;
 	double ms = baseline_of(s, c->scenario);
@@ -243,101 +223,12 @@ static void start_scenario(struct tui_session *s)
 	s->kind = SESSION_SCENARIO;
 	c->npanels = 1;
 	c->spinner = scenario_has_step(&s->sc, STEP_SPIN) > 0;
-	start_panel(s, 0, s->backend);
+	tui_session_start_panel(s, 0, s->backend);
 	snprintf(c->panels[0].title, sizeof c->panels[0].title, "%s",
 		 c->panels[0].tr ? c->panels[0].tr->meta.backend : "");
-	set_narration(s, c->panels[0].tr ? c->panels[0].tr->meta.backend : NULL);
+	tui_session_set_narration(s, c->panels[0].tr ? c->panels[0].tr->meta.backend : NULL);
 	view_player_reset(&c->pl, c->panels[0].live);
-	set_baseline(s);
-}
-
-/* ------------------------------------------------------------------ */
-/* Sequences: the overview, the spinner, the comparison                */
-/* ------------------------------------------------------------------ */
-
-/* Adds a panel that runs on BACKEND in its turn, titled TITLE. */
-static void plan_add(struct tui_session *s, const char *backend, const char *title)
-{
-	struct view_panel *p = &s->ctx->panels[s->nplan];
-
-	snprintf(s->plan[s->nplan], sizeof s->plan[0], "%s", backend);
-	snprintf(p->title, sizeof p->title, "%s", title);
-	snprintf(p->note, sizeof p->note, "waiting for its turn");
-	s->nplan++;
-}
-
-/* The comparison's rows: every executor, with why it is skipped if it is. */
-static void plan_compare(struct tui_session *s)
-{
-	struct compare_result *res = &s->cmp;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-
-	memset(res, 0, sizeof *res);
-	s->have_cmp = true;
-	snprintf(res->scenario, sizeof res->scenario, "%s", s->sc.name);
-	snprintf(res->title, sizeof res->title, "%s", s->sc.title);
-	res->ntasks = s->sc.ntasks;
-	res->cores = cores > 0 ? (int)cores : 1;
-	for (int i = 0; i < executor_count() && res->nrows < COMPARE_MAX_ROWS; i++) {
-		const struct executor *ex = executor_at(i);
-		struct compare_row *row = &res->rows[res->nrows++];
-
-		snprintf(row->name, sizeof row->name, "%s", ex->name);
-		row->ex = ex;
-		row->model = ex->model;
-		if (!compare_skip_reason(ex, &s->sc, row->skipped, sizeof row->skipped) &&
-		    s->nplan < VIEW_MAX_PANELS)
-			plan_add(s, ex->name, ex->name);
-	}
-	s->ctx->compare = res;
-}
-
-/* Starts the next run of the sequence that can run; false when none is left. */
-static bool sequence_next(struct tui_session *s)
-{
-	while (s->next < s->nplan) {
-		int i = s->next++;
-		start_panel(s, i, s->plan[i]);
-		if (s->runs[i])
-			return true;
-	}
-	return false;
-}
-
-/* Runs the loaded scenario as sequence K. */
-static void sequence_start(struct tui_session *s, enum sequence_kind k)
-{
-	struct view_ctx *c = s->ctx;
-
-	s->kind = SESSION_SEQUENCE;
-	s->seq = k;
-	s->nplan = s->next = 0;
-	switch (k) {
-	case SEQ_OVERVIEW:
-		for (int i = 0; i < NOVERVIEW; i++)
-			plan_add(s, executor_match(&quiz_overview_wants[i])->name,
-				 quiz_overview_titles[i]);
-		break;
-	case SEQ_SPINNER:
-		for (int i = 0; i < NSPINNER; i++) {
-			const char *name = executor_match(&spinner_runs[i])->name;
-			plan_add(s, name, name);
-		}
-		view_show(c, &view_spinner);
-		break;
-	case SEQ_COMPARE:
-		plan_compare(s);
-		view_show(c, &view_compare);
-		break;
-	}
-	c->overview = true;
-	set_narration(s, NULL);
-	c->npanels = s->nplan;
-	c->spinner = scenario_has_step(&s->sc, STEP_SPIN) > 0;
-	sequence_next(s);
-	/* While they run, show each as it grows; the playback from 0 comes after. */
-	view_player_reset(&c->pl, true);
-	set_baseline(s);
+	tui_session_set_baseline(s);
 }
 
 int tui_session_scenario(struct tui_session *s, const char *name, const char *backend, char *err,
@@ -345,7 +236,7 @@ int tui_session_scenario(struct tui_session *s, const char *name, const char *ba
 {
 	bool same = s->have_sc && strcmp(s->sc_name, name) == 0;
 
-	if (load(s, name, err, errlen) < 0)
+	if (tui_session_load(s, name, err, errlen) < 0)
 		return -1;
 	if (!same && s->have_sc && s->sc_name[0])
 		s->picks[0] = '\0'; /* picks name another scenario's tasks */
@@ -357,48 +248,9 @@ int tui_session_scenario(struct tui_session *s, const char *name, const char *ba
 	 */
 	if (!s->backend[0] && scenario_has_step(&s->sc, STEP_SPIN) > 0 &&
 	    s->sc.goal.kind == GOAL_NONE)
-		sequence_start(s, SEQ_SPINNER);
+		tui_session_sequence_start(s, SEQ_SPINNER);
 	else
 		start_scenario(s);
-	return 0;
-}
-
-int tui_session_overview(struct tui_session *s, char *err, size_t errlen)
-{
-	if (load(s, "overview", err, errlen) < 0)
-		return -1;
-	sequence_start(s, SEQ_OVERVIEW);
-	return 0;
-}
-
-/* The scenario on screen, by the name it was asked for when there is one. */
-static void current_name(const struct tui_session *s, char *buf, size_t len)
-{
-	bool ran = s->kind == SESSION_SCENARIO || s->kind == SESSION_SEQUENCE;
-
-	snprintf(buf, len, "%s", ran && s->sc_name[0] ? s->sc_name : s->ctx->scenario);
-}
-
-int tui_session_compare(struct tui_session *s, char *err, size_t errlen)
-{
-	char name[PATH_MAX];
-
-	current_name(s, name, sizeof name);
-	if (!name[0]) {
-		snprintf(err, errlen, "no scenario to compare");
-		return -1;
-	}
-	if (load(s, name, err, errlen) < 0)
-		return -1;
-	sequence_start(s, SEQ_COMPARE);
-	return 0;
-}
-
-int tui_session_compare_scenario(struct tui_session *s, const char *name, char *err, size_t errlen)
-{
-	if (load(s, name, err, errlen) < 0)
-		return -1;
-	sequence_start(s, SEQ_COMPARE);
 	return 0;
 }
 
@@ -424,75 +276,6 @@ void tui_session_costs(struct tui_session *s)
 	view_show(c, &view_costs);
 }
 
-int tui_session_replay(struct tui_session *s, const char *path, char *err, size_t errlen)
-{
-	struct view_ctx *c = s->ctx;
-	struct trace **trs;
-	int n = record_read(path, &trs, err, errlen);
-
-	if (n < 0)
-		return -1;
-	clear(s);
-	s->kind = SESSION_REPLAY;
-	c->replay = true;
-	c->npanels = n < VIEW_MAX_PANELS ? n : VIEW_MAX_PANELS;
-	if (n > 1) {
-		/* A compare file: its rows own the records, its view comes first. */
-		compare_from_traces(trs, n, &s->cmp);
-		free(trs);
-		trs = NULL;
-		s->have_cmp = true;
-		c->compare = &s->cmp;
-		c->compare_done = true;
-		if (c->npanels > s->cmp.nrows)
-			c->npanels = s->cmp.nrows;
-		view_show(c, &view_compare);
-	} else {
-		s->replayed = trs;
-		s->nreplayed = n;
-	}
-	for (int i = 0; i < c->npanels; i++) {
-		struct view_panel *p = &c->panels[i];
-		const struct trace *tri = trs ? trs[i] : s->cmp.rows[i].tr;
-		p->tr = tri;
-		p->now_ns = tri->meta.wall_ns;
-		/* A comparison's panels carry the executor's name alone: its rows find them by it.
-		 */
-		if (n > 1)
-			snprintf(p->title, sizeof p->title, "%s", tri->meta.backend);
-		else
-			snprintf(p->title, sizeof p->title, "%s (%s)", tri->meta.backend,
-				 model_name(tri->meta.model));
-	}
-	const struct trace *first = c->panels[0].tr;
-	c->overview = n > 1;
-	snprintf(c->scenario, sizeof c->scenario, "%s", first->meta.scenario);
-	snprintf(c->title, sizeof c->title, "%s", first->meta.title);
-	const char *base = strrchr(path, '/');
-	snprintf(c->source, sizeof c->source, "replay of %.40s", base ? base + 1 : path);
-	c->narration = NULL;
-	c->nnarration = 0;
-	/* The story, when the scenario the record came from is at hand. */
-	char file[PATH_MAX], ignored[256];
-	if (s->have_sc)
-		scenario_free(&s->sc);
-	s->have_sc =
-	    scenario_resolve(c->scenario, file, sizeof file, ignored, sizeof ignored) == 0 &&
-	    run_load_scenario(file, &s->sc, ignored, sizeof ignored) == 0;
-	if (s->have_sc)
-		set_narration(s, n == 1 ? trs[0]->meta.backend : NULL);
-	if (n == 1) {
-		stats_compute(trs[0], &s->stats);
-		c->stats = &s->stats;
-		if (view_spinner_lane(trs[0]) >= 0)
-			view_show(c, &view_spinner);
-	}
-	set_baseline(s);
-	view_player_reset(&c->pl, false);
-	tui_session_write_outputs(s);
-	return 0;
-}
-
 void tui_session_restart(struct tui_session *s)
 {
 	if (s->kind == SESSION_SCENARIO) {
@@ -513,7 +296,7 @@ void tui_session_rerun(struct tui_session *s)
 	case SESSION_SEQUENCE: {
 		enum sequence_kind k = s->seq;
 		clear(s);
-		sequence_start(s, k);
+		tui_session_sequence_start(s, k);
 		break;
 	}
 	case SESSION_REPLAY:
@@ -533,28 +316,6 @@ void tui_session_rerun(struct tui_session *s)
 /* ------------------------------------------------------------------ */
 /* Runs ending, frames                                                 */
 /* ------------------------------------------------------------------ */
-
-/* Panel I's run has ended: its row of the comparison takes its trace and figures. */
-static void compare_take(struct tui_session *s, int i)
-{
-	struct run *r = s->runs[i];
-
-	for (int k = 0; k < s->cmp.nrows; k++) {
-		struct compare_row *row = &s->cmp.rows[k];
-		if (strcmp(row->name, s->ctx->panels[i].title) != 0)
-			continue;
-		if (run_wait(r) < 0) {
-			s->cmp.failed++;
-			snprintf(row->skipped, sizeof row->skipped,
-				 "failed: the run ended with an error");
-			return;
-		}
-		/* The panel keeps pointing at it; the row owns it from now on. */
-		row->tr = run_take_trace(r);
-		stats_compute(row->tr, &row->st);
-		return;
-	}
-}
 
 void tui_session_poll(struct tui_session *s)
 {
@@ -584,10 +345,10 @@ void tui_session_poll(struct tui_session *s)
 			tui_session_manual_ended(s);
 			stats_compute(run_trace(r), &s->stats);
 			c->stats = &s->stats;
-			set_baseline(s);
+			tui_session_set_baseline(s);
 		}
 		if (s->kind == SESSION_SEQUENCE && s->seq == SEQ_COMPARE)
-			compare_take(s, i);
+			tui_session_sequence_take(s, i);
 	}
 	if (s->costs_job && tui_costs_done(s->costs_job)) {
 		s->costs = *tui_costs_result(s->costs_job);
@@ -596,7 +357,7 @@ void tui_session_poll(struct tui_session *s)
 		c->costs = &s->costs;
 		c->costs_measuring = false;
 	}
-	if (ended && s->kind == SESSION_SEQUENCE && !sequence_next(s)) {
+	if (ended && s->kind == SESSION_SEQUENCE && !tui_session_sequence_next(s)) {
 		/* All are recorded: play them together from t = 0. */
 		c->compare_done = s->seq == SEQ_COMPARE;
 		view_player_reset(&c->pl, false);

@@ -1,6 +1,7 @@
 /*
- * tui_session_priv.h -- what tui_session.c and tui_session_menu.c share:
- * the session itself.  Nothing else includes this.
+ * tui_session_priv.h -- what the tui_session*.c files share: the session
+ * itself, and the steps of its life that more than one of them takes.
+ * Nothing else includes this.
  */
 #ifndef CONCTUI_TUI_SESSION_PRIV_H
 #define CONCTUI_TUI_SESSION_PRIV_H
@@ -78,6 +79,25 @@ struct tui_session {
 /* tui_session.c, for tui_session_observe.c: empties the screen; a run's end wakes the UI. */
 void tui_session_clear(struct tui_session *s);
 void tui_session_run_ended(void *session);
+/*
+ * tui_session.c, for the sequences and the replay: loads scenario NAME (a
+ * name or a path) in place of the one on screen, which it clears; returns
+ * 0, or -1 with a message in ERR and the screen as it was.
+ */
+int tui_session_load(struct tui_session *s, const char *name, char *err, size_t errlen);
+/* Starts panel I on BACKEND ("" or NULL: the scenario's); a failure becomes its note. */
+void tui_session_start_panel(struct tui_session *s, int i, const char *backend);
+/* The narration for a run on BACKEND (NULL: several executors on screen). */
+void tui_session_set_narration(struct tui_session *s, const char *backend);
+/* The sequential wall time the figures compare with: measured, else estimated. */
+void tui_session_set_baseline(struct tui_session *s);
+
+/* tui_session_sequence.c: runs the loaded scenario as sequence K. */
+void tui_session_sequence_start(struct tui_session *s, enum sequence_kind k);
+/* Starts the next run of the sequence that can run; false when none is left. */
+bool tui_session_sequence_next(struct tui_session *s);
+/* Panel I's run has ended: its row of the comparison takes its trace and figures. */
+void tui_session_sequence_take(struct tui_session *s, int i);
 
 /*
  * After runs end (and when a record opens): writes --json and --trace once
