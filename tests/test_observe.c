@@ -283,8 +283,12 @@ static void test_too_many_threads(void **state)
 	struct trace *tr = observe_all(argv, OBSERVE_SAMPLED);
 
 	assert_int_equal(tr->ntasks, OBSERVE_LANES);
-	/* 600 sleepers and the main thread alive at once, in 512 lanes. */
-	assert_int_equal(tr->meta.observer_unshown, 600 + 1 - OBSERVE_LANES);
+	/*
+	 * 600 sleepers and the main thread alive at once, in 512 lanes (a
+	 * sanitizer's runtime may add a thread or two of its own).
+	 */
+	assert_in_range(tr->meta.observer_unshown, 600 + 1 - OBSERVE_LANES,
+			600 + 1 - OBSERVE_LANES + 4);
 	assert_int_equal(tr->meta.exit_status, 0);
 	/* Each lane is one thread: no thread id twice. */
 	for (int i = 1; i < tr->ntasks; i++)

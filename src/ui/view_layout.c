@@ -140,3 +140,26 @@ void view_layout_chrome(struct grid *g, struct view_ctx *c, const struct view_la
 	view_keybar(g, c, lo->keybar.y);
 	view_layout_narration(g, c, lo->narration);
 }
+
+void view_layout_panel_rule(struct grid *g, const struct view_ctx *c, const struct view_panel *p,
+			    int y)
+{
+	struct grid_style frame = view_style(c, ROLE_FRAME);
+	char t[32], right[sizeof p->note + 8];
+
+	grid_fill(g, 0, y, g->w, 1, 0x2500, frame);
+	int x = 2 + grid_textf(g, 2, y, -1, view_style(c, ROLE_TITLE), " %s ", p->title);
+	if (p->tr)
+		grid_textf(g, x, y, -1, frame, "\u00b7 %s ", model_name(p->tr->meta.model));
+	if (!p->tr) {
+		snprintf(right, sizeof right, " %s ", p->note);
+	} else if (p->live) {
+		view_fmt_time(t, sizeof t, p->now_ns);
+		snprintf(right, sizeof right, " running\u2026 %s ", t);
+	} else {
+		view_fmt_time(t, sizeof t, view_player_end(p, 1));
+		snprintf(right, sizeof right, " wall %s ", t);
+	}
+	int rw = grid_text_width(right);
+	grid_text(g, g->w - rw - 2, y, rw, right, frame);
+}

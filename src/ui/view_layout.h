@@ -67,5 +67,12 @@ int view_layout_narration_lines(const struct grid *g, const struct view_ctx *c);
 void view_layout_narration(struct grid *g, struct view_ctx *c, struct view_rect r);
 /* Draws what every view has in the places LO gave it: header, tabs, caption, key bar, narration. */
 void view_layout_chrome(struct grid *g, struct view_ctx *c, const struct view_layout *lo);
+/*
+ * Panel P's title rule across row Y, as the Spinner and Compare views draw
+ * one a run: "── threads · parallel ───── wall 3.01 s ──", or its note when
+ * it has no run yet.
+ */
+void view_layout_panel_rule(struct grid *g, const struct view_ctx *c, const struct view_panel *p,
+			    int y);
 
 #endif

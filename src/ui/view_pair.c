@@ -143,26 +143,6 @@ void view_pair_status(const struct view_ctx *c, char *buf, size_t len)
 /* Drawing                                                             */
 /* ------------------------------------------------------------------ */
 
-/* "── sequential · sequential ────── wall 200.0 ms ──" on row Y. */
-static void pair_title(struct grid *g, const struct view_ctx *c, const struct view_panel *p, int y)
-{
-	struct grid_style frame = view_style(c, ROLE_FRAME);
-	char t[32], right[64];
-
-	grid_fill(g, 0, y, g->w, 1, 0x2500, frame);
-	int x = 2 + grid_textf(g, 2, y, -1, view_style(c, ROLE_TITLE), " %s ", p->title);
-	grid_textf(g, x, y, -1, frame, "\u00b7 %s ", model_name(p->tr->meta.model));
-	if (p->live) {
-		view_fmt_time(t, sizeof t, p->now_ns);
-		snprintf(right, sizeof right, " running\u2026 %s ", t);
-	} else {
-		view_fmt_time(t, sizeof t, view_player_end(p, 1));
-		snprintf(right, sizeof right, " wall %s ", t);
-	}
-	int rw = grid_text_width(right);
-	grid_text(g, g->w - rw - 2, y, rw, right, frame);
-}
-
 /*
  * Panel P's title and its first GOT tasks, PITCH rows apart, from row Y
  * (the last row says how many more when not all fit); returns the rows used.
@@ -175,7 +155,7 @@ static int pair_block(struct grid *g, struct view_ctx *c, const struct view_axis
 	static struct view_arrow_rows ar; /* this run's rows, for the change's connector */
 
 	ar = (struct view_arrow_rows){.panel = p, .bar = bar};
-	pair_title(g, c, pn, y++);
+	view_layout_panel_rule(g, c, pn, y++);
 	for (int r = 0; r < got; r++) {
 		if (r == got - 1 && got < ntasks) {
 			grid_textf(g, 1, y++, g->w - 2, view_style(c, ROLE_DIM),

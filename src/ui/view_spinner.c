@@ -152,29 +152,6 @@ static bool applies(const struct view_ctx *c)
 	return false;
 }
 
-/* The panel's title rule: "── threads · parallel ───── wall 3.01 s ──". */
-static void block_title(struct grid *g, const struct view_ctx *c, const struct view_panel *p, int y)
-{
-	struct grid_style frame = view_style(c, ROLE_FRAME);
-	char t[32], right[96];
-
-	grid_fill(g, 0, y, g->w, 1, 0x2500, frame);
-	int x = 2 + grid_textf(g, 2, y, -1, view_style(c, ROLE_TITLE), " %s ", p->title);
-	if (p->tr)
-		grid_textf(g, x, y, -1, frame, "\u00b7 %s ", model_name(p->tr->meta.model));
-	if (!p->tr)
-		snprintf(right, sizeof right, " %s ", p->note);
-	else if (p->live) {
-		view_fmt_time(t, sizeof t, p->now_ns);
-		snprintf(right, sizeof right, " running\u2026 %s ", t);
-	} else {
-		view_fmt_time(t, sizeof t, view_player_end(p, 1));
-		snprintf(right, sizeof right, " wall %s ", t);
-	}
-	int rw = grid_text_width(right);
-	grid_text(g, g->w - rw - 2, y, rw, right, frame);
-}
-
 /* The spinner itself, what it says, and its gaps, on row Y. */
 static void spinner_row(struct grid *g, const struct view_ctx *c, const struct view_panel *p, int y)
 {
@@ -283,7 +260,7 @@ static void block(struct grid *g, struct view_ctx *c, const struct view_axis *ax
 	struct view_spin s;
 
 	if (rows >= 2) {
-		block_title(g, c, p, y++);
+		view_layout_panel_rule(g, c, p, y++);
 		rows--;
 	}
 	spinner_row(g, c, p, y++);
