@@ -283,7 +283,10 @@ static void on_event(struct wk *w, const redisReply *f)
 		on_end(w, f, (int)task);
 }
 
-/* Reads what the workers reported, waiting up to MS; 0 or -1 (the broker is lost). */
+/*
+ * Reads what the workers reported, at most WK_READ_COUNT entries, waiting
+ * up to MS; how many were read, or -1 (the broker is lost).
+ */
 static int read_events(struct wk *w, int ms)
 {
 	/* BLOCK 0 would wait for ever: a look without waiting leaves BLOCK out. */
@@ -297,16 +300,27 @@ static int read_events(struct wk *w, int ms)
 		w->lost = 1;
 		return -1;
 	}
+	int n = 0;
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
 		redisReply *entries = r->element[0]->element[1];
-		for (size_t i = 0; i < entries->elements; i++) {
+		for (size_t i = 0; i < entries->elements; i++, n++) {
 			redisReply *e = entries->element[i];
 			snprintf(w->last_id, sizeof w->last_id, "%s", e->element[0]->str);
 			on_event(w, e->element[1]);
 		}
 	}
 	broker_free(r);
-	return 0;
+	return n;
+}
+
+/* Reads everything reported so far, without waiting; 0 or -1 (the broker is lost). */
+static int read_all_events(struct wk *w)
+{
+	int n;
+
+	while ((n = read_events(w, 0)) == WK_READ_COUNT)
+		;
+	return n < 0 ? -1 : 0;
 }
 
 /* ---- faults ---------------------------------------------------------------- */
@@ -331,7 +345,7 @@ static void worker_died(struct wk *w, int slot, pid_t pid)
 	char why[TRACE_REASON_MAX];
 	int job;
 
-	read_events(w, 0); /* what it reported before it died */
+	read_all_events(w); /* what it reported before it died */
 	job = job_of_pid(w, pid);
 	if (job >= 0 && w->jobs[job].attempt == 1) {
 		char *text = job_text(w, job, 2);
@@ -364,6 +378,14 @@ static void reap(struct wk *w)
 		pid_t pid = w->local[i].pid;
 		if (pid <= 0 || waitpid(pid, &status, WNOHANG) != pid)
 			continue;
+		/*
+		 * What it reported is read while its pid is still that of a local
+		 * worker: a worker first heard of after its slot is cleared would be
+		 * taken for a remote one, and the job it died in would not be found
+		 * and requeued (the run would wait for it for ever).
+		 */
+		if (read_all_events(w) < 0)
+			return;
 		w->local[i].pid = 0;
 		if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 			worker_died(w, i, pid);
