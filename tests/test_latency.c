@@ -549,10 +549,16 @@ static void test_restart_after_crash(void **state)
 	if (pid <= 0)
 		skip(); /* kernel without /proc/PID/task/TID/children */
 	assert_int_equal(kill(pid, SIGKILL), 0);
-	/* Its listening socket closes when it has died: wait for the zombie. */
+	/*
+	 * Its listening socket closes when it has died: wait for the zombie.
+	 * The leader is a zombie as soon as it has exited, while a thread of
+	 * its own (a sanitizer's) may still hold the descriptors for a moment:
+	 * a connection then made is reset as the socket closes, not refused.
+	 */
 	while (process_state(pid) != 'Z' && process_state(pid) != '?')
 		usleep(1000);
-	assert_int_equal(latency_request(old, 0, NULL), -ECONNREFUSED);
+	int gone = latency_request(old, 0, NULL);
+	assert_true(gone == -ECONNREFUSED || gone == -ECONNRESET);
 	int port = port_or_start();
 
 	assert_true(port > 0);
