@@ -281,8 +281,10 @@ int proc_process_threads(int fd)
 	char buf[1024];
 	struct proc_sample s;
 
-	if (reread(fd, buf, sizeof buf) <= 0 || parse_stat(buf, &s, NULL) < 0 || s.state == 'Z' ||
-	    s.state == 'X')
+	if (reread(fd, buf, sizeof buf) <= 0 || parse_stat(buf, &s, NULL) < 0 || s.state == 'X')
+		return -1;
+	/* A leader that left with pthread_exit is a zombie while its other threads run. */
+	if (s.state == 'Z' && s.threads <= 1)
 		return -1;
 	return s.threads;
 }
