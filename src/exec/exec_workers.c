@@ -339,13 +339,13 @@ static int job_of_pid(struct wk *w, pid_t pid)
 	return -1;
 }
 
+/* Worker SLOT (PID) died; reap has read everything it reported. */
 static void worker_died(struct wk *w, int slot, pid_t pid)
 {
 	struct trace *tr = w->ctx->tr;
 	char why[TRACE_REASON_MAX];
 	int job;
 
-	read_all_events(w); /* what it reported before it died */
 	job = job_of_pid(w, pid);
 	if (job >= 0 && w->jobs[job].attempt == 1) {
 		char *text = job_text(w, job, 2);

@@ -213,10 +213,12 @@ static void apply(struct observer *ob, const struct perf_rec *r)
 {
 	int lane = obs_lane_of(ob, r->tid);
 
-	if (lane < 0 && r->kind != 4) {
-		/* Born: its lane starts when the kernel said so. */
-		if (r->kind == 3)
-			obs_add_process(ob, r->pid);
+	if (lane < 0 && r->kind == 3)
+		obs_add_process(ob, r->pid);
+	/* Born: its lane starts when the kernel said so (with every lane taken, the tick counts
+	 * it). */
+	if (lane < 0 && r->kind != 4 &&
+	    atomic_load_explicit(&ob->nth, memory_order_relaxed) < OBSERVE_LANES) {
 		obs_discover(ob, r->t, false);
 		lane = obs_lane_of(ob, r->tid);
 	}
