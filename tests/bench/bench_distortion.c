@@ -3,11 +3,16 @@
  *
  * trace_distortion_pct: the wall time of a CPU-bound run with every probe
  * (a clock read, a core read and a span check per 50 us chunk) against the
- * same binary built with the probes compiled out, in percent.  Runs
- * alternate between the two binaries so drifting load hits both alike,
- * and both are pinned to one calibration so that they do the same work;
- * the figure is the difference of the medians, and each pair's difference
- * is printed as a round.
+ * same binary built with the probes compiled out, in percent.  Both are
+ * pinned to one calibration so that they do the same work.  A round is a
+ * pair of runs, one of each binary back to back, their order swapped every
+ * round so that a machine speeding up or slowing down favours neither; the
+ * figure is the median of the rounds' differences, so a round that another
+ * process disturbed moves it little.  On a shared two-core machine the
+ * speed of a core drifts by several percent over seconds, and a run that
+ * loses one 4 ms slice to another process is 8% off, while the probe costs
+ * a few tenths of a percent: hence many short runs (50 ms), each pair
+ * close in time.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -19,7 +24,7 @@
 #include "stats.h"
 #include "work.h"
 
-#define ROUNDS 9
+#define ROUNDS 61
 
 /* Wall ms of one sequential run of SCENARIO with BIN, from its record. */
 static double wall_of(const char *bin, const char *scenario)
@@ -47,7 +52,7 @@ int main(void)
 {
 	const char *traced = getenv("CONCTUI_BIN"), *plain = getenv("CONCTUI_NOPROBE_BIN");
 	char path[] = "/tmp/conctui-distortion-XXXXXX";
-	double a[ROUNDS], b[ROUNDS], pct[ROUNDS];
+	double pct[ROUNDS];
 
 	if (!traced || !plain) {
 		fprintf(stderr, "bench_distortion: set CONCTUI_BIN and CONCTUI_NOPROBE_BIN\n");
@@ -62,17 +67,22 @@ int main(void)
 		return 1;
 	}
 	const char *text = "; CPU-bound work for the distortion bench\n"
-			   "[scenario]\n[task A]\nsteps = cpu 400\n[task B]\nsteps = cpu 400\n";
+			   "[scenario]\n[task A]\nsteps = cpu 25\n[task B]\nsteps = cpu 25\n";
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		return 1;
 	close(fd);
 	for (int i = 0; i < ROUNDS; i++) {
-		a[i] = wall_of(traced, path);
-		b[i] = wall_of(plain, path);
-		pct[i] = (a[i] - b[i]) / b[i] * 100.0;
+		double a, b;
+		if (i % 2 == 0) {
+			a = wall_of(traced, path);
+			b = wall_of(plain, path);
+		} else {
+			b = wall_of(plain, path);
+			a = wall_of(traced, path);
+		}
+		pct[i] = (a - b) / b * 100.0;
 	}
 	unlink(path);
-	double ma = stats_median(a, ROUNDS), mb = stats_median(b, ROUNDS);
-	bench_print("trace_distortion_pct", 2, (ma - mb) / mb * 100.0, "%", pct, ROUNDS);
+	bench_median("trace_distortion_pct", 2, "%", pct, ROUNDS);
 	return 0;
 }
