@@ -41,7 +41,7 @@ static void busy_with_nap(void)
 
 static struct trace *new_trace(void)
 {
-	struct trace *tr = trace_create(1, 0);
+	struct trace *tr = trace_create(2, 0);
 
 	assert_non_null(tr);
 	trace_start(tr, clock_now_ns());
@@ -54,6 +54,19 @@ static struct span span_at(const struct trace *tr, uint32_t i)
 
 	trace_get(tr, 0, i, &sp);
 	return sp;
+}
+
+/* How many of LANE's spans are the probe's preemptions. */
+static int preemptions(const struct trace *tr, int lane)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < trace_count(tr, lane); i++) {
+		struct span sp;
+		trace_get(tr, lane, i, &sp);
+		n += sp.cause == CAUSE_PREEMPT;
+	}
+	return n;
 }
 
 /* Spans I and I+1 are the probe's preempted chunk: ready (preempt), then running (resume). */
@@ -157,6 +170,62 @@ static void test_leaving_after_time_off_the_cpu(void **state)
 }
 
 /*
+ * An event loop's probe: one coroutine awaits and the next resumes at
+ * once, so the next running span starts from the reading just taken
+ * rather than from a fresh one.  Time off the CPU inside it is still seen.
+ */
+static void test_loop_resume_right_after_a_wait(void **state)
+{
+	(void)state;
+	struct probe p;
+	struct trace *tr = new_trace();
+
+	probe_init(&p);
+	probe_enter(&p, tr, 0, STATE_RUNNING, CAUSE_LOOP_RESUME, -1, "resumed");
+	busy();
+	probe_enter(&p, tr, 0, STATE_IO, CAUSE_YIELD, -1, "await");
+	probe_enter(&p, tr, 1, STATE_RUNNING, CAUSE_LOOP_RESUME, -1, "resumed");
+	busy_with_nap();
+	probe_enter(&p, tr, 1, STATE_IO, CAUSE_YIELD, -1, "await");
+	assert_int_equal(preemptions(tr, 1), 1);
+	trace_destroy(tr);
+}
+
+/*
+ * After a long wait the CPU clock is read again: the wait's time is not
+ * taken for time on the CPU, which would make the busy span after it look
+ * cut short.  The spans are twice as long as the fastest one the probe has
+ * seen, so that they are judged by the clock, not waved through as quick.
+ * The OS may cut one short now and then (a shared machine); most must
+ * come out plain.
+ */
+static void test_busy_after_a_long_wait_is_not_preempted(void **state)
+{
+	(void)state;
+	struct probe p;
+	struct trace *tr = new_trace();
+
+	probe_init(&p);
+	probe_enter(&p, tr, 0, STATE_RUNNING, CAUSE_STEP, -1, "computing");
+	for (int i = 0; i < 3; i++) {
+		busy();
+		probe_chunk(&p, tr, 0, clock_now_ns(), "computing");
+	}
+	for (int i = 0; i < PLAIN_TRIES; i++) {
+		probe_enter(&p, tr, 0, STATE_SLEEP, CAUSE_YIELD, -1, "sleep");
+		clock_sleep_until(clock_now_ns() + NAP_NS);
+		probe_enter(&p, tr, 0, STATE_RUNNING, CAUSE_LOOP_RESUME, -1, "resumed");
+		busy();
+		busy();
+	}
+	probe_stop(&p, tr, 0, clock_now_ns());
+	int cut = preemptions(tr, 0);
+	print_message("%d of %d busy spans after a wait were cut short\n", cut, PLAIN_TRIES);
+	assert_true(cut <= PLAIN_TRIES / 2);
+	trace_destroy(tr);
+}
+
+/*
  * Every executor's CPU work passes through the one probe, once for every
  * chunk: the same scenario on threads-1core, asyncio and the rest counts
  * exactly the chunks its cpu steps are made of, lane by lane, so every
@@ -188,6 +257,8 @@ int main(void)
 	    cmocka_unit_test(test_plain_chunk_records_nothing),
 	    cmocka_unit_test(test_chunk_off_the_cpu_is_preempted),
 	    cmocka_unit_test(test_leaving_after_time_off_the_cpu),
+	    cmocka_unit_test(test_loop_resume_right_after_a_wait),
+	    cmocka_unit_test(test_busy_after_a_long_wait_is_not_preempted),
 	    cmocka_unit_test(test_every_executor_uses_the_probe),
 	};
 	cpu_set_t one;

@@ -12,6 +12,7 @@ void probe_init(struct probe *p)
 	p->last_ns = 0;
 	p->last_cpu_ns = 0;
 	p->quick_ns = 0;
+	p->cpu_known = 0;
 	p->cpu = -1;
 }
 
@@ -49,6 +50,7 @@ static int note_off_cpu(struct probe *p, struct trace *tr, int lane, uint64_t no
 		trace_enter(tr, lane, p->last_ns, STATE_READY, -1, CAUSE_PREEMPT, -1,
 			    "preempted by the OS");
 	p->last_ns = now;
+	p->cpu_known = 1;
 	return off;
 }
 
@@ -60,10 +62,21 @@ void probe_enter(struct probe *p, struct trace *tr, int lane, enum state st, enu
 	if (p->cpu >= 0) /* leaving a running span: was it cut short? */
 		note_off_cpu(p, tr, lane, now);
 	p->cpu = st == STATE_RUNNING ? probe_current_cpu() : -1;
-	p->last_ns = now;
-	/* Only a running span is judged against CPU time: a wait spares the system call. */
-	if (p->cpu >= 0)
-		p->last_cpu_ns = clock_thread_cpu_ns();
+	/*
+	 * Only a running span is judged against CPU time: a wait spares the
+	 * system call.  So does a span that starts right after the thread's
+	 * last reading (an event loop resuming its next coroutine): too little
+	 * time has passed to hide a preemption, so it counts as spent on the
+	 * CPU, as a quick chunk does.  A wait leaves the last reading as it is.
+	 */
+	if (p->cpu >= 0) {
+		if (p->cpu_known && now - p->last_ns <= PROBE_PREEMPT_NS)
+			p->last_cpu_ns += now - p->last_ns;
+		else
+			p->last_cpu_ns = clock_thread_cpu_ns();
+		p->cpu_known = 1;
+		p->last_ns = now;
+	}
 	trace_enter(tr, lane, now, st, p->cpu, cause, by, reason);
 }
 

@@ -26,9 +26,10 @@
 #define PROBE_PREEMPT_NS 20000ull /* off-CPU time that counts as preemption */
 
 struct probe {
-	uint64_t last_ns;     /* previous reading, absolute ns */
+	uint64_t last_ns;     /* previous reading while running, absolute ns */
 	uint64_t last_cpu_ns; /* the thread's CPU clock at last_ns */
 	uint64_t quick_ns;    /* fastest chunk seen, wall ns; 0: none yet */
+	int cpu_known;	      /* 1 once there is a reading */
 	int cpu;	      /* core of the open running span, -1 when not running */
 };
 
