@@ -419,6 +419,42 @@ static int many_step(struct client *c, struct pollfd *p)
 	return 1;
 }
 
+/* The server's pid, from the kernel's list of this thread's children; 0 if none. */
+static pid_t server_pid_from_proc(void)
+{
+	char path[64];
+	int pid = 0;
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid;
+}
+
+/*
+ * The server polls without sleeping during a burst of connections: once
+ * the burst is over it must go back to sleep.  Polled for up to 2 s.
+ */
+static void assert_server_sleeps_again(void)
+{
+	char path[64];
+	pid_t pid = server_pid_from_proc();
+
+	assert_true(pid > 0);
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 2000; i++) {
+		if (proc_stat_state(path) == 'S')
+			return;
+		usleep(1000);
+	}
+	fail_msg("the latency server still runs 2 s after its burst ended");
+}
+
 static void test_thousand_connections(void **state)
 {
 	static struct client cl[MANY];
@@ -448,6 +484,7 @@ static void test_thousand_connections(void **state)
 	assert_true(elapsed >= 0.95 * 300);
 	if (!SANITIZED)
 		assert_true(elapsed < 10 * 300);
+	assert_server_sleeps_again();
 }
 
 /* ---------------------------------------------------------------------------
@@ -511,23 +548,6 @@ static void test_drops_inherited_fds(void **state)
 	assert_int_equal(poll(&p, 1, 1000), 1);
 	assert_int_equal(read(pipefd[0], &c, 1), 0);
 	close(pipefd[0]);
-}
-
-/* The server's pid, from the kernel's list of this thread's children; 0 if none. */
-static pid_t server_pid_from_proc(void)
-{
-	char path[64];
-	int pid = 0;
-
-	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%d", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	return pid;
 }
 
 /* A server that died behind our back is noticed and replaced. */
