@@ -26,44 +26,75 @@ static const struct {
     [VIEW_DONE] = {" \u25a0 DONE ", ROLE_BADGE_DONE},
 };
 
+/*
+ * The right end of the header: time (with the run's end unless SHORTER),
+ * speed, zoom and the step mode.
+ */
+static void header_right(const struct view_ctx *c, int shorter, char *buf, size_t len)
+{
+	char now[32], end[32];
+	int n;
+
+	view_fmt_time(now, sizeof now, c->pl.cursor);
+	view_fmt_time(end, sizeof end, view_player_end(c->panels, c->npanels));
+	n = snprintf(buf, len, "t=%s%s%s \u2502 %g\u00d7 ", now, shorter ? "" : " / ",
+		     shorter ? "" : end, view_player_speed(&c->pl));
+	if (c->pl.zoom > 0)
+		n += snprintf(buf + n, len - (size_t)n, "\u2502 zoom %llu\u00d7 ",
+			      1ull << c->pl.zoom);
+	view_step_status(c, buf + n, len - (size_t)n);
+}
+
+/* What runs, after the scenario's name: the full words, or fewer when SHORTER. */
+static void header_what(const struct view_ctx *c, int shorter, char *buf, size_t len)
+{
+	const struct trace *tr = c->npanels > 0 ? c->panels[0].tr : NULL;
+	char pair[96];
+
+	view_pair_status(c, pair, sizeof pair);
+	if (pair[0])
+		snprintf(buf, len, " \u2502 %s", shorter ? pair + strlen("pair: ") : pair);
+	else if (c->overview || c->npanels > 1)
+		snprintf(buf, len, " \u2502 %d executors", c->npanels);
+	else if (tr && shorter)
+		snprintf(buf, len, " \u2502 %s", tr->meta.backend);
+	else if (tr)
+		snprintf(buf, len, " \u2502 %s \u00b7 %s", tr->meta.backend,
+			 model_name(tr->meta.model));
+	else
+		snprintf(buf, len, " \u2502 %s", c->panels[0].note);
+}
+
+/*
+ * The header: " conctui │ SCENARIO │ WHAT", then time, speed and the badge
+ * at the right end.  When the row is narrow, the first of these that fits:
+ * everything; WHAT shortened (no model, or the pair without "pair:"); the
+ * time without the run's end; both shortened.  Past that the names are cut.
+ */
 void view_header(struct grid *g, const struct view_ctx *c, int y)
 {
 	struct grid_style hd = view_style(c, ROLE_HEADER), hb = view_style(c, ROLE_HEADER_BOLD);
-	const struct trace *tr = c->npanels > 0 ? c->panels[0].tr : NULL;
-	char now[32], end[32], what[128], right[128];
+	const char *scenario = c->scenario[0] ? c->scenario : "-";
+	char what[160], right[160];
 	enum view_badge b = view_badge(c);
-	int n;
-
-	/* The right end first (time, speed, badge): the names give way to it. */
-	grid_fill(g, 0, y, g->w, 1, ' ', hd);
 	int bw = grid_text_width(badges[b].text);
+	int left = grid_text_width(" conctui \u2502 ") + grid_text_width(scenario);
+
+	for (int k = 0; k < 4; k++) {
+		header_right(c, k >= 2, right, sizeof right);
+		header_what(c, k % 2, what, sizeof what);
+		if (left + grid_text_width(what) <= g->w - bw - grid_text_width(right) - 1)
+			break;
+	}
+	grid_fill(g, 0, y, g->w, 1, ' ', hd);
 	grid_text(g, g->w - bw, y, bw, badges[b].text, view_style(c, badges[b].role));
-	view_fmt_time(now, sizeof now, c->pl.cursor);
-	view_fmt_time(end, sizeof end, view_player_end(c->panels, c->npanels));
-	n = snprintf(right, sizeof right, "t=%s / %s \u2502 %g\u00d7 ", now, end,
-		     view_player_speed(&c->pl));
-	if (c->pl.zoom > 0)
-		n += snprintf(right + n, sizeof right - (size_t)n, "\u2502 zoom %llu\u00d7 ",
-			      1ull << c->pl.zoom);
-	view_step_status(c, right + n, sizeof right - (size_t)n);
-	n = (int)strlen(right);
-	view_pair_status(c, right + n, sizeof right - (size_t)n);
 	int rw = grid_text_width(right);
 	int limit = g->w - bw - rw - 1;
 	grid_text(g, limit + 1, y, rw, right, hd);
 
 	int x = grid_text(g, 0, y, limit, " conctui ", hb);
 	x += grid_text(g, x, y, limit - x, "\u2502 ", hd);
-	x += grid_text(g, x, y, limit - x, c->scenario[0] ? c->scenario : "-", hb);
-	if (c->overview || c->npanels > 1)
-		snprintf(what, sizeof what, " \u2502 %d executors", c->npanels);
-	else if (tr) {
-		snprintf(what, sizeof what, " \u2502 %s \u00b7 %s", tr->meta.backend,
-			 model_name(tr->meta.model));
-		if (x + grid_text_width(what) > limit) /* narrow: the model goes */
-			snprintf(what, sizeof what, " \u2502 %s", tr->meta.backend);
-	} else
-		snprintf(what, sizeof what, " \u2502 %s", c->panels[0].note);
+	x += grid_text(g, x, y, limit - x, scenario, hb);
 	grid_text(g, x, y, limit - x, what, hd);
 }
 

@@ -135,8 +135,7 @@ void view_pair_status(const struct view_ctx *c, char *buf, size_t len)
 		return;
 	buf[0] = '\0';
 	if (view_pair_panels(c, &a, &b))
-		snprintf(buf, len, "\u2502 pair: %.20s vs %.20s ", c->panels[a].title,
-			 c->panels[b].title);
+		snprintf(buf, len, "pair: %.20s vs %.20s", c->panels[a].title, c->panels[b].title);
 }
 
 /* ------------------------------------------------------------------ */

@@ -26,7 +26,7 @@ void view_pair_open(struct view_ctx *c);
 bool view_pair_event(const struct view_ctx *c, struct view_event *e);
 /* The pair, the legend and the chrome over the whole screen. */
 void view_pair_compose(struct grid *g, struct view_ctx *c);
-/* "│ pair: sequential vs threads " for the status line, or "" when no pair is shown. */
+/* "pair: sequential vs threads" for the header, or "" when no pair is shown. */
 void view_pair_status(const struct view_ctx *c, char *buf, size_t len);
 
 #endif

@@ -26,7 +26,7 @@ tm resize-window -x 80 -y 24
 run --replay tests/e2e/fixtures/spinner-cpu.json
 wait_for '■ DONE'
 keys P
-wait_for 'pair: sequential vs threads'
+wait_for 'spinner-cpu │ pair: sequential vs threads'
 keys End Left Left Left
 wait_for 'PAUSED'
 golden pair_80x24
