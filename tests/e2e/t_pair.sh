@@ -1,6 +1,6 @@
 # The Compare view's pair: P draws the picked run and the next one above
 # each other on one time axis, every task of each, with one cursor; the
-# status line names the pair; j puts another run second, → steps both,
+# header names the pair; j puts another run second, → steps both,
 # Esc (or P) goes back to the table.  At 120x34 and at 80x24.
 . "$(dirname "$0")/lib.sh"
 start 120 34
