@@ -186,6 +186,33 @@ static void test_round_trip(void **state)
 	}
 }
 
+/*
+ * The reply and the server's close come in one segment: the first time
+ * the socket is readable, the peer's FIN is already there.  (Sent apart,
+ * the client was woken twice a request, and in C10K's answers the server
+ * fell tens of ms behind its deadlines.)
+ */
+static void test_reply_carries_the_close(void **state)
+{
+	int port = port_or_start();
+
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		int fd = connect_to(port);
+		struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
+		char buf[64];
+
+		assert_int_equal(send(fd, "WAIT 1\n", 7, MSG_NOSIGNAL), 7);
+		assert_int_equal(poll(&p, 1, 5000), 1);
+		assert_true(p.revents & POLLIN);
+		if (!(p.revents & POLLRDHUP))
+			fail_msg("request %d: the reply came without the close", i);
+		assert_int_equal(read_to_eof(fd, buf, sizeof buf, 1000), 5);
+		assert_string_equal(buf, "OK 1\n");
+		close(fd);
+	}
+}
+
 /* What an `io` step costs beyond its wait; printed for the record. */
 static void test_overhead(void **state)
 {
@@ -644,13 +671,21 @@ static void test_dies_with_parent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_format_request),	cmocka_unit_test(test_reply_ok),
-	    cmocka_unit_test(test_round_trip),		cmocka_unit_test(test_overhead),
-	    cmocka_unit_test(test_concurrent_threads),	cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_split_request),	cmocka_unit_test(test_cancel),
-	    cmocka_unit_test(test_bad_arguments),	cmocka_unit_test(test_thousand_connections),
-	    cmocka_unit_test(test_start_twice),		cmocka_unit_test(test_stop_and_restart),
-	    cmocka_unit_test(test_drops_inherited_fds), cmocka_unit_test(test_restart_after_crash),
+	    cmocka_unit_test(test_format_request),
+	    cmocka_unit_test(test_reply_ok),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_overhead),
+	    cmocka_unit_test(test_concurrent_threads),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_reply_carries_the_close),
+	    cmocka_unit_test(test_split_request),
+	    cmocka_unit_test(test_cancel),
+	    cmocka_unit_test(test_bad_arguments),
+	    cmocka_unit_test(test_thousand_connections),
+	    cmocka_unit_test(test_start_twice),
+	    cmocka_unit_test(test_stop_and_restart),
+	    cmocka_unit_test(test_drops_inherited_fds),
+	    cmocka_unit_test(test_restart_after_crash),
 	    cmocka_unit_test(test_dies_with_parent),
 	};
 

@@ -102,13 +102,18 @@ static void conn_written(uv_write_t *req, int status)
 	conn_close(req->data);
 }
 
-/* Arms the timer for what is left until the deadline, rounded up to a ms. */
+/*
+ * Arms the timer for the deadline.  libuv counts whole ms on a clock that
+ * may lag the precise one by a tick, and fires once its own clock has
+ * reached the timer's due ms: counted from that clock, the timer can never
+ * fire before the deadline, and does not have to be armed a second time.
+ */
 static void conn_arm(struct conn *c, uv_timer_cb cb)
 {
-	uint64_t now = uv_hrtime();
-	uint64_t left = c->deadline > now ? c->deadline - now : 0;
-
 	uv_update_time(&server.loop);
+	uint64_t base = uv_now(&server.loop) * 1000000ull;
+	uint64_t left = c->deadline > base ? c->deadline - base : 0;
+
 	uv_timer_start(&c->timer, cb, (left + 999999) / 1000000, 0);
 }
 
@@ -120,6 +125,19 @@ static void conn_timer(uv_timer_t *t)
 	/* libuv's clock may lag the precise one by a tick: never answer early. */
 	if (uv_hrtime() < c->deadline) {
 		conn_arm(c, conn_timer);
+		return;
+	}
+	/*
+	 * The reply is held back (MSG_MORE) and the close right after puts the
+	 * FIN on its segment: one packet, one wake-up of the client, instead
+	 * of two.  The send buffer of a connection that sent one line is
+	 * empty, so the write goes whole; if it ever does not, the ordinary
+	 * write below sends the reply.
+	 */
+	uv_os_fd_t fd;
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
+	    send(fd, c->reply, c->reply_len, MSG_MORE | MSG_NOSIGNAL) == (ssize_t)c->reply_len) {
+		conn_close(c);
 		return;
 	}
 	c->write.data = c;
