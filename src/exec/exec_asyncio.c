@@ -182,11 +182,15 @@ static int await_io(struct aio *a, struct coro *c, double ms)
 	char why[64];
 	int rc;
 
-	snprintf(why, sizeof why, "await response (io %g ms)", ms);
-	loop_wait(&a->loop, c->task, STATE_IO, CAUSE_YIELD, why);
+	/*
+	 * The coroutine runs while it connects and sends, as asyncio's
+	 * sock_connect and sock_sendall do; it awaits the response.
+	 */
 	rc = loop_req_start(&a->loop.reqs, a->loop.ctx->latency_port, ms, coro_io_done, c, &c->req);
 	if (rc < 0)
 		return rc;
+	snprintf(why, sizeof why, "await response (io %g ms)", ms);
+	loop_wait(&a->loop, c->task, STATE_IO, CAUSE_YIELD, why);
 	c->state = CORO_IO;
 	return 1;
 }

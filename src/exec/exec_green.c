@@ -197,10 +197,11 @@ static int green_io(struct green *g, double ms)
 	struct loop *l = &g->hub->loop;
 	int rc;
 
-	loop_wait(l, g->task, STATE_IO, CAUSE_YIELD, "awaiting response (implicit switch)");
+	/* It runs while it connects and sends; it waits for the response. */
 	rc = loop_req_start(&l->reqs, l->ctx->latency_port, ms, green_io_done, g, &g->req);
 	if (rc < 0)
 		return rc;
+	loop_wait(l, g->task, STATE_IO, CAUSE_YIELD, "awaiting response (implicit switch)");
 	g->wait = GREEN_IO;
 	return green_park(g);
 }
