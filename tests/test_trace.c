@@ -144,6 +144,38 @@ static void test_full_lane_counts_drops(void **unused)
 	trace_destroy(tr);
 }
 
+/*
+ * Lanes written in turn, each to its last slot, read back only their own
+ * spans: a lane's first spans and the rest lie in different places.
+ */
+static void test_lanes_keep_their_own_spans(void **unused)
+{
+	(void)unused;
+	struct trace *tr = trace_create(TRACE_MAX_TASKS, TRACE_LOCK_LANE);
+	struct span sp;
+	uint64_t t = 0;
+
+	assert_non_null(tr);
+	const int lanes[] = {0, 1, 2, TRACE_MAX_TASKS - 1, trace_lock_lane(tr)};
+	trace_start(tr, 0);
+	/* Every lane to its last slot, and one more span each, which is dropped. */
+	while (trace_dropped(tr, lanes[0]) == 0 && t < 1000000) {
+		for (int k = 0; k < 5; k++)
+			trace_enter(tr, lanes[k], t * 1000 + (uint64_t)lanes[k],
+				    (t & 1) ? STATE_SLEEP : STATE_RUNNING, 0, CAUSE_STEP, -1, "x");
+		t++;
+	}
+	for (int k = 0; k < 5; k++) {
+		uint32_t n = trace_count(tr, lanes[k]);
+		assert_true(n > 8 && n + (k < 4) == t);
+		for (uint32_t i = 0; i < n; i++) {
+			trace_get(tr, lanes[k], i, &sp);
+			assert_int_equal(sp.t0, i * 1000 + (uint64_t)lanes[k]);
+		}
+	}
+	trace_destroy(tr);
+}
+
 static void test_bad_create(void **unused)
 {
 	(void)unused;
@@ -262,6 +294,7 @@ int main(void)
 	    cmocka_unit_test(test_long_reason_truncated),
 	    cmocka_unit_test(test_truncation_keeps_utf8_whole),
 	    cmocka_unit_test(test_full_lane_counts_drops),
+	    cmocka_unit_test(test_lanes_keep_their_own_spans),
 	    cmocka_unit_test(test_bad_create),
 	    cmocka_unit_test(test_lock_lane),
 	    cmocka_unit_test(test_reader_sees_consistent_spans),

@@ -72,7 +72,8 @@ int edge_kind_parse(const char *name)
 
 struct trace_lane {
 	char name[TRACE_NAME_MAX];
-	uint32_t first;		    /* index of the lane's first slot */
+	uint32_t head;		    /* index of the lane's first slot, among the heads */
+	uint32_t first;		    /* index of its slot TRACE_HEAD_SPANS, in its own run */
 	uint32_t cap;		    /* slots the lane may use */
 	_Atomic uint32_t count;	    /* published spans */
 	_Atomic uint32_t dropped;   /* spans that did not fit */
@@ -82,6 +83,15 @@ struct trace_lane {
 	_Atomic int32_t worker;	    /* index in meta.workers of who ran it, -1 */
 	struct trace_thread thread; /* an observed program's thread, or zeros */
 };
+
+/*
+ * A lane's first spans lie with every other lane's first spans, lane
+ * after lane; the rest in the lane's own run of slots.  Ten thousand
+ * coroutines, each a handful of spans, then write to a few megabytes in
+ * the order they run, not to ten thousand pages ten thousand TLB entries
+ * apart.
+ */
+#define TRACE_HEAD_SPANS 8
 
 static uint32_t lane_capacity(int ntasks)
 {
@@ -104,6 +114,7 @@ static struct trace *create(int ntasks, uint32_t cap, unsigned flags)
 	int nlanes = ntasks + ((flags & TRACE_LOCK_LANE) ? 1 : 0);
 	uint32_t lock_cap = cap < (1u << 17) ? 1u << 17 : cap;
 	size_t nslots = (size_t)cap * (size_t)ntasks + (nlanes > ntasks ? lock_cap : 0);
+	size_t nheads = (size_t)nlanes * TRACE_HEAD_SPANS; /* and counted in nslots */
 	size_t head = (sizeof(struct trace) + 63) & ~(size_t)63;
 	size_t lanes = ((size_t)nlanes * sizeof(struct trace_lane) + 63) & ~(size_t)63;
 	size_t spans = (nslots * sizeof(struct trace_slot) + 63) & ~(size_t)63;
@@ -131,7 +142,8 @@ static struct trace *create(int ntasks, uint32_t cap, unsigned flags)
 	trace_log_init(tr->log);
 	for (int i = 0; i < nlanes; i++) {
 		struct trace_lane *ln = &tr->lanes[i];
-		ln->first = (uint32_t)i * cap;
+		ln->head = (uint32_t)i * TRACE_HEAD_SPANS;
+		ln->first = (uint32_t)(nheads + (size_t)i * (cap - TRACE_HEAD_SPANS));
 		ln->cap = i < ntasks ? cap : lock_cap;
 		atomic_init(&ln->count, 0);
 		atomic_init(&ln->dropped, 0);
@@ -139,15 +151,16 @@ static struct trace *create(int ntasks, uint32_t cap, unsigned flags)
 		ln->step = -1;
 		atomic_init(&ln->chunks, 0);
 		atomic_init(&ln->worker, -1);
-		/*
-		 * Each lane's first span lies on a page of its own once lanes
-		 * are many: fault it in now, before the run's clock starts,
-		 * rather than as 10,000 tasks first record (~15 us a fault
-		 * under a hypervisor, in the middle of C10k's connects).
-		 */
-		volatile struct trace_slot *first = (struct trace_slot *)tr->slots + ln->first;
-		first->t0 = 0;
 	}
+	/*
+	 * The lanes' first spans: fault their pages in now, before the run's
+	 * clock starts, rather than as 10,000 tasks first record (~15 us a
+	 * fault under a hypervisor, in the middle of C10k's connects).
+	 */
+	size_t heads = nheads * sizeof(struct trace_slot);
+	for (size_t b = 0; b < heads; b += 4096)
+		((volatile char *)tr->slots)[b] = 0;
+	((volatile char *)tr->slots)[heads - 1] = 0;
 	return tr;
 }
 
@@ -237,7 +250,9 @@ void trace_show_lanes(struct trace *tr, int n)
 
 static struct trace_slot *slot_at(const struct trace *tr, const struct trace_lane *ln, uint32_t i)
 {
-	return (struct trace_slot *)tr->slots + ln->first + i;
+	if (i < TRACE_HEAD_SPANS)
+		return (struct trace_slot *)tr->slots + ln->head + i;
+	return (struct trace_slot *)tr->slots + ln->first + (i - TRACE_HEAD_SPANS);
 }
 
 uint64_t trace_relative(const struct trace *tr, uint64_t now_ns)
