@@ -120,7 +120,8 @@ static void conn_arm(struct conn *c, uv_timer_cb cb)
 static void conn_timer(uv_timer_t *t)
 {
 	struct conn *c = t->data;
-	uv_buf_t buf = uv_buf_init(c->reply, (unsigned)c->reply_len);
+	uv_os_fd_t fd;
+	ssize_t sent = -1;
 
 	/* libuv's clock may lag the precise one by a tick: never answer early. */
 	if (uv_hrtime() < c->deadline) {
@@ -131,15 +132,18 @@ static void conn_timer(uv_timer_t *t)
 	 * The reply is held back (MSG_MORE) and the close right after puts the
 	 * FIN on its segment: one packet, one wake-up of the client, instead
 	 * of two.  The send buffer of a connection that sent one line is
-	 * empty, so the write goes whole; if it ever does not, the ordinary
-	 * write below sends the reply.
+	 * empty, so the write goes whole; if it ever does not, an ordinary
+	 * write sends the rest.
 	 */
-	uv_os_fd_t fd;
-	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
-	    send(fd, c->reply, c->reply_len, MSG_MORE | MSG_NOSIGNAL) == (ssize_t)c->reply_len) {
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0)
+		sent = send(fd, c->reply, c->reply_len, MSG_MORE | MSG_NOSIGNAL);
+	if (sent == (ssize_t)c->reply_len) {
 		conn_close(c);
 		return;
 	}
+	size_t done = sent > 0 ? (size_t)sent : 0;
+	uv_buf_t buf = uv_buf_init(c->reply + done, (unsigned)(c->reply_len - done));
+
 	c->write.data = c;
 	if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &buf, 1, conn_written) != 0)
 		conn_close(c);
